@@ -1,0 +1,248 @@
+"""The vocabulary every part of digest-tui speaks: immutable dataclasses.
+
+Parsers produce these, the library stores them, the UI and the CLI show them.
+Their JSON form (``entry_to_json``) is a public contract that users script
+against, so field names here follow it one to one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+SourceKind = Literal["file", "feed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where entries came from: a local file/folder or a feed URL."""
+
+    kind: SourceKind
+    name: str
+    location: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "location": self.location}
+
+
+@dataclass(frozen=True, slots=True)
+class DigestInfo:
+    """The multi-episode document an entry belongs to (a day's digest)."""
+
+    id: str
+    title: str | None
+    date: str | None  # YYYY-MM-DD
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered detail section; recursive, because digests nest (7 → 7.1)."""
+
+    title: str
+    number: str | None = None
+    icon: str | None = None
+    bullets: tuple[str, ...] = ()
+    text: str = ""
+    sections: tuple[Section, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "icon": self.icon,
+            "title": self.title,
+            "bullets": list(self.bullets),
+            "text": self.text,
+            "sections": [s.to_json() for s in self.sections],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Section:
+        return cls(
+            title=d.get("title") or "",
+            number=d.get("number"),
+            icon=d.get("icon"),
+            bullets=tuple(d.get("bullets") or ()),
+            text=d.get("text") or "",
+            sections=tuple(cls.from_json(s) for s in d.get("sections") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A podcast episode's media file."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+    duration_seconds: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "type": self.type,
+            "length": self.length,
+            "duration_seconds": self.duration_seconds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One episode / article / post: the unit the reader lists and opens.
+
+    Content only: the user's marks live in :class:`Marks`, stored apart, so a
+    re-ingest can replace content without touching a mark.
+    """
+
+    id: str
+    source: Source
+    title: str
+    digest: DigestInfo | None = None
+    show: str | None = None
+    author: str | None = None
+    link: str | None = None
+    published: str | None = None  # ISO-8601
+    summary: str = ""
+    key_points: tuple[str, ...] = ()
+    key_points_derived: bool = False  # True when the document had none and we made them
+    sections: tuple[Section, ...] = ()
+    body: str = ""
+    replies: tuple[str, ...] = ()
+    enclosure: Enclosure | None = None
+    reading_minutes: float | None = None
+    auto_tags: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()  # small typed-less facts (series, chapter, site)
+
+    def with_(self, **changes: Any) -> Entry:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What the user did to an entry. Never derived from content."""
+
+    read: bool = False
+    bookmarked: bool = False
+    user_tags: tuple[str, ...] = ()
+    removed_auto: tuple[str, ...] = ()  # auto tags the user took off; they stay off
+
+
+EMPTY_MARKS = Marks()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """What a parser yields before an id and a source are attached."""
+
+    title: str
+    show: str | None = None
+    author: str | None = None
+    link: str | None = None
+    published: str | None = None
+    summary: str = ""
+    key_points: tuple[str, ...] = ()
+    key_points_derived: bool = False
+    sections: tuple[Section, ...] = ()
+    body: str = ""
+    replies: tuple[str, ...] = ()
+    enclosure: Enclosure | None = None
+    reading_minutes: float | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    guid: str | None = None  # feeds: the entry's own id, used for a stable entry id
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    """A parsed file or feed: an optional digest header plus its entries."""
+
+    entries: tuple[ParsedEntry, ...]
+    digest_title: str | None = None
+    digest_date: str | None = None
+    source_name: str | None = None  # e.g. "Digestly", a feed's title, a site name
+    overview: tuple[str, ...] = ()  # "Top Podcast" one-liners: not entries
+    kind: str = "text"  # which parser handled it (for `ingest` reports and tests)
+    warnings: tuple[str, ...] = field(default=())
+
+
+def short_hash(*parts: str, length: int = 12) -> str:
+    """Stable hex id from content parts (never from a file path)."""
+    h = hashlib.sha1()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:length]
+
+
+def entry_to_json(
+    e: Entry,
+    marks: Marks = EMPTY_MARKS,
+    *,
+    full: bool = True,
+) -> dict[str, Any]:
+    """The public JSON form. ``full=False`` leaves out body, sections, replies."""
+    auto = [t for t in e.auto_tags if t not in marks.removed_auto]
+    d: dict[str, Any] = {
+        "id": e.id,
+        "source": e.source.to_json(),
+        "digest": e.digest.to_json() if e.digest else None,
+        "show": e.show,
+        "author": e.author,
+        "title": e.title,
+        "link": e.link,
+        "published": e.published,
+        "summary": e.summary,
+        "key_points": list(e.key_points),
+        "key_points_derived": e.key_points_derived,
+    }
+    if full:
+        d["sections"] = [s.to_json() for s in e.sections]
+        d["body"] = e.body
+        d["replies"] = list(e.replies)
+    d["enclosure"] = e.enclosure.to_json() if e.enclosure else None
+    d["reading_minutes"] = e.reading_minutes
+    d["extra"] = dict(e.extra)
+    d["tags"] = {"auto": auto, "user": list(marks.user_tags)}
+    d["bookmarked"] = marks.bookmarked
+    d["read"] = marks.read
+    return d
+
+
+def entry_to_record(e: Entry) -> dict[str, Any]:
+    """Storage form of the content (no marks)."""
+    d = entry_to_json(e, EMPTY_MARKS, full=True)
+    del d["tags"], d["bookmarked"], d["read"]
+    d["auto_tags"] = list(e.auto_tags)
+    return d
+
+
+def entry_from_record(d: dict[str, Any]) -> Entry:
+    src = d["source"]
+    dg = d.get("digest")
+    enc = d.get("enclosure")
+    return Entry(
+        id=d["id"],
+        source=Source(src["kind"], src["name"], src["location"]),
+        title=d.get("title") or "",
+        digest=DigestInfo(dg["id"], dg.get("title"), dg.get("date")) if dg else None,
+        show=d.get("show"),
+        author=d.get("author"),
+        link=d.get("link"),
+        published=d.get("published"),
+        summary=d.get("summary") or "",
+        key_points=tuple(d.get("key_points") or ()),
+        key_points_derived=bool(d.get("key_points_derived")),
+        sections=tuple(Section.from_json(s) for s in d.get("sections") or ()),
+        body=d.get("body") or "",
+        replies=tuple(d.get("replies") or ()),
+        enclosure=Enclosure(
+            enc["url"], enc.get("type"), enc.get("length"), enc.get("duration_seconds")
+        )
+        if enc
+        else None,
+        reading_minutes=d.get("reading_minutes"),
+        auto_tags=tuple(d.get("auto_tags") or ()),
+        extra=tuple((str(k), str(v)) for k, v in (d.get("extra") or {}).items()),
+    )
