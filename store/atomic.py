@@ -1,0 +1,99 @@
+"""Crash-safe file writes and TinyDB storage built on them.
+
+A crash (even SIGKILL or power loss after fsync) leaves either the old or the
+new file, never a torn one: data goes to a temp file in the same directory, is
+fsynced, renamed over the target, and the directory is fsynced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from store.errors import LibraryError
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically; the old file stays on any failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    _fsync_dir(path.parent)
+
+
+def dump_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read_json(path: Path, *, what: str = "library file") -> Any:
+    """Read a JSON file; a damaged one raises LibraryError naming it (never rewritten)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise LibraryError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    if not raw.strip():
+        raise LibraryError(
+            f"{what} {path} is empty or damaged; it was left untouched "
+            "(run `digest-tui doctor` to see the options)"
+        )
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise LibraryError(
+            f"{what} {path} is damaged ({exc.__class__.__name__}); it was left untouched "
+            "(run `digest-tui doctor` to see the options)"
+        ) from exc
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage whose every write is atomic and whose reads refuse damage.
+
+    TinyDB's stock JSONStorage truncates and rewrites in place, so a crash mid-
+    write loses the whole table; and it would happily overwrite a damaged file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], **_: Any) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        data = read_json(self.path)
+        if data is not None and not isinstance(data, dict):
+            raise LibraryError(f"library file {self.path} is damaged (not a table map)")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        write_bytes_atomic(self.path, dump_json(data))
+
+    def close(self) -> None:
+        pass

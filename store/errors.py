@@ -1,0 +1,19 @@
+"""Errors a user can act on. Each carries one line meant for stderr or a toast."""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """Base for failures that are reported as one clear line, not a traceback."""
+
+
+class LibraryError(DigestError):
+    """The library cannot be read or written (damaged, locked, read-only, full)."""
+
+
+class NotFound(DigestError):
+    """An id or prefix matched nothing, or matched more than one entry."""
+
+
+class ConfigError(DigestError):
+    """feeds.yaml is malformed; the message names file, line and key."""

@@ -1,0 +1,478 @@
+"""The library: content in TinyDB shards, a one-read start-up index, marks apart.
+
+Layout of a data directory::
+
+    library.json        schema version + one compact row per entry (the index).
+                        Written last on every ingest: it is the commit point.
+    library.json.bak    the previous good index, for `digest-tui doctor`.
+    content/XX.json     TinyDB files holding full entries, sharded by id prefix,
+                        so opening one entry reads ~1/256 of the content.
+    marks.jsonl         the user's marks (see store.marks): never rewritten by
+                        content changes, O(1) to append.
+    feeds.json          TinyDB table of per-feed fetch state (etag, errors…).
+    .write.lock         inter-process lock held for every write.
+
+Why not one TinyDB file: TinyDB rewrites the whole file on each write, so a
+bookmark in a 100k-entry file would rewrite hundreds of megabytes, and first
+paint would have to parse every body. Here first paint reads library.json once
+and a keystroke appends one line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+
+from store.atomic import AtomicJSONStorage, dump_json, read_json, write_bytes_atomic
+from store.errors import LibraryError, NotFound
+from store.marks import MarksJournal
+from store.models import (
+    Entry,
+    Marks,
+    entry_from_record,
+    entry_to_record,
+    short_hash,
+)
+
+SCHEMA_VERSION = 1
+INDEX_NAME = "library.json"
+LOCK_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the entry list needs, for every entry, without loading bodies."""
+
+    id: str
+    title: str
+    show: str | None
+    source: str
+    source_kind: str
+    date: str  # sort key: published or digest date, ISO; "" when unknown
+    digest_id: str | None
+    digest_title: str | None
+    link: str | None
+    auto_tags: tuple[str, ...]
+    chash: str  # hash of the stored content, to skip unchanged rewrites
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "t": self.title,
+            "s": self.show,
+            "src": self.source,
+            "k": self.source_kind,
+            "d": self.date,
+            "dg": self.digest_id,
+            "dgt": self.digest_title,
+            "l": self.link,
+            "a": list(self.auto_tags),
+            "h": self.chash,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Row:
+        return cls(
+            d["id"],
+            d.get("t") or "",
+            d.get("s"),
+            d.get("src") or "",
+            d.get("k") or "file",
+            d.get("d") or "",
+            d.get("dg"),
+            d.get("dgt"),
+            d.get("l"),
+            tuple(d.get("a") or ()),
+            d.get("h") or "",
+        )
+
+
+def row_for(entry: Entry, chash: str) -> Row:
+    date = entry.published or (entry.digest.date if entry.digest and entry.digest.date else "")
+    return Row(
+        id=entry.id,
+        title=entry.title,
+        show=entry.show,
+        source=entry.source.name,
+        source_kind=entry.source.kind,
+        date=date or "",
+        digest_id=entry.digest.id if entry.digest else None,
+        digest_title=entry.digest.title if entry.digest else None,
+        link=entry.link,
+        auto_tags=entry.auto_tags,
+        chash=chash,
+    )
+
+
+@dataclass
+class SaveResult:
+    """What a batch save did, for `ingest` / `refresh` reports."""
+
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+class Library:
+    """Facade over one data directory. Thread-safe; safe across processes.
+
+    Reads are served from memory and refreshed when another process changed a
+    file (``reload_if_changed``); every write takes the inter-process lock,
+    catches up with what others wrote, then writes atomically.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.index_path = directory / INDEX_NAME
+        self._rows: dict[str, Row] = {}
+        self._sorted: list[Row] | None = None
+        self._index_stamp: tuple[int, int, int] | None = None
+        self._marks = MarksJournal(directory)
+        self._tlock = threading.RLock()
+        self._flock = FileLock(str(directory / ".write.lock"), timeout=LOCK_TIMEOUT)
+        self.generation = 0  # bumps whenever rows change; UIs use it to re-query
+
+    # -- opening -------------------------------------------------------------
+    @classmethod
+    def open(cls, directory: Path) -> Library:
+        """Open (without creating) a library; a damaged file raises LibraryError."""
+        if directory.exists() and not directory.is_dir():
+            raise LibraryError(f"data dir {directory} is not a directory")
+        lib = cls(directory)
+        lib._load_index()
+        lib._marks.catch_up()
+        return lib
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.index_path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.index_path}: {exc.strerror}") from exc
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _load_index(self) -> None:
+        stamp = self._stamp()
+        data = read_json(self.index_path)
+        if data is None:
+            self._rows = {}
+        else:
+            if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+                raise LibraryError(
+                    f"library file {self.index_path} is damaged (unexpected shape); it was "
+                    "left untouched (run `digest-tui doctor` to see the options)"
+                )
+            version = data.get("schema")
+            if not isinstance(version, int) or version > SCHEMA_VERSION:
+                raise LibraryError(
+                    f"library file {self.index_path} has schema {version!r}, newer than this "
+                    f"digest-tui understands ({SCHEMA_VERSION}); upgrade digest-tui"
+                )
+            rows = migrate(version, data["rows"])
+            try:
+                self._rows = {r["id"]: Row.from_json(r) for r in rows}
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise LibraryError(
+                    f"library file {self.index_path} is damaged (bad row); it was left "
+                    "untouched (run `digest-tui doctor` to see the options)"
+                ) from exc
+        self._index_stamp = stamp
+        self._sorted = None
+        self.generation += 1
+
+    def reload_if_changed(self) -> bool:
+        """Pick up what another process wrote. Returns True if anything changed."""
+        with self._tlock:
+            changed = False
+            if self._stamp() != self._index_stamp:
+                self._load_index()
+                changed = True
+            before = self._marks._offset, self._marks._ino
+            self._marks.catch_up()
+            if (self._marks._offset, self._marks._ino) != before:
+                changed = True
+            return changed
+
+    # -- reading -------------------------------------------------------------
+    def rows(self) -> list[Row]:
+        """All rows, newest first (stable: ties keep title order)."""
+        with self._tlock:
+            if self._sorted is None:
+                rows = sorted(self._rows.values(), key=lambda r: r.title)
+                rows.sort(key=lambda r: r.date, reverse=True)
+                self._sorted = rows
+            return self._sorted
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row(self, entry_id: str) -> Row:
+        try:
+            return self._rows[entry_id]
+        except KeyError:
+            raise NotFound(f"no entry with id {entry_id}") from None
+
+    def resolve(self, prefix: str) -> str:
+        """A full id from a unique prefix, like git."""
+        p = prefix.strip().lower()
+        if not p:
+            raise NotFound("empty id")
+        if p in self._rows:
+            return p
+        hits = [i for i in self._rows if i.startswith(p)]
+        if not hits:
+            raise NotFound(f"no entry with id {prefix!r}")
+        if len(hits) > 1:
+            raise NotFound(f"id prefix {prefix!r} is ambiguous ({len(hits)} entries)")
+        return hits[0]
+
+    def _shard_path(self, entry_id: str) -> Path:
+        return self.dir / "content" / f"{entry_id[:2]}.json"
+
+    def _read_shard(self, key: str) -> dict[str, dict[str, Any]]:
+        path = self.dir / "content" / f"{key}.json"
+        data = read_json(path)
+        if data is None:
+            return {}
+        table = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(table, dict):
+            raise LibraryError(f"library file {path} is damaged (no entries table)")
+        return {rec["id"]: rec for rec in table.values() if isinstance(rec, dict) and "id" in rec}
+
+    def get(self, entry_id: str) -> Entry:
+        """The full entry (body, sections, replies) with its current auto tags."""
+        return self.get_many([entry_id])[0]
+
+    def get_many(self, ids: Sequence[str]) -> list[Entry]:
+        with self._tlock:
+            by_shard: dict[str, list[str]] = {}
+            for i in ids:
+                self.row(i)
+                by_shard.setdefault(i[:2], []).append(i)
+            found: dict[str, Entry] = {}
+            for key, wanted in by_shard.items():
+                recs = self._read_shard(key)
+                for i in wanted:
+                    rec = recs.get(i)
+                    if rec is None:
+                        raise LibraryError(
+                            f"entry {i} is listed but its content is missing from "
+                            f"{self.dir / 'content'}; run `digest-tui doctor`"
+                        )
+                    found[i] = entry_from_record(rec).with_(auto_tags=self._rows[i].auto_tags)
+            return [found[i] for i in ids]
+
+    def marks(self, entry_id: str) -> Marks:
+        return self._marks.get(entry_id)
+
+    def all_marks(self) -> dict[str, Marks]:
+        return self._marks.all()
+
+    def effective_tags(self, entry_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(auto tags the user has not removed, user tags)."""
+        row = self._rows.get(entry_id)
+        m = self._marks.get(entry_id)
+        auto = tuple(t for t in (row.auto_tags if row else ()) if t not in m.removed_auto)
+        return auto, m.user_tags
+
+    # -- writing content -----------------------------------------------------
+    def _write_locked(self, fn: Callable[[], Any]) -> Any:
+        with self._tlock:
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LibraryError(f"cannot create data dir {self.dir}: {exc.strerror}") from exc
+            try:
+                with self._flock:
+                    self.reload_if_changed()
+                    return fn()
+            except Timeout:
+                raise LibraryError(
+                    f"the library in {self.dir} is busy (another digest-tui is writing); "
+                    "try again"
+                ) from None
+            except PermissionError as exc:
+                raise LibraryError(f"cannot write to {self.dir}: permission denied") from exc
+            except OSError as exc:
+                if isinstance(exc, LibraryError):
+                    raise
+                raise LibraryError(f"cannot write to {self.dir}: {exc.strerror or exc}") from exc
+
+    def save_entries(self, entries: Iterable[Entry]) -> SaveResult:
+        """Insert or update entries in one batch: each touched shard written once.
+
+        Marks are never touched. Content identical to what is stored is skipped.
+        """
+        batch: dict[str, tuple[Entry, dict[str, Any], str]] = {}
+        for e in entries:
+            rec = entry_to_record(e)
+            rec.pop("auto_tags", None)
+            batch[e.id] = (e, rec, short_hash(dump_json(rec).decode("utf-8"), length=16))
+
+        def do() -> SaveResult:
+            res = SaveResult()
+            changed: dict[str, list[tuple[Entry, dict[str, Any], str]]] = {}
+            for eid, item in batch.items():
+                old = self._rows.get(eid)
+                if old is None:
+                    res.new.append(eid)
+                elif old.chash != item[2] or old.auto_tags != item[0].auto_tags:
+                    res.updated.append(eid)
+                else:
+                    res.unchanged.append(eid)
+                    continue
+                changed.setdefault(eid[:2], []).append(item)
+            if not changed:
+                return res
+            for key, items in changed.items():
+                self._write_shard(key, items)
+            for items in changed.values():
+                for e, _rec, h in items:
+                    self._rows[e.id] = row_for(e, h)
+            self._write_index()
+            return res
+
+        return self._write_locked(do)
+
+    def _write_shard(self, key: str, items: list[tuple[Entry, dict[str, Any], str]]) -> None:
+        db = TinyDB(self.dir / "content" / f"{key}.json", storage=AtomicJSONStorage)
+        try:
+            table = db.table("entries")
+            ids = {e.id for e, _r, _h in items}
+            old = [doc.doc_id for doc in table.all() if doc.get("id") in ids]
+            if old:
+                table.remove(doc_ids=old)
+            table.insert_multiple([rec for _e, rec, _h in items])
+        finally:
+            db.close()
+
+    def _write_index(self) -> None:
+        if self.index_path.exists():
+            bak = self.dir / (INDEX_NAME + ".bak")
+            tmp = self.dir / (INDEX_NAME + ".bak.tmp")
+            shutil.copyfile(self.index_path, tmp)
+            os.replace(tmp, bak)
+        data = {"schema": SCHEMA_VERSION, "rows": [r.to_json() for r in self._rows.values()]}
+        write_bytes_atomic(self.index_path, dump_json(data))
+        self._index_stamp = self._stamp()
+        self._sorted = None
+        self.generation += 1
+
+    def set_auto_tags(self, tags: dict[str, Sequence[str]]) -> int:
+        """Replace the automatic tags of some entries (index only; content untouched)."""
+
+        def do() -> int:
+            n = 0
+            for eid, t in tags.items():
+                row = self._rows.get(eid)
+                new = tuple(t)
+                if row is not None and row.auto_tags != new:
+                    self._rows[eid] = Row(**{**_row_fields(row), "auto_tags": new})
+                    n += 1
+            if n:
+                self._write_index()
+            return n
+
+        return self._write_locked(do)
+
+    # -- writing marks -------------------------------------------------------
+    def _update_marks(self, ids: Iterable[str], change: Callable[[Marks], Marks]) -> list[str]:
+        wanted = list(dict.fromkeys(ids))
+        for i in wanted:
+            self.row(i)
+        return self._write_locked(lambda: self._marks.update(wanted, change))
+
+    def set_bookmarked(self, ids: Iterable[str], on: bool = True) -> list[str]:
+        return self._update_marks(ids, lambda m: _replace(m, bookmarked=on))
+
+    def set_read(self, ids: Iterable[str], read: bool = True) -> list[str]:
+        return self._update_marks(ids, lambda m: _replace(m, read=read))
+
+    def toggle_bookmark(self, entry_id: str) -> bool:
+        """Flip one bookmark; returns the new state (decided under the lock)."""
+        state: list[bool] = []
+
+        def change(m: Marks) -> Marks:
+            state.append(not m.bookmarked)
+            return _replace(m, bookmarked=not m.bookmarked)
+
+        self._update_marks([entry_id], change)
+        return state[0] if state else self.marks(entry_id).bookmarked
+
+    def add_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
+        """Add user tags; a tag the user had removed from the auto tags comes back."""
+
+        def change(m: Marks) -> Marks:
+            user = tuple(dict.fromkeys((*m.user_tags, *tags)))
+            removed = tuple(t for t in m.removed_auto if t not in tags)
+            return _replace(m, user_tags=user, removed_auto=removed)
+
+        return self._update_marks(ids, change)
+
+    def remove_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
+        """Remove tags: user tags are dropped, auto tags are hidden for good."""
+        wanted = list(dict.fromkeys(ids))
+        autos = {i: set(self.row(i).auto_tags) for i in wanted}
+
+        def change_for(m: Marks, eid: str) -> Marks:
+            user = tuple(t for t in m.user_tags if t not in tags)
+            hide = [t for t in tags if t in autos[eid] and t not in m.removed_auto]
+            return _replace(m, user_tags=user, removed_auto=(*m.removed_auto, *hide))
+
+        # per-id closure so the change knows each entry's auto tags
+        def do() -> list[str]:
+            out: list[str] = []
+            for eid in wanted:
+                out += self._marks.update([eid], lambda m, eid=eid: change_for(m, eid))
+            return out
+
+        return self._write_locked(do)
+
+    # -- feed state ----------------------------------------------------------
+    def feed_states(self) -> dict[str, dict[str, Any]]:
+        """Per-feed fetch state keyed by URL (etag, last_modified, body hash, errors)."""
+        with self._tlock:
+            data = read_json(self.dir / "feeds.json")
+            table = (data or {}).get("feeds") or {}
+            return {d["url"]: d for d in table.values() if isinstance(d, dict) and "url" in d}
+
+    def save_feed_states(self, states: dict[str, dict[str, Any]]) -> None:
+        """Merge the given feed states in (one write)."""
+
+        def do() -> None:
+            db = TinyDB(self.dir / "feeds.json", storage=AtomicJSONStorage)
+            try:
+                table = db.table("feeds")
+                current = {d["url"]: d for d in table.all() if "url" in d}
+                current.update({u: {**s, "url": u} for u, s in states.items()})
+                table.truncate()
+                table.insert_multiple(list(current.values()))
+            finally:
+                db.close()
+
+        self._write_locked(do)
+
+
+def _row_fields(row: Row) -> dict[str, Any]:
+    return {f: getattr(row, f) for f in Row.__slots__}
+
+
+def _replace(m: Marks, **kw: Any) -> Marks:
+    from dataclasses import replace
+
+    return replace(m, **kw)
+
+
+def migrate(version: int, rows: list[Any]) -> list[Any]:
+    """Bring rows of an older schema up to SCHEMA_VERSION (none exist yet)."""
+    # when SCHEMA_VERSION becomes 2, convert version-1 rows here, in order.
+    return rows

@@ -1,0 +1,172 @@
+"""The user's marks (read, bookmarked, user tags, removed auto tags).
+
+Marks are the one thing a user cannot get back by refreshing, and they change
+on every keystroke, so they live apart from content in an append-only journal:
+
+* a change is one ``write()`` of whole JSON lines to a file opened O_APPEND,
+  then fsync, under the library's write lock: O(1) however large the library,
+  and a process killed at any moment leaves every acknowledged mark on disk;
+* each line carries the *full* new state of the entries it names (computed
+  under the lock after catching up with the journal), so replay is "last line
+  wins" and two processes never lose each other's updates;
+* readers replay incrementally from the last offset they saw;
+* the journal is compacted (atomically rewritten) when it is mostly history.
+
+A line that does not parse means the file was damaged by hand or by the disk:
+we refuse to guess and raise a clear error, leaving the file untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from store.atomic import write_bytes_atomic
+from store.errors import LibraryError
+from store.models import EMPTY_MARKS, Marks
+
+JOURNAL_NAME = "marks.jsonl"
+
+
+def _marks_to_json(m: Marks) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if m.read:
+        d["r"] = 1
+    if m.bookmarked:
+        d["b"] = 1
+    if m.user_tags:
+        d["u"] = list(m.user_tags)
+    if m.removed_auto:
+        d["x"] = list(m.removed_auto)
+    return d
+
+
+def _marks_from_json(d: dict[str, Any]) -> Marks:
+    return Marks(
+        read=bool(d.get("r")),
+        bookmarked=bool(d.get("b")),
+        user_tags=tuple(d.get("u") or ()),
+        removed_auto=tuple(d.get("x") or ()),
+    )
+
+
+class MarksJournal:
+    """In-memory view of the journal plus the means to append to it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / JOURNAL_NAME
+        self._marks: dict[str, Marks] = {}
+        self._offset = 0
+        self._ino: int | None = None
+        self._lines = 0
+
+    # -- reading -----------------------------------------------------------
+    def catch_up(self) -> None:
+        """Apply lines written since we last looked (by us or another process)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            self._marks.clear()
+            self._offset, self._ino, self._lines = 0, None, 0
+            return
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        if st.st_ino != self._ino or st.st_size < self._offset:
+            # compacted or replaced by another process: replay from the start
+            self._marks.clear()
+            self._offset, self._lines = 0, 0
+            self._ino = st.st_ino
+        if st.st_size == self._offset:
+            return
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self._offset)
+                chunk = f.read(st.st_size - self._offset)
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        end = chunk.rfind(b"\n") + 1
+        if end != len(chunk):
+            raise LibraryError(
+                f"marks file {self.path} ends in a partial line (damaged); it was left "
+                "untouched (run `digest-tui doctor` to see the options)"
+            )
+        for raw in chunk[:end].splitlines():
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(raw)
+                for eid, m in rec.items():
+                    self._marks[str(eid)] = _marks_from_json(m)
+            except (ValueError, AttributeError, TypeError) as exc:
+                raise LibraryError(
+                    f"marks file {self.path} has a damaged line; it was left untouched "
+                    "(run `digest-tui doctor` to see the options)"
+                ) from exc
+            self._lines += 1
+        self._offset += end
+
+    def get(self, entry_id: str) -> Marks:
+        return self._marks.get(entry_id, EMPTY_MARKS)
+
+    def all(self) -> dict[str, Marks]:
+        return self._marks
+
+    # -- writing (caller holds the write lock and has called catch_up) ------
+    def update(self, ids: Iterable[str], change: Callable[[Marks], Marks]) -> list[str]:
+        """Apply ``change`` to each id and append the new states in one write.
+
+        Returns the ids whose marks actually changed.
+        """
+        new: dict[str, Marks] = {}
+        for eid in ids:
+            old = self._marks.get(eid, EMPTY_MARKS)
+            m = change(old)
+            if m != old:
+                new[eid] = m
+        if not new:
+            return []
+        # one line per 500 ids keeps lines short and the write a single syscall
+        items = list(new.items())
+        lines = []
+        for i in range(0, len(items), 500):
+            rec = {k: _marks_to_json(v) for k, v in items[i : i + 500]}
+            lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+        payload = ("\n".join(lines) + "\n").encode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
+        try:
+            written = os.write(fd, payload)
+            if written != len(payload):
+                raise LibraryError(f"cannot write {self.path}: short write (disk full?)")
+            os.fsync(fd)
+        except OSError as exc:
+            raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
+        finally:
+            os.close(fd)
+        self._marks.update(new)
+        self._offset += len(payload)
+        self._lines += len(lines)
+        if self._ino is None:
+            self._ino = os.stat(self.path).st_ino
+        live_lines = len(self._marks) // 500 + 1
+        if self._lines > 1000 + 2 * live_lines:
+            self.compact()
+        return list(new)
+
+    def compact(self) -> None:
+        """Rewrite the journal as the current state only (atomic rename)."""
+        items = [(k, v) for k, v in self._marks.items() if v != EMPTY_MARKS]
+        lines = []
+        for i in range(0, len(items), 500):
+            rec = {k: _marks_to_json(v) for k, v in items[i : i + 500]}
+            lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+        payload = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        write_bytes_atomic(self.path, payload)
+        st = os.stat(self.path)
+        self._ino, self._offset, self._lines = st.st_ino, st.st_size, len(lines)

@@ -1,0 +1,125 @@
+"""The ``digest-tui`` command: opens the UI, or runs a subcommand for scripts.
+
+Every subcommand is a thin shell over a ``store`` function, the same one the
+UI's key calls. A user mistake is one line on stderr and exit status 2 (1 for
+a library/IO failure), never a traceback. Textual is imported only when the
+UI opens, so scripted commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from store.errors import DigestError
+
+# Each module defines ``register(subparsers)``; handlers get (args, ctx).
+COMMAND_MODULES = (
+    "tui.commands.library_cmds",
+    "tui.commands.feed_cmds",
+    "tui.commands.tag_cmds",
+    "tui.commands.doctor_cmd",
+)
+
+
+class UsageError(DigestError):
+    """A mistake in how the command was typed."""
+
+
+class Context:
+    """What every command needs: where the library and config are, lazily opened."""
+
+    def __init__(self, data_dir: str | None, config: str | None) -> None:
+        from store.paths import data_dir as resolve_data
+
+        self.data_dir: Path = resolve_data(data_dir)
+        self.config_override = config
+        self._lib = None
+
+    def library(self):  # noqa: ANN201 - store.library.Library, imported lazily
+        if self._lib is None:
+            from store.library import Library
+
+            self._lib = Library.open(self.data_dir)
+        return self._lib
+
+    def config_path(self) -> Path:
+        from store.paths import config_file
+
+        return config_file(self.config_override)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="digest-tui",
+        description="A terminal reader for podcast and article digests.",
+    )
+    parser.add_argument("--data-dir", help="library directory (env DIGEST_TUI_DATA_DIR)")
+    parser.add_argument("--config", help="feeds.yaml to use (env DIGEST_TUI_CONFIG)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        mod.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.version:
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                print(version("digest-tui"))
+            except PackageNotFoundError:
+                print("unknown")
+            return 0
+        ctx = Context(args.data_dir, args.config)
+        if not args.command:
+            from tui.app import run_app
+
+            return run_app(ctx.data_dir, ctx.config_override)
+        return int(args.handler(args, ctx) or 0)
+    except UsageError as exc:
+        _err(str(exc))
+        return 2
+    except DigestError as exc:
+        _err(f"digest-tui: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err("digest-tui: interrupted")
+        return 130
+    except BrokenPipeError:
+        # `digest-tui list | head`: the reader went away; not an error
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return 0
+
+
+def _err(msg: str) -> None:
+    from tui.safe_output import safe_line
+
+    print(safe_line(msg), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

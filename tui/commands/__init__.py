@@ -1,0 +1,1 @@
+"""Subcommands of ``digest-tui``, one module per family; each has ``register``."""
