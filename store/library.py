@@ -437,6 +437,25 @@ class Library:
 
         return self._write_locked(do)
 
+    # -- small side files (tag state, settings) ------------------------------
+    def read_sidecar(self, name: str) -> Any:
+        """A JSON side file in the data dir (None if absent; damage raises)."""
+        return read_json(self.dir / name, what="library side file")
+
+    def write_sidecar(self, name: str, data: Any) -> None:
+        """Write a JSON side file atomically under the library's write lock."""
+        self._write_locked(lambda: write_bytes_atomic(self.dir / name, dump_json(data)))
+
+    def update_sidecar(self, name: str, fn: Callable[[Any], Any]) -> Any:
+        """Read-modify-write a side file under the lock (no lost updates)."""
+
+        def do() -> Any:
+            new = fn(read_json(self.dir / name, what="library side file"))
+            write_bytes_atomic(self.dir / name, dump_json(new))
+            return new
+
+        return self._write_locked(do)
+
     # -- feed state ----------------------------------------------------------
     def feed_states(self) -> dict[str, dict[str, Any]]:
         """Per-feed fetch state keyed by URL (etag, last_modified, body hash, errors)."""

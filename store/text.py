@@ -1,0 +1,377 @@
+"""Text hygiene: bytes to text, mojibake repair, control stripping, safe URLs.
+
+Everything a parser or a feed yields passes through here before it is stored or
+shown, because the terminal is an attack surface (ESC sequences, bidi tricks)
+and real digests arrive mis-decoded (UTF-8 read through Windows code pages).
+All functions are total: they never raise, whatever they are given, and they
+run in linear time (no backtracking regexes over unbounded input).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from urllib.parse import urljoin, urlsplit
+
+import ftfy
+
+try:  # optional: better guesses for legacy code pages
+    from charset_normalizer import from_bytes as _cn_from_bytes
+except Exception:  # pragma: no cover - exercised only without the dependency
+    _cn_from_bytes = None
+
+__all__ = [
+    "clean_line",
+    "clean_text",
+    "decode_bytes",
+    "safe_url",
+    "split_label",
+]
+
+# --------------------------------------------------------------------------
+# decode_bytes
+# --------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """Guess BOM-less UTF-16 from where the NUL bytes sit (ASCII-heavy text)."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) / 2
+    if odd > half * 0.3 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.3 and odd < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a file's bytes, trying BOM, UTF-8, UTF-16 and legacy code pages.
+
+    Never raises: undecodable bytes become U+FFFD, which :func:`clean_text`
+    later drops.
+    """
+    try:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            return str(data)
+        data = bytes(data)
+        for bom, enc in _BOMS:
+            if data.startswith(bom):
+                return data[len(bom) :].decode(enc, errors="replace")
+        enc16 = _sniff_utf16(data)
+        if enc16:
+            return data.decode(enc16, errors="replace")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        # Mostly UTF-8 with a few broken bytes: keep UTF-8, lose only the bad bytes.
+        high = sum(1 for b in data[:65536] if b >= 0x80)
+        good = sum(len(m.group()) for m in _UTF8_SEQ.finditer(data[:65536]))
+        if high and good >= high * 0.6:
+            return data.decode("utf-8", errors="replace")
+        if _cn_from_bytes is not None:
+            try:
+                best = _cn_from_bytes(data[:200_000]).best()
+                if best is not None and best.encoding:
+                    enc = best.encoding
+                    if enc in ("ascii", "utf_8"):
+                        enc = "cp1252"
+                    return data.decode(enc, errors="replace")
+            except Exception:
+                pass
+        return data.decode("cp1252", errors="replace")
+    except Exception:
+        try:
+            return bytes(data).decode("utf-8", errors="replace")
+        except Exception:
+            return ""
+
+
+# --------------------------------------------------------------------------
+# mojibake repair (UTF-8 read as cp1252 / cp1253, bytes possibly lost)
+# --------------------------------------------------------------------------
+
+
+def _build_byte_map() -> dict[str, int]:
+    """Character → byte for every high byte of cp1252 and cp1253 (sloppy)."""
+    m: dict[str, int] = {}
+    for enc in ("cp1252", "cp1253"):
+        for b in range(0x80, 0x100):
+            try:
+                c = bytes([b]).decode(enc)
+            except UnicodeDecodeError:
+                continue
+            m.setdefault(c, b)
+    for b in range(0x80, 0xA0):  # undefined bytes decoded "sloppily" as C1 controls
+        m.setdefault(chr(b), b)
+    return m
+
+
+_BYTE_OF = _build_byte_map()
+_RUN_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_BYTE_OF)) + "]{2,}")
+_LATIN_LEADS = frozenset(b for c, b in _BYTE_OF.items() if 0xC2 <= b <= 0xDF and ord(c) < 0x100)
+
+
+def _seq_len(lead: int) -> int:
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+def _is_symbol(ch: str) -> bool:
+    return bool(ch) and (unicodedata.category(ch) == "So" or ord(ch) >= 0x1F000)
+
+
+def _repair_run(run: str, before: str) -> str | None:
+    """Re-encode one suspicious run and decode it as UTF-8, dropping lost bytes.
+
+    Returns None when the run does not look like mojibake (so real Greek or
+    accented Latin text is left alone). ``before`` is the text of the current
+    line already produced, used to close an opened “ whose ” lost a byte.
+    """
+    data = bytes(_BYTE_OF[c] for c in run)
+    out: list[str] = []
+    evidence = False
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        ln = _seq_len(b)
+        if ln == 0:
+            i += 1  # stray continuation byte: its lead was lost
+            continue
+        j = i + 1
+        while j < n and j - i < ln and 0x80 <= data[j] <= 0xBF:
+            j += 1
+        if j - i == ln:
+            try:
+                ch = data[i:j].decode("utf-8")
+            except UnicodeDecodeError:
+                i += 1
+                continue
+            if ln >= 3 or b in _LATIN_LEADS:
+                evidence = True
+            out.append(ch)
+            i = j
+            continue
+        # incomplete sequence: a byte was lost on the way
+        part = data[i:j]
+        if part == b"\xef\xb8" and out and _is_symbol(out[-1][-1]):
+            out.append("\ufe0f")  # emoji presentation selector, last byte lost
+            evidence = True
+        elif part == b"\xe2\x80":
+            evidence = True
+            ctx = before + "".join(out)
+            if ctx.count("\u201c") > ctx.count("\u201d"):
+                out.append("\u201d")
+        elif ln >= 3 and j - i >= 2:
+            evidence = True
+        i = j
+    if not evidence:
+        return None
+    return "".join(out)
+
+
+def _repair_mojibake(s: str) -> str:
+    if not _RUN_RE.search(s):
+        return s
+    out: list[str] = []
+    pos = 0
+    line_start = 0
+    for m in _RUN_RE.finditer(s):
+        out.append(s[pos : m.start()])
+        nl = s.rfind("\n", pos, m.start())
+        if nl >= 0:
+            line_start = len("".join(out)) - (m.start() - nl - 1)
+        joined = "".join(out)
+        fixed = _repair_run(m.group(), joined[line_start:][-400:])
+        out = [joined, m.group() if fixed is None else fixed]
+        pos = m.end()
+    out.append(s[pos:])
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# clean_text / clean_line
+# --------------------------------------------------------------------------
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_character_width=False,
+    fix_latin_ligatures=False,
+    explain=False,
+)
+
+_ANSI_RE = re.compile(
+    r"\x1b\[[0-?]{0,64}[ -/]{0,16}[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]{0,2048}(?:\x07|\x1b\\)?"  # OSC (bounded)
+    r"|\x1b[PX^_][^\x1b]{0,2048}(?:\x1b\\)?"  # DCS/SOS/PM/APC
+    r"|\x1b[ -/]{0,4}[0-~]?"  # other escapes
+)
+_NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+# Controls, bidi, invisible formatting, tag chars, surrogates, noncharacters, U+FFFD.
+_DROP_RE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f"
+    "\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\u00ad\u180e"
+    "\ufff9-\ufffb\ufffd\ufdd0-\ufdef\ufffe\uffff"
+    "\ud800-\udfff"
+    "\U000e0000-\U000e007f]"
+)
+_ZW_JOIN_RE = re.compile("[\u200c\u200d]")
+_VS_RE = re.compile("[\ufe0e\ufe0f]+")
+_COMBINING_RUN_RE = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_TRAILING_WS_RE = re.compile(r"[ \t]+\n")
+
+
+def _fix_joiners(s: str) -> str:
+    """Keep ZWJ/ZWNJ only between two non-ASCII characters (emoji, Indic, Persian)."""
+
+    def keep(m: re.Match[str]) -> str:
+        i = m.start()
+        prev = s[i - 1] if i > 0 else ""
+        nxt = s[i + 1] if i + 1 < len(s) else ""
+        if prev and nxt and ord(prev) > 0x7F and ord(nxt) > 0x7F and not prev.isspace() and not nxt.isspace():
+            return m.group()
+        return ""
+
+    return _ZW_JOIN_RE.sub(keep, s)
+
+
+def _fix_selectors(s: str) -> str:
+    """Keep one variation selector after a symbol or keycap base; drop orphans."""
+
+    def keep(m: re.Match[str]) -> str:
+        i = m.start()
+        prev = s[i - 1] if i > 0 else ""
+        if prev and (ord(prev) > 0x7F or prev in "0123456789#*") and not prev.isspace():
+            return m.group()[-1]
+        return ""
+
+    return _VS_RE.sub(keep, s)
+
+
+def clean_text(s: str) -> str:
+    """Repair mojibake and remove everything unsafe for a terminal; keep \\n and \\t.
+
+    Never raises. Newlines are normalised to LF.
+    """
+    try:
+        if s is None:
+            return ""
+        if not isinstance(s, str):
+            s = str(s)
+        if not s:
+            return s
+        s = _NEWLINES_RE.sub("\n", s)
+        if "\x1b" in s:
+            s = _ANSI_RE.sub("", s)
+        s = re.sub("[\ud800-\udfff]", "", s)
+        s = _repair_mojibake(s)
+        try:
+            s = ftfy.fix_text(s, _FTFY_CONFIG)
+        except Exception:
+            pass
+        s = _NEWLINES_RE.sub("\n", s)
+        s = _DROP_RE.sub("", s)
+        if "\u200c" in s or "\u200d" in s:
+            s = _fix_joiners(s)
+        if "\ufe0e" in s or "\ufe0f" in s:
+            s = _fix_selectors(s)
+        s = _COMBINING_RUN_RE.sub(r"\1", s)
+        s = _TRAILING_WS_RE.sub("\n", s)
+        return s
+    except Exception:
+        try:
+            return _DROP_RE.sub("", str(s))
+        except Exception:
+            return ""
+
+
+_WS_RE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def clean_line(s: str) -> str:
+    """One display line: cleaned, whitespace collapsed, stripped. Never raises."""
+    try:
+        return _WS_RE.sub(" ", clean_text(s)).strip()
+    except Exception:
+        return ""
+
+
+_LABEL_RE = re.compile(r"^([^:]{1,60}):\s+(\S.*)$", re.S)
+
+
+def split_label(bullet: str) -> tuple[str | None, str]:
+    """Split a ``Label: text`` bullet (the stored form of ``**Label**: text``).
+
+    The UI shows the label with emphasis. Returns (None, bullet) when the
+    bullet has no short label (at most 8 words, before the first colon).
+    """
+    m = _LABEL_RE.match(bullet or "")
+    if not m or len(m.group(1).split()) > 8 or "http" in m.group(1):
+        return None, bullet or ""
+    return m.group(1).strip(), m.group(2)
+
+
+# --------------------------------------------------------------------------
+# safe_url
+# --------------------------------------------------------------------------
+
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_URL_DROP_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+def safe_url(url: str | None, base: str | None = None) -> str | None:
+    """Return an absolute http(s)/mailto URL, or None for anything else.
+
+    Controls and whitespace are removed before the scheme is checked, so
+    ``java\\tscript:`` cannot slip through; relative URLs resolve against a
+    base that is itself safe.
+    """
+    try:
+        if not url or not isinstance(url, str):
+            return None
+        u = _URL_DROP_RE.sub("", url.strip())
+        if not u or len(u) > 8192:
+            return None
+        scheme = urlsplit(u).scheme.lower() if ":" in u.split("/", 1)[0] else ""
+        if not scheme:
+            b = safe_url(base) if base else None
+            if b and not b.startswith("mailto:"):
+                u = urljoin(b, u)
+            elif u.startswith("//"):
+                u = "https:" + u
+            else:
+                return None
+        parts = urlsplit(u)
+        scheme = parts.scheme.lower()
+        if scheme not in _SAFE_SCHEMES:
+            return None
+        if scheme in ("http", "https"):
+            if not parts.netloc or not parts.hostname:
+                return None
+        elif len(u) <= len("mailto:"):
+            return None
+        return u
+    except Exception:
+        return None
