@@ -10,6 +10,7 @@ run in linear time (no backtracking regexes over unbounded input).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import unicodedata
 from urllib.parse import urljoin, urlsplit
@@ -57,7 +58,9 @@ def _sniff_utf16(data: bytes) -> str | None:
     return None
 
 
-_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQ = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def decode_bytes(data: bytes) -> str:
@@ -120,6 +123,7 @@ def _build_byte_map() -> dict[str, int]:
             m.setdefault(c, b)
     for b in range(0x80, 0xA0):  # undefined bytes decoded "sloppily" as C1 controls
         m.setdefault(chr(b), b)
+    m.setdefault("\u20af", 0xA5)  # cp1253 0xA5 in the Windows table (drachma sign)
     return m
 
 
@@ -196,15 +200,17 @@ def _repair_mojibake(s: str) -> str:
         return s
     out: list[str] = []
     pos = 0
-    line_start = 0
+    line_ctx = ""  # repaired text of the current line (bounded), for quote pairing
     for m in _RUN_RE.finditer(s):
-        out.append(s[pos : m.start()])
-        nl = s.rfind("\n", pos, m.start())
-        if nl >= 0:
-            line_start = len("".join(out)) - (m.start() - nl - 1)
-        joined = "".join(out)
-        fixed = _repair_run(m.group(), joined[line_start:][-400:])
-        out = [joined, m.group() if fixed is None else fixed]
+        piece = s[pos : m.start()]
+        out.append(piece)
+        nl = piece.rfind("\n")
+        line_ctx = piece[nl + 1 :] if nl >= 0 else (line_ctx + piece)
+        line_ctx = line_ctx[-400:]
+        fixed = _repair_run(m.group(), line_ctx)
+        fixed = m.group() if fixed is None else fixed
+        out.append(fixed)
+        line_ctx = (line_ctx + fixed)[-400:]
         pos = m.end()
     out.append(s[pos:])
     return "".join(out)
@@ -227,6 +233,8 @@ _ANSI_RE = re.compile(
     r"|\x1b\][^\x07\x1b]{0,2048}(?:\x07|\x1b\\)?"  # OSC (bounded)
     r"|\x1b[PX^_][^\x1b]{0,2048}(?:\x1b\\)?"  # DCS/SOS/PM/APC
     r"|\x1b[ -/]{0,4}[0-~]?"  # other escapes
+    r"|\x9b[0-?]{0,64}[ -/]{0,16}[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c\x1b]{0,2048}(?:\x07|\x9c)"  # 8-bit OSC
 )
 _NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 # Controls, bidi, invisible formatting, tag chars, surrogates, noncharacters, U+FFFD.
@@ -237,9 +245,12 @@ _DROP_RE = re.compile(
     "\ud800-\udfff"
     "\U000e0000-\U000e007f]"
 )
+_PRE_DROP_RE = re.compile("[\ud800-\udfff\ufffd]")
 _ZW_JOIN_RE = re.compile("[\u200c\u200d]")
 _VS_RE = re.compile("[\ufe0e\ufe0f]+")
-_COMBINING_RUN_RE = re.compile("([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_COMBINING_RUN_RE = re.compile(
+    "([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
 _TRAILING_WS_RE = re.compile(r"[ \t]+\n")
 
 
@@ -250,7 +261,14 @@ def _fix_joiners(s: str) -> str:
         i = m.start()
         prev = s[i - 1] if i > 0 else ""
         nxt = s[i + 1] if i + 1 < len(s) else ""
-        if prev and nxt and ord(prev) > 0x7F and ord(nxt) > 0x7F and not prev.isspace() and not nxt.isspace():
+        if (
+            prev
+            and nxt
+            and ord(prev) > 0x7F
+            and ord(nxt) > 0x7F
+            and not prev.isspace()
+            and not nxt.isspace()
+        ):
             return m.group()
         return ""
 
@@ -283,14 +301,12 @@ def clean_text(s: str) -> str:
         if not s:
             return s
         s = _NEWLINES_RE.sub("\n", s)
-        if "\x1b" in s:
+        if "\x1b" in s or "\x9b" in s or "\x9d" in s:
             s = _ANSI_RE.sub("", s)
-        s = re.sub("[\ud800-\udfff]", "", s)
+        s = _PRE_DROP_RE.sub("", s)
         s = _repair_mojibake(s)
-        try:
+        with contextlib.suppress(Exception):
             s = ftfy.fix_text(s, _FTFY_CONFIG)
-        except Exception:
-            pass
         s = _NEWLINES_RE.sub("\n", s)
         s = _DROP_RE.sub("", s)
         if "\u200c" in s or "\u200d" in s:
