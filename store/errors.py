@@ -17,3 +17,7 @@ class NotFound(DigestError):
 
 class ConfigError(DigestError):
     """feeds.yaml is malformed; the message names file, line and key."""
+
+
+class UsageError(DigestError):
+    """A mistake in how a command was typed (exit status 2)."""

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from store.errors import DigestError
+from store.errors import DigestError, UsageError
 
 # Each module defines ``register(subparsers)``; handlers get (args, ctx).
 COMMAND_MODULES = (
@@ -24,10 +24,6 @@ COMMAND_MODULES = (
     "tui.commands.tag_cmds",
     "tui.commands.doctor_cmd",
 )
-
-
-class UsageError(DigestError):
-    """A mistake in how the command was typed."""
 
 
 class Context:
@@ -98,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(ctx.data_dir, ctx.config_override)
         return int(args.handler(args, ctx) or 0)
     except UsageError as exc:
-        _err(str(exc))
+        _err(str(exc) if str(exc).startswith("digest-tui") else f"digest-tui: {exc}")
         return 2
     except DigestError as exc:
         _err(f"digest-tui: {exc}")

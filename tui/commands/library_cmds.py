@@ -94,7 +94,7 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
 
 def _parse_list_terms(terms: list[str]) -> tuple[str, bool, int | None]:
     """Pull --json / --limit N out of the free-form query."""
-    from tui.cli import UsageError
+    from store.errors import UsageError
 
     as_json, limit, rest = False, None, []
     it = iter(terms)
@@ -183,7 +183,7 @@ def _resolve_all(lib: Any, ids: list[str]) -> list[str]:
 
 
 def _norm_tags(tags: list[str]) -> list[str]:
-    from tui.cli import UsageError
+    from store.errors import UsageError
 
     try:
         from store.topics import normalize_tag
