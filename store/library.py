@@ -344,16 +344,24 @@ class Library:
         return self._write_locked(do)
 
     def _write_shard(self, key: str, items: list[tuple[Entry, dict[str, Any], str]]) -> None:
-        db = TinyDB(self.dir / "content" / f"{key}.json", storage=AtomicJSONStorage)
-        try:
-            table = db.table("entries")
-            ids = {e.id for e, _r, _h in items}
-            old = [doc.doc_id for doc in table.all() if doc.get("id") in ids]
-            if old:
-                table.remove(doc_ids=old)
-            table.insert_multiple([rec for _e, rec, _h in items])
-        finally:
-            db.close()
+        """Upsert records into one TinyDB shard with a single read and a single write.
+
+        Going through TinyDB's Table API would read and rewrite the file once per
+        operation (remove, then insert); the file format stays TinyDB's own.
+        """
+        storage = AtomicJSONStorage(self.dir / "content" / f"{key}.json")
+        data = storage.read() or {}
+        table = data.setdefault("entries", {})
+        if not isinstance(table, dict):
+            raise LibraryError(f"library file {storage.path} is damaged (no entries table)")
+        doc_of = {rec.get("id"): doc_id for doc_id, rec in table.items() if isinstance(rec, dict)}
+        next_id = max((int(k) for k in table if k.isdigit()), default=0) + 1
+        for e, rec, _h in items:
+            doc_id = doc_of.get(e.id)
+            if doc_id is None:
+                doc_id, next_id = str(next_id), next_id + 1
+            table[doc_id] = rec
+        storage.write(data)
 
     def _write_index(self) -> None:
         if self.index_path.exists():
