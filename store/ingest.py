@@ -18,6 +18,18 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".org", ".text"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 SUFFIXES = TEXT_SUFFIXES | FEED_SUFFIXES
 MAX_FILE_BYTES = 20_000_000
+# A folder of digests often carries its own notes (README.md, SOURCES.md,
+# EXPECTED.md…): named in capitals by convention, they describe the folder and
+# are not digests. Named explicitly on the command line, they are still read.
+_FOLDER_DOC_NAMES = {"README", "LICENSE", "LICENCE", "CHANGELOG", "CONTRIBUTING", "AUTHORS", "COPYING"}
+
+
+def _is_folder_doc(name: str) -> bool:
+    stem = name.split(".", 1)[0]
+    letters = stem.replace("_", "").replace("-", "")
+    return stem.upper() in _FOLDER_DOC_NAMES or (
+        len(letters) >= 4 and letters.isalpha() and letters.isupper()
+    )
 
 
 @dataclass
@@ -44,6 +56,9 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], report: IngestReport) ->
                     f = Path(root) / name
                     if name.startswith("."):
                         continue
+                    if _is_folder_doc(name):
+                        report.skipped.append((str(f), "the folder's own notes, not a digest"))
+                        continue
                     if f.suffix.lower() in SUFFIXES:
                         out.append(f)
                     else:
@@ -58,11 +73,18 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], report: IngestReport) ->
 
 
 def file_source(doc: ParsedDocument, path: Path) -> Source:
-    """A file's source is named by the document (site, author), else the file."""
+    """A file's source is named by the document (site, author), else its folder.
+
+    A folder of digests usually holds one producer's output (one file a day), so
+    the folder name groups them in the navigator better than each file's name.
+    """
     name = doc.source_name
     if not name and doc.entries and doc.entries[0].author:
         name = doc.entries[0].author
-    return Source("file", name or path.stem, str(path))
+    if not name:
+        folder = path.resolve().parent.name
+        name = folder or path.stem
+    return Source("file", name, str(path))
 
 
 def entries_from_document(
