@@ -15,12 +15,12 @@ from store.text import clean_line
 
 WORDS_PER_MINUTE = 230
 
-BULLET_RE = re.compile(r"^\s*(?:[-*+•·◦▪▫‣∙–—●○■□➤➢►▶✓✔]|\d{1,3}[.)](?=\s))\s*(.*)$")
+BULLET_RE = re.compile(r"^\s*(?:[-*+•·◦▪▫‣∙–—●○■□➤➢►▶✓✔](?=\s|$)|\d{1,3}[.)](?=\s))\s*(.*)$")
 PLAIN_BULLET_RE = re.compile(r"^\s*[-*+•·◦▪▫‣∙–●○■□➤➢►▶✓✔]\s+(.*)$")
 NUMBERED_RE = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){0,4})(?:[.):]|(?=\s))\s*(.*)$")
 KEYCAP_RE = re.compile("^\\s*(\\d{1,2})\ufe0f?\u20e3\\s*(.*)$")
 KEY_POINTS_RE = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(key\s*points|key\s*takeaways|takeaways|highlights)"
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(key\s*points|key\s*takeaways|takeaways)"
     r"\s*:?\s*(?:\*\*|__)?\s*:?\s*(.*)$",
     re.I,
 )

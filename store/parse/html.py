@@ -1,0 +1,239 @@
+"""HTML → readable text and digest structure (for HTML files and feed entries).
+
+The DOM (selectolax/lexbor) is walked with an explicit stack — documents with
+thousands of nested elements exist — and flattened to Markdown-ish lines
+(``### heading``, ``- item``, paragraphs, ``text (url)`` links). Those lines go
+through the same digest logic as Markdown files, so an entry whose HTML has
+"Key Points" / "Details" gets exactly the structure of a local digest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from store.models import ParsedDocument, Section
+from store.parse.common import (
+    BULLET_RE,
+    DETAILS_RE,
+    KEY_POINTS_RE,
+    derive_key_points,
+    sentences,
+)
+from store.parse.sections import parse_sections
+from store.text import clean_line, clean_text, safe_url
+
+__all__ = ["HtmlParts", "html_to_lines", "html_to_parts", "parse_html_document"]
+
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "noscript",
+        "template",
+        "svg",
+        "object",
+        "embed",
+        "canvas",
+        "head",
+        "math",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "blockquote",
+        "pre", "table", "tr", "ul", "ol", "dl", "dd", "dt", "figure", "figcaption", "br", "hr",
+        "h1", "h2", "h3", "h4", "h5", "h6", "li", "body", "html", "form", "fieldset", "details", "summary",
+    }
+)  # fmt: skip
+_HEAD_RE = re.compile(r"^#{1,6}\s")
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlParts:
+    """Structure recovered from one HTML fragment."""
+
+    summary: str
+    key_points: tuple[str, ...]
+    key_points_derived: bool
+    sections: tuple[Section, ...]
+    body: str
+
+
+def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
+    """Flatten HTML to Markdown-ish lines; iterative, script/style/iframe dropped."""
+    tree = LexborHTMLParser(html or "")
+    root = tree.root
+    out: list[str] = []
+    if root is None:
+        return out
+    buf: list[str] = []
+    prefix = [""]  # pending prefix for the next flushed line
+    list_depth = 0
+    in_pre = 0
+
+    def flush() -> None:
+        text = "".join(buf)
+        buf.clear()
+        text = clean_line(text) if not in_pre else clean_text(text).strip("\n")
+        if text:
+            out.append(prefix[0] + text)
+            if prefix[0].startswith("#"):
+                out.append("")
+        prefix[0] = "  " * max(list_depth - 1, 0) if prefix[0].lstrip().startswith("-") else ""
+
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag  # type: ignore[attr-defined]
+        if closing:
+            if tag == "a":
+                href = (node.attributes or {}).get("href")  # type: ignore[attr-defined]
+                url = safe_url(href, base_url) if href else None
+                label = clean_line(node.text(deep=True))  # type: ignore[attr-defined]
+                if url and label and url not in label:
+                    buf.append(f" ({url})")
+                elif url and not label:
+                    buf.append(url)
+            elif tag in ("ul", "ol"):
+                flush()
+                list_depth = max(list_depth - 1, 0)
+                out.append("")
+            elif tag == "pre":
+                flush()
+                in_pre = max(in_pre - 1, 0)
+            elif tag in _BLOCK:
+                flush()
+                if (
+                    tag in ("p", "div", "blockquote", "table", "section", "article")
+                    and out
+                    and out[-1] != ""
+                ):
+                    out.append("")
+            continue
+        if tag == "-text":
+            t = node.text_content or ""  # type: ignore[attr-defined]
+            buf.append(t if in_pre else re.sub(r"\s+", " ", t))
+            continue
+        if tag in ("-comment", "!doctype") or tag in _SKIP or (tag or "").startswith("-"):
+            continue
+        if tag in _BLOCK:
+            flush()
+            if tag in ("ul", "ol"):
+                list_depth += 1
+            elif tag == "li":
+                prefix[0] = "  " * max(list_depth - 1, 0) + "- "
+            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                if out and out[-1] != "":
+                    out.append("")
+                prefix[0] = "#" * int(tag[1]) + " "
+            elif tag == "pre":
+                in_pre += 1
+            elif tag == "br":
+                continue
+        stack.append((node, True))
+        children = list(node.iter(include_text=True))  # type: ignore[attr-defined]
+        for c in reversed(children):
+            stack.append((c, False))
+    flush()
+    # collapse blank runs
+    lines: list[str] = []
+    for ln in out:
+        if ln == "" and (not lines or lines[-1] == ""):
+            continue
+        lines.append(ln)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _plain(lines: list[str]) -> str:
+    """Readable body: headings as plain lines, paragraphs separated by blank lines."""
+    out: list[str] = []
+    for ln in lines:
+        out.append(_HEAD_RE.sub("", ln) if _HEAD_RE.match(ln) else ln)
+    return "\n".join(out).strip()
+
+
+def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
+    """Summary, key points, sections and body of an HTML fragment. Never raises."""
+    try:
+        lines = html_to_lines(html, base_url)
+    except Exception:
+        lines = [clean_line(re.sub(r"<[^>]{0,2000}>", " ", html or ""))]
+    kp_i = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if KEY_POINTS_RE.match(_HEAD_RE.sub("", ln)) and len(ln) < 80
+        ),
+        None,
+    )
+    if kp_i is not None:
+        summary_lines = [ln for ln in lines[:kp_i] if ln and not _HEAD_RE.match(ln)]
+        kps: list[str] = []
+        i = kp_i + 1
+        while i < len(lines):
+            ln = lines[i]
+            probe = _HEAD_RE.sub("", ln)
+            if DETAILS_RE.match(probe) or (_HEAD_RE.match(ln) and not KEY_POINTS_RE.match(probe)):
+                break
+            m = BULLET_RE.match(ln.strip())
+            t = clean_line(m.group(1) if m else ln)
+            if t:
+                kps.append(t)
+            i += 1
+        if i < len(lines) and DETAILS_RE.match(_HEAD_RE.sub("", lines[i])):
+            i += 1
+        sections, loose = parse_sections(lines[i:])
+        summary = "\n\n".join(s for s in summary_lines if not BULLET_RE.match(s))
+        return HtmlParts(
+            summary=summary,
+            key_points=tuple(kps),
+            key_points_derived=False,
+            sections=sections,
+            body=_plain(lines),
+        )
+    body = _plain(lines)
+    paras = [
+        ln for ln in lines if ln and not _HEAD_RE.match(ln) and not BULLET_RE.match(ln.strip())
+    ]
+    summary = paras[0] if paras else ""
+    items = [
+        clean_line(BULLET_RE.match(ln.strip()).group(1))
+        for ln in lines
+        if BULLET_RE.match(ln.strip())
+    ]  # type: ignore[union-attr]
+    kps_t = (
+        tuple(x for x in items if x)[:6]
+        or tuple(sentences(" ".join(paras), 3))
+        or derive_key_points((), body)
+    )
+    return HtmlParts(
+        summary=summary, key_points=kps_t, key_points_derived=True, sections=(), body=body
+    )
+
+
+def parse_html_document(text: str, *, name: str = "") -> ParsedDocument:
+    """A local HTML file: flattened to Markdown-ish lines, then parsed as Markdown."""
+    from store.parse.markdown import parse_markdown
+
+    tree = LexborHTMLParser(text)
+    title_node = tree.css_first("title")
+    page_title = clean_line(title_node.text()) if title_node is not None else None
+    lines = html_to_lines(text)
+    if page_title and not any(ln.startswith("# ") for ln in lines):
+        lines = ["# " + page_title, "", *lines]
+    doc = parse_markdown("\n".join(lines), name=name)
+    return ParsedDocument(
+        entries=doc.entries,
+        digest_title=doc.digest_title or page_title,
+        digest_date=doc.digest_date,
+        source_name=doc.source_name,
+        overview=doc.overview,
+        kind="html",
+        warnings=doc.warnings,
+    )
