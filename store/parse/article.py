@@ -35,7 +35,7 @@ def _is_heading(s: str) -> bool:
 
 def _is_para(s: str) -> bool:
     s = s.strip()
-    return len(s) > 100 or (len(s.split()) > 12 and s.endswith((".", "!", "?", ":", '"', "”")))
+    return len(s) > 100 or (len(s.split()) >= 6 and s.endswith((".", "!", "?", ":", '"', "”")))
 
 
 def looks_like_article(lines: list[str]) -> bool:

@@ -1,0 +1,17 @@
+"""Sample digests shipped with the package, ingested on first run.
+
+Written for digest-tui (original text), one per supported format family, on
+overlapping topics so the cross-topic tags link them from the first launch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_SUFFIXES = (".txt", ".md", ".org", ".html")
+
+
+def sample_paths() -> list[Path]:
+    """Paths of the bundled sample digests, sorted by name."""
+    here = Path(__file__).resolve().parent
+    return sorted(p for p in here.iterdir() if p.is_file() and p.suffix in _SUFFIXES)
