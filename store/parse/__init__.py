@@ -52,7 +52,7 @@ def _looks_binary(data: bytes, text: str) -> bool:
     if not head:
         return False
     bad = sum(1 for c in head if (ord(c) < 32 and c not in "\n\r\t\x0c") or c == "\ufffd")
-    return bad > max(len(head) * 0.1, 8) or (b"\x00" in data[:8192] and "\x00" in head)
+    return bad > max(len(head) * 0.1, 8) or (bad > 2 and bad > len(head) * 0.3)
 
 
 def parse_document(data: bytes, *, name: str, mtime: float | None = None) -> ParsedDocument:

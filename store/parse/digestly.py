@@ -101,6 +101,8 @@ def parse_digestly(text: str, *, name: str = "") -> ParsedDocument:
                 break
             if NUMBERED_RE.match(first) and episodes:
                 break
+            if _FIELD_RE.match(first) or _OVERVIEW_HEAD_RE.match(first):
+                break
             if _heading_like(blk):
                 head = b[0]
                 break
@@ -153,7 +155,10 @@ def parse_digestly(text: str, *, name: str = "") -> ParsedDocument:
         if ep["head"] is not None:
             show, title = split_show_title(lines[ep["head"]])
         else:
-            show, title = None, first_sentence(summary) or f"Episode {n + 1}"
+            show, title = (
+                None,
+                first_sentence(summary) or (doc["title"] if len(episodes) == 1 else None),
+            )
         if not title:
             title = first_sentence(summary) or f"Episode {n + 1}"
         words = " ".join([summary, *key_points, *_section_words(sections), *loose])
