@@ -1,0 +1,176 @@
+"""The digest-tui application: opens the library, picks a screen, keeps settings.
+
+The App stays thin on purpose: the panes and their actions live in
+``tui.screens.main``, the widgets in ``tui.widgets``. What is here is what
+belongs to the whole process: the library handle, the UI lock that detects a
+second instance, the theme and keymap the user chose (kept in the library's
+``ui.json`` side file), and first-run samples.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from textual import work
+from textual.app import App
+from textual.theme import Theme
+
+from store.errors import DigestError
+from store.library import Library
+from tui.keys import APP_BINDINGS
+from tui.safe_output import safe_line
+from tui.screens.error import LibraryErrorScreen
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+
+UI_STATE = "ui.json"
+POLL_SECONDS = 4.0
+SECOND_INSTANCE = (
+    "Another digest-tui is open on this library. Both can write: changes are merged "
+    "safely, and this window picks up the other's every few seconds."
+)
+
+
+class DigestApp(App[int]):
+    """A terminal reader for digests: Navigator | Episodes | Reader."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "digest-tui"
+    BINDINGS = APP_BINDINGS
+
+    def __init__(
+        self,
+        data_dir: Path,
+        config_override: str | None = None,
+        *,
+        first_run: bool = True,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.data_dir = Path(data_dir)
+        self.config_override = config_override
+        self.first_run = first_run
+        self.poll_seconds = poll_seconds
+        self.lib: Library | None = None
+        self.load_error: str | None = None
+        self.second_instance = False
+        self._ui_lock: FileLock | None = None
+        self._saved_theme: str | None = None
+
+    # -- start -----------------------------------------------------------------
+    def on_mount(self) -> None:
+        try:
+            self.lib = Library.open(self.data_dir)
+        except DigestError as exc:
+            self.load_error = str(exc)
+            self.push_screen(LibraryErrorScreen(str(exc)))
+            return
+        self._restore_settings()
+        self._take_ui_lock()
+        self.push_screen(MainScreen(self.lib, config_override=self.config_override))
+        if self.second_instance:
+            self.notify(SECOND_INSTANCE, title="Library shared", timeout=10)
+            self.set_interval(self.poll_seconds, self._poll)
+        if self.first_run:
+            self._first_run()
+
+    def _restore_settings(self) -> None:
+        """Theme and keymap from ui.json; a bad value is ignored, not fatal."""
+        assert self.lib is not None
+        try:
+            state = self.lib.read_sidecar(UI_STATE) or {}
+        except DigestError:
+            state = {}
+        if not isinstance(state, dict):
+            state = {}
+        theme = state.get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self._saved_theme = self.theme
+        keymap = state.get("keymap")
+        if isinstance(keymap, dict):
+            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _take_ui_lock(self) -> None:
+        """A non-blocking lock: held means another UI is open on this library."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.data_dir / "ui.lock"), timeout=0)
+            lock.acquire()
+        except Timeout:
+            self.second_instance = True
+            return
+        except OSError:
+            return  # read-only place: writes will say so themselves
+        self._ui_lock = lock
+
+    def on_unmount(self) -> None:
+        if self._ui_lock is not None:
+            self._ui_lock.release()
+
+    @work(thread=True, group="first-run")
+    def _first_run(self) -> None:
+        """Bundled samples for a library that never had anything (store decides)."""
+        assert self.lib is not None
+        try:
+            from store.firstrun import ensure_samples
+
+            report = ensure_samples(self.lib)
+        except ImportError:
+            return
+        except DigestError as exc:
+            self.call_from_thread(self.notify, safe_line(str(exc)), severity="warning")
+            return
+        if report is not None and getattr(report, "entries_new", 0):
+            self.call_from_thread(self._library_changed)
+
+    def _library_changed(self) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.requery()
+            screen.load_tags()
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def _poll(self) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.reload_from_disk()
+
+    # -- settings --------------------------------------------------------------
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._saved_theme and self.lib is not None:
+            self._saved_theme = theme.name
+            self._save_theme(theme.name)
+
+    @work(thread=True, group="settings")
+    def _save_theme(self, name: str) -> None:
+        assert self.lib is not None
+
+        def change(state: Any) -> dict[str, Any]:
+            return {**(state if isinstance(state, dict) else {}), "theme": name}
+
+        try:
+            self.lib.update_sidecar(UI_STATE, change)
+        except DigestError as exc:
+            self.call_from_thread(self.notify, safe_line(str(exc)), severity="warning")
+
+    # -- actions ---------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def run_app(data_dir: Path, config_override: str | None = None) -> int:
+    """Open the UI on a library; the exit status for ``digest-tui``."""
+    app = DigestApp(data_dir, config_override)
+    app.run()
+    return 1 if app.load_error else 0

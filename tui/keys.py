@@ -1,0 +1,54 @@
+"""Every key binding of the app in one table, each with an id.
+
+The ids are what ``App.set_keymap`` rebinds (a user keymap in the library's
+``ui.json`` side file: ``{"keymap": {"bookmark": "B"}}``) and what the help
+screen lists; the palette offers the same actions by name.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP_BINDINGS: list[Binding] = [
+    Binding("q", "quit", "Quit", id="quit"),
+    Binding("question_mark", "help", "Help", key_display="?", id="help"),
+    Binding(
+        "ctrl+p", "command_palette", "Palette", show=False, priority=True, id="command-palette"
+    ),
+]
+
+MAIN_BINDINGS: list[Binding] = [
+    Binding("tab", "pane(1)", "Next pane", show=False, priority=True, id="pane-next"),
+    Binding("shift+tab", "pane(-1)", "Previous pane", show=False, priority=True, id="pane-prev"),
+    Binding("slash", "search", "Search", key_display="/", id="search"),
+    Binding("b", "toggle_bookmark", "Bookmark", id="bookmark"),
+    Binding("t", "add_tag", "Tag", id="add-tag"),
+    Binding("T", "remove_tag", "Untag", show=False, id="remove-tag"),
+    Binding("m", "toggle_read", "Read/unread", show=False, id="toggle-read"),
+    Binding("n", "step_entry(1)", "Next", show=False, id="next-entry"),
+    Binding("p", "step_entry(-1)", "Prev", show=False, id="prev-entry"),
+    Binding("r", "refresh", "Refresh", id="refresh"),
+    Binding("o", "open_link", "Open link", show=False, id="open-link"),
+    Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
+    Binding("escape", "escape", "Back / clear search", show=False, id="escape"),
+]
+
+# What each action does, for the palette and the help screen (action -> help).
+ACTION_HELP: dict[str, str] = {
+    "quit": "Leave digest-tui",
+    "help": "List every key",
+    "command_palette": "Actions, sources, tags and themes by name",
+    "pane(1)": "Move to the next pane (navigator → episodes → reader)",
+    "pane(-1)": "Move to the previous pane",
+    "search": "Filter with the query language: words, +tag, -tag, is:unread, source:NAME, @7-days-ago",
+    "toggle_bookmark": "Bookmark the current entry, or remove its bookmark",
+    "add_tag": "Add a tag of yours to the current entry (tab completes)",
+    "remove_tag": "Remove a tag (an automatic one stays removed)",
+    "toggle_read": "Mark the current entry read or unread",
+    "step_entry(1)": "Open the next episode",
+    "step_entry(-1)": "Open the previous episode",
+    "refresh": "Fetch every feed in feeds.yaml (runs in the background)",
+    "open_link": "Open the entry's link in the browser (http/https only)",
+    "copy_link": "Copy the entry's link to the clipboard",
+    "escape": "Clear the search, or go back to the list",
+}

@@ -1,0 +1,297 @@
+"""The Episodes pane: a line-API list that renders only the rows on screen.
+
+Why not OptionList: it builds a Content object per option up front and keeps
+them all, which is fine at 10k rows but is the first-paint cost at 100k. Here
+the widget holds the store's compact ``Row`` objects plus group header
+strings, and ``render_line`` formats just the visible lines (toolong's
+approach). Rows are store-cleaned text, but everything is built as plain
+``rich.text.Text`` (never markup) and run through ``safe_line`` again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.library import Row
+from store.models import Marks
+from tui.widgets.display import line as safe_line
+
+SHOW_WIDTH = 18
+
+
+def group_key(row: Row) -> tuple[str, str]:
+    """(key, header text) of the group a row belongs to: its digest, else its day."""
+    day = row.date[:10] if row.date else ""
+    if row.digest_id:
+        label = " · ".join(x for x in (day, row.digest_title or row.source) if x)
+        return "d:" + row.digest_id, label or "Digest"
+    return "t:" + day, day or "Undated"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A group header line (digest title or date); the cursor skips it."""
+
+    text: str
+
+
+class EpisodeList(ScrollView, can_focus=True):
+    """Entries of the current selection, grouped, with its own cursor."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list-down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list-page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list-page-up"),
+        Binding("home", "first", "First", show=False, id="list-first"),
+        Binding("end", "last", "Last", show=False, id="list-last"),
+        Binding("enter", "choose", "Open", id="list-open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "episode-list--header",
+        "episode-list--cursor",
+        "episode-list--unread",
+        "episode-list--read",
+        "episode-list--show",
+        "episode-list--bookmark",
+        "episode-list--unread-marker",
+        "episode-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(-1, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another entry."""
+
+        def __init__(self, episode_list: EpisodeList, row: Row | None) -> None:
+            super().__init__()
+            self.episode_list = episode_list
+            self.row = row
+
+        @property
+        def control(self) -> EpisodeList:
+            return self.episode_list
+
+    class Chosen(Message):
+        """The user pressed enter (or clicked) on an entry: open it."""
+
+        def __init__(self, episode_list: EpisodeList, row: Row) -> None:
+            super().__init__()
+            self.episode_list = episode_list
+            self.row = row
+
+        @property
+        def control(self) -> EpisodeList:
+            return self.episode_list
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self._lines: list[Row | Header] = []
+        self._index: dict[str, int] = {}
+        self._marks_of: Callable[[str], Marks] = lambda _id: Marks()
+        self.empty_message = "No entries."
+        self.row_count = 0
+
+    # -- data ------------------------------------------------------------------
+    def set_rows(
+        self,
+        rows: Sequence[Row],
+        marks_of: Callable[[str], Marks],
+        *,
+        keep: str | None = None,
+    ) -> None:
+        """Replace the rows (one pass, headers inserted) and keep the cursor on ``keep``."""
+        lines: list[Row | Header] = []
+        index: dict[str, int] = {}
+        last = None
+        for row in rows:
+            key, label = group_key(row)
+            if key != last:
+                lines.append(Header(label))
+                last = key
+            index[row.id] = len(lines)
+            lines.append(row)
+        self._lines = lines
+        self._index = index
+        self._marks_of = marks_of
+        self.row_count = len(rows)
+        self.virtual_size = Size(self.size.width, len(lines))
+        target = index.get(keep, -1) if keep else -1
+        if target < 0:
+            target = self._next_row(-1, 1)
+        self._render_cache_clear()
+        self.cursor = target
+        self.refresh()
+
+    def refresh_marks(self, marks_of: Callable[[str], Marks]) -> None:
+        """Marks changed but rows did not: redraw the markers only."""
+        self._marks_of = marks_of
+        self.refresh()
+
+    def _render_cache_clear(self) -> None:
+        """Hook for a future per-line cache; rendering is cheap enough today."""
+
+    @property
+    def current(self) -> Row | None:
+        """The entry under the cursor, if any."""
+        if 0 <= self.cursor < len(self._lines):
+            line = self._lines[self.cursor]
+            if isinstance(line, Row):
+                return line
+        return None
+
+    @property
+    def rows_in_order(self) -> list[Row]:
+        """All rows (headers left out), in display order."""
+        return [line for line in self._lines if isinstance(line, Row)]
+
+    def select_id(self, entry_id: str) -> bool:
+        """Put the cursor on an entry; False if it is not in the list."""
+        line = self._index.get(entry_id)
+        if line is None:
+            return False
+        self.cursor = line
+        return True
+
+    def _next_row(self, start: int, step: int) -> int:
+        """Index of the next Row line from ``start`` in direction ``step``, or -1."""
+        i = start + step
+        n = len(self._lines)
+        while 0 <= i < n:
+            if isinstance(self._lines[i], Row):
+                return i
+            i += step
+        return -1
+
+    # -- cursor ----------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        if new >= 0:
+            self._scroll_cursor_visible()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _scroll_cursor_visible(self) -> None:
+        top = self.cursor
+        # show the group header above the first row of a group too
+        if top > 0 and isinstance(self._lines[top - 1], Header):
+            top -= 1
+        region = Region(0, top, 1, self.cursor - top + 1)
+        self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._lines))
+        if self.cursor >= 0:
+            self._scroll_cursor_visible()
+
+    def action_cursor_down(self) -> None:
+        nxt = self._next_row(self.cursor, 1)
+        if nxt >= 0:
+            self.cursor = nxt
+
+    def action_cursor_up(self) -> None:
+        prv = self._next_row(self.cursor, -1)
+        if prv >= 0:
+            self.cursor = prv
+
+    def _move_by(self, lines: int) -> None:
+        if not self._lines:
+            return
+        target = max(0, min(len(self._lines) - 1, self.cursor + lines))
+        step = 1 if lines > 0 else -1
+        if not isinstance(self._lines[target], Row):
+            alt = self._next_row(target, step)
+            target = alt if alt >= 0 else self._next_row(target, -step)
+        if target >= 0:
+            self.cursor = target
+
+    def action_page_down(self) -> None:
+        self._move_by(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self._move_by(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        first = self._next_row(-1, 1)
+        if first >= 0:
+            self.cursor = first
+
+    def action_last(self) -> None:
+        last = self._next_row(len(self._lines), -1)
+        if last >= 0:
+            self.cursor = last
+
+    def action_choose(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Chosen(self, row))
+
+    async def _on_click(self, event: events.Click) -> None:
+        line = event.y + int(self.scroll_y)
+        if 0 <= line < len(self._lines) and isinstance(self._lines[line], Row):
+            already = line == self.cursor
+            self.cursor = line
+            if already or event.chain > 1:
+                self.action_choose()
+
+    # -- rendering -------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self._lines:
+            if y == 1:
+                style = self.get_component_rich_style("episode-list--empty")
+                text = Text(" " + safe_line(self.empty_message), style=style, no_wrap=True)
+                return self._strip(text, width, base)
+            return Strip.blank(width, base)
+        line_no = y + int(self.scroll_y)
+        if line_no >= len(self._lines):
+            return Strip.blank(width, base)
+        line = self._lines[line_no]
+        if isinstance(line, Header):
+            style = self.get_component_rich_style("episode-list--header")
+            return self._strip(Text(safe_line(line.text), style=style), width, base)
+        return self._strip(self._row_text(line, line_no == self.cursor), width, base)
+
+    def _row_text(self, row: Row, is_cursor: bool) -> Text:
+        marks = self._marks_of(row.id)
+        style = self.get_component_rich_style
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" ★" if marks.bookmarked else "  ", style("episode-list--bookmark"))
+        text.append("●" if not marks.read else " ", style("episode-list--unread-marker"))
+        text.append(" ")
+        show = safe_line(row.show or row.source or "")
+        if len(show) > SHOW_WIDTH:
+            show = show[: SHOW_WIDTH - 1] + "…"
+        text.append(show.ljust(SHOW_WIDTH), style("episode-list--show"))
+        text.append(" ")
+        title_style = style("episode-list--read" if marks.read else "episode-list--unread")
+        text.append(safe_line(row.title) or "(untitled)", title_style)
+        if is_cursor:
+            text.stylize(style("episode-list--cursor"))
+        return text
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        text.no_wrap = True
+        text.truncate(max(1, width), overflow="ellipsis", pad=True)
+        segments = list(text.render(self.app.console))
+        segments = [s for s in segments if s.text != "\n"]
+        strip = Strip(segments).apply_style(base)
+        return strip.crop_extend(0, width, base)
+
+    @staticmethod
+    def _plain(strip: Strip) -> str:
+        """Text of a rendered strip (tests and debugging)."""
+        return "".join(s.text for s in strip if isinstance(s, Segment))

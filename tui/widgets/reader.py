@@ -1,0 +1,254 @@
+"""The Reader pane: one entry, laid out as the digest structures it.
+
+Every piece of entry text is wrapped in ``rich.text.Text`` / ``Content`` built
+from the plain string (after ``safe_text``), never formatted into markup: a
+title such as ``[@click=app.quit]`` must stay text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Collapsible, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.models import Entry, Marks, Section
+from tui.widgets.display import block as safe_text
+from tui.widgets.display import line as safe_line
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """One related entry, with the tags it shares (the reason it is listed)."""
+
+    id: str
+    title: str
+    shared_tags: tuple[str, ...]
+
+
+def web_link(url: str | None) -> str | None:
+    """The link if it is http(s); anything else (javascript:, file:, data:) is not opened."""
+    if not url:
+        return None
+    clean = safe_line(url)
+    try:
+        scheme = urlsplit(clean).scheme.lower()
+    except ValueError:
+        return None
+    return clean if scheme in ("http", "https") else None
+
+
+def duration(seconds: int | None) -> str:
+    """h:mm:ss / m:ss for a podcast duration; '' when absent or absurd."""
+    if not seconds or seconds < 0 or seconds > 7 * 24 * 3600:
+        return ""
+    h, rest = divmod(int(seconds), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def section_title(s: Section) -> Content:
+    """'7. 💰 The $6 Million Myth Debunked' as literal Content."""
+    head = " ".join(x for x in (f"{s.number}." if s.number else None, s.icon, s.title) if x)
+    return Content(safe_line(head) or "(section)")
+
+
+def plain(text: str, style: str = "") -> Static:
+    """A Static showing ``text`` literally (no markup)."""
+    return Static(Text(safe_text(text), style=style))
+
+
+class Reader(VerticalScroll, can_focus=True):
+    """Shows one entry; posts ``Reader.OpenRelated`` when a related entry is chosen."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="reader-down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader-up"),
+        Binding("e", "toggle_sections", "Sections", id="reader-toggle-sections"),
+    ]
+
+    class OpenRelated(Message):
+        """The user chose a related entry."""
+
+        def __init__(self, reader: Reader, entry_id: str) -> None:
+            super().__init__()
+            self.reader = reader
+            self.entry_id = entry_id
+
+        @property
+        def control(self) -> Reader:
+            return self.reader
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entry: Entry | None = None
+
+    def compose(self):  # noqa: ANN201 - ComposeResult
+        yield Static(Text("Select an entry and press enter to read it."), classes="reader-hint")
+
+    # -- content ---------------------------------------------------------------
+    def show_message(self, message: str) -> None:
+        """Replace the content with a plain message (empty library, errors)."""
+        self.entry = None
+        self.remove_children()
+        self.mount(Static(Text(safe_text(message)), classes="reader-hint"))
+
+    def show_entry(
+        self,
+        entry: Entry,
+        marks: Marks,
+        tags: tuple[Sequence[str], Sequence[str]],
+        related: Sequence[RelatedItem],
+    ) -> None:
+        """Lay the entry out; scroll back to the top."""
+        self.entry = entry
+        widgets: list[Widget] = []
+        if entry.show:
+            widgets.append(plain(entry.show, "bold"))
+            widgets[-1].add_class("reader-show")
+        title = Static(Text(safe_line(entry.title) or "(untitled)"), classes="reader-title")
+        widgets.append(title)
+        widgets.append(Static(self._meta(entry), classes="reader-meta"))
+        widgets.append(Static(self._marks_text(marks), id="reader-marks", classes="reader-meta"))
+        if entry.link:
+            widgets.append(Static(Text("🔗 " + safe_line(entry.link)), classes="reader-link"))
+        if entry.enclosure:
+            enc = entry.enclosure
+            d = duration(enc.duration_seconds)
+            line = "🎧 " + safe_line(enc.url) + (f"  ({d})" if d else "")
+            widgets.append(Static(Text(line), classes="reader-link"))
+        if entry.summary:
+            widgets.append(Static(Text("Summary"), classes="reader-heading"))
+            widgets.append(plain(entry.summary))
+        if entry.key_points:
+            label = "Key points" + (" (derived)" if entry.key_points_derived else "")
+            widgets.append(Static(Text(label), classes="reader-heading"))
+            widgets.append(self._bullets(entry.key_points, "•"))
+        if entry.sections:
+            widgets.append(
+                Static(Text(f"Details ({len(entry.sections)} sections)"), classes="reader-heading")
+            )
+            widgets.extend(self._section(s) for s in entry.sections)
+        elif entry.body:
+            widgets.append(plain(entry.body, ""))
+        if entry.replies:
+            replies = [plain(r, "").add_class("reader-reply") for r in entry.replies]
+            widgets.append(
+                Collapsible(
+                    *replies,
+                    title=Content(f"Replies ({len(entry.replies)})"),  # type: ignore[arg-type]
+                    collapsed=True,
+                    classes="reader-replies",
+                )
+            )
+        widgets.append(Static(Text("Tags"), classes="reader-heading"))
+        widgets.append(Static(self._tags_text(*tags), id="reader-tags"))
+        if related:
+            widgets.append(Static(Text("Related"), classes="reader-heading"))
+            opts = [Option(self._related_text(r), id=r.id) for r in related]
+            widgets.append(OptionList(*opts, id="reader-related"))
+        self.remove_children()
+        self.mount_all(widgets)
+        self.scroll_home(animate=False)
+
+    def update_marks(self, marks: Marks, tags: tuple[Sequence[str], Sequence[str]]) -> None:
+        """Marks changed: redraw only the marks and tags lines (keeps scroll and folds)."""
+        for wid, content in (
+            ("#reader-marks", self._marks_text(marks)),
+            ("#reader-tags", self._tags_text(*tags)),
+        ):
+            for w in self.query(wid).results(Static):
+                w.update(content)
+
+    # -- pieces ----------------------------------------------------------------
+    @staticmethod
+    def _meta(entry: Entry) -> Text:
+        date = entry.published or (entry.digest.date if entry.digest else None)
+        parts = [
+            (date or "")[:10],
+            entry.source.name,
+            f"by {entry.author}" if entry.author else "",
+            f"{entry.reading_minutes:.0f} min read" if entry.reading_minutes else "",
+        ]
+        extra = dict(entry.extra)
+        if "chapter" in extra:
+            parts.append("chapter " + extra["chapter"])
+        return Text(safe_line(" · ".join(p for p in parts if p)))
+
+    @staticmethod
+    def _marks_text(marks: Marks) -> Text:
+        parts = ["★ bookmarked" if marks.bookmarked else "☆ not bookmarked"]
+        parts.append("read" if marks.read else "unread")
+        return Text(" · ".join(parts))
+
+    @staticmethod
+    def _tags_text(auto: Sequence[str], user: Sequence[str]) -> Text:
+        if not auto and not user:
+            return Text("none (t adds one)")
+        text = Text()
+        for t in auto:
+            text.append("#" + safe_line(t), "bold")
+            text.append(" ")
+        for t in user:
+            text.append("#" + safe_line(t), "bold underline")
+            text.append(" ")
+        if user:
+            text.append("(underlined: yours)", "dim")
+        return text
+
+    @staticmethod
+    def _related_text(r: RelatedItem) -> Text:
+        text = Text(safe_line(r.title) or "(untitled)")
+        if r.shared_tags:
+            text.append("  — shares " + ", ".join(safe_line(t) for t in r.shared_tags), "dim")
+        return text
+
+    @staticmethod
+    def _bullets(items: Sequence[str], mark: str) -> Static:
+        """Bullets with a hanging indent (a two-column grid wraps under the text)."""
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for item in items:
+            grid.add_row(Text(" " + mark), Text(safe_text(item)))
+        return Static(grid, classes="reader-bullets")
+
+    def _section(self, s: Section) -> Collapsible:
+        children: list[Widget] = []
+        if s.text:
+            children.append(plain(s.text))
+        if s.bullets:
+            children.append(self._bullets(s.bullets, "•"))
+        children.extend(self._section(sub) for sub in s.sections)
+        if not children:
+            children.append(Static(Text("(no details)", style="dim")))
+        return Collapsible(
+            *children,
+            title=section_title(s),  # type: ignore[arg-type]
+            collapsed=True,
+            classes="reader-section",
+        )
+
+    # -- actions ---------------------------------------------------------------
+    def action_toggle_sections(self) -> None:
+        """Expand every section if any is collapsed, else collapse them all."""
+        sections = list(self.query(Collapsible).results(Collapsible))
+        expand = any(c.collapsed for c in sections)
+        for c in sections:
+            c.collapsed = not expand
+
+    @on(OptionList.OptionSelected, "#reader-related")
+    def _related_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.OpenRelated(self, event.option.id))
