@@ -303,6 +303,9 @@ def clean_text(s: str) -> str:
         s = _NEWLINES_RE.sub("\n", s)
         if "\x1b" in s or "\x9b" in s or "\x9d" in s:
             s = _ANSI_RE.sub("", s)
+        if s.isascii():  # fast path: nothing to repair, only controls to drop
+            s = _DROP_RE.sub("", s)
+            return _TRAILING_WS_RE.sub("\n", s)
         s = _PRE_DROP_RE.sub("", s)
         s = _repair_mojibake(s)
         with contextlib.suppress(Exception):
