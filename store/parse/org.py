@@ -11,7 +11,7 @@ from store.parse.common import find_date
 from store.parse.tree import Node, add_heading, digest_episodes, tree_entries
 from store.text import clean_line, safe_url
 
-_HEAD_RE = re.compile(r"^(\*{1,30})\s+(.*?)(?:\s+(:[\w@#%:]+:))?\s*$")
+_HEAD_RE = re.compile(r"^(\*{1,30})\s+(.*?)(?:\s+(:[\w@#%:-]+:))?\s*$")
 _KW_RE = re.compile(r"^#\+(\w+):\s*(.*)$")
 _PROP_RE = re.compile(r"^\s*:([\w-]+):\s*(.*)$")
 _ORG_LINK_RE = re.compile(r"\[\[([^\]]{1,2000})\](?:\[([^\]]{0,500})\])?\]")
