@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import re
 import unicodedata
 from urllib.parse import urljoin, urlsplit
 
 import ftfy
+from ftfy.badness import is_bad
 
 try:  # optional: better guesses for legacy code pages
     from charset_normalizer import from_bytes as _cn_from_bytes
@@ -288,6 +290,24 @@ def _fix_selectors(s: str) -> str:
     return _VS_RE.sub(keep, s)
 
 
+# Set while parsing a document whose whole text already went through
+# clean_text: repairing each substring again is pure cost (ftfy dominated parse
+# time), while dropping controls stays, since it is cheap and parsers join text.
+_ALREADY_REPAIRED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "already_repaired", default=False
+)
+
+
+@contextlib.contextmanager
+def repaired_text(on: bool = True):  # noqa: ANN201 - a context manager
+    """Within this block, clean_text skips mojibake repair (text is repaired)."""
+    token = _ALREADY_REPAIRED.set(on)
+    try:
+        yield
+    finally:
+        _ALREADY_REPAIRED.reset(token)
+
+
 def clean_text(s: str) -> str:
     """Repair mojibake and remove everything unsafe for a terminal; keep \\n and \\t.
 
@@ -303,13 +323,18 @@ def clean_text(s: str) -> str:
         s = _NEWLINES_RE.sub("\n", s)
         if "\x1b" in s or "\x9b" in s or "\x9d" in s:
             s = _ANSI_RE.sub("", s)
-        if s.isascii():  # fast path: nothing to repair, only controls to drop
+        if s.isascii() or _ALREADY_REPAIRED.get():  # nothing to repair
             s = _DROP_RE.sub("", s)
             return _TRAILING_WS_RE.sub("\n", s)
         s = _PRE_DROP_RE.sub("", s)
         s = _repair_mojibake(s)
         with contextlib.suppress(Exception):
-            s = ftfy.fix_text(s, _FTFY_CONFIG)
+            # ftfy works line by line and costs ~1 µs a character; its own
+            # badness test is one regex over the text, so ask it first.
+            if is_bad(s):
+                s = ftfy.fix_text(s, _FTFY_CONFIG)
+            else:
+                s = unicodedata.normalize("NFC", s)
         s = _NEWLINES_RE.sub("\n", s)
         s = _DROP_RE.sub("", s)
         if "\u200c" in s or "\u200d" in s:

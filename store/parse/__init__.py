@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from store.models import ParsedDocument
-from store.text import clean_text, decode_bytes
+from store.text import clean_text, decode_bytes, repaired_text
 
 __all__ = ["MAX_BYTES", "ParseError", "looks_like_feed", "parse_document"]
 
@@ -75,7 +75,8 @@ def parse_document(data: bytes, *, name: str, mtime: float | None = None) -> Par
             raise ParseError("empty")
         from store.parse.detect import dispatch
 
-        doc = dispatch(text, name=name or "", mtime=mtime)
+        with repaired_text():
+            doc = dispatch(text, name=name or "", mtime=mtime)
         if not doc.entries:
             raise ParseError("no entries found")
         return doc

@@ -23,7 +23,7 @@ from store.parse.common import (
     sentences,
 )
 from store.parse.sections import parse_sections
-from store.text import clean_line, clean_text, safe_url
+from store.text import clean_line, clean_text, repaired_text, safe_url
 
 __all__ = ["HtmlParts", "html_to_lines", "html_to_parts", "parse_html_document"]
 
@@ -224,7 +224,8 @@ def parse_html_document(text: str, *, name: str = "") -> ParsedDocument:
     tree = LexborHTMLParser(text)
     title_node = tree.css_first("title")
     page_title = clean_line(title_node.text()) if title_node is not None else None
-    lines = html_to_lines(text)
+    with repaired_text(False):  # entities may decode to text that needs repair
+        lines = html_to_lines(text)
     if page_title and not any(ln.startswith("# ") for ln in lines):
         lines = ["# " + page_title, "", *lines]
     doc = parse_markdown("\n".join(lines), name=name)
