@@ -21,7 +21,15 @@ MAX_FILE_BYTES = 20_000_000
 # A folder of digests often carries its own notes (README.md, SOURCES.md,
 # EXPECTED.md…): named in capitals by convention, they describe the folder and
 # are not digests. Named explicitly on the command line, they are still read.
-_FOLDER_DOC_NAMES = {"README", "LICENSE", "LICENCE", "CHANGELOG", "CONTRIBUTING", "AUTHORS", "COPYING"}
+_FOLDER_DOC_NAMES = {
+    "README",
+    "LICENSE",
+    "LICENCE",
+    "CHANGELOG",
+    "CONTRIBUTING",
+    "AUTHORS",
+    "COPYING",
+}
 
 
 def _is_folder_doc(name: str) -> bool:
@@ -99,7 +107,9 @@ def entries_from_document(
     digest = None
     if doc.digest_title or doc.digest_date:
         digest = DigestInfo(
-            short_hash("digest", doc.source_name or "", doc.digest_title or "", doc.digest_date or ""),
+            short_hash(
+                "digest", doc.source_name or "", doc.digest_title or "", doc.digest_date or ""
+            ),
             doc.digest_title,
             doc.digest_date,
         )
@@ -196,10 +206,9 @@ def ingest_paths(
         report.new_ids += res.new
         pending.clear()
 
-    for n, f in enumerate(files, 1):
+    for n, (f, (entries, why)) in enumerate(zip(files, _parse_all(files), strict=True), 1):
         if progress:
             progress(n, len(files), str(f))
-        entries, why = parse_path(f)
         if why:
             report.skipped.append((str(f), why))
             continue
@@ -209,6 +218,32 @@ def ingest_paths(
             flush()
     flush()
     return report
+
+
+PARALLEL_MIN_FILES = 64
+
+
+def _parse_all(files: Sequence[Path]) -> Iterable[tuple[list[Entry], str | None]]:
+    """Parse files in order; on many files, on every core (parsing is CPU-bound).
+
+    Results come back in input order so reports and batches stay deterministic.
+    A pool that cannot start (no /dev/shm, no fork) falls back to one process.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) < PARALLEL_MIN_FILES or workers < 2:
+        yield from (parse_path(f) for f in files)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    except (OSError, ValueError):
+        yield from (parse_path(f) for f in files)
+        return
+    with pool:
+        yield from pool.map(parse_path, files, chunksize=16)
 
 
 def save_with_tags(lib: Library, entries: Sequence[Entry]) -> SaveResult:
