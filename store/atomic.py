@@ -7,6 +7,7 @@ fsynced, renamed over the target, and the directory is fsynced.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -42,10 +43,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from exc
     _fsync_dir(path.parent)
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from store.errors import LibraryError
+from store.library import SCHEMA_VERSION
 
 INDEX = "library.json"
 BACKUP = "library.json.bak"
@@ -38,7 +39,6 @@ JOURNAL = "marks.jsonl"
 FEEDS = "feeds.json"
 LOCK = ".write.lock"
 CONTENT = "content"
-SCHEMA_VERSION = 1  # kept in step with store.library.SCHEMA_VERSION (checked by a test)
 
 _SHARD_RE = re.compile(r"^[0-9a-f]{2}\.json$")
 _TEMP_RE = re.compile(r"^\..+\.tmp$|\.tmp$")
@@ -115,36 +115,58 @@ def _load_json(raw: bytes) -> tuple[Any, str | None]:
         return None, f"is not valid JSON ({msg.split(':')[0]})"
 
 
-def check_index_data(data: Any) -> tuple[int, str | None, bool]:
-    """(row count, what is wrong or None, is-newer-schema) for a parsed index."""
+def _row_ok(row: Any) -> bool:
+    """Field types a reader relies on: a non-empty str id, str sort keys, str tags."""
+    fields = row._asdict() if hasattr(row, "_asdict") else vars(row)
+    if not isinstance(fields.get("id"), str) or not fields["id"]:
+        return False
+    for key, v in fields.items():
+        if key in ("title", "date") and not isinstance(v, str):
+            return False
+        if isinstance(v, tuple):
+            if not all(isinstance(t, str) for t in v):
+                return False
+        elif v is not None and not isinstance(v, str):
+            return False
+    return True
+
+
+def _parse_rows(data: Any) -> tuple[list[Any], str | None, bool]:
+    """(rows, what is wrong or None, is-newer-schema), using the library's own loader."""
+    from store.library import Row, migrate
+
     if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
-        return 0, "has an unexpected shape (no rows list)", False
+        return [], "has an unexpected shape (no rows list)", False
     version = data.get("schema")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        return 0, f"has an invalid schema version {version!r}", False
+        return [], f"has an invalid schema version {version!r}", False
     if version > SCHEMA_VERSION:
-        return (
-            0,
-            f"is from a newer digest-tui (schema {version}; this one reads {SCHEMA_VERSION})",
-            True,
-        )
-    seen: set[str] = set()
-    for n, r in enumerate(data["rows"]):
-        if not isinstance(r, dict) or not isinstance(r.get("id"), str) or not r["id"]:
-            return 0, f"has a damaged row (#{n + 1})", False
-        for key in ("t", "s", "src", "k", "d", "dg", "dgt", "l", "h"):
-            v = r.get(key)
-            if v is not None and not isinstance(v, str):
-                return 0, f"has a damaged row (#{n + 1}: field {key!r})", False
-        a = r.get("a")
-        if a is not None and (not isinstance(a, list) or not all(isinstance(t, str) for t in a)):
-            return 0, f"has a damaged row (#{n + 1}: tags)", False
-        seen.add(r["id"])
-    return len(seen), None, False
+        why = f"is from a newer digest-tui (schema {version}; this one reads {SCHEMA_VERSION})"
+        return [], why, True
+    rows: list[Any] = []
+    try:
+        raw_rows = migrate(version, data["rows"])
+    except Exception:
+        return [], f"cannot be brought up to schema {SCHEMA_VERSION}", False
+    for n, r in enumerate(raw_rows):
+        try:
+            row = Row.from_json(r)
+        except Exception:
+            return [], f"has a damaged row (#{n + 1})", False
+        if not _row_ok(row):
+            return [], f"has a damaged row (#{n + 1}: a field of the wrong type)", False
+        rows.append(row)
+    return rows, None, False
+
+
+def check_index_data(data: Any) -> tuple[int, str | None, bool]:
+    """(entry count, what is wrong or None, is-newer-schema) for a parsed index."""
+    rows, why, newer = _parse_rows(data)
+    return len({r.id for r in rows}), why, newer
 
 
 def _index_ids(data: Any) -> set[str]:
-    return {r["id"] for r in data["rows"]}
+    return {r.id for r in _parse_rows(data)[0]}
 
 
 def check_journal(raw: bytes) -> tuple[int, int | None, str | None, int]:
@@ -599,7 +621,9 @@ def _drop_missing_rows(d: Path) -> list[str]:
         sdata, swhy = _load_json(p.read_bytes())
         recs = _shard_entries(sdata) if swhy is None else None
         stored |= set(recs or ())
-    keep = [r for r in data["rows"] if r["id"] in stored]
+    from store.library import Row
+
+    keep = [r for r in data["rows"] if Row.from_json(r).id in stored]
     dropped = len(data["rows"]) - len(keep)
     if not dropped:
         return []

@@ -492,8 +492,11 @@ def _entry(e: Any, feed_base: str | None, feed_title: str | None) -> ParsedEntry
     guid = clean_line(str(e.get("id") or ""))[:1000] or link
     if not guid:
         guid = "h:" + short_hash(title, summary[:300], body[:300], str(e.get("published") or ""))
+    # dict.get: FeedParserDict.get warns when it maps updated→published itself
     published = _iso_date(
-        e.get("published_parsed") or e.get("updated_parsed") or e.get("created_parsed")
+        dict.get(e, "published_parsed")
+        or dict.get(e, "updated_parsed")
+        or dict.get(e, "created_parsed")
     )
     author = clean_line(str(e.get("author") or ""))[:200] or None
     extra: list[tuple[str, str]] = []

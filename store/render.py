@@ -76,7 +76,9 @@ def entries_markdown(items: Iterable[tuple[Entry, Marks]], title: str = "digest-
     out = [f"# {title}", ""]
     for e, m in items:
         out.append(f"## {e.show} — {e.title}" if e.show else f"## {e.title}")
-        meta = [x for x in (e.source.name, e.published or (e.digest.date if e.digest else None)) if x]
+        meta = [
+            x for x in (e.source.name, e.published or (e.digest.date if e.digest else None)) if x
+        ]
         if e.link:
             meta.append(f"<{e.link}>")
         out += ["", "*" + " · ".join(meta) + "*" if meta else "", ""]

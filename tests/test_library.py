@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers_cli import REPO, SHARED, cli_env, run_cli
+
 from store.errors import LibraryError, NotFound
 from store.library import Library
 from store.models import Entry, Section, Source
@@ -273,9 +273,26 @@ def test_bookmark_and_tag_survive_reingest_and_show_in_export(tmp_path: Path) ->
     md = run_cli(d, "export", "--format", "md", "--bookmarked", check=True).stdout
     assert "DeepSeek" in md and "### Key Points" in md
     shown = json.loads(run_cli(d, "show", eid, "--json", check=True).stdout)
-    for key in ("id", "source", "digest", "show", "author", "title", "link", "published",
-                "summary", "key_points", "sections", "body", "replies", "enclosure",
-                "reading_minutes", "tags", "bookmarked", "read"):
+    for key in (
+        "id",
+        "source",
+        "digest",
+        "show",
+        "author",
+        "title",
+        "link",
+        "published",
+        "summary",
+        "key_points",
+        "sections",
+        "body",
+        "replies",
+        "enclosure",
+        "reading_minutes",
+        "tags",
+        "bookmarked",
+        "read",
+    ):
         assert key in shown, key
     assert shown["source"]["kind"] == "file"
     assert shown["digest"]["date"] == "2025-02-03"

@@ -16,6 +16,7 @@ from filelock import FileLock, Timeout
 from textual import work
 from textual.app import App
 from textual.theme import Theme
+from textual.worker import Worker
 
 from store.errors import DigestError
 from store.library import Library
@@ -23,7 +24,7 @@ from tui.keys import APP_BINDINGS
 from tui.safe_output import safe_line
 from tui.screens.error import LibraryErrorScreen
 from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
+from tui.screens.main import MainScreen, report_worker_error
 
 UI_STATE = "ui.json"
 POLL_SECONDS = 4.0
@@ -111,7 +112,7 @@ class DigestApp(App[int]):
         if self._ui_lock is not None:
             self._ui_lock.release()
 
-    @work(thread=True, group="first-run")
+    @work(thread=True, group="first-run", exit_on_error=False)
     def _first_run(self) -> None:
         """Bundled samples for a library that never had anything (store decides)."""
         assert self.lib is not None
@@ -145,13 +146,16 @@ class DigestApp(App[int]):
         if screen is not None:
             screen.reload_from_disk()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_error(self, event)
+
     # -- settings --------------------------------------------------------------
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._saved_theme and self.lib is not None:
             self._saved_theme = theme.name
             self._save_theme(theme.name)
 
-    @work(thread=True, group="settings")
+    @work(thread=True, group="settings", exit_on_error=False)
     def _save_theme(self, name: str) -> None:
         assert self.lib is not None
 
@@ -173,4 +177,6 @@ def run_app(data_dir: Path, config_override: str | None = None) -> int:
     """Open the UI on a library; the exit status for ``digest-tui``."""
     app = DigestApp(data_dir, config_override)
     app.run()
+    if app.return_code:
+        return app.return_code
     return 1 if app.load_error else 0

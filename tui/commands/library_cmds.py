@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "list",
         help="list entries matching a filter query",
-        description="QUERY: words, \"phrases\", +tag, -tag, is:bookmarked, is:unread, "
+        description='QUERY: words, "phrases", +tag, -tag, is:bookmarked, is:unread, '
         "source:NAME, show:NAME, @7-days-ago, @2025-02-01..2025-03-01",
         prefix_chars="\x00",  # so `list -china +ai` is a query, not options
     )
@@ -173,7 +173,12 @@ def _related(lib: Any, eid: str) -> list[dict[str, Any]]:
     except ImportError:
         return []
     return [
-        {"id": r.id, "title": r.title, "score": round(r.score, 4), "shared_tags": list(r.shared_tags)}
+        {
+            "id": r.id,
+            "title": r.title,
+            "score": round(r.score, 4),
+            "shared_tags": list(r.shared_tags),
+        }
         for r in related_entries(lib, eid, limit=10)
     ]
 
@@ -267,8 +272,9 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
             title = "Bookmarks" if args.bookmarked else "digest-tui export"
             text = entries_markdown(((e, lib.marks(e.id)) for e in entries), title)
     if args.output:
-        from store.atomic import write_bytes_atomic
         from pathlib import Path
+
+        from store.atomic import write_bytes_atomic
 
         write_bytes_atomic(Path(args.output), (text.rstrip("\n") + "\n").encode("utf-8"))
     else:

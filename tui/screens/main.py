@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
 from store.errors import DigestError
 from store.library import Row
@@ -70,6 +71,22 @@ def query_error_text(exc: Exception) -> str:
 def is_query_error(exc: Exception) -> bool:
     """True for the filter language's error, without importing it (it may not exist yet)."""
     return type(exc).__name__ == "QueryError"
+
+
+def report_worker_error(app: App[Any], event: Worker.StateChanged) -> None:
+    """Tell the user a background job failed, in one line (details go to the log)."""
+    if event.state != WorkerState.ERROR:
+        return
+    error = event.worker.error
+    app.log.error(f"worker {event.worker.name} failed: {error!r}")
+    message = (
+        safe_line(str(error))
+        if isinstance(error, DigestError)
+        else safe_line(f"{type(error).__name__}: {error}")
+    )
+    app.notify(
+        message or "A background task failed.", title="Error", severity="error", markup=False
+    )
 
 
 class MainScreen(Screen[None]):
@@ -202,7 +219,7 @@ class MainScreen(Screen[None]):
         keep = self.episodes.current.id if self.episodes.current else None
         self._listing_worker(self._token, self.search_query, keep)
 
-    @work(thread=True, exclusive=True, group="listing")
+    @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
     def _listing_worker(self, token: int, query: str, keep: str | None) -> None:
         lib = self.lib
         marks = dict(lib.all_marks())
@@ -210,6 +227,8 @@ class MainScreen(Screen[None]):
         rows: list[Row] | None
         try:
             rows = select_rows(lib, query)
+        except ImportError:
+            rows, error = None, "search is not available in this build"
         except Exception as exc:  # store.query.QueryError, or a library failure
             if not (is_query_error(exc) or isinstance(exc, DigestError)):
                 raise
@@ -264,7 +283,7 @@ class MainScreen(Screen[None]):
     def _marks_of(self, entry_id: str) -> Marks:
         return self.marks.get(entry_id, EMPTY_MARKS)
 
-    @work(thread=True, exclusive=True, group="tags")
+    @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
     def load_tags(self) -> None:
         """The navigator's tag section (store.tagindex), computed off the UI thread."""
         try:
@@ -312,7 +331,7 @@ class MainScreen(Screen[None]):
             self.focus_pane(self.reader)
         self._open_worker(entry_id)
 
-    @work(thread=True, exclusive=True, group="open")
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_worker(self, entry_id: str) -> None:
         lib = self.lib
         try:
@@ -404,7 +423,7 @@ class MainScreen(Screen[None]):
                 return
             self.app.call_from_thread(self._after_write, after, result)
 
-        self.run_worker(job, thread=True, group="writes", exit_on_error=True)
+        self.run_worker(job, thread=True, group="writes", exit_on_error=False)
 
     def _after_write(self, after: Callable[[Any], None] | None, result: Any) -> None:
         if after is not None:
@@ -439,7 +458,7 @@ class MainScreen(Screen[None]):
             return
         self._tag_dialog(entry_id)
 
-    @work
+    @work(exit_on_error=False)
     async def _tag_dialog(self, entry_id: str) -> None:
         existing = self._all_tags()
         tag = await self.app.push_screen_wait(AddTagDialog(self._title_of(entry_id), existing))
@@ -458,8 +477,13 @@ class MainScreen(Screen[None]):
             from store.tagindex import all_tags
 
             return list(all_tags(self.lib))
-        except ImportError:
-            return sorted({t.tag for t in self._nav_tags})
+        except ImportError:  # the tag index is not there: the tags the rows carry
+            tags: set[str] = set()
+            for row in self.lib.rows():
+                tags.update(row.auto_tags)
+            for m in self.marks.values():
+                tags.update(m.user_tags)
+            return sorted(tags)
         except DigestError:
             return []
 
@@ -473,7 +497,7 @@ class MainScreen(Screen[None]):
             return
         self._untag_dialog(entry_id, auto, user)
 
-    @work
+    @work(exit_on_error=False)
     async def _untag_dialog(self, entry_id: str, auto: Sequence[str], user: Sequence[str]) -> None:
         tag = await self.app.push_screen_wait(RemoveTagDialog(self._title_of(entry_id), auto, user))
         if tag:
@@ -555,7 +579,7 @@ class MainScreen(Screen[None]):
         bar.display = True
         self._refresh_worker()
 
-    @work(thread=True, exclusive=True, group="refresh")
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self) -> None:
         call = self.app.call_from_thread
         try:
@@ -603,8 +627,15 @@ class MainScreen(Screen[None]):
         self.requery()
         self.load_tags()
 
+    # -- worker failures -------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is reported: a notification, not a traceback."""
+        report_worker_error(self.app, event)
+        if event.state == WorkerState.ERROR and event.worker.group == "refresh":
+            self._refresh_done(None, None)
+
     # -- other instances -------------------------------------------------------
-    @work(thread=True, exclusive=True, group="reload")
+    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
     def reload_from_disk(self) -> None:
         """Pick up another instance's writes (polled while it holds the UI lock)."""
         try:
