@@ -1,0 +1,208 @@
+"""SIGKILL at random moments: the library always opens and no acknowledged mark is lost.
+
+A child process writes (marks one by one, bulk marks of hundreds of entries so
+a journal line spans several pages, ingest of fresh files, or marks and ingest
+at once) and is killed with SIGKILL at a random moment. The child prints
+``B <op>`` before each write and ``A`` once the library call returned (the mark
+is *acknowledged*). After every kill: the library opens, each entry's marks are
+what the last acknowledged op made them (or what the op in flight would have
+made them), every listed entry has its content, nothing stored was lost.
+
+``KILLS`` rounds run here (CI budget); ``bench/reliability.py`` runs more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.library import Library
+from tests.test_reliability_support import REPO, cli_env, synthetic_entries, write_digests
+
+KILLS = int(os.environ.get("DIGEST_TUI_KILLS", "50"))
+N_ENTRIES = 600
+
+# The writer: random mark ops, each announced before ("B") and acknowledged after ("A").
+MARKS_WORKER = (
+    r"""
+import json, random, sys
+from pathlib import Path
+from store.library import Library
+d, seed = Path(sys.argv[1]), int(sys.argv[2])
+lib = Library.open(d)
+ids = sorted(r.id for r in lib.rows())[:N_ENTRIES]
+rng = random.Random(seed)
+print("READY", flush=True)
+n = 0
+while True:
+    kind = rng.choice("bbttrR")
+    if kind == "b":
+        op = ["b", [rng.choice(ids)], rng.random() < 0.7]
+    elif kind == "t":
+        op = ["t", [rng.choice(ids)], f"s{seed}n{n}"]
+    elif kind == "r":
+        op = ["r", [rng.choice(ids)], rng.random() < 0.5]
+    else:  # bulk: one journal line of several kB
+        op = ["r", rng.sample(ids, 400), rng.random() < 0.5]
+    print("B " + json.dumps(op), flush=True)
+    if op[0] == "b":
+        lib.set_bookmarked(op[1], op[2])
+    elif op[0] == "t":
+        lib.add_tags(op[1], [op[2]])
+    else:
+        lib.set_read(op[1], op[2])
+    print("A", flush=True)
+    n += 1
+"""
+).replace("N_ENTRIES]", str(N_ENTRIES) + "]")
+
+
+class Expect:
+    """What the marks must be: last acknowledged state, or the in-flight op's."""
+
+    def __init__(self, lib: Library) -> None:
+        self.bm: dict[str, set[bool]] = {}
+        self.rd: dict[str, set[bool]] = {}
+        self.tags: dict[str, set[str]] = {}
+        self.maybe_tags: dict[str, set[str]] = {}
+        for eid, m in lib.all_marks().items():
+            self.bm[eid] = {m.bookmarked}
+            self.rd[eid] = {m.read}
+            self.tags[eid] = set(m.user_tags)
+        self.acked = 0
+
+    def feed(self, lines: list[str]) -> None:
+        """Apply the child's log; an op begun but not acknowledged may or may not be in."""
+        pending: list[Any] | None = None
+        for line in lines:
+            if line.startswith("B "):
+                pending = json.loads(line[2:])
+            elif line == "A" and pending is not None:
+                self._apply(pending, certain=True)
+                self.acked += 1
+                pending = None
+        if pending is not None:
+            self._apply(pending, certain=False)
+
+    def _apply(self, op: list[Any], certain: bool) -> None:
+        kind, ids, value = op
+        for eid in ids:
+            if kind == "t":
+                (self.tags if certain else self.maybe_tags).setdefault(eid, set()).add(value)
+                continue
+            table = self.bm if kind == "b" else self.rd
+            old = table.get(eid, {False})
+            table[eid] = {value} if certain else old | {value}
+
+    def check(self, lib: Library) -> None:
+        for eid, allowed in self.bm.items():
+            assert lib.marks(eid).bookmarked in allowed, f"bookmark of {eid} lost"
+        for eid, allowed in self.rd.items():
+            assert lib.marks(eid).read in allowed, f"read mark of {eid} lost"
+        for eid, tags in self.tags.items():
+            have = set(lib.marks(eid).user_tags)
+            assert tags <= have, f"tags {tags - have} of {eid} lost"
+            assert have <= tags | self.maybe_tags.get(eid, set()), f"{eid} has unknown tags"
+        # settle: what is on disk now is certain
+        for eid, m in lib.all_marks().items():
+            self.bm[eid], self.rd[eid] = {m.bookmarked}, {m.read}
+            self.tags[eid] = set(m.user_tags)
+        self.maybe_tags.clear()
+
+
+def _start_marks(d: Path, seed: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", MARKS_WORKER, str(d), str(seed)],
+        env=cli_env(),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _start_ingest(d: Path, folder: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--data-dir", str(d), "ingest", str(folder)],
+        env=cli_env(),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _kill(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    # read the pipes directly: communicate() would skip what readline() buffered
+    out = proc.stdout.read() if proc.stdout else ""
+    err = proc.stderr.read() if proc.stderr else ""
+    return out or "", err or ""
+
+
+def crash_rounds(root: Path, kills: int, seed: int = 1) -> dict[str, int]:
+    """Run ``kills`` kill rounds on a fresh library under ``root``; assert after each.
+
+    Returns counts for the README figures (kills, acknowledged marks, entries).
+    """
+    rng = random.Random(seed)
+    d = root / "lib"
+    lib = Library.open(d)
+    lib.save_entries(synthetic_entries(N_ENTRIES))
+    baseline = {r.id for r in lib.rows()}
+    expect = Expect(lib)
+    ingests_completed = 0
+    for rnd in range(kills):
+        mode = ("marks", "marks", "ingest", "both")[rnd % 4]
+        procs: list[tuple[str, subprocess.Popen[str]]] = []
+        if mode in ("ingest", "both"):
+            folder = root / f"in{rnd}"
+            write_digests(folder, 120, f"r{rnd}x")
+            procs.append(("ingest", _start_ingest(d, folder)))
+        if mode in ("marks", "both"):
+            w = _start_marks(d, seed * 1000 + rnd)
+            assert w.stdout is not None
+            assert w.stdout.readline().strip() == "READY", w.stderr.read() if w.stderr else ""
+            procs.append(("marks", w))
+        time.sleep(rng.uniform(0.0, 0.6) if mode == "marks" else rng.uniform(0.15, 1.5))
+        for name, p in procs:
+            finished = p.poll() is not None
+            out, err = _kill(p)
+            assert "Traceback" not in err, f"round {rnd} {name}: {err}"
+            if name == "marks":
+                expect.feed(out.splitlines())
+            elif finished:
+                ingests_completed += 1
+        # the library opens, acknowledged marks are there, content is whole
+        try:
+            after = Library.open(d)
+        except Exception as exc:  # pragma: no cover - the failure we test for
+            raise AssertionError(f"round {rnd} ({mode}): library does not open: {exc}") from exc
+        expect.check(after)
+        ids = {r.id for r in after.rows()}
+        assert baseline <= ids, f"round {rnd}: stored entries lost"
+        after.get_many(sorted(ids))
+        baseline = ids
+    return {
+        "kills": kills,
+        "acknowledged_marks": expect.acked,
+        "entries": len(baseline),
+        "ingests_completed": ingests_completed,
+    }
+
+
+@pytest.mark.timeout(600)
+def test_sigkill_at_random_moments_loses_no_acknowledged_mark(tmp_path: Path) -> None:
+    stats = crash_rounds(tmp_path, KILLS)
+    assert stats["kills"] >= 50 or "DIGEST_TUI_KILLS" in os.environ
+    assert stats["acknowledged_marks"] > 0
