@@ -914,7 +914,10 @@ def refresh(
 
         save_with_tags(lib, to_save)
     if new_states:
-        lib.save_feed_states(new_states)
+        # Pass every stored state, not only the changed ones: Library.save_feed_states
+        # (TinyDB 4.9 insert_multiple mixing Documents and plain dicts) can give a
+        # kept Document and a new dict the same doc id, losing the other feeds' state.
+        lib.save_feed_states({**lib.feed_states(), **new_states})
     report = RefreshReport(results=results, entries_new=sum(r.entries_new for r in results))
     if not names and config.paths:
         from store.ingest import ingest_paths

@@ -1,0 +1,98 @@
+"""The refresh / feeds / import-opml commands, run as a user's shell would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from store.ingest import ingest_paths
+from store.library import Library
+from tests.feedserver import FeedServer, conditional, hang, rss
+from tests.helpers_cli import run_cli
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+FEEDS = SHARED / "corpus" / "feeds"
+
+
+def _yaml(tmp_path: Path, *urls: str, timeout: float = 1) -> Path:
+    p = tmp_path / "feeds.yaml"
+    lines = ["# test config", "feeds:"]
+    for i, u in enumerate(urls):
+        lines += [f"  - url: {u}", f"    name: Feed{i}"]
+    lines += ["refresh:", f"  timeout: {timeout}"]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def test_refresh_plain_output_and_feeds(tmp_path: Path) -> None:
+    with FeedServer({"/ok": conditional(rss(3)), "/hang": hang}) as srv:
+        cfg = _yaml(tmp_path, srv.url("/ok"), srv.url("/hang"), srv.url("/missing"))
+        data = tmp_path / "data"
+        p = run_cli(data, "--config", str(cfg), "refresh")
+        assert p.returncode == 0, p.stderr
+        lines = p.stdout.strip().splitlines()
+        assert len(lines) == 4  # one per feed, then the summary
+        assert lines[-1] == "refresh: 1 feed(s) ok, 2 failed, 3 new entries"
+        assert any(ln.startswith("failed Feed1: timed out") for ln in lines)
+        assert any("HTTP 404" in ln for ln in lines)
+        p = run_cli(data, "--config", str(cfg), "refresh", "--json", "Feed0")
+        out = json.loads(p.stdout)
+        assert out["feeds"][0]["status"] == "not-modified"
+        assert out["entries_new"] == 0
+        p = run_cli(data, "--config", str(cfg), "feeds", "--json")
+        st = {s["name"]: s for s in json.loads(p.stdout)}
+        assert st["Feed0"]["entry_count"] == 3 and st["Feed0"]["last_error"] is None
+        assert "404" in st["Feed2"]["last_error"]
+        p = run_cli(data, "--config", str(cfg), "feeds")
+        assert p.returncode == 0 and "Feed1" in p.stdout and "error:" in p.stdout
+
+
+def test_refresh_all_failing_exits_1(tmp_path: Path) -> None:
+    with FeedServer({}) as srv:
+        cfg = _yaml(tmp_path, srv.url("/gone"))
+        p = run_cli(tmp_path / "data", "--config", str(cfg), "refresh")
+    assert p.returncode == 1
+    assert "Traceback" not in p.stderr
+
+
+def test_bad_config_is_one_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "feeds.yaml"
+    cfg.write_text("feeds:\n  - url: gopher://x\n", encoding="utf-8")
+    p = run_cli(tmp_path / "data", "--config", str(cfg), "refresh")
+    assert p.returncode == 1
+    assert p.stderr.strip().count("\n") == 0
+    assert f"{cfg}:2: key 'url'" in p.stderr
+
+
+def test_import_opml_command(tmp_path: Path) -> None:
+    cfg = _yaml(tmp_path, "https://a.example/feed")
+    opml = tmp_path / "s.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="B" xmlUrl="https://b.example/rss"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    p = run_cli(tmp_path / "data", "--config", str(cfg), "import-opml", str(opml))
+    assert p.returncode == 0, p.stderr
+    assert "1 feed(s) added, 0 already present" in p.stdout
+    assert "# test config" in cfg.read_text("utf-8")
+    p = run_cli(tmp_path / "data", "--config", str(cfg), "export", "--format", "opml")
+    assert "https://b.example/rss" in p.stdout
+
+
+def test_ingest_of_local_feed_file_uses_the_feed_path(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib")
+    rep = ingest_paths(lib, [str(FEEDS / "miniflux/rdf_UTF8.xml")])
+    assert rep.entries_new == 60
+    assert {r.source_kind for r in lib.rows()} == {"feed"}
+    assert ingest_paths(lib, [str(FEEDS / "miniflux/rdf_UTF8.xml")]).entries_new == 0
+
+
+def test_refresh_ingests_config_paths(tmp_path: Path) -> None:
+    from store.config import Config
+    from store.feeds import refresh
+
+    lib = Library.open(tmp_path / "lib")
+    rep = refresh(lib, Config(paths=(FEEDS / "newsboat" / "rss.xml",), path=tmp_path / "f.yaml"))
+    assert rep.ingest is not None and rep.ingest.entries_new == 8
+    assert rep.entries_new == 8

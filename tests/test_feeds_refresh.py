@@ -1,0 +1,212 @@
+"""refresh() against a real HTTP server on 127.0.0.1 (tests/feedserver.py)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from store.config import Config, FeedConfig, RefreshSettings
+from store.feeds import FeedResult, feed_status, refresh
+from store.library import Library
+from tests.feedserver import FeedServer, conditional, gzipped, hang, redirect, rss
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+HOSTILE = SHARED / "corpus" / "hostile"
+FEEDS = SHARED / "corpus" / "feeds"
+RSS_TYPE = {"Content-Type": "application/rss+xml; charset=utf-8"}
+
+
+def _config(*feeds: FeedConfig, timeout: float = 5, max_bytes: int = 10_000_000) -> Config:
+    return Config(
+        feeds=tuple(feeds),
+        refresh=RefreshSettings(timeout=timeout, concurrency=8, max_bytes=max_bytes),
+        path=Path("test-feeds.yaml"),
+    )
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    return Library.open(tmp_path / "lib")
+
+
+def _by_url(report) -> dict[str, FeedResult]:
+    return {r.url: r for r in report.results}
+
+
+def _feed_ids(lib: Library, source_name: str) -> set[str]:
+    return {r.id for r in lib.rows() if r.source == source_name}
+
+
+def test_200_then_304_parses_nothing(lib: Library) -> None:
+    with FeedServer({"/f.xml": conditional(rss(3))}) as srv:
+        cfg = _config(FeedConfig(srv.url("/f.xml"), "F", ("ai",)))
+        seen: list[FeedResult] = []
+        rep = refresh(lib, cfg, progress=seen.append)
+        r = rep.results[0]
+        assert (r.ok, r.status, r.entries_new, r.entries_total) == (True, "new", 3, 3)
+        assert seen == rep.results
+        assert len(_feed_ids(lib, "F")) == 3
+        assert all("ai" in row.auto_tags for row in lib.rows())
+        gen = lib.generation
+        rep2 = refresh(lib, cfg)
+        r2 = rep2.results[0]
+        assert (r2.ok, r2.status, r2.entries_new, r2.entries_total) == (True, "not-modified", 0, 3)
+        req = srv.requests_for("/f.xml")[-1]
+        assert req.header("If-None-Match") == '"v1"'
+        assert req.header("If-Modified-Since")
+        assert "digest-tui" in (req.header("User-Agent") or "")
+        assert lib.generation == gen  # nothing written to the content
+
+
+def test_same_body_without_validators_is_skipped(lib: Library) -> None:
+    with FeedServer({"/f.xml": (200, RSS_TYPE, rss(2))}) as srv:
+        cfg = _config(FeedConfig(srv.url("/f.xml")))
+        assert refresh(lib, cfg).results[0].status == "new"
+        r = refresh(lib, cfg).results[0]
+        assert (r.ok, r.status, r.entries_new) == (True, "unchanged", 0)
+
+
+def test_errors_are_per_feed_and_others_are_stored(lib: Library) -> None:
+    routes = {
+        "/ok.xml": (200, RSS_TYPE, rss(4)),
+        "/404.xml": (404, {}, b"nope"),
+        "/500.xml": (500, {}, b"boom"),
+        "/html": (200, {"Content-Type": "text/html"}, b"<html><body>hi</body></html>"),
+        "/loop": redirect("/loop"),
+        "/hang": hang,
+    }
+    with FeedServer(routes) as srv:
+        cfg = _config(*(FeedConfig(srv.url(p), p) for p in routes), timeout=1)
+        rep = refresh(lib, cfg)
+        res = {r.name: r for r in rep.results}
+        assert res["/ok.xml"].ok and res["/ok.xml"].entries_new == 4
+        assert "404" in (res["/404.xml"].error or "")
+        assert "500" in (res["/500.xml"].error or "")
+        assert "not a feed" in (res["/html"].error or "")
+        assert "redirect" in (res["/loop"].error or "")
+        assert "timed out" in (res["/hang"].error or "")
+        assert rep.feeds_ok == 1 and rep.feeds_failed == 5
+        assert len(lib) == 4
+        status = {s.name: s for s in feed_status(lib, cfg)}
+        assert status["/hang"].last_error and status["/hang"].last_fetch
+        assert status["/hang"].last_success is None
+        assert status["/ok.xml"].entry_count == 4 and status["/ok.xml"].last_error is None
+
+
+def test_dns_failure_is_a_feed_error(lib: Library) -> None:
+    cfg = _config(FeedConfig("http://nonexistent.invalid/feed.xml"), timeout=2)
+    r = refresh(lib, cfg).results[0]
+    assert not r.ok and r.status == "error" and r.error
+
+
+def test_gzip_and_redirect_followed(lib: Library) -> None:
+    with FeedServer({"/gz": gzipped(rss(5)), "/moved": redirect("/gz", 301)}) as srv:
+        cfg = _config(FeedConfig(srv.url("/moved"), "G"))
+        r = refresh(lib, cfg).results[0]
+        assert r.ok and r.entries_new == 5
+        assert "gzip" in (srv.requests_for("/gz")[0].header("Accept-Encoding") or "")
+
+
+def test_body_larger_than_max_bytes_cut_and_reported(lib: Library) -> None:
+    big = rss(400)
+    with FeedServer({"/big": (200, RSS_TYPE, big)}) as srv:
+        cfg = _config(FeedConfig(srv.url("/big"), "Big"), max_bytes=len(big) // 2)
+        r = refresh(lib, cfg).results[0]
+        assert not r.ok and "cut off" in (r.error or "")
+        assert 0 < r.entries_new < 400  # what arrived was salvaged
+
+
+def test_truncated_or_empty_response_loses_nothing(lib: Library) -> None:
+    full = rss(10)
+    with FeedServer({"/f": (200, RSS_TYPE, full)}) as srv:
+        cfg = _config(FeedConfig(srv.url("/f"), "F"))
+        refresh(lib, cfg)
+        before = _feed_ids(lib, "F")
+        lib.set_bookmarked([sorted(before)[0]])
+        assert len(before) == 10
+        for body in (full[: len(full) // 3], "", rss(2), "<rss"):
+            srv.routes["/f"] = (200, RSS_TYPE, body)
+            refresh(lib, cfg)
+            assert _feed_ids(lib, "F") >= before
+        assert lib.marks(sorted(before)[0]).bookmarked
+
+
+def test_names_select_feeds(lib: Library) -> None:
+    with FeedServer({"/a": (200, RSS_TYPE, rss(1)), "/b": (200, RSS_TYPE, rss(1))}) as srv:
+        cfg = _config(FeedConfig(srv.url("/a"), "Alpha"), FeedConfig(srv.url("/b"), "Beta"))
+        rep = refresh(lib, cfg, ["alpha"])
+        assert [r.name for r in rep.results] == ["Alpha"]
+        assert not srv.requests_for("/b")
+        from store.errors import DigestError
+
+        with pytest.raises(DigestError):
+            refresh(lib, cfg, ["gamma"])
+
+
+def test_hanging_feed_cut_off_while_others_stored(lib: Library) -> None:
+    with FeedServer({"/hang": hang, "/ok": (200, RSS_TYPE, rss(3))}) as srv:
+        cfg = _config(FeedConfig(srv.url("/hang")), FeedConfig(srv.url("/ok"), "Ok"), timeout=1)
+        rep = refresh(lib, cfg)
+        res = _by_url(rep)
+        assert "timed out" in (res[srv.url("/hang")].error or "")
+        assert res[srv.url("/ok")].entries_new == 3
+
+
+def test_refresh_from_a_worker_thread(lib: Library) -> None:
+    out: list = []
+    with FeedServer({"/f": (200, RSS_TYPE, rss(2))}) as srv:
+        cfg = _config(FeedConfig(srv.url("/f")))
+        t = threading.Thread(target=lambda: out.append(refresh(lib, cfg)))
+        t.start()
+        t.join(60)
+    assert out and out[0].entries_new == 2
+
+
+def test_several_large_bodies_parsed_in_worker_processes(lib: Library) -> None:
+    # above PARALLEL_MIN_BYTES in total: the process pool path
+    big = (FEEDS / "rss-parser/many-links.rss").read_bytes()
+    guardian = (FEEDS / "rss-parser/guardian.rss").read_bytes()
+    atom = (FEEDS / "miniflux/large_atom.xml").read_bytes()
+    routes = {"/1": (200, {}, big), "/2": (200, {}, guardian), "/3": (200, {}, atom)}
+    with FeedServer(routes) as srv:
+        cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
+        rep = refresh(lib, cfg)
+    assert all(r.ok for r in rep.results), rep.results
+    assert sorted(r.entries_new for r in rep.results) == [25, 25, 55]
+
+
+def test_every_corpus_feed_ingests_or_stores_an_error(lib: Library) -> None:
+    files = sorted(p for p in FEEDS.rglob("*") if p.is_file() and p.suffix != ".md")
+    routes = {f"/{i}": (200, {}, p.read_bytes()) for i, p in enumerate(files)}
+    with FeedServer(routes) as srv:
+        cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
+        rep = refresh(lib, cfg)
+        assert len(rep.results) == len(files)
+        states = lib.feed_states()
+        for r in rep.results:
+            assert r.ok or states[r.url]["last_error"]
+        assert sum(1 for r in rep.results if r.ok) >= len(files) - 5
+
+
+def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
+    with FeedServer({"/good": (200, RSS_TYPE, rss(5, prefix="good"))}) as srv:
+        refresh(lib, _config(FeedConfig(srv.url("/good"), "Good")))
+    before = {r.id: r for r in lib.rows()}
+    files = sorted(p for p in HOSTILE.iterdir() if p.is_file())
+    routes = {f"/{p.name}": (200, {}, p.read_bytes()) for p in files}
+    routes["/good"] = (200, RSS_TYPE, b"")  # the good feed now comes back empty
+    with FeedServer(routes) as srv:
+        cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
+        rep = refresh(lib, cfg)
+        requested = {r.path for r in srv.requests}
+    assert requested <= set(routes)  # nothing a document names was fetched
+    after = {r.id: r for r in lib.rows()}
+    assert set(before) <= set(after)
+    for eid, row in before.items():
+        assert after[eid] == row
+    assert any(not r.ok for r in rep.results)
+    for e in lib.get_many(list(after)):
+        for t in (e.title, e.summary, e.body, e.link or ""):
+            assert "\x1b" not in t and "\x00" not in t and "\x9b" not in t
