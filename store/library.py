@@ -461,7 +461,8 @@ class Library:
             db = TinyDB(self.dir / "feeds.json", storage=AtomicJSONStorage)
             try:
                 table = db.table("feeds")
-                current = {d["url"]: d for d in table.all() if "url" in d}
+                # plain dicts: TinyDB Documents keep their doc ids, which would clash
+                current = {d["url"]: dict(d) for d in table.all() if "url" in d}
                 current.update({u: {**s, "url": u} for u, s in states.items()})
                 table.truncate()
                 table.insert_multiple(list(current.values()))
