@@ -296,3 +296,12 @@ def test_bookmark_and_tag_survive_reingest_and_show_in_export(tmp_path: Path) ->
         assert key in shown, key
     assert shown["source"]["kind"] == "file"
     assert shown["digest"]["date"] == "2025-02-03"
+
+
+def test_feed_states_merge_without_losing_other_feeds(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib")
+    lib.save_feed_states({"http://a/": {"etag": "1"}})
+    lib.save_feed_states({"http://b/": {"etag": "2"}})
+    lib.save_feed_states({"http://a/": {"etag": "3"}})
+    states = Library.open(tmp_path / "lib").feed_states()
+    assert {u: s["etag"] for u, s in states.items()} == {"http://a/": "3", "http://b/": "2"}
