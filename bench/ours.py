@@ -1,0 +1,170 @@
+"""digest-tui's side of each benchmark: what exists, how to start it, in-process timings.
+
+The UI and refresh land in other modules; everything here checks that they
+exist first and reports "not available" instead of crashing, so the bench
+runs on any checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def python() -> str:
+    return sys.executable
+
+
+def env() -> dict[str, str]:
+    """Environment for a digest-tui child: this checkout first on the path."""
+    pp = os.environ.get("PYTHONPATH")
+    return {
+        "PYTHONPATH": str(REPO) + (os.pathsep + pp if pp else ""),
+        "LANG": "C.UTF-8",
+        "TEXTUAL_ANIMATIONS": "none",  # nothing to do with speed; keeps frames stable
+    }
+
+
+def argv(data_dir: Path, config: Path, *extra: str) -> list[str]:
+    return [python(), "-m", "tui.cli", "--data-dir", str(data_dir), "--config", str(config), *extra]
+
+
+def ui_available() -> bool:
+    return (REPO / "tui" / "app.py").exists()
+
+
+_COMMANDS: str | None = None
+
+
+def has_command(name: str) -> bool:
+    """Does ``digest-tui --help`` list this subcommand?"""
+    global _COMMANDS
+    if _COMMANDS is None:
+        r = subprocess.run(
+            [python(), "-m", "tui.cli", "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env()},
+            check=False,
+        )
+        _COMMANDS = r.stdout if r.returncode == 0 else ""
+    return f" {name} " in _COMMANDS.replace("{", " ").replace(",", " ").replace("}", " ") or (
+        f"\n    {name}" in _COMMANDS
+    )
+
+
+def write_config(path: Path, feed_urls: list[str], names: list[str]) -> Path:
+    """A feeds.yaml listing the given feeds (names as in the RSS titles)."""
+    lines = ["feeds:"]
+    for url, name in zip(feed_urls, names, strict=True):
+        lines += [f"  - url: {url}", f'    name: "{name}"']
+    if not feed_urls:
+        lines[0] = "feeds: []"
+    lines += ["paths: []", "topics: {}", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def run_cli(
+    args: list[str], timeout: float = 1800
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Run a digest-tui subcommand; (wall seconds, result)."""
+    t0 = time.perf_counter()
+    r = subprocess.run(
+        [python(), "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env()},
+        timeout=timeout,
+        check=False,
+    )
+    return time.perf_counter() - t0, r
+
+
+def refresh(data_dir: Path, config: Path) -> float:
+    """``digest-tui refresh``; wall seconds. Raises if it fails."""
+    dt, r = run_cli(["--data-dir", str(data_dir), "--config", str(config), "refresh"])
+    if r.returncode != 0:
+        raise RuntimeError(f"digest-tui refresh failed ({r.returncode}): {r.stderr.strip()[-300:]}")
+    return dt
+
+
+def ingest(data_dir: Path, folder: Path) -> tuple[float, str]:
+    """``digest-tui ingest FOLDER``; (wall seconds, its report line)."""
+    dt, r = run_cli(["--data-dir", str(data_dir), "ingest", str(folder)])
+    if r.returncode != 0:
+        raise RuntimeError(f"digest-tui ingest failed ({r.returncode}): {r.stderr.strip()[-300:]}")
+    return dt, r.stdout.strip().splitlines()[0] if r.stdout.strip() else ""
+
+
+def query_times(data_dir: Path, query: str, runs: int) -> tuple[list[float], int] | None:
+    """Median material for ``store.query.run_query(lib, query)``: (seconds per run, hits).
+
+    The first call is timed too but dropped (it may build caches once per
+    process, which the UI pays once per session, not per keystroke).
+    """
+    try:
+        from store.query import run_query
+    except ImportError:
+        return None
+    from store.library import Library
+
+    lib = Library.open(data_dir)
+    hits: Any = run_query(lib, query)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        hits = run_query(lib, query)
+        times.append(time.perf_counter() - t0)
+    return times, _count(hits)
+
+
+def _count(hits: Any) -> int:
+    for attr in ("rows", "ids", "entries"):
+        if hasattr(hits, attr):
+            return len(getattr(hits, attr))
+    try:
+        return len(hits)
+    except TypeError:
+        return -1
+
+
+def content_stamps(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, size) of every content file, to prove a mark write never touched one."""
+    out = {}
+    for p in [*sorted((data_dir / "content").glob("*.json")), data_dir / "library.json"]:
+        st = p.stat()
+        out[p.name if p.parent == data_dir else f"content/{p.name}"] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def mark_times(data_dir: Path, runs: int) -> tuple[list[float], list[float], bool]:
+    """Medians material for toggle_bookmark and add_tags; and "content untouched"."""
+    from store.library import Library
+
+    lib = Library.open(data_dir)
+    rows = lib.rows()
+    ids = [rows[(k * 7919) % len(rows)].id for k in range(runs)]
+    before = content_stamps(data_dir)
+    bm, tg = [], []
+    for k, eid in enumerate(ids):
+        t0 = time.perf_counter()
+        lib.toggle_bookmark(eid)
+        bm.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        lib.add_tags([eid], [f"bench{k % 5}"])
+        tg.append(time.perf_counter() - t0)
+    untouched = content_stamps(data_dir) == before
+    return bm, tg, untouched
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
