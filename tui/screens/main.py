@@ -273,7 +273,7 @@ class MainScreen(Screen[None]):
                 title += " · /" + safe_line(self.search_query)
             self.query_one("#middle").border_title = Text(title)  # type: ignore[assignment]
         if not nav.total and self.reader.entry is None:
-            self.reader.show_message(EMPTY_HELP)
+            self.call_later(self.reader.show_message, EMPTY_HELP)
         if generation != self._generation_seen:
             first = self._generation_seen < 0
             self._generation_seen = generation
@@ -356,14 +356,14 @@ class MainScreen(Screen[None]):
             for r in related_entries(self.lib, entry_id, limit=10)
         ]
 
-    def _show_entry(
+    async def _show_entry(
         self,
         entry: Entry,
         marks: Marks,
         tags: tuple[Sequence[str], Sequence[str]],
         related: list[RelatedItem],
     ) -> None:
-        self.reader.show_entry(entry, marks, tags, related)
+        await self.reader.show_entry(entry, marks, tags, related)
         self.reader.border_title = Text("Reader · " + (safe_line(entry.show or entry.source.name)))  # type: ignore[assignment]
         self.marks[entry.id] = marks
         self.episodes.refresh_marks(self._marks_of)
@@ -458,7 +458,7 @@ class MainScreen(Screen[None]):
             return
         self._tag_dialog(entry_id)
 
-    @work(exit_on_error=False)
+    @work(group="dialog", exit_on_error=False)
     async def _tag_dialog(self, entry_id: str) -> None:
         existing = self._all_tags()
         tag = await self.app.push_screen_wait(AddTagDialog(self._title_of(entry_id), existing))
@@ -497,7 +497,7 @@ class MainScreen(Screen[None]):
             return
         self._untag_dialog(entry_id, auto, user)
 
-    @work(exit_on_error=False)
+    @work(group="dialog", exit_on_error=False)
     async def _untag_dialog(self, entry_id: str, auto: Sequence[str], user: Sequence[str]) -> None:
         tag = await self.app.push_screen_wait(RemoveTagDialog(self._title_of(entry_id), auto, user))
         if tag:

@@ -97,13 +97,20 @@ class Reader(VerticalScroll, can_focus=True):
         yield Static(Text("Select an entry and press enter to read it."), classes="reader-hint")
 
     # -- content ---------------------------------------------------------------
-    def show_message(self, message: str) -> None:
+    async def show_message(self, message: str) -> None:
         """Replace the content with a plain message (empty library, errors)."""
         self.entry = None
-        self.remove_children()
-        self.mount(Static(Text(safe_text(message)), classes="reader-hint"))
+        await self._replace([Static(Text(safe_text(message)), classes="reader-hint")])
 
-    def show_entry(
+    async def _replace(self, widgets: list[Widget]) -> None:
+        """Swap the children in one update; awaiting the removal first, or the old
+        children's teardown can race the new ones' mount."""
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(widgets)
+        self.scroll_home(animate=False)
+
+    async def show_entry(
         self,
         entry: Entry,
         marks: Marks,
@@ -157,9 +164,7 @@ class Reader(VerticalScroll, can_focus=True):
             widgets.append(Static(Text("Related"), classes="reader-heading"))
             opts = [Option(self._related_text(r), id=r.id) for r in related]
             widgets.append(OptionList(*opts, id="reader-related"))
-        self.remove_children()
-        self.mount_all(widgets)
-        self.scroll_home(animate=False)
+        await self._replace(widgets)
 
     def update_marks(self, marks: Marks, tags: tuple[Sequence[str], Sequence[str]]) -> None:
         """Marks changed: redraw only the marks and tags lines (keeps scroll and folds)."""
