@@ -143,7 +143,10 @@ class Reader(VerticalScroll, can_focus=True):
             widgets.append(self._bullets(entry.key_points, "•"))
         if entry.sections:
             widgets.append(
-                Static(Text(f"Details ({len(entry.sections)} sections)"), classes="reader-heading")
+                Static(
+                    Text(f"Details ({len(entry.sections)} sections)"),
+                    classes="reader-heading reader-details",
+                )
             )
             widgets.extend(self._section(s) for s in entry.sections)
         elif entry.body:
@@ -251,6 +254,11 @@ class Reader(VerticalScroll, can_focus=True):
         expand = any(c.collapsed for c in sections)
         for c in sections:
             c.collapsed = not expand
+        # each Collapsible scrolls itself into view after a toggle; queued after
+        # theirs, this brings the reader back to the start of the details
+        heading = next(iter(self.query(".reader-details")), None)
+        if heading is not None:
+            self.call_after_refresh(self.scroll_to_widget, heading, top=True, animate=False)
 
     @on(OptionList.OptionSelected, "#reader-related")
     def _related_chosen(self, event: OptionList.OptionSelected) -> None:
