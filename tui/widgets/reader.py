@@ -72,8 +72,10 @@ class Reader(VerticalScroll, can_focus=True):
     """Shows one entry; posts ``Reader.OpenRelated`` when a related entry is chosen."""
 
     BINDINGS: list[BindingType] = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False, id="reader-down"),
-        Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader-up"),
+        Binding("j,down", "lines(1)", "Scroll down", show=False, id="reader-down"),
+        Binding("k,up", "lines(-1)", "Scroll up", show=False, id="reader-up"),
+        Binding("space", "page(1)", "Page down", show=False, id="reader-page-down"),
+        Binding("shift+space", "page(-1)", "Page up", show=False, id="reader-page-up"),
         Binding("e", "toggle_sections", "Sections", id="reader-toggle-sections"),
     ]
 
@@ -248,6 +250,13 @@ class Reader(VerticalScroll, can_focus=True):
         )
 
     # -- actions ---------------------------------------------------------------
+    def action_lines(self, step: int) -> None:
+        """Scroll without animation: held-down keys must not queue up animations."""
+        self.scroll_to(y=self.scroll_y + step, animate=False)
+
+    def action_page(self, step: int) -> None:
+        self.scroll_to(y=self.scroll_y + step * max(1, self.size.height - 2), animate=False)
+
     def action_toggle_sections(self) -> None:
         """Expand every section if any is collapsed, else collapse them all."""
         sections = list(self.query(Collapsible).results(Collapsible))
