@@ -10,7 +10,7 @@ from store.library import Library
 from store.models import Entry, Source
 from store.tagindex import related_entries
 from store.topics import tag_entries
-from tests.seedlib import SEEDS, seed_library
+from tests.test_topics_seeds import SEEDS, seed_library
 
 
 @pytest.fixture(autouse=True)

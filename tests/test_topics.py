@@ -206,7 +206,7 @@ SEEDS = SHARED / "seeds"
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not present")
 def test_seed_entries_carry_the_expected_topics(tmp_path: Path) -> None:
-    from tests.seedlib import seed_library
+    from tests.test_topics_seeds import seed_library
 
     lib, by = seed_library(tmp_path)
     assert {"china", "open-source", "cost", "compute", "deepseek"} <= set(by["deepseek"].auto_tags)

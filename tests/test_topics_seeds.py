@@ -1,4 +1,4 @@
-"""Ingest the four shared seeds once per test and name their entries."""
+"""Seed helpers (shared by the topic and related tests): ingest the four seeds, name entries."""
 
 from __future__ import annotations
 
