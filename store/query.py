@@ -295,7 +295,20 @@ def compile_query(
             return False
         return all(c(r) for c in checks)
 
+    pred.candidates = final_need  # type: ignore[attr-defined]
     return pred
+
+
+_RANKS: dict[object, tuple[int, dict[str, int]]] = {}
+
+
+def _rank(lib: Library) -> dict[str, int]:
+    """Position of each id in ``lib.rows()``, cached per generation."""
+    hit = _RANKS.get(lib.dir)
+    if hit is None or hit[0] != lib.generation:
+        hit = (lib.generation, {r.id: i for i, r in enumerate(lib.rows())})
+        _RANKS[lib.dir] = hit
+    return hit[1]
 
 
 def _is_check(value: str, negate: bool, marks: dict) -> Callable[[Row], bool]:
@@ -343,4 +356,11 @@ def matches(lib: Library, query: Query | str, row: Row, now: datetime | None = N
 def run_query(lib: Library, q: str, now: datetime | None = None) -> list[Row]:
     """Rows matching ``q``, newest first (the order of ``lib.rows()``)."""
     pred = compile_query(lib, parse_query(q), now)
-    return [r for r in lib.rows() if pred(r)]
+    rows = lib.rows()
+    cands: set[str] | None = getattr(pred, "candidates", None)
+    if cands is not None and len(cands) * 4 < len(rows):
+        # few index hits: order just those instead of walking every row
+        rank = _rank(lib)
+        picked = sorted((i for i in cands if i in rank), key=rank.__getitem__)
+        return [r for r in (rows[rank[i]] for i in picked) if pred(r)]
+    return [r for r in rows if pred(r)]

@@ -16,6 +16,7 @@ mentions prices out of an AI episode's list.
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 from collections.abc import Iterable, Mapping
@@ -260,7 +261,9 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
     norm_me = math.sqrt(sum(idf(t) ** 2 for t in useful))
     useful_set = set(useful)
     results: list[Related] = []
-    for i, raw in scores.items():
+    # only the best raw overlaps can make the list: normalise those, not every hit
+    shortlist = heapq.nlargest(max(limit * 20, 200), scores.items(), key=lambda kv: kv[1])
+    for i, raw in shortlist:
         try:
             row = lib.row(i)
         except NotFound:
