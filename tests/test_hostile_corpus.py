@@ -192,12 +192,6 @@ def test_every_file_through_refresh_from_a_local_server(
     check_stored(Library.open(d))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the UI stops processing messages (textual WaitForScreenTimeout) after "
-    "'n' moves the reader onto a hostile entry of corpus/hostile: rendering blocks the event "
-    "loop (tui/widgets/reader.py / episode_list.py; see docs/reliability.md)",
-)
 @pytest.mark.timeout(300)
 def test_ui_renders_every_hostile_entry_without_escapes_or_markup(
     seeded: tuple[Path, list[str]],
