@@ -258,7 +258,9 @@ class Library:
         return self._marks.get(entry_id)
 
     def all_marks(self) -> dict[str, Marks]:
-        return self._marks.all()
+        """A snapshot of every entry's marks (safe to read while others write)."""
+        with self._tlock:
+            return dict(self._marks.all())
 
     def effective_tags(self, entry_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(auto tags the user has not removed, user tags)."""
