@@ -189,14 +189,9 @@ def _resolve_all(lib: Any, ids: list[str]) -> list[str]:
 
 def _norm_tags(tags: list[str]) -> list[str]:
     from store.errors import UsageError
+    from store.usertags import user_tag
 
-    try:
-        from store.topics import normalize_tag
-    except ImportError:
-        out = [" ".join(t.lower().split()) for t in tags]
-    else:
-        out = [normalize_tag(t) for t in tags]
-    out = [t for t in out if t]
+    out = [t for t in (user_tag(x) for x in tags) if t]
     if not out:
         raise UsageError("digest-tui: no usable tag given")
     return out

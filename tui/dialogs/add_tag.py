@@ -20,8 +20,15 @@ MAX_MATCHES = 8
 
 
 def normalise_tag(value: str) -> str:
-    """What the user typed, as a tag: one line, trimmed, lower case, no leading '#'."""
-    return " ".join(safe_line(value).lstrip("#").split()).lower()
+    """What the user typed, as a tag: the store's canonical spelling.
+
+    "Open Source" must become the same tag as the automatic "open-source"; a
+    word the store would never pick as an automatic tag is still the user's
+    to use, so it falls back to trimmed lower case.
+    """
+    from store.usertags import user_tag
+
+    return user_tag(safe_line(value).lstrip("#"))
 
 
 def matches(tags: Sequence[str], typed: str, limit: int = MAX_MATCHES) -> list[str]:
