@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from bench import data, ours
@@ -65,6 +65,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         nargs="+",
         choices=["screen", "refresh", "query", "marks", "ingest"],
         help="run only these benchmarks",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=150.0,
+        help="seconds per figure group: stop repeating (after at least one run) when the "
+        "next run would exceed it, so a very slow figure cannot stretch the bench (default 150)",
     )
     p.add_argument("--no-newsboat", action="store_true", help="skip the newsboat column")
     p.add_argument("--no-tmux", action="store_true", help="skip first-screen runs")
@@ -122,8 +129,13 @@ def machine() -> dict[str, str]:
         os_name = rel.get("PRETTY_NAME", os_name).strip('"') + f" (kernel {platform.release()})"
     except OSError:
         pass
+    try:
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = "unknown"
     return {
         "cpu": f"{cpu}, {os.cpu_count()} logical cores",
+        "load average (1/5/15 min) at the end": load,
         "memory": mem,
         "os": os_name,
         "python": platform.python_version(),
@@ -139,7 +151,7 @@ def machine() -> dict[str, str]:
 def _store_hash() -> str:
     """Changes when the storage code does, so a cached library is never stale."""
     h = hashlib.sha1()
-    for name in ("library.py", "models.py", "marks.py", "atomic.py"):
+    for name in ("library.py", "models.py", "marks.py", "atomic.py", "wordindex.py"):
         p = ours.REPO / "store" / name
         if p.exists():
             h.update(p.read_bytes())
@@ -195,6 +207,29 @@ def newsboat_for(a: argparse.Namespace, n: int, n_feeds: int = 50) -> nb.Setup:
 
 
 # -- benchmarks -------------------------------------------------------------------------
+class Budget:
+    """Repeat a figure up to ``runs`` times, but stop when the next run would overrun."""
+
+    def __init__(self, runs: int, seconds: float) -> None:
+        self.runs, self.seconds = runs, seconds
+        self.start = time.perf_counter()
+        self.done = 0
+
+    def __iter__(self) -> Iterator[int]:
+        while self.done < self.runs:
+            if self.done:
+                spent = time.perf_counter() - self.start
+                if spent + spent / self.done > self.seconds:
+                    return
+            yield self.done
+            self.done += 1
+
+    def note(self) -> str | None:
+        if self.done < self.runs:
+            return f"{self.done} run(s) of {self.runs}: stopped by the time budget (--budget)"
+        return None
+
+
 def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
     out: list[Result] = []
     empty_cfg = ours.write_config(a.work_dir / "empty-feeds.yaml", [], [])
@@ -219,8 +254,9 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
         ui = ours.ui_available()
         if not ui:
             scr.notes.append("tui/app.py not in this checkout yet")
+        budget = Budget(a.runs, a.budget)
         with Tmux("screen") as tm:
-            for run in range(a.runs):
+            for run in budget:
                 if setup is not None:
                     r = tm.first_screen(
                         setup.argv(),
@@ -259,6 +295,8 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
                     f"ours={scr.ours[-1] if scr.ours else None} "
                     f"newsboat={scr.theirs[-1] if scr.theirs else None}"
                 )
+        if budget.note():
+            scr.notes.append(str(budget.note()))
     return out
 
 
@@ -279,7 +317,8 @@ def bench_refresh(a: argparse.Namespace, use_nb: bool) -> list[Result]:
         cfg = ours.write_config(
             a.work_dir / "refresh" / "feeds.yaml", urls, [data.feed_name(f) for f in range(a.feeds)]
         )
-        for run in range(a.runs):
+        budget = Budget(a.runs, a.budget)
+        for run in budget:
             who: list[tuple[str, Callable[[], float], Callable[[], None]]] = []
             if use_nb:
                 s = nb.setup(a.work_dir / "refresh" / "newsboat", urls)
@@ -317,6 +356,8 @@ def bench_refresh(a: argparse.Namespace, use_nb: bool) -> list[Result]:
                 f"refresh run {run + 1}/{a.runs}: fresh={fresh.ours and fresh.ours[-1]} "
                 f"same={same.ours and same.ours[-1]} 304={n304.ours and n304.ours[-1]}"
             )
+    if budget.note():
+        fresh.notes.append(str(budget.note()))
     for r in rows:
         r.notes = sorted(set(r.notes), key=r.notes.index)
     return rows
@@ -339,8 +380,11 @@ def bench_query(a: argparse.Namespace) -> list[Result]:
         res.notes.append("store.query.run_query not in this checkout yet")
     else:
         times, hits = got
-        res.ours = [t * 1000 for t in times]
-        res.notes.append(f"{hits} hits; median of {len(times)} calls after one warm-up call")
+        res.ours = [t * 1000 for t in times[1:]]
+        res.notes.append(
+            f"{hits} hits; median of {len(times) - 1} calls; the first call of the "
+            f"process took {times[0] * 1000:.0f} ms"
+        )
     return [res]
 
 
@@ -408,7 +452,8 @@ def bench_ingest(a: argparse.Namespace) -> list[Result]:
     )
     files = folder / "files"
     line = ""
-    for _run in range(max(1, min(a.runs, 3))):
+    budget = Budget(max(1, min(a.runs, 3)), a.budget)
+    for _run in budget:
         d = a.work_dir / "ingest" / "digest-tui"
         shutil.rmtree(d, ignore_errors=True)
         try:
@@ -417,6 +462,8 @@ def bench_ingest(a: argparse.Namespace) -> list[Result]:
             res.notes.append(str(exc)[:200])
             break
         res.ours = [*(res.ours or []), n / dt]
+    if budget.note():
+        res.notes.append(str(budget.note()))
     if line:
         res.notes.append(f"whole command, process start included; it said: {line}")
     return [res]

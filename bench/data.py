@@ -289,6 +289,9 @@ def build_library(
 ) -> None:
     """A digest-tui library of ``n`` entries plus a realistic set of marks.
 
+    Built with the store's own calls (``save_entries`` in batches, plus the
+    search index that ingest/refresh keep beside the content), so it is what a
+    long-time user's library holds, without parsing 100k feed items first.
     Marks: 60% read, 1% bookmarked, 0.5% with a user tag (a long-time reader).
     """
     from store.library import Library
@@ -297,14 +300,24 @@ def build_library(
     lib = Library.open(directory)
     buf: list[object] = []
     ids: list[str] = []
+    try:  # what ingest and refresh maintain beside the content (absent in old checkouts)
+        from store.wordindex import add_entries as index_words
+    except ImportError:
+        index_words = None
+
+    def flush() -> None:
+        lib.save_entries(buf)  # type: ignore[arg-type]
+        if index_words is not None:
+            index_words(lib, buf)  # type: ignore[arg-type]
+        buf.clear()
+
     for e in iter_entries(seed, n, n_feeds):
         buf.append(e)
         ids.append(e.id)  # type: ignore[attr-defined]
         if len(buf) >= batch:
-            lib.save_entries(buf)  # type: ignore[arg-type]
-            buf.clear()
+            flush()
     if buf:
-        lib.save_entries(buf)  # type: ignore[arg-type]
+        flush()
     lib.set_read([x for k, x in enumerate(ids) if k % 5 < 3])
     lib.set_bookmarked(ids[::100])
     lib.add_tags(ids[::200], ["keep"])
