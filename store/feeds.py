@@ -22,6 +22,7 @@ import codecs
 import contextlib
 import hashlib
 import html as html_mod
+import os
 import re
 import zlib
 from collections.abc import Callable, Sequence
@@ -734,8 +735,13 @@ def _parse_many(
 
         pool = None
         try:
+            from store.ingest import die_with_parent
+
             pool = ProcessPoolExecutor(
-                max_workers=2, mp_context=multiprocessing.get_context("spawn")
+                max_workers=2,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
             )
             futs = {
                 pool.submit(_parse_job, data, base, hdrs): url for url, data, base, hdrs in jobs

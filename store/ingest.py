@@ -238,12 +238,38 @@ def _parse_all(files: Sequence[Path]) -> Iterable[tuple[list[Entry], str | None]
 
     try:
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
     except (OSError, ValueError):
         yield from (parse_path(f) for f in files)
         return
     with pool:
         yield from pool.map(parse_path, files, chunksize=16)
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Pool initializer: a worker dies when the process that started it does.
+
+    Without it, a killed `ingest` leaves forked workers parsing on, holding its
+    stdout open (so `digest-tui ingest … | cat` never ends). Linux only;
+    elsewhere the pool's own shutdown is all there is. The parent may already
+    be gone before the worker got here: then the worker leaves at once.
+    """
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)
 
 
 def save_with_tags(lib: Library, entries: Sequence[Entry]) -> SaveResult:

@@ -72,9 +72,19 @@ class Row(NamedTuple):
 
     @classmethod
     def from_json(cls, d: list[Any]) -> Row:
+        """A row from its JSON array; wrong shapes or types raise ValueError."""
         row = cls._make(d)
-        if type(row.auto_tags) is not tuple:
-            row = row._replace(auto_tags=tuple(row.auto_tags or ()))
+        if not (isinstance(row.id, str) and row.id and isinstance(row.title, str)):
+            raise ValueError("bad row id or title")
+        if not all(isinstance(x, str) for x in (row.source, row.source_kind, row.date, row.chash)):
+            raise ValueError("bad row field")
+        if not all(x is None or isinstance(x, str) for x in row[6:9] + (row.show,)):
+            raise ValueError("bad row field")
+        tags = row.auto_tags
+        if not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
+            raise ValueError("bad row tags")
+        if type(tags) is not tuple:
+            row = row._replace(auto_tags=tuple(tags))
         return row
 
 
@@ -155,7 +165,12 @@ class Library:
                     "left untouched (run `digest-tui doctor` to see the options)"
                 )
             version = data.get("schema")
-            if not isinstance(version, int) or version > SCHEMA_VERSION:
+            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+                raise LibraryError(
+                    f"library file {self.index_path} is damaged (schema {version!r} is not a "
+                    "version number); it was left untouched (run `digest-tui doctor`)"
+                )
+            if version > SCHEMA_VERSION:
                 raise LibraryError(
                     f"library file {self.index_path} has schema {version!r}, newer than this "
                     f"digest-tui understands ({SCHEMA_VERSION}); upgrade digest-tui"
@@ -229,7 +244,11 @@ class Library:
         table = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(table, dict):
             raise LibraryError(f"library file {path} is damaged (no entries table)")
-        return {rec["id"]: rec for rec in table.values() if isinstance(rec, dict) and "id" in rec}
+        return {
+            rec["id"]: rec
+            for rec in table.values()
+            if isinstance(rec, dict) and isinstance(rec.get("id"), str)
+        }
 
     def get(self, entry_id: str) -> Entry:
         """The full entry (body, sections, replies) with its current auto tags."""
@@ -251,7 +270,14 @@ class Library:
                             f"entry {i} is listed but its content is missing from "
                             f"{self.dir / 'content'}; run `digest-tui doctor`"
                         )
-                    found[i] = entry_from_record(rec).with_(auto_tags=self._rows[i].auto_tags)
+                    try:
+                        entry = entry_from_record(rec)
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        raise LibraryError(
+                            f"library file {self._shard_path(i)} is damaged (bad entry {i}); "
+                            "it was left untouched (run `digest-tui doctor`)"
+                        ) from exc
+                    found[i] = entry.with_(auto_tags=self._rows[i].auto_tags)
             return [found[i] for i in ids]
 
     def marks(self, entry_id: str) -> Marks:
@@ -272,6 +298,13 @@ class Library:
     # -- writing content -----------------------------------------------------
     def _write_locked(self, fn: Callable[[], Any]) -> Any:
         with self._tlock:
+            if self._index_stamp is not None and not self.index_path.exists():
+                # opened on a real library that is gone now (deleted, unmounted):
+                # writing would silently start a new, empty one in its place
+                raise LibraryError(
+                    f"the library in {self.dir} has vanished (library.json is gone); "
+                    "nothing was written"
+                )
             try:
                 self.dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

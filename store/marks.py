@@ -18,6 +18,7 @@ we refuse to guess and raise a clear error, leaving the file untouched.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from store.errors import LibraryError
 from store.models import EMPTY_MARKS, Marks
 
 JOURNAL_NAME = "marks.jsonl"
+LINE_IDS = 50  # ids per journal line: ~1-2 kB, under a page
 
 
 def _marks_to_json(m: Marks) -> dict[str, Any]:
@@ -62,6 +64,7 @@ class MarksJournal:
         self._offset = 0
         self._ino: int | None = None
         self._lines = 0
+        self.torn_tail = False
 
     # -- reading -----------------------------------------------------------
     def catch_up(self) -> None:
@@ -88,11 +91,13 @@ class MarksJournal:
         except OSError as exc:
             raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
         end = chunk.rfind(b"\n") + 1
-        if end != len(chunk):
-            raise LibraryError(
-                f"marks file {self.path} ends in a partial line (damaged); it was left "
-                "untouched (run `digest-tui doctor` to see the options)"
-            )
+        # Bytes after the last newline are the remnant of a write that was cut
+        # short (power loss; a kill in the middle of a multi-page write) or of a
+        # hand edit. That write was never acknowledged, so reading stops before
+        # it and the library opens with every acknowledged mark. Appending after
+        # it is refused until `doctor --repair` has cut it off (keeping a copy):
+        # we never modify a damaged file on our own.
+        self.torn_tail = end != len(chunk)
         for raw in chunk[:end].splitlines():
             if not raw.strip():
                 continue
@@ -128,33 +133,44 @@ class MarksJournal:
                 new[eid] = m
         if not new:
             return []
-        # one line per 500 ids keeps lines short and the write a single syscall
+        # short lines (LINE_IDS ids each), written one by one below
         items = list(new.items())
         lines = []
-        for i in range(0, len(items), 500):
-            rec = {k: _marks_to_json(v) for k, v in items[i : i + 500]}
+        for i in range(0, len(items), LINE_IDS):
+            rec = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
             lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
         payload = ("\n".join(lines) + "\n").encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
             raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
         try:
-            written = os.write(fd, payload)
-            if written != len(payload):
-                raise LibraryError(f"cannot write {self.path}: short write (disk full?)")
-            os.fsync(fd)
-        except OSError as exc:
-            raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
+            size = os.fstat(fd).st_size
+            if self.torn_tail:
+                raise LibraryError(
+                    f"marks file {self.path} ends in a partial line (an interrupted write); "
+                    "it was left untouched: run `digest-tui doctor --repair` to cut it off"
+                )
+            try:
+                # one write per line: lines are kept under a page, so a kill
+                # between pages can only fall between lines, never inside one
+                for line in payload.splitlines(keepends=True):
+                    if os.write(fd, line) != len(line):
+                        raise OSError(28, "short write (disk full?)")
+                os.fsync(fd)
+            except OSError as exc:
+                # leave the journal as it was: no half line for the next reader
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
         finally:
             os.close(fd)
         self._marks.update(new)
-        self._offset += len(payload)
+        self._offset = size + len(payload)
         self._lines += len(lines)
         if self._ino is None:
             self._ino = os.stat(self.path).st_ino
-        live_lines = len(self._marks) // 500 + 1
+        live_lines = len(self._marks) // LINE_IDS + 1
         if self._lines > 1000 + 2 * live_lines:
             self.compact()
         return list(new)
@@ -163,8 +179,8 @@ class MarksJournal:
         """Rewrite the journal as the current state only (atomic rename)."""
         items = [(k, v) for k, v in self._marks.items() if v != EMPTY_MARKS]
         lines = []
-        for i in range(0, len(items), 500):
-            rec = {k: _marks_to_json(v) for k, v in items[i : i + 500]}
+        for i in range(0, len(items), LINE_IDS):
+            rec = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
             lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
         payload = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
         write_bytes_atomic(self.path, payload)

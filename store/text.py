@@ -331,10 +331,7 @@ def clean_text(s: str) -> str:
         with contextlib.suppress(Exception):
             # ftfy works line by line and costs ~1 µs a character; its own
             # badness test is one regex over the text, so ask it first.
-            if is_bad(s):
-                s = ftfy.fix_text(s, _FTFY_CONFIG)
-            else:
-                s = unicodedata.normalize("NFC", s)
+            s = ftfy.fix_text(s, _FTFY_CONFIG) if is_bad(s) else unicodedata.normalize("NFC", s)
         s = _NEWLINES_RE.sub("\n", s)
         s = _DROP_RE.sub("", s)
         if "\u200c" in s or "\u200d" in s:

@@ -133,7 +133,10 @@ def test_damaged_index_is_refused_and_left_byte_identical(tmp_path: Path, damage
     assert idx.read_bytes() == damaged
 
 
-def test_truncated_marks_journal_is_refused_and_left_identical(tmp_path: Path) -> None:
+def test_torn_last_mark_line_opens_read_only_until_doctor_repairs(tmp_path: Path) -> None:
+    """A cut-short last write (crash, hand edit) was never acknowledged: the
+    library opens with every earlier mark and the file is left as it is; a write
+    is refused with one line until `doctor --repair` cuts the remnant off."""
     d = tmp_path / "lib"
     lib = Library.open(d)
     es = _entries(5)
@@ -142,6 +145,34 @@ def test_truncated_marks_journal_is_refused_and_left_identical(tmp_path: Path) -
     lib.add_tags([es[0].id], ["a", "b"])
     journal = d / "marks.jsonl"
     journal.write_bytes(journal.read_bytes()[:-7])
+    torn = journal.read_bytes()
+    proc = run_cli(d, "list", "is:bookmarked")
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 5
+    again = Library.open(d)
+    assert all(again.marks(e.id).bookmarked for e in es)
+    assert again.marks(es[0].id).user_tags == ()  # the torn write is not applied
+    proc = run_cli(d, "tag", es[1].id, "later")
+    assert proc.returncode == 1 and "doctor --repair" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert journal.read_bytes() == torn
+    assert run_cli(d, "doctor", "--repair").returncode in (0, 1)
+    assert run_cli(d, "tag", es[1].id, "later").returncode == 0
+    final = Library.open(d)
+    assert final.marks(es[1].id).user_tags == ("later",)
+    assert all(final.marks(e.id).bookmarked for e in es)
+
+
+def test_damaged_line_inside_the_journal_is_refused(tmp_path: Path) -> None:
+    d = tmp_path / "lib"
+    lib = Library.open(d)
+    es = _entries(3)
+    lib.save_entries(es)
+    for e in es:
+        lib.set_bookmarked([e.id])
+    journal = d / "marks.jsonl"
+    lines = journal.read_bytes().split(b"\n")
+    lines[1] = b"{garbage"
+    journal.write_bytes(b"\n".join(lines))
     damaged = journal.read_bytes()
     proc = run_cli(d, "bookmark", es[1].id)
     assert proc.returncode == 1 and "marks.jsonl" in proc.stderr

@@ -235,32 +235,12 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_mark(tmp_path: Path) ->
     assert stats["acknowledged_marks"] > 0
 
 
-@pytest.mark.xfail(
-    strict=False,  # timing-dependent; the deterministic twin is in test_reliability_faults
-    raises=AssertionError,
-    reason="BUG: a SIGKILL during a bulk mark (one journal line of several pages, e.g. "
-    "marking 400 entries read) can leave a torn last line in marks.jsonl: Linux stops a "
-    "regular-file write between pages on a fatal signal. The library then refuses to "
-    "open. Fix: store/marks.py catch_up ignores (without touching the file) a final "
-    "chunk that lacks its newline, since it was never acknowledged; appends after a "
-    "torn tail first need `doctor --repair` (or: write each line with a leading length "
-    "and checksum and skip a torn tail on replay).",
-)
 @pytest.mark.timeout(600)
 def test_sigkill_during_bulk_marks_leaves_a_library_that_opens(tmp_path: Path) -> None:
     """Only bulk marks (multi-page lines), killed until a line is torn (bounded rounds)."""
     crash_rounds(tmp_path, 30, seed=7, ops="R", modes=("marks",))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: store/ingest.py _parse_all forks a ProcessPoolExecutor; when ingest is "
-    "killed (SIGKILL, OOM) its pool workers are orphaned and sleep forever, each holding "
-    "the parent's stdout/stderr open (a shell pipeline `digest-tui ingest … | cat` then "
-    "never ends). Fix: in the worker initializer, exit when the parent dies: "
-    "prctl(PR_SET_PDEATHSIG, SIGKILL) via ctypes on Linux, or a thread polling "
-    "os.getppid() != original ppid; or use 'spawn' with a watchdog on the call queue.",
-)
 @pytest.mark.timeout(120)
 def test_killed_ingest_leaves_no_orphan_workers(tmp_path: Path) -> None:
     d = tmp_path / "lib"

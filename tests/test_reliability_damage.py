@@ -192,12 +192,6 @@ def test_damaged_library_one_line_never_overwritten(
     _run_case(tmp_path, pristine, name, rel, damage)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: valid JSON with wrong types in library.json rows or "
-    "in a content record escapes as a TypeError/AttributeError traceback "
-    "(store/library.py Row.from_json and Library.get_many do not validate types)",
-)
 @pytest.mark.parametrize(("name", "rel", "damage"), DAMAGE_TYPED, ids=[c[0] for c in DAMAGE_TYPED])
 def test_damaged_library_wrong_types_one_line(
     tmp_path: Path, pristine: Path, name: str, rel: str, damage: Callable[[Path, str], None]

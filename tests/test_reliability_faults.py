@@ -186,13 +186,6 @@ def test_disk_full_during_mark_append_keeps_previous_marks_and_no_partial_line(
     _intact(d, ids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: store/marks.py MarksJournal.update leaves the bytes of a short write "
-    "(disk full part-way through the append) in marks.jsonl; the torn line then makes "
-    "every later open fail. Fix: fstat the size before os.write and os.ftruncate(fd, size) "
-    "on a short write or OSError (under the write lock), before raising LibraryError.",
-)
 def test_short_mark_write_on_full_disk_leaves_a_library_that_opens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -333,14 +326,6 @@ def test_data_dir_that_is_a_file_is_one_line(tmp_path: Path) -> None:
     assert d.read_bytes() == b"not a dir"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: store/library.py Library._write_locked re-creates a vanished data dir "
-    "(mkdir parents=True) and writes the mark into a new, empty library without a word. "
-    "Fix: when the library was opened with an index (self._index_stamp is not None) and "
-    "the directory or library.json is gone at write time, raise LibraryError('the library "
-    "in DIR vanished (moved, deleted or unmounted?); nothing was written').",
-)
 def test_data_dir_vanishing_under_an_open_library_is_one_clear_error(tmp_path: Path) -> None:
     d = tmp_path / "lib"
     ids = _library(d)
@@ -378,16 +363,6 @@ def test_child_env_is_sane() -> None:
     assert out.strip().startswith(str(REPO))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (design): a torn last marks.jsonl line, which a crash mid-append leaves "
-    "(SIGKILL can cut a multi-page write between pages; power loss anywhere), makes "
-    "Library.open raise, so after such a crash the library does not open. The torn line "
-    "was never acknowledged (no fsync returned). Fix in store/marks.py catch_up: when only "
-    "the *final* chunk lacks its newline, apply the complete lines and stop before the "
-    "torn bytes (read-only, file untouched: hand-truncated files stay byte-identical); "
-    "keep refusing to *append* after a torn tail (point to `digest-tui doctor --repair`).",
-)
 def test_library_opens_after_a_torn_last_mark_line(tmp_path: Path) -> None:
     d = tmp_path / "lib"
     ids = _library(d)
