@@ -918,7 +918,7 @@ def refresh(
     if to_save:
         from store.ingest import save_with_tags
 
-        save_with_tags(lib, to_save)
+        save_with_tags(lib, to_save, config.topics)
     if new_states:
         # Pass every stored state, not only the changed ones: Library.save_feed_states
         # (TinyDB 4.9 insert_multiple mixing Documents and plain dicts) can give a
@@ -928,7 +928,7 @@ def refresh(
     if not names and config.paths:
         from store.ingest import ingest_paths
 
-        report.ingest = ingest_paths(lib, [str(p) for p in config.paths])
+        report.ingest = ingest_paths(lib, [str(p) for p in config.paths], topics=config.topics)
         report.entries_new += report.ingest.entries_new
     return report
 

@@ -7,7 +7,7 @@ come through here, so they report and de-duplicate the same way.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,6 +190,7 @@ def ingest_paths(
     *,
     progress: Callable[[int, int, str], None] | None = None,
     batch_size: int = 500,
+    topics: Mapping[str, Sequence[str]] | None = None,
 ) -> IngestReport:
     """Ingest files and folders; writes in batches (never one write per entry)."""
     report = IngestReport()
@@ -199,7 +200,7 @@ def ingest_paths(
     def flush() -> None:
         if not pending:
             return
-        res: SaveResult = save_with_tags(lib, pending)
+        res: SaveResult = save_with_tags(lib, pending, topics)
         report.entries_new += len(res.new)
         report.entries_known += len(res.unchanged)
         report.entries_updated += len(res.updated)
@@ -272,10 +273,18 @@ def die_with_parent(parent_pid: int | None = None) -> None:
         os._exit(0)
 
 
-def save_with_tags(lib: Library, entries: Sequence[Entry]) -> SaveResult:
-    """Give entries their automatic tags, then save them in one batch."""
-    try:
-        from store.topics import tag_entries
-    except ImportError:  # topics not built yet
-        return lib.save_entries(entries)
-    return lib.save_entries(tag_entries(entries, lib))
+def save_with_tags(
+    lib: Library,
+    entries: Sequence[Entry],
+    topics: Mapping[str, Sequence[str]] | None = None,
+) -> SaveResult:
+    """Give entries their automatic tags, then save them in one batch.
+
+    ``topics`` is the config's ``topics:`` map; it adds to the built-in
+    vocabulary. None means: read the config in force (env or platform dir).
+    """
+    from store.topics import merge_topics, tag_entries
+    from store.vocabulary import DEFAULT_TOPICS
+
+    vocab = merge_topics(DEFAULT_TOPICS, topics) if topics is not None else None
+    return lib.save_entries(tag_entries(entries, lib, vocab))

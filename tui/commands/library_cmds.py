@@ -63,10 +63,12 @@ def _write(text: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
+    from store.config import load_config
     from store.ingest import ingest_paths
 
+    topics = load_config(ctx.config_path()).topics
     lib = ctx.library()
-    report = ingest_paths(lib, args.paths)
+    report = ingest_paths(lib, args.paths, topics=topics)
     if args.json:
         _write(
             json.dumps(
