@@ -336,3 +336,19 @@ def test_feed_states_merge_without_losing_other_feeds(tmp_path: Path) -> None:
     lib.save_feed_states({"http://a/": {"etag": "3"}})
     states = Library.open(tmp_path / "lib").feed_states()
     assert {u: s["etag"] for u, s in states.items()} == {"http://a/": "3", "http://b/": "2"}
+
+
+def test_startup_cache_matches_index_and_is_ignored_when_stale_or_damaged(tmp_path: Path) -> None:
+    d = tmp_path / "lib"
+    lib = Library.open(d)
+    lib.save_entries(_entries(40))
+    assert (d / "library.cache").exists()
+    expected = Library.open(d).rows()
+    (d / "library.cache").write_bytes(b"\x00garbage")
+    assert Library.open(d).rows() == expected  # damaged cache: read library.json
+    Library.open(d).save_entries(_entries(3, prefix="f"))  # rewrites both
+    stale = (d / "library.cache").read_bytes()
+    other = Library.open(d)
+    other.save_entries(_entries(2, prefix="e"))
+    (d / "library.cache").write_bytes(stale)  # a cache from before the last write
+    assert len(Library.open(d)) == len(other)
