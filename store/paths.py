@@ -52,6 +52,9 @@ def config_file(override: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     user = user_config_file()
-    if user.exists():
-        return user
+    try:
+        if user.is_file():
+            return user
+    except OSError:  # an unreadable config dir (another user's HOME): use the default
+        pass
     return default_config_file()

@@ -100,14 +100,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DigestError as exc:
         _err(f"digest-tui: {exc}")
         return 1
-    except KeyboardInterrupt:
-        _err("digest-tui: interrupted")
-        return 130
     except BrokenPipeError:
         # `digest-tui list | head`: the reader went away; not an error
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
+    except OSError as exc:
+        # a file the user named or a directory we need: say which, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        _err(f"digest-tui: {exc.strerror or exc}{where}")
+        return 1
+    except KeyboardInterrupt:
+        _err("digest-tui: interrupted")
+        return 130
 
 
 def _err(msg: str) -> None:
