@@ -230,7 +230,16 @@ for pkg in (store, tui.commands):
             importlib.import_module(m.name)
         except Exception:
             pass
-import tui.cli, json, argparse, encodings.idna
+import tui.cli, json, argparse, encodings.idna, encodings.utf_8_sig
+# nobody cannot read this interpreter's stdlib: import what lazy paths use now
+for name in ("glob", "fnmatch", "tempfile", "shutil", "marshal", "zlib", "gzip", "ctypes",
+             "multiprocessing", "multiprocessing.pool", "concurrent.futures.process",
+             "html", "html.parser", "unicodedata", "urllib.parse", "csv", "difflib",
+             "encodings.cp1252", "encodings.latin_1", "encodings.utf_16", "encodings.cp1253"):
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
 os.setgid(65534); os.setuid(65534)
 sys.exit(tui.cli.main(sys.argv[1:]))
 """
