@@ -23,12 +23,12 @@ from bench.data import BASE_TIME
 class FeedServer:
     """Serve ``{path: bytes}`` from a daemon thread; use as a context manager."""
 
-    def __init__(self, docs: dict[str, bytes], mode: str = "plain") -> None:
+    def __init__(self, docs: dict[str, bytes], mode: str = "plain", port: int = 0) -> None:
         self.docs = dict(docs)
         self.mode = mode
         self.counts: Counter[int] = Counter()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 

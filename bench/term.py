@@ -68,7 +68,15 @@ class Tmux:
         return self._run("capture-pane", "-p", "-t", target)
 
     def close(self) -> None:
+        path = subprocess.run(
+            ["tmux", "-L", self.socket, "display-message", "-p", "#{socket_path}"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        if path:  # a killed server leaves its socket file behind
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
     def __enter__(self) -> Tmux:
         return self
