@@ -189,7 +189,7 @@ def ingest_paths(
     paths: Sequence[str | os.PathLike[str]],
     *,
     progress: Callable[[int, int, str], None] | None = None,
-    batch_size: int = 500,
+    batch_size: int = 5000,
     topics: Mapping[str, Sequence[str]] | None = None,
 ) -> IngestReport:
     """Ingest files and folders; writes in batches (never one write per entry)."""
