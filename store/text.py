@@ -14,10 +14,8 @@ import contextlib
 import contextvars
 import re
 import unicodedata
+from typing import Any
 from urllib.parse import urljoin, urlsplit
-
-import ftfy
-from ftfy.badness import is_bad
 
 try:  # optional: better guesses for legacy code pages
     from charset_normalizer import from_bytes as _cn_from_bytes
@@ -222,13 +220,29 @@ def _repair_mojibake(s: str) -> str:
 # clean_text / clean_line
 # --------------------------------------------------------------------------
 
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    uncurl_quotes=False,
-    fix_character_width=False,
-    fix_latin_ligatures=False,
-    explain=False,
-)
+_FTFY: list[tuple[Any, Any, Any]] = []  # filled on first use
+
+
+def _ftfy() -> tuple[Any, Any, Any]:
+    """ftfy, its badness test and our config, imported on first non-ASCII text.
+
+    Importing ftfy costs ~30 ms; commands that only print ASCII (a 304 refresh,
+    `list`) should not pay it.
+    """
+    if not _FTFY:
+        import ftfy
+        from ftfy.badness import is_bad
+
+        config = ftfy.TextFixerConfig(
+            unescape_html=False,
+            uncurl_quotes=False,
+            fix_character_width=False,
+            fix_latin_ligatures=False,
+            explain=False,
+        )
+        _FTFY.append((ftfy.fix_text, is_bad, config))
+    return _FTFY[0]
+
 
 _ANSI_RE = re.compile(
     r"\x1b\[[0-?]{0,64}[ -/]{0,16}[@-~]"  # CSI
@@ -331,7 +345,8 @@ def clean_text(s: str) -> str:
         with contextlib.suppress(Exception):
             # ftfy works line by line and costs ~1 µs a character; its own
             # badness test is one regex over the text, so ask it first.
-            s = ftfy.fix_text(s, _FTFY_CONFIG) if is_bad(s) else unicodedata.normalize("NFC", s)
+            fix_text, is_bad, config = _ftfy()
+            s = fix_text(s, config) if is_bad(s) else unicodedata.normalize("NFC", s)
         s = _NEWLINES_RE.sub("\n", s)
         s = _DROP_RE.sub("", s)
         if "\u200c" in s or "\u200d" in s:
