@@ -36,15 +36,22 @@ def anyio_backend() -> str:
 
 
 async def settle(pilot: Pilot[object]) -> None:
-    """Wait until no worker is running and the screen has caught up."""
+    """Wait until no worker is running, none is about to start, and the screen caught up.
+
+    "About to start": the main screen starts the tag summary only after the
+    first list paint (``tags_pending``), so an idle moment before it is not the end.
+    """
     app = pilot.app
-    for _ in range(20):
+    for _ in range(50):
         await pilot.pause()
         # a dialog's worker waits for the user: never wait for it
         busy = [w for w in app.workers if w.group != "dialog" and not w.is_finished]
-        if not busy:
+        screen = getattr(app, "main_screen", None)
+        pending = screen is not None and screen.tags_pending
+        if not busy and not pending:
             return
-        await app.workers.wait_for_complete(busy)
+        if busy:
+            await app.workers.wait_for_complete(busy)
         await pilot.pause()
 
 
@@ -356,7 +363,7 @@ async def test_damaged_library_shows_message(tmp_path: Path) -> None:
     (directory / "library.json").write_text("{not json")
     app = DigestApp(directory, first_run=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LibraryErrorScreen)
         message = str(app.screen.query_one("#error-message", Static).visual)
         assert "library" in message.lower()
@@ -411,3 +418,34 @@ async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatc
         await pilot.press("o", "y")  # cursor on the podcast, which has an https link
         assert opened == ["https://podcast.example/ep12"]
         assert copied == ["https://podcast.example/ep12"]
+
+
+async def test_frame_is_drawn_while_the_library_loads(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library opens in a thread: the panes show "Loading library…" first."""
+    import threading
+
+    from store.library import Library as StoreLibrary
+
+    release = threading.Event()
+    real_open = StoreLibrary.open
+
+    def slow_open(directory: Path) -> StoreLibrary:
+        release.wait(10)
+        return real_open(directory)
+
+    monkeypatch.setattr(StoreLibrary, "open", staticmethod(slow_open))
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = main(app)
+        assert not screen.loaded
+        assert "Loading library" in screen.episodes._plain(screen.episodes.render_line(1))
+        await pilot.press("b", "r", "slash")  # library actions wait for the library
+        assert not screen.query_one("#search").display
+        release.set()
+        await settle(pilot)
+        assert screen.loaded
+        assert screen.episodes.row_count == 5
+        assert screen._nav_data.tags  # the tag summary followed the first paint

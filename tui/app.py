@@ -62,15 +62,35 @@ class DigestApp(App[int]):
 
     # -- start -----------------------------------------------------------------
     def on_mount(self) -> None:
+        """Draw the frame at once ("Loading library…"), open the library in a thread.
+
+        At 100k entries ``Library.open`` takes a second or more; on the UI
+        thread that was a blank terminal. The main screen now composes and
+        paints while the index loads, and fills in when ``_library_opened`` runs.
+        """
+        self.push_screen(MainScreen(None, config_override=self.config_override))
+        self._open_library()
+
+    @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
+    def _open_library(self) -> None:
         try:
-            self.lib = Library.open(self.data_dir)
+            lib = Library.open(self.data_dir)
         except DigestError as exc:
-            self.load_error = str(exc)
-            self.push_screen(LibraryErrorScreen(str(exc)))
+            self.call_from_thread(self._open_failed, str(exc))
             return
+        self.call_from_thread(self._library_opened, lib)
+
+    def _open_failed(self, message: str) -> None:
+        self.load_error = message
+        self.push_screen(LibraryErrorScreen(message))
+
+    def _library_opened(self, lib: Library) -> None:
+        self.lib = lib
         self._restore_settings()
         self._take_ui_lock()
-        self.push_screen(MainScreen(self.lib, config_override=self.config_override))
+        screen = self.main_screen
+        if screen is not None:
+            screen.attach(lib)
         if self.second_instance:
             self.notify(SECOND_INSTANCE, title="Library shared", timeout=10)
             self.set_interval(self.poll_seconds, self._poll)

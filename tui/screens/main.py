@@ -11,7 +11,6 @@ request counter, as in Textual's dictionary example.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -33,7 +32,7 @@ from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
 from tui.screens.main_commands import LibraryCommands
 from tui.widgets.display import line as safe_line
-from tui.widgets.episode_list import EpisodeList
+from tui.widgets.episode_list import EpisodeList, Lines, build_lines
 from tui.widgets.navigator import NavData, Navigator, Selection, TagCount, count_rows
 from tui.widgets.reader import Reader, RelatedItem, web_link
 
@@ -42,23 +41,27 @@ if TYPE_CHECKING:
     from store.models import Entry
 
 NARROW_WIDTH = 120
+LOADING = "Loading library…"
+# actions that need the open library (disabled while it loads)
+LIBRARY_ACTIONS = frozenset(
+    {
+        "search",
+        "toggle_bookmark",
+        "add_tag",
+        "remove_tag",
+        "toggle_read",
+        "step_entry",
+        "refresh",
+        "open_link",
+        "copy_link",
+    }
+)
 EMPTY_HELP = (
     "Your library is empty.\n\n"
     "Add digests from files:   digest-tui ingest PATH…\n"
     "Add feeds:                list them under `feeds:` in feeds.yaml\n"
     "                          (digest-tui import-opml FILE adds many), then press r.\n"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """One worker's answer: the rows to list, the marks they were filtered with, counts."""
-
-    token: int
-    rows: list[Row]
-    marks: dict[str, Marks]
-    nav: NavData
-    error: str | None = None
 
 
 def query_error_text(exc: Exception) -> str:
@@ -97,9 +100,10 @@ class MainScreen(Screen[None]):
     COMMANDS = {LibraryCommands}
     AUTO_FOCUS = "#episodes"
 
-    def __init__(self, lib: Library, *, config_override: str | None = None) -> None:
+    def __init__(self, lib: Library | None, *, config_override: str | None = None) -> None:
         super().__init__()
-        self.lib = lib
+        # None while the app opens the library in a thread: the frame is drawn first
+        self._lib = lib
         self.config_override = config_override
         self.selection = Selection("all")
         self.search_query = ""
@@ -111,6 +115,32 @@ class MainScreen(Screen[None]):
         self._nav_tags: list[TagCount] = []
         self._nav_data = NavData()
         self.refreshing = False
+        # the tag summary is scheduled after the first list paint; tests wait on this
+        self.tags_pending = False
+        self._listed_once = False
+
+    @property
+    def lib(self) -> Library:
+        """The open library (only reached once ``attach`` ran: actions check first)."""
+        if self._lib is None:
+            raise RuntimeError("the library is still loading")
+        return self._lib
+
+    @property
+    def loaded(self) -> bool:
+        return self._lib is not None
+
+    def attach(self, lib: Library) -> None:
+        """The library is open: list it (the tag summary follows the first paint)."""
+        self._lib = lib
+        self.refresh_bindings()
+        self.requery()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Library actions are shown disabled until the library is open."""
+        if action in LIBRARY_ACTIONS and self._lib is None:
+            return None
+        return True
 
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -147,8 +177,11 @@ class MainScreen(Screen[None]):
         self.query_one("#search-error").display = False
         self.query_one("#refresh-progress").display = False
         self._apply_width(self.app.size.width)
-        self.requery()
-        self.load_tags()
+        if self._lib is None:
+            self.episodes.empty_message = LOADING
+            self.query_one("#middle").border_title = "Episodes · loading…"
+        else:
+            self.requery()
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -215,14 +248,22 @@ class MainScreen(Screen[None]):
 
     def requery(self) -> None:
         """List the rows of the current selection and query (in a worker)."""
+        if self._lib is None:
+            return  # attach() lists once the library is open
         self._token += 1
         keep = self.episodes.current.id if self.episodes.current else None
         self._listing_worker(self._token, self.search_query, keep)
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
     def _listing_worker(self, token: int, query: str, keep: str | None) -> None:
+        """Everything the paint needs, computed here: rows, list lines, counts.
+
+        One marks snapshot per listing (``all_marks`` already copies), shared by
+        the filter, the counts and the list's markers; the list's lines (group
+        headers included) are built here too, so the UI thread only swaps them in.
+        """
         lib = self.lib
-        marks = dict(lib.all_marks())
+        marks = lib.all_marks()
         error = None
         rows: list[Row] | None
         try:
@@ -238,14 +279,15 @@ class MainScreen(Screen[None]):
             rows = [r for r in rows if wanted(r)]
         nav = count_rows(lib.rows(), marks)
         generation = lib.generation
+        lines = build_lines(rows) if rows is not None else None
         self.app.call_from_thread(
-            self._apply_listing, token, rows, marks, nav, error, keep, generation
+            self._apply_listing, token, lines, marks, nav, error, keep, generation
         )
 
     def _apply_listing(
         self,
         token: int,
-        rows: list[Row] | None,
+        lines: Lines | None,
         marks: dict[str, Marks],
         nav: NavData,
         error: str | None,
@@ -261,24 +303,51 @@ class MainScreen(Screen[None]):
         nav.tags = self._nav_tags
         self._nav_data = nav
         self.navigator.show_data(nav, self.selection)
-        if rows is not None:
+        if lines is not None:
             episodes = self.episodes
             episodes.empty_message = (
                 "The library is empty." if not nav.total else "Nothing matches this view."
             )
             keep = keep or (self.reader.entry.id if self.reader.entry else None)
-            episodes.set_rows(rows, self._marks_of, keep=keep)
-            title = f"Episodes · {self.selection.label()} · {len(rows)}"
-            if self.search_query:
-                title += " · /" + safe_line(self.search_query)
-            self.query_one("#middle").border_title = Text(title)  # type: ignore[assignment]
+            episodes.set_lines(lines, self._marks_of, keep=keep)
+            self.query_one("#middle").border_title = Text(self._episodes_title(lines))  # type: ignore[assignment]
         if not nav.total and self.reader.entry is None:
             self.call_later(self.reader.show_message, EMPTY_HELP)
-        if generation != self._generation_seen:
-            first = self._generation_seen < 0
+        if not self._listed_once:
+            # the tag summary is the heaviest job at start (~1 s at 100k): start it
+            # only once the list is on screen, so it never competes with first paint
+            self._listed_once = True
             self._generation_seen = generation
-            if not first:
-                self.load_tags()
+            self.tags_pending = True
+            self.call_after_refresh(self._start_tags)
+        elif generation != self._generation_seen:
+            self._generation_seen = generation
+            self.load_tags()
+
+    def _start_tags(self) -> None:
+        self.tags_pending = False
+        self.load_tags()
+
+    def _episodes_title(self, lines: Lines) -> str:
+        """'Episodes · Unread · 12': in Unread/Bookmarks, entries kept for you are counted apart."""
+        title = f"Episodes · {self.selection.label()} · {lines.row_count}"
+        kept = 0
+        if self.selection.kind in ("unread", "bookmarks") and self.sticky:
+            marks = self.marks
+            key = "read" if self.selection.kind == "unread" else "bookmarked"
+            for entry_id in self.sticky:
+                m = marks.get(entry_id, EMPTY_MARKS)
+                left = m.read if key == "read" else not m.bookmarked
+                if left and self.episodes.has_id(entry_id):
+                    kept += 1
+        if kept:
+            title = (
+                f"Episodes · {self.selection.label()} · {lines.row_count - kept}"
+                f" (+{kept} {'read' if self.selection.kind == 'unread' else 'unbookmarked'})"
+            )
+        if self.search_query:
+            title += " · /" + safe_line(self.search_query)
+        return title
 
     def _marks_of(self, entry_id: str) -> Marks:
         return self.marks.get(entry_id, EMPTY_MARKS)

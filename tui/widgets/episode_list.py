@@ -28,7 +28,9 @@ from store.library import Row
 from store.models import Marks
 from tui.widgets.display import line as safe_line
 
-SHOW_WIDTH = 18
+SHOW_MAX = 16  # the show column never takes more than this
+SHOW_SHARE = 4  # ... nor more than a quarter of the pane
+TITLE_MIN = 30  # below this much room for titles, the show column goes
 
 
 def group_key(row: Row) -> tuple[str, str]:
@@ -40,11 +42,79 @@ def group_key(row: Row) -> tuple[str, str]:
     return "t:" + day, day or "Undated"
 
 
+def show_of(row: Row) -> str:
+    """What the show column says: the show (a digest's episode), else the source."""
+    return row.show or row.source or ""
+
+
+def show_width(pane: int, longest: int) -> int:
+    """Columns for the show name: as long as the longest one, within limits.
+
+    Titles are what the user scans, so the show column is capped (a quarter of
+    the pane, 16 at most) and dropped when titles would get fewer than
+    ``TITLE_MIN`` columns; a list of one show (a source picked in the
+    navigator) has ``longest == 0`` and no column at all.
+    """
+    if longest <= 0:
+        return 0
+    width = min(longest, SHOW_MAX, pane // SHOW_SHARE)
+    # 4 columns of markers, 1 gap
+    if width < 6 or pane - 4 - width - 1 < TITLE_MIN:
+        return 0
+    return width
+
+
 @dataclass(frozen=True, slots=True)
 class Header:
     """A group header line (digest title or date); the cursor skips it."""
 
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """The list's lines (rows with group headers between), built off the UI thread.
+
+    ``show_len`` is the longest show name to display (0 when every row has the
+    same one, which the header or the navigator already says).
+    """
+
+    lines: list[Row | Header]
+    row_count: int
+    show_len: int
+
+
+def build_lines(rows: Sequence[Row]) -> Lines:
+    """One pass over the rows: insert group headers, measure the show names.
+
+    Runs in the listing worker (0.1 s at 100k rows), so the UI thread only swaps
+    the result in. No per-row objects beyond the rows themselves.
+    """
+    lines: list[Row | Header] = []
+    append = lines.append
+    last_digest: str | None = None
+    last_day: str | None = None
+    first_show: str | None = None
+    several = False
+    longest = 0
+    for row in rows:
+        # same rule as group_key, without building its label for every row
+        digest = row.digest_id
+        day = row.date[:10]
+        if digest != last_digest or (not digest and day != last_day):
+            append(Header(group_key(row)[1]))
+            last_digest, last_day = digest, day
+        append(row)
+        show = row.show or row.source
+        if show != first_show:
+            if first_show is None:
+                first_show = show
+            else:
+                several = True
+            n = len(show) if show else 0
+            if n > longest:
+                longest = n
+    return Lines(lines, len(rows), longest if several else 0)
 
 
 class EpisodeList(ScrollView, can_focus=True):
@@ -100,10 +170,12 @@ class EpisodeList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self._lines: list[Row | Header] = []
-        self._index: dict[str, int] = {}
+        # id -> line number, built on first use: first paint never needs it
+        self._index: dict[str, int] | None = None
         self._marks_of: Callable[[str], Marks] = lambda _id: Marks()
         self.empty_message = "No entries."
         self.row_count = 0
+        self._show_len = 0
 
     # -- data ------------------------------------------------------------------
     def set_rows(
@@ -114,27 +186,40 @@ class EpisodeList(ScrollView, can_focus=True):
         keep: str | None = None,
     ) -> None:
         """Replace the rows (one pass, headers inserted) and keep the cursor on ``keep``."""
-        lines: list[Row | Header] = []
-        index: dict[str, int] = {}
-        last = None
-        for row in rows:
-            key, label = group_key(row)
-            if key != last:
-                lines.append(Header(label))
-                last = key
-            index[row.id] = len(lines)
-            lines.append(row)
-        self._lines = lines
-        self._index = index
+        self.set_lines(build_lines(rows), marks_of, keep=keep)
+
+    def set_lines(
+        self,
+        lines: Lines,
+        marks_of: Callable[[str], Marks],
+        *,
+        keep: str | None = None,
+    ) -> None:
+        """Swap in lines built by ``build_lines`` (O(1) here, but for finding ``keep``)."""
+        self._lines = lines.lines
+        self._index = None
+        self._show_len = lines.show_len
         self._marks_of = marks_of
-        self.row_count = len(rows)
-        self.virtual_size = Size(self.size.width, len(lines))
-        target = index.get(keep, -1) if keep else -1
+        self.row_count = lines.row_count
+        self.virtual_size = Size(self.size.width, len(self._lines))
+        target = self._line_of(keep) if keep else -1
         if target < 0:
             target = self._next_row(-1, 1)
         self._render_cache_clear()
         self.cursor = target
         self.refresh()
+
+    def _line_of(self, entry_id: str) -> int:
+        """Line number of an entry, or -1 (the index is built once per listing)."""
+        if self._index is None:
+            self._index = {
+                line.id: i for i, line in enumerate(self._lines) if type(line) is not Header
+            }
+        return self._index.get(entry_id, -1)
+
+    def has_id(self, entry_id: str) -> bool:
+        """Is this entry listed?"""
+        return self._line_of(entry_id) >= 0
 
     def refresh_marks(self, marks_of: Callable[[str], Marks]) -> None:
         """Marks changed but rows did not: redraw the markers only."""
@@ -160,8 +245,8 @@ class EpisodeList(ScrollView, can_focus=True):
 
     def select_id(self, entry_id: str) -> bool:
         """Put the cursor on an entry; False if it is not in the list."""
-        line = self._index.get(entry_id)
-        if line is None:
+        line = self._line_of(entry_id)
+        if line < 0:
             return False
         self.cursor = line
         return True
@@ -272,11 +357,12 @@ class EpisodeList(ScrollView, can_focus=True):
         text.append(" ★" if marks.bookmarked else "  ", style("episode-list--bookmark"))
         text.append("●" if not marks.read else " ", style("episode-list--unread-marker"))
         text.append(" ")
-        show = safe_line(row.show or row.source or "")
-        if len(show) > SHOW_WIDTH:
-            show = show[: SHOW_WIDTH - 1] + "…"
-        text.append(show.ljust(SHOW_WIDTH), style("episode-list--show"))
-        text.append(" ")
+        width = show_width(self.scrollable_content_region.width, self._show_len)
+        if width:
+            show = Text(safe_line(show_of(row)), style("episode-list--show"))
+            show.truncate(width, overflow="ellipsis", pad=True)
+            text.append_text(show)
+            text.append(" ")
         title_style = style("episode-list--read" if marks.read else "episode-list--unread")
         text.append(safe_line(row.title) or "(untitled)", title_style)
         if is_cursor:
