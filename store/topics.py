@@ -77,9 +77,17 @@ __all__ = [
 ]
 
 STATE_NAME = "topics.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
 MAX_PHRASE_TOKENS = 4
 MAX_TAG_CHARS = 60
+# discovery bounds (see the module doc)
+MAX_DISCOVERED = 8  # discovered tags per entry, rarest first
+DF_SHARE = 0.03  # a discovered topic on more than 3% of entries is not applied...
+DF_MIN_LIBRARY = 200  # ...once the library has this many entries
+MAX_RETAG = 100  # older entries re-tagged when one topic activates
+MAX_PENDING = 20_000  # single-origin candidates kept (most recently seen)
+MAX_ACTIVE = 20_000  # active topics kept (most recently seen)
+LEDE_CHARS = 1000  # body text read for discovery when there is no summary
 
 # --------------------------------------------------------------------------
 # text folding and tokens
@@ -196,8 +204,9 @@ _KEEP_PHRASES = frozenset({"united-states", "united-nations", "united-arab-emira
 
 def fold(text: str) -> str:
     """Casefold, drop accents and apostrophes ("DeepSeek's" -> "deepseek")."""
-    text = _POSSESSIVE.sub("", text)
-    text = _APOSTROPHE.sub("", text)
+    if "'" in text or "\u2019" in text:  # most text has none: skip two regex passes
+        text = _POSSESSIVE.sub("", text)
+        text = _APOSTROPHE.sub("", text)
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return text.casefold()
@@ -223,13 +232,41 @@ def singular(tok: str) -> str:
     return tok[:-1]
 
 
+# ASCII bytes that are not [a-z0-9] become spaces (folded text has no A-Z)
+_ASCII_SEP = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
+_DECIMALS = tuple(f".{d}" for d in range(10))
+
+
+def _attached_suffix(f: str) -> bool:
+    """Whether a word carries "++" or "#" (C++, C#), which ``_TOKEN`` keeps."""
+    for ch in "#+":
+        i = f.find(ch)
+        while i > 0:
+            if f[i - 1].isalnum():
+                return True
+            i = f.find(ch, i + 1)
+    return False
+
+
+def _split_folded(f: str) -> list[str]:
+    """``_TOKEN.findall`` of folded text; plain ASCII text takes a 4x faster path.
+
+    ``bytes.translate`` + ``split`` gives the same tokens as the regex when
+    there is no decimal number and no C++/C# suffix (checked with substring
+    tests, which are C-speed), which is nearly all feed text.
+    """
+    if f.isascii() and not any(d in f for d in _DECIMALS) and not _attached_suffix(f):
+        return f.encode("ascii").translate(_ASCII_SEP).decode("ascii").split()
+    return _TOKEN.findall(f)
+
+
 def tokens(text: str) -> list[str]:
     """Folded, singular word tokens: the unit of matching, search and tags."""
-    return [singular(t) for t in _TOKEN.findall(fold(text))]
+    return list(map(singular, _split_folded(fold(text))))
 
 
 def _raw_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text))
+    return _split_folded(fold(text))
 
 
 # --------------------------------------------------------------------------
@@ -254,8 +291,12 @@ def _is_junk(raw: list[str]) -> bool:
     return len(raw) == 1 and len(raw[0]) == 1
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalize_tag(s: str) -> str:
     """The canonical tag id for any spelling; "" for junk or chrome.
+
+    Memoised: the same spellings come back with every entry (feed categories,
+    vocabulary hits, discovered names), and the id is a pure function of ``s``.
 
     "Open Source", "open-source", "open_source" -> "open-source";
     "Deep Seek", "DeepSeek", "deepseek" -> "deepseek"; "LLMs" -> "llm".
@@ -316,6 +357,11 @@ class Vocabulary:
 
     def __init__(self, topics: Mapping[str, Sequence[str]]) -> None:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # the matcher proper: one dict lookup per token for one-word phrases,
+        # and for tokens that start a longer phrase, one lookup per phrase length
+        self.single: dict[str, tuple[str, ...]] = {}
+        self.lengths: dict[str, tuple[int, ...]] = {}
+        self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.tags: set[str] = set()
         self.compacts: set[str] = set()  # every phrase's compact form
         seen: set[tuple[tuple[str, ...], str]] = set()
@@ -332,6 +378,12 @@ class Vocabulary:
                     seen.add((variant, tag))
                     self.by_first.setdefault(variant[0], []).append((variant, tag))
                     self.compacts.add("".join(variant))
+                    if len(variant) == 1:
+                        self.single[variant[0]] = (*self.single.get(variant[0], ()), tag)
+                    else:
+                        self.phrases[variant] = (*self.phrases.get(variant, ()), tag)
+                        lens = {*self.lengths.get(variant[0], ()), len(variant)}
+                        self.lengths[variant[0]] = tuple(sorted(lens))
 
     @staticmethod
     def _variants(phrase: str) -> list[tuple[str, ...]]:
@@ -348,20 +400,24 @@ class Vocabulary:
 
     def match(self, toks: Sequence[str]) -> list[str]:
         """Tags whose phrases occur in ``toks`` (in first-seen order)."""
-        found: dict[str, None] = {}
-        by_first = self.by_first
-        n = len(toks)
-        for i, t in enumerate(toks):
-            cands = by_first.get(t)
-            if not cands:
-                continue
-            for phrase, tag in cands:
-                k = len(phrase)
-                if tag not in found and (
-                    k == 1 or (i + k <= n and tuple(toks[i : i + k]) == phrase)
-                ):
-                    found[tag] = None
-        return list(found)
+        tokset = set(toks)
+        hits: list[tuple[int, str]] = []
+        single = self.single
+        index = toks.index
+        for t in tokset.intersection(single):  # set algebra in C, not a loop per token
+            pos = index(t)
+            hits += [(pos, tag) for tag in single[t]]
+        starts = tokset.intersection(self.lengths)
+        if starts:
+            lengths, phrases = self.lengths, self.phrases
+            for i, t in enumerate(toks):
+                if t in starts:
+                    for k in lengths[t]:
+                        tags = phrases.get(tuple(toks[i : i + k]))
+                        if tags:
+                            hits += [(i, tag) for tag in tags]
+        hits.sort()
+        return list(dict.fromkeys(tag for _pos, tag in hits))
 
 
 @functools.lru_cache(maxsize=8)
@@ -501,10 +557,18 @@ _MODIFIERS = frozenset(
 )
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+|\s[-\u2013\u2014]\s")
 _WORD_WITH_SEP = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
+_HAS_UPPER = re.compile(r"[A-Z]|[^\x00-\x7f]")  # non-ASCII: maybe an uppercase letter
+_FIRST_WORD = re.compile(r"\W*(\d+(?:\.\d+)+|[^\W_]+)")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def _is_cap(tok: str) -> bool:
     return tok[:1].isupper() or any(c.isupper() for c in tok[1:])
+
+
+@functools.lru_cache(maxsize=100_000)
+def _fold_word(w: str) -> str:
+    return fold(w)
 
 
 def _discoverable(raw: list[str]) -> bool:
@@ -537,91 +601,70 @@ def _trim(raw: list[str]) -> list[str]:
     return raw
 
 
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-# gerunds that are nouns in technical terms ("machine learning", "cloud computing")
-_ING_NOUNS = frozenset(
-    [
-        "learning",
-        "computing",
-        "training",
-        "engineering",
-        "reasoning",
-        "funding",
-        "marketing",
-        "manufacturing",
-        "programming",
-        "housing",
-        "banking",
-        "spending",
-        "trading",
-        "lending",
-        "warming",
-        "printing",
-        "processing",
-        "modeling",
-        "modelling",
-        "scaling",
-        "building",
-    ]
-)
-
-
-def _term_ok(raw: list[str]) -> bool:
-    """RAKE-style terms without a tagger: reject adverbs and verb forms."""
-    if any(t.endswith("ly") for t in raw):
-        return False
-    if raw[0].endswith("ed") or raw[-1].endswith("ed"):
-        return False
-    last = raw[-1]
-    return not (last.endswith("ing") and last not in _ING_NOUNS)
+@functools.lru_cache(maxsize=100_000)
+def _candidate(raw: tuple[str, ...]) -> tuple[str, str] | None:
+    """(compact key, tag id) of one folded name, or None: memoised, names recur."""
+    words = _trim(list(raw))
+    if not words or len(words) > MAX_PHRASE_TOKENS or not _discoverable(words):
+        return None
+    tag = normalize_tag(" ".join(words))
+    if not tag:
+        return None
+    return "".join(tokens(" ".join(words))), tag
 
 
 def discover_candidates(text: str, salient: str = "") -> dict[str, str]:
-    """Candidate topics of one text: compact key -> tag id (see module doc).
+    """Candidate topics (compact key -> tag id): the *names* in ``text`` (and ``salient``).
 
-    Names are taken wherever they occur; multi-word terms only when they
-    occur twice in ``text`` or once in ``salient`` (title, summary, key
-    points), which keeps one-off word pairs out of the discovery state.
+    A name is a run of capitalised, camel-case or all-caps words ("Richard
+    Reeves", "DeepSeek", "MMLU"), minus sentence-initial common words; in a
+    title-cased line (a heading) only camel case and acronyms count. Common
+    lowercase word pairs are not candidates any more: on a small vocabulary
+    nearly every pair recurs across sources, which made discovery unbounded.
+    Callers pass the *salient* text (title, summary, key points), not the body.
     """
     out: dict[str, str] = {}
-    terms: dict[str, list[Any]] = {}
-    text = _URL.sub(" ", text)
+    text = f"{text}\n{salient}" if salient else text
+    if not _HAS_UPPER.search(text):
+        return out
+    if "://" in text or "www." in text or "WWW." in text:
+        text = _URL.sub(" ", text)
 
-    def add(raw: list[str], *, term: bool = False) -> None:
-        raw = _trim(raw)
-        if not raw or len(raw) > MAX_PHRASE_TOKENS or not _discoverable(raw):
+    def add(raw: list[str]) -> None:
+        hit = _candidate(tuple(raw))
+        if hit is None:
             return
-        if term and (len(raw) < 2 or not _term_ok(raw)):
-            return
-        tag = normalize_tag(" ".join(raw))
-        if not tag:
-            return
-        key = "".join(tokens(" ".join(raw)))
-        if term:
-            slot = terms.setdefault(key, [tag, 0])
-            slot[1] += 1
-            return
+        key, tag = hit
         old = out.get(key)
         if old is None or old.count("-") > tag.count("-"):
             out[key] = tag  # the spelling with fewest words wins ("deepseek")
 
     for sentence in _SENTENCE.split(text):
-        words = [
-            (m.group(), m.start(), m.end()) for m in _WORD_WITH_SEP.finditer(sentence) if m.group()
-        ]
+        first = _FIRST_WORD.match(sentence)
+        if first is None:
+            continue
+        if not _HAS_UPPER.search(sentence, first.end()):
+            # only the first word may be capitalised (the usual sentence): it
+            # is a name only when camel case or all caps, like "DeepSeek"
+            w = first.group(1)
+            if len(w) > 1 and _strong_name(w) and _fold_word(w) not in STOP_WORDS:
+                add([_fold_word(w)])
+            continue
+        words = [(m.group(), m.start(), m.end()) for m in _WORD_WITH_SEP.finditer(sentence)]
         if not words:
             continue
-        content = [w for w, _s, _e in words if fold(w) not in STOP_WORDS]
+        folded = [_fold_word(w) for w, _s, _e in words]
+        content = [w for (w, _s, _e), f in zip(words, folded, strict=True) if f not in STOP_WORDS]
         caps = sum(1 for w in content if _is_cap(w))
+        if not caps:
+            continue
         # headings capitalise every word; a sentence with a few names does not
         title_case = (len(content) >= 2 and caps == len(content)) or (
             len(content) >= 5 and caps >= 0.85 * len(content)
         )
-        # (a) names: runs of capitalised words
         run: list[str] = []
         run_start = 0
-        for idx, (w, start, _end) in enumerate(words):
-            f = fold(w)
+        for idx, ((w, start, _end), f) in enumerate(zip(words, folded, strict=True)):
             joined = idx > 0 and sentence[words[idx - 1][2] : start] == "-"
             if _is_cap(w) and f not in STOP_WORDS:
                 if not run:
@@ -634,26 +677,6 @@ def discover_candidates(text: str, salient: str = "") -> dict[str, str]:
             _add_name(run, run_start, title_case, add)
             run = []
         _add_name(run, run_start, title_case, add)
-        if title_case:
-            continue
-        # (b) terms: stop-word-delimited lowercase sequences, 2-3 words
-        chunk: list[str] = []
-        for w, _s, _e in [*words, ("", 0, 0)]:
-            f = fold(w)
-            if f and f.isalpha() and len(f) > 2 and f not in STOP_WORDS and not _is_cap(w):
-                chunk.append(f)
-                continue
-            for n in (2, 3):
-                for i in range(len(chunk) - n + 1):
-                    add(chunk[i : i + n], term=True)
-            chunk = []
-    if terms:
-        sal = " " + " ".join(tokens(_URL.sub(" ", salient))) + " "
-        for key, (tag, count) in terms.items():
-            if key in out:
-                continue
-            if count >= 2 or (" " + tag.replace("-", " ") + " ") in sal:
-                out[key] = tag
     return out
 
 
@@ -669,43 +692,107 @@ def _add_name(run: list[str], start: int, title_case: bool, add: Any) -> None:
         # headings capitalise every word: only camel case / acronyms are names
         for w in run:
             if _strong_name(w):
-                add([fold(w)])
+                add([_fold_word(w)])
         return
     if start == 0 and len(run) == 1 and not _strong_name(run[0]):
         return  # "Additionally, ..." / "Men are ..." at a sentence start
-    add([fold(w) for w in run])
+    add([_fold_word(w) for w in run])
+
+
+def salient_text(e: Entry) -> str:
+    """Where discovery looks: title, summary and key points (else the body's lede).
+
+    A writer names what a piece is about up front; the body repeats it and
+    adds every passing mention. An entry with neither summary nor key points
+    (a plain article or post) is represented by the start of its body.
+    """
+    parts = [e.title, e.summary, *e.key_points]
+    if not e.summary and not e.key_points and e.body:
+        parts.append(e.body[:LEDE_CHARS])
+    return "\n".join(p for p in parts if p)
 
 
 def _origin(e: Entry) -> str:
     return short_hash(e.source.name.casefold(), (e.show or "").casefold(), length=8)
 
 
-def _ngram_keys(toks: Sequence[str]) -> Iterator[str]:
-    """Compact keys of every 1..4-gram not starting or ending on a stop word."""
-    n = len(toks)
-    for i, t in enumerate(toks):
-        if t in STOP_WORDS:
-            continue
-        key = t
-        yield key
-        for k in range(1, MAX_PHRASE_TOKENS):
-            if i + k >= n:
-                break
-            key += toks[i + k]
-            if toks[i + k] not in STOP_WORDS:
-                yield key
+# --------------------------------------------------------------------------
+# discovery state
+# --------------------------------------------------------------------------
 
 
 def _empty_state() -> dict[str, Any]:
-    return {"v": STATE_VERSION, "active": {}, "pending": {}}
+    return {"v": STATE_VERSION, "seq": 0, "active": {}, "pending": {}}
 
 
 def _load_state(data: Any) -> dict[str, Any]:
+    """The state, or an empty one (version 1 files held unbounded topics: dropped)."""
     if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
         return _empty_state()
-    data.setdefault("active", {})
-    data.setdefault("pending", {})
+    for k in ("active", "pending"):
+        if not isinstance(data.get(k), dict):
+            data[k] = {}
+    if not isinstance(data.get("seq"), int):
+        data["seq"] = 0
     return data
+
+
+def _first_token(tag: str) -> str:
+    """The token a tag's spelling starts with in ``tokens`` output."""
+    return singular(tag.split("-", 1)[0])
+
+
+def df_ceiling(n_entries: int) -> float:
+    """Most entries a discovered topic may be on and still be applied."""
+    if n_entries < DF_MIN_LIBRARY:
+        return float("inf")
+    return DF_SHARE * n_entries
+
+
+class _Active:
+    """Active topics indexed by the token their spellings start with.
+
+    Matching an entry is one dict lookup per token plus, on a hit, a few
+    string concatenations to compare compact keys, so "Quantix Net",
+    "QuantixNet" and "quantix-net" all meet the key "quantixnet" without
+    generating every n-gram of the text.
+    """
+
+    def __init__(self, active: Mapping[str, list[Any]]) -> None:
+        self.by_first: dict[str, list[str]] = {}
+        for key, rec in active.items():
+            self.add(key, rec)
+
+    def add(self, key: str, rec: list[Any]) -> None:
+        firsts = {key, *rec[3]} if len(rec) > 3 else {key, _first_token(rec[0])}
+        for f in firsts:
+            lst = self.by_first.setdefault(f, [])
+            if key not in lst:
+                lst.append(key)
+
+    def match(self, toks: Sequence[str]) -> list[str]:
+        found: dict[str, None] = {}
+        by_first = self.by_first
+        starts = set(toks).intersection(by_first) if by_first else None
+        if not starts:
+            return []
+        n = len(toks)
+        for i, t in enumerate(toks):
+            if t not in starts:
+                continue
+            keys = by_first[t]
+            for key in keys:
+                if key in found:
+                    continue
+                acc, j = t, i
+                while len(acc) < len(key) and j + 1 < n and j - i < MAX_PHRASE_TOKENS - 1:
+                    j += 1
+                    acc += toks[j]
+                    if not key.startswith(acc):
+                        break
+                if acc == key:
+                    found[key] = None
+        return list(found)
 
 
 # --------------------------------------------------------------------------
@@ -728,87 +815,137 @@ def tag_entries(
     lib: Library,
     topics: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Entry]:
-    """Give each entry its automatic tags; index its words; re-tag older entries.
+    """Give each entry its automatic tags; index its words; re-tag a few older entries.
 
-    Tags already on an entry (feed-configured) are kept, first. Discovered
-    topics that cross the two-origin threshold in this batch are added to the
-    older entries that contain them, through ``lib.set_auto_tags``.
+    Tags already on an entry (feed-configured) are kept, first; then every
+    vocabulary tag found; then at most ``MAX_DISCOVERED`` discovered topics,
+    rarest first, each under the document-frequency ceiling. A topic that
+    activates in this batch is added to at most ``MAX_RETAG`` older entries
+    that contain it (found through the word index, no bodies loaded).
     """
     from store import wordindex
 
     if not entries:
         return []
     vocab = vocabulary_for(topics if topics is not None else _configured_topics())
-    wordindex.add_entries(lib, entries)
-
     texts = [entry_text(e) for e in entries]
     toks = [tokens(t) for t in texts]
-    cands = [
-        discover_candidates(t, "\n".join([e.title, e.summary, *e.key_points]))
-        for e, t in zip(entries, texts, strict=True)
-    ]
+    wordindex.add_tokenized(
+        lib, [(e.id, t, k) for e, t, k in zip(entries, texts, toks, strict=True)]
+    )
+
+    cands = [discover_candidates(salient_text(e)) for e in entries]
     origins = [_origin(e) for e in entries]
     batch_ids = {e.id for e in entries}
-    newly_active: dict[str, str] = {}
-    active_snapshot: dict[str, str] = {}
+    ceiling = df_ceiling(len(lib) + len(batch_ids))
+    discovered: list[list[str]] = []
+    retag: dict[str, tuple[str, set[str]]] = {}
 
     def update(data: Any) -> dict[str, Any]:
         state = _load_state(data)
-        active: dict[str, str] = state["active"]
-        pending: dict[str, list[str]] = state["pending"]
-        newly_active.clear()
+        seq = state["seq"] = state["seq"] + 1
+        active: dict[str, list[Any]] = state["active"]
+        pending: dict[str, list[Any]] = state["pending"]
+        newly: dict[str, set[str]] = {}
         for cand, origin in zip(cands, origins, strict=True):
             for key, tag in cand.items():
-                if key in vocab.compacts or key in active:
+                if key in vocab.compacts:
+                    continue
+                rec = active.get(key)
+                if rec is not None:
+                    rec[2] = seq
+                    first = _first_token(tag)
+                    if first not in rec[3] and len(rec[3]) < 4:
+                        rec[3].append(first)
                     continue
                 p = pending.get(key)
                 if p is None:
-                    pending[key] = [tag, origin]
-                elif p[1] != origin:
+                    pending[key] = [tag, origin, seq]
+                elif p[1] == origin:
+                    p[2] = seq
+                else:
                     best = p[0] if p[0].count("-") <= tag.count("-") else tag
-                    active[key] = best
-                    newly_active[key] = best
+                    firsts = sorted({_first_token(p[0]), _first_token(tag)})
+                    hits = _phrase_hits(lib, key, best)
+                    active[key] = [best, len(hits), seq, firsts]
+                    newly[key] = hits
                     del pending[key]
-        active_snapshot.clear()
-        active_snapshot.update(active)
+        matcher = _Active(active)
+        discovered.clear()
+        for tk in toks:
+            keys = matcher.match(tk)
+            for k in keys:
+                if k not in newly:  # a new topic's count already holds this batch
+                    active[k][1] += 1
+            ok = [k for k in keys if active[k][1] <= ceiling]
+            ok.sort(key=lambda k: active[k][1])
+            discovered.append([active[k][0] for k in ok[:MAX_DISCOVERED]])
+        for key, hits in newly.items():
+            rec = active[key]
+            if rec[1] <= ceiling:
+                retag[key] = (rec[0], hits - batch_ids)
+        _prune(pending, MAX_PENDING)
+        _prune(active, MAX_ACTIVE)
         return state
 
     lib.update_sidecar(STATE_NAME, update)
 
     out: list[Entry] = []
-    for e, tk in zip(entries, toks, strict=True):
+    for e, tk, disc in zip(entries, toks, discovered, strict=True):
         found = vocab.match(tk)
-        disc = {active_snapshot[k]: None for k in _ngram_keys(tk) if k in active_snapshot}
-        found_set = set(found)
-        out.append(
-            e.with_(auto_tags=_merge(e.auto_tags, found, (t for t in disc if t not in found_set)))
-        )
+        out.append(e.with_(auto_tags=_merge(e.auto_tags, found, disc)))
 
-    if newly_active:
-        _retag_older(lib, newly_active, batch_ids)
+    if retag:
+        _retag_older(lib, retag, vocab.tags)
     return out
 
 
-def _retag_older(lib: Library, newly: Mapping[str, str], skip: set[str]) -> None:
+def _phrase_hits(lib: Library, key: str, tag: str) -> set[str]:
+    """Ids of indexed entries containing a topic, in any of its spellings."""
     from store import wordindex
 
+    hits: set[str] = set()
+    for sp in {tag.replace("-", " "), key}:
+        hits |= wordindex.phrase_ids(lib, sp)
+    return hits
+
+
+def _prune(d: dict[str, list[Any]], cap: int) -> None:
+    """Keep the ``cap`` most recently seen records (amortised: at 10% over the cap).
+
+    Both record kinds hold the batch number they were last seen in at index 2.
+    """
+    if len(d) <= cap * 1.1:
+        return
+    oldest = sorted(d.items(), key=lambda kv: kv[1][2])
+    for k, _v in oldest[: len(d) - cap]:
+        del d[k]
+
+
+def _retag_older(
+    lib: Library, topics: Mapping[str, tuple[str, set[str]]], vocab_tags: set[str]
+) -> None:
+    """Add newly active topics to older entries: newest first, bounded.
+
+    At most ``MAX_RETAG`` entries per topic, and never past ``MAX_DISCOVERED``
+    non-vocabulary tags on an entry, so one activation costs a bounded index
+    write whatever the library's size.
+    """
     changes: dict[str, list[str]] = {}
-    for key, tag in newly.items():
-        spellings = {tag.replace("-", " "), key}
-        hits: set[str] = set()
-        for sp in spellings:
-            hits |= wordindex.phrase_ids(lib, sp)
+    for tag, hits in topics.values():
+        rows = []
         for eid in hits:
-            if eid in skip:
-                continue
             try:
-                row = lib.row(eid)
+                rows.append(lib.row(eid))
             except Exception:
                 continue
-            cur = changes.get(eid) or list(row.auto_tags)
-            if tag not in cur:
-                cur.append(tag)
-                changes[eid] = cur
+        rows.sort(key=lambda r: r.date, reverse=True)
+        for row in rows[:MAX_RETAG]:
+            cur = changes.get(row.id) or list(row.auto_tags)
+            if tag in cur or sum(1 for t in cur if t not in vocab_tags) >= MAX_DISCOVERED:
+                continue
+            cur.append(tag)
+            changes[row.id] = cur
     if changes:
         lib.set_auto_tags(changes)
 

@@ -38,6 +38,7 @@ import threading
 import zlib
 from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,16 +74,40 @@ def term_key(term: str) -> int:
     return (zlib.crc32(b) << 32) | zlib.adler32(b)
 
 
+_KEYS: dict[str, int] = {}
+MAX_CACHED_KEYS = 300_000
+
+
+def _term_keys(terms: Iterable[str]) -> set[int]:
+    """``term_key`` of many terms, memoised in a plain dict (bounded: cleared when full)."""
+    kc = _KEYS
+    try:
+        return {kc[t] for t in terms}
+    except KeyError:
+        if len(kc) > MAX_CACHED_KEYS:
+            kc.clear()
+        for t in terms:
+            if t not in kc:
+                kc[t] = term_key(t)
+        return {kc[t] for t in terms}
+
+
 def doc_terms(text: str) -> set[int]:
     """The keys a document is found by: its words and its non-stop word pairs."""
-    toks = tokens(text)
-    keys = {term_key(t) for t in toks}
-    prev = ""
-    for t in toks:
-        if prev and t not in STOP_WORDS:
-            keys.add(term_key(prev + " " + t))
-        prev = t if t not in STOP_WORDS else ""
-    return keys
+    return token_terms(tokens(text))
+
+
+def token_terms(toks: Sequence[str]) -> set[int]:
+    """``doc_terms`` of already tokenised text (tagging tokenises once for both).
+
+    Keys are memoised per term: words and common pairs recur across entries,
+    and hashing is most of the cost of indexing a feed item.
+    """
+    stop = STOP_WORDS
+    terms = set(toks)
+    pairs = zip(toks, toks[1:], strict=False)
+    terms.update([f"{a} {b}" for a, b in pairs if a not in stop and b not in stop])
+    return _term_keys(terms)
 
 
 def query_keys(phrase: str) -> list[int]:
@@ -178,10 +203,20 @@ def add_entries(lib: Library, entries: Sequence[Entry]) -> int:
     return _add_texts(lib, prepared)
 
 
-def _add_texts(lib: Library, docs: Sequence[tuple[str, str]]) -> int:
+def add_tokenized(lib: Library, docs: Sequence[tuple[str, str, Sequence[str]]]) -> int:
+    """``add_entries`` for (id, entry_text, its tokens): tagging has tokenised already."""
+    return _add_texts(lib, [(eid, text) for eid, text, _t in docs], [t for _i, _x, t in docs])
+
+
+def _add_texts(
+    lib: Library,
+    docs: Sequence[tuple[str, str]],
+    toks: Sequence[Sequence[str]] | None = None,
+) -> int:
     if not docs:
         return 0
     hashed = [(eid, short_hash(text, length=10), text) for eid, text in docs]
+    tok_of = list(toks) if toks is not None else None
     done: list[int] = []
     obsolete: list[str] = []
 
@@ -195,10 +230,10 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str]]) -> int:
         seg_by_name = {s["name"]: s for s in segs}
         seq = int(m["seq"]) + 1
         name = f"seg-{seq:08d}.bin"
-        postings: dict[int, list[int]] = {}
+        postings: defaultdict[int, list[int]] = defaultdict(list)
         n = 0
         seen: set[str] = set()
-        for eid, h, text in hashed:
+        for pos, (eid, h, text) in enumerate(hashed):
             if eid in seen:
                 continue
             seen.add(eid)
@@ -217,8 +252,9 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str]]) -> int:
                     old.setdefault("del", []).append(dn)
                 m["h"][dn] = h
                 m["s"][dn] = name
-            for k in doc_terms(text):
-                postings.setdefault(k, []).append(dn)
+            terms = token_terms(tok_of[pos]) if tok_of is not None else doc_terms(text)
+            for k in terms:
+                postings[k].append(dn)
             n += 1
         done.append(n)
         if not n:
