@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from store.errors import DigestError
 from store.library import Library, Row
@@ -229,55 +230,194 @@ def _resolve(bound: str, today: date, *, end: bool) -> str:
     return bound
 
 
-def _tag_ids(tag: str, auto: dict[str, set[str]], user: dict[str, set[str]]) -> set[str]:
-    key = tag.replace("-", "")
-    out: set[str] = set()
-    for postings in (auto, user):
-        for t, ids in postings.items():
-            if t == tag or t.replace("-", "") == key:
-                out |= ids
-    return out
+class _Context:
+    """Per-library lookups a query needs, rebuilt only when rows or the index change.
+
+    ``rank`` maps an id to its position in ``lib.rows()`` (newest first), so a
+    result is a set of positions that ``sorted`` puts in display order. Tags
+    are kept by compact key ("opensource") as position sets, so +open-source,
+    +"open source" and +opensource are one dict lookup.
+    """
+
+    def __init__(self, lib: Library) -> None:
+        self.generation = lib.generation
+        self.rows = lib.rows()
+        self.rank = {r.id: i for i, r in enumerate(self.rows)}
+        auto: dict[str, set[int]] = {}
+        for i, r in enumerate(self.rows):
+            for t in r.auto_tags:
+                auto.setdefault(_compact(t), set()).add(i)
+        self.auto = auto
+        self.reader: object = None
+        self.pos_doc: list[int] = []
+        self.marks_stamp: object = None
+        self.user: dict[str, set[int]] = {}
+        self.removed: dict[str, set[int]] = {}
+
+    def docs_for(self, reader: Any) -> list[int]:
+        """Position -> word-index document number (-1: not indexed)."""
+        if reader is not self.reader:
+            pos_doc = [-1] * len(self.rows)
+            rank = self.rank
+            for d, eid in enumerate(reader.ids):
+                p = rank.get(eid)
+                if p is not None:
+                    pos_doc[p] = d
+            self.reader, self.pos_doc = reader, pos_doc
+        return self.pos_doc
+
+    def tag(self, lib: Library, tag: str) -> set[int]:
+        """Positions carrying ``tag`` (automatic, not removed, or the user's)."""
+        stamp = _marks_stamp(lib)
+        if stamp is None or stamp != self.marks_stamp:
+            user: dict[str, set[int]] = {}
+            removed: dict[str, set[int]] = {}
+            rank = self.rank
+            for eid, m in lib.all_marks().items():
+                p = rank.get(eid)
+                if p is None:
+                    continue
+                for t in m.user_tags:
+                    user.setdefault(_compact(t), set()).add(p)
+                for t in m.removed_auto:
+                    removed.setdefault(_compact(t), set()).add(p)
+            self.user, self.removed, self.marks_stamp = user, removed, stamp
+        key = _compact(tag)
+        out = self.auto.get(key, set())
+        if key in self.removed:
+            out = out - self.removed[key]
+        if key in self.user:
+            out = out | self.user[key]
+        return out
 
 
-def compile_query(
-    lib: Library, query: Query | str, now: datetime | None = None
-) -> Callable[[Row], bool]:
-    """A row predicate for ``query``, with index lookups done once up front."""
+def _compact(tag: str) -> str:
+    return tag.replace("-", "")
+
+
+def _marks_stamp(lib: Library) -> object:
+    """A token that changes whenever the marks journal does (None: unknown, no cache)."""
+    journal = getattr(lib, "_marks", None)
+    try:
+        return (journal._offset, journal._ino)  # type: ignore[union-attr]
+    except AttributeError:
+        return None
+
+
+_CONTEXTS: dict[object, _Context] = {}
+
+
+def _context(lib: Library) -> _Context:
+    ctx = _CONTEXTS.get(lib.dir)
+    if ctx is None or ctx.generation != lib.generation:
+        ctx = _CONTEXTS[lib.dir] = _Context(lib)
+    return ctx
+
+
+@dataclass
+class _Plan:
+    """A query reduced to index sets and the per-row checks left over."""
+
+    ctx: _Context
+    need: list[int] | None  # candidate positions, newest first; None: every row
+    checks: list[Callable[[Row], bool]]
+
+
+def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
+    """Answer the indexable terms with set operations; leave the cheap row checks.
+
+    Positive words/phrases give word-index documents, tags give positions;
+    the smaller side is tested against the larger (an int lookup each), never
+    every row. Only a query with no positive word or tag walks all rows.
+    """
     from store import wordindex
-    from store.tagindex import tag_postings
 
-    if isinstance(query, str):
-        query = parse_query(query)
+    ctx = _context(lib)
     today = (now or datetime.now()).date()
-    need: set[str] | None = None
-    exclude: set[str] = set()
+    pos_sets: list[set[int]] = []
+    excl_pos: set[int] = set()
+    doc_tests: list[tuple[set[int], set[int], bool]] = []  # (docs, positions, negate)
+    reader: Any = None
 
-    def require(ids: set[str]) -> None:
-        nonlocal need
-        need = set(ids) if need is None else need & ids
+    def positions(extra: set[str]) -> set[int]:
+        rank = ctx.rank
+        return {rank[i] for i in extra if i in rank}
 
     texts = [t.value for t in query.terms if t.kind == "text" and not t.negate]
     if texts:
-        hits = wordindex.search(lib, texts)
-        if hits is not None:
-            require(hits)
+        found = wordindex.search_docs(lib, texts)
+        if found is not None:
+            reader, docs, extra = found
+            doc_tests.append((docs, positions(extra), False))
     for t in query.terms:
         if t.kind == "text" and t.negate:
-            exclude |= wordindex.search(lib, [t.value]) or set()
-    tag_terms = [t for t in query.terms if t.kind == "tag"]
-    if tag_terms:
-        auto, user = tag_postings(lib)
-        for t in tag_terms:
-            ids = _tag_ids(t.value, auto, user)
+            found = wordindex.search_docs(lib, [t.value])
+            if found is not None:
+                reader, docs, extra = found
+                doc_tests.append((docs, positions(extra), True))
+        elif t.kind == "tag":
+            ids = ctx.tag(lib, t.value)
             if t.negate:
-                exclude |= ids
+                excl_pos |= ids
             else:
-                require(ids)
+                pos_sets.append(ids)
 
+    pos_doc = ctx.docs_for(reader) if reader is not None else []
+    need: set[int] | None = None
+    if pos_sets:
+        pos_sets.sort(key=len)
+        need = set(pos_sets[0])
+        for other in pos_sets[1:]:
+            need &= other
+    positive = [(d, e) for d, e, neg in doc_tests if not neg]
+    if need is None and positive:
+        positive.sort(key=lambda de: len(de[0]))
+        docs, extra = positive.pop(0)
+        need = {p for p in map(_doc_pos(reader, ctx), docs) if p >= 0} | extra
+    if need is not None:
+        for docs, extra in positive:
+            need = {p for p in need if p in extra or pos_doc[p] in docs}
+        need -= excl_pos
+        for docs, extra, neg in doc_tests:
+            if neg:
+                need = {p for p in need if not (p in extra or pos_doc[p] in docs)}
+    checks = _row_checks(lib, query, today)
+    if need is None:
+        # no positive index term: every row, with the exclusions as row checks
+        if excl_pos or doc_tests:
+            negs = [(d, e) for d, e, neg in doc_tests if neg]
+            rank = ctx.rank
+
+            def excluded(r: Row) -> bool:
+                p = rank[r.id]
+                if p in excl_pos:
+                    return True
+                d = pos_doc[p] if pos_doc else -1
+                return any(p in e or (d >= 0 and d in docs) for docs, e in negs)
+
+            checks.insert(0, lambda r: not excluded(r))
+        return _Plan(ctx, None, checks)
+    return _Plan(ctx, sorted(need), checks)
+
+
+def _doc_pos(reader: Any, ctx: _Context) -> Callable[[int], int]:
+    """Document number -> position (-1 when the row is gone)."""
+    ids, rank = reader.ids, ctx.rank
+    n = len(ids)
+
+    def conv(d: int) -> int:
+        return rank.get(ids[d], -1) if d < n else -1
+
+    return conv
+
+
+def _row_checks(lib: Library, query: Query, today: date) -> list[Callable[[Row], bool]]:
     checks: list[Callable[[Row], bool]] = []
-    marks = lib.all_marks()
+    marks = None
     for t in query.terms:
         if t.kind == "is":
+            if marks is None:
+                marks = lib.all_marks()
             checks.append(_is_check(t.value, t.negate, marks))
         elif t.kind in ("source", "show"):
             checks.append(_name_check(t.kind, t.value, t.negate))
@@ -285,30 +425,26 @@ def compile_query(
             lo = _resolve(t.start, today, end=False) if t.start else None
             hi = _resolve(t.end, today, end=True) if t.end else None
             checks.append(_date_check(lo, hi))
+    return checks
 
-    final_need = need
+
+def compile_query(
+    lib: Library, query: Query | str, now: datetime | None = None
+) -> Callable[[Row], bool]:
+    """A row predicate for ``query``, with index lookups done once up front."""
+    if isinstance(query, str):
+        query = parse_query(query)
+    plan = _plan(lib, query, now)
+    ctx, checks = plan.ctx, plan.checks
+    allowed = None if plan.need is None else {ctx.rows[p].id for p in plan.need}
 
     def pred(r: Row) -> bool:
-        if final_need is not None and r.id not in final_need:
-            return False
-        if r.id in exclude:
+        if allowed is not None and r.id not in allowed:
             return False
         return all(c(r) for c in checks)
 
-    pred.candidates = final_need  # type: ignore[attr-defined]
+    pred.candidates = allowed  # type: ignore[attr-defined]
     return pred
-
-
-_RANKS: dict[object, tuple[int, dict[str, int]]] = {}
-
-
-def _rank(lib: Library) -> dict[str, int]:
-    """Position of each id in ``lib.rows()``, cached per generation."""
-    hit = _RANKS.get(lib.dir)
-    if hit is None or hit[0] != lib.generation:
-        hit = (lib.generation, {r.id: i for i, r in enumerate(lib.rows())})
-        _RANKS[lib.dir] = hit
-    return hit[1]
 
 
 def _is_check(value: str, negate: bool, marks: dict) -> Callable[[Row], bool]:
@@ -355,12 +491,12 @@ def matches(lib: Library, query: Query | str, row: Row, now: datetime | None = N
 
 def run_query(lib: Library, q: str, now: datetime | None = None) -> list[Row]:
     """Rows matching ``q``, newest first (the order of ``lib.rows()``)."""
-    pred = compile_query(lib, parse_query(q), now)
-    rows = lib.rows()
-    cands: set[str] | None = getattr(pred, "candidates", None)
-    if cands is not None and len(cands) * 4 < len(rows):
-        # few index hits: order just those instead of walking every row
-        rank = _rank(lib)
-        picked = sorted((i for i in cands if i in rank), key=rank.__getitem__)
-        return [r for r in (rows[rank[i]] for i in picked) if pred(r)]
-    return [r for r in rows if pred(r)]
+    plan = _plan(lib, parse_query(q), now)
+    rows, checks = plan.ctx.rows, plan.checks
+    picked = rows if plan.need is None else [rows[p] for p in plan.need]
+    if not checks:
+        return list(picked)
+    if len(checks) == 1:
+        (c,) = checks
+        return [r for r in picked if c(r)]
+    return [r for r in picked if all(c(r) for c in checks)]

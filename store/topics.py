@@ -357,9 +357,11 @@ class Vocabulary:
 
     def __init__(self, topics: Mapping[str, Sequence[str]]) -> None:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        # the matcher proper: one dict lookup per token for one-word phrases,
-        # and for tokens that start a longer phrase, one lookup per phrase length
+        # the matcher proper: set intersections of the text's tokens with the
+        # one-word phrases, and of its adjacent token pairs with the first two
+        # words of the longer phrases, so the per-token work is done in C
         self.single: dict[str, tuple[str, ...]] = {}
+        self.by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         self.lengths: dict[str, tuple[int, ...]] = {}
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.tags: set[str] = set()
@@ -384,6 +386,7 @@ class Vocabulary:
                         self.phrases[variant] = (*self.phrases.get(variant, ()), tag)
                         lens = {*self.lengths.get(variant[0], ()), len(variant)}
                         self.lengths[variant[0]] = tuple(sorted(lens))
+        self._index_pairs()
 
     @staticmethod
     def _variants(phrase: str) -> list[tuple[str, ...]]:
@@ -398,6 +401,10 @@ class Vocabulary:
             out.append(camel)  # "DeepSeek" -> deep seek
         return out
 
+    def _index_pairs(self) -> None:
+        for phrase, tags in self.phrases.items():
+            self.by_pair.setdefault((phrase[0], phrase[1]), []).append((phrase, tags))
+
     def match(self, toks: Sequence[str]) -> list[str]:
         """Tags whose phrases occur in ``toks`` (in first-seen order)."""
         tokset = set(toks)
@@ -407,15 +414,22 @@ class Vocabulary:
         for t in tokset.intersection(single):  # set algebra in C, not a loop per token
             pos = index(t)
             hits += [(pos, tag) for tag in single[t]]
-        starts = tokset.intersection(self.lengths)
-        if starts:
-            lengths, phrases = self.lengths, self.phrases
-            for i, t in enumerate(toks):
-                if t in starts:
-                    for k in lengths[t]:
-                        tags = phrases.get(tuple(toks[i : i + k]))
-                        if tags:
-                            hits += [(i, tag) for tag in tags]
+        if tokset.isdisjoint(self.lengths):
+            hits.sort()
+            return list(dict.fromkeys(tag for _pos, tag in hits))
+        n = len(toks)
+        by_pair = self.by_pair
+        for a, b in set(zip(toks, toks[1:], strict=False)).intersection(by_pair):
+            for phrase, tags in by_pair[a, b]:
+                k, i = len(phrase), -1
+                while True:  # the first occurrence, for first-seen order
+                    try:
+                        i = index(a, i + 1)
+                    except ValueError:
+                        break
+                    if i + k <= n and tuple(toks[i : i + k]) == phrase:
+                        hits += [(i, tag) for tag in tags]
+                        break
         hits.sort()
         return list(dict.fromkeys(tag for _pos, tag in hits))
 

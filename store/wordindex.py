@@ -54,6 +54,7 @@ __all__ = [
     "ensure_index",
     "phrase_ids",
     "search",
+    "search_docs",
     "term_key",
     "word_ids",
 ]
@@ -64,6 +65,10 @@ MAGIC = b"DTWI1\n"
 VERSION = 1
 MAX_SEGMENTS = 12
 CATCH_UP_BATCH = 2000
+# a query indexes at most this many unindexed rows itself (loading their
+# content); beyond it, those rows are matched on their titles only, and the
+# full rebuild is left to ``ensure_index`` (doctor / an explicit command)
+IMPLICIT_CATCH_UP = 2000
 
 _HEADER = struct.Struct("<II")
 
@@ -317,7 +322,8 @@ def ensure_index(lib: Library) -> int:
         _add_texts(lib, [(e.id, entry_text(e)) for e in part])
     if missing:
         reader = _reader(lib)
-    reader.checked_generation = lib.generation
+    reader.missing_ids = []
+    reader.checked_generation, reader.checked_len = lib.generation, len(lib)
     return len(missing)
 
 
@@ -335,16 +341,23 @@ class _Reader:
     cache: dict[str, tuple[int, Segment]] = field(default_factory=dict)
     checked_generation: int = -1
     checked_len: int = -1
+    missing_ids: list[str] = field(default_factory=list)
+    title_keys: dict[str, frozenset[int]] = field(default_factory=dict)
+    memo: dict[int, set[int]] = field(default_factory=dict)
 
     def missing(self, lib: Library) -> list[str]:
+        """Rows the index does not know (cached per library generation)."""
         if self.checked_generation == lib.generation and self.checked_len == len(lib):
-            return []
-        out = [r.id for r in lib.rows() if r.id not in self.idset]
-        if not out:
-            self.checked_generation, self.checked_len = lib.generation, len(lib)
-        return out
+            return self.missing_ids
+        self.missing_ids = [r.id for r in lib.rows() if r.id not in self.idset]
+        self.checked_generation, self.checked_len = lib.generation, len(lib)
+        return self.missing_ids
 
     def docs(self, key: int) -> set[int]:
+        """Live documents holding ``key``; the last few answers are kept (typing re-queries)."""
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit
         out: set[int] = set()
         for seg, dead in self.live:
             p = seg.lookup(key)
@@ -352,6 +365,25 @@ class _Reader:
                 out.update(p)
                 if dead:
                     out.difference_update(dead)
+        if len(self.memo) >= 16:
+            self.memo.pop(next(iter(self.memo)))
+        self.memo[key] = out
+        return out
+
+    def title_hits(self, lib: Library, keys: Sequence[int]) -> set[str]:
+        """Unindexed rows whose *title* has every key: no content is read."""
+        need = set(keys)
+        out: set[str] = set()
+        for eid in self.missing_ids:
+            ks = self.title_keys.get(eid)
+            if ks is None:
+                try:
+                    title = lib.row(eid).title
+                except Exception:
+                    continue
+                ks = self.title_keys[eid] = frozenset(doc_terms(title or ""))
+            if need <= ks:
+                out.add(eid)
         return out
 
 
@@ -419,24 +451,55 @@ def _ids_of(reader: _Reader, docs: set[int]) -> set[str]:
 def _docs_all(reader: _Reader, keys: Sequence[int]) -> set[int]:
     result: set[int] | None = None
     # rarest first keeps the intersections small
-    sets = sorted((reader.docs(k) for k in keys), key=len)
+    sets = sorted((reader.docs(k) for k in dict.fromkeys(keys)), key=len)
     for s in sets:
-        result = s if result is None else result & s
+        result = set(s) if result is None else result & s
         if not result:
             return set()
     return result or set()
 
 
-def search(lib: Library, phrases: Sequence[str]) -> set[str] | None:
-    """Ids of entries containing every word / phrase; None when nothing to look up."""
+def catch_up(lib: Library) -> _Reader:
+    """The reader, after indexing a *bounded* number of unindexed rows.
+
+    A few rows saved without ``tag_entries`` are indexed on the spot; a
+    library missing most of its index (an old one, a deleted ``words/``) is
+    never rebuilt implicitly by a query (that read every content shard: 493 s
+    at 100k). Its unindexed rows are matched on their titles instead.
+    """
+    reader = _reader(lib)
+    missing = reader.missing(lib)
+    if missing and len(missing) <= IMPLICIT_CATCH_UP:
+        ensure_index(lib)
+        reader = _reader(lib)
+        reader.missing(lib)
+    return reader
+
+
+def search_docs(lib: Library, phrases: Sequence[str]) -> tuple[_Reader, set[int], set[str]] | None:
+    """(reader, documents with every word / phrase, unindexed ids matched on titles).
+
+    None when the phrases hold nothing to look up. ``reader.ids[doc]`` is a
+    document's entry id; ``store.query`` keeps documents as numbers so that
+    intersections stay integer set operations.
+    """
     keys: list[int] = []
     for p in phrases:
         keys += query_keys(p)
     if not keys:
         return None
-    ensure_index(lib)
-    reader = _reader(lib)
-    return _ids_of(reader, _docs_all(reader, keys))
+    reader = catch_up(lib)
+    extra = reader.title_hits(lib, keys) if reader.missing_ids else set()
+    return reader, _docs_all(reader, keys), extra
+
+
+def search(lib: Library, phrases: Sequence[str]) -> set[str] | None:
+    """Ids of entries containing every word / phrase; None when nothing to look up."""
+    found = search_docs(lib, phrases)
+    if found is None:
+        return None
+    reader, docs, extra = found
+    return _ids_of(reader, docs) | extra
 
 
 def phrase_ids(lib: Library, phrase: str) -> set[str]:
