@@ -219,3 +219,50 @@ def test_changed_entry_is_reindexed(tmp_path: Path) -> None:
     lib.save_entries(tag_entries([e.with_(title="Oranges")], lib))
     assert run_query(lib, "apples") == []
     assert [r.id for r in run_query(lib, "oranges")] == ["c1"]
+
+
+def test_a_library_without_its_index_is_not_rebuilt_by_a_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the implicit catch-up bound a query reads no content: titles answer."""
+    from store import wordindex
+
+    monkeypatch.setattr(wordindex, "IMPLICIT_CATCH_UP", 2)
+    lib = Library.open(tmp_path / "lib")
+    lib.save_entries(
+        [
+            Entry(
+                id=f"t{i}",
+                source=Source("file", "S", "/s"),
+                title=f"Walrus note {i}",
+                body="Penguins in the body only.",
+            )
+            for i in range(5)
+        ]
+    )
+
+    def no_content(*_a: object, **_k: object) -> None:
+        raise AssertionError("a query must not load entry content")
+
+    monkeypatch.setattr(lib, "get_many", no_content)
+    assert len(run_query(lib, "walrus")) == 5
+    assert run_query(lib, "penguin") == []  # body words wait for an explicit rebuild
+    assert not (lib.dir / "words" / "manifest.json").exists()
+    monkeypatch.undo()
+    wordindex.ensure_index(lib)
+    assert len(run_query(lib, "penguin")) == 5
+
+
+def test_tag_terms_follow_mark_changes_in_the_same_process(lib: Library) -> None:
+    assert ids(lib, "+fresh") == []
+    lib.add_tags(["e2"], ["fresh"])
+    assert ids(lib, "+fresh") == ["e2"]
+    lib.remove_tags(["e1"], ["china"])
+    assert ids(lib, "+china") == ["e3"]
+    assert ids(lib, "deepseek -china") == ["e1"]
+
+
+def test_words_tags_and_row_checks_combine(lib: Library) -> None:
+    assert ids(lib, "model +open-source") == ["e3", "e1"]
+    assert ids(lib, "model +open-source -is:bookmarked") == ["e1"]
+    assert ids(lib, "model !deepseek +china") == ["e3"]

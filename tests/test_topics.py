@@ -217,3 +217,87 @@ def test_seed_entries_carry_the_expected_topics(tmp_path: Path) -> None:
     for r in lib.rows():
         for t in r.auto_tags:
             assert t == normalize_tag(t) and t.replace("-", " ") not in CHROME
+
+
+# --------------------------------------------------------------------------
+# bounds: discovery must stay small whatever the text
+# --------------------------------------------------------------------------
+
+
+def test_lowercase_word_pairs_are_not_discovered(tmp_path: Path) -> None:
+    """Body word pairs recur across sources on any small vocabulary: not topics."""
+    lib = Library.open(tmp_path / "lib")
+    body = "training run export controls data center energy grid " * 5
+    es = [entry(f"w{i}", f"src{i}", f"Item {i}", body) for i in range(6)]
+    tagged = tag_entries(es, lib, {})
+    assert all(e.auto_tags == () for e in tagged)
+
+
+def test_at_most_eight_discovered_tags_per_entry_rarest_first(tmp_path: Path) -> None:
+    from store import topics
+
+    lib = Library.open(tmp_path / "lib")
+    names = [f"Zq{c}ron Labs" for c in "abcdefghijkl"]  # 12 distinct names
+    lede = "Today " + ", ".join(f"the team at {n}" for n in names) + " met."
+    es = [entry(f"n{i}", f"site{i}", f"News {i}", lede) for i in range(3)]
+    # one name also in a fourth entry: it is the most common, so it goes first
+    es.append(entry("n9", "site9", "More", f"Today the team at {names[0]} met again."))
+    lib.save_entries(tag_entries(es, lib, {}))
+    (probe,) = tag_entries([entry("p1", "site8", "Probe", lede)], lib, {})
+    assert len(probe.auto_tags) == topics.MAX_DISCOVERED
+    assert normalize_tag(names[0]) not in probe.auto_tags  # the commonest is dropped
+
+
+def test_topic_over_the_document_frequency_ceiling_is_not_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store import topics
+
+    monkeypatch.setattr(topics, "DF_MIN_LIBRARY", 10)
+    lib = Library.open(tmp_path / "lib")
+    filler = [entry(f"f{i}", f"fill{i % 5}", f"Filler {i}", "Nothing here.") for i in range(40)]
+    lib.save_entries(tag_entries(filler, lib, {}))
+    # a name on 6 of 46 entries (13% > 3%): recurring, but says nothing apart
+    common = [
+        entry(f"c{i}", f"src{i}", f"Item {i}", "Reports from Blorvex Industries again.")
+        for i in range(6)
+    ]
+    tagged = tag_entries(common, lib, {})
+    assert not any("blorvex-industry" in e.auto_tags for e in tagged)
+
+
+def test_discovery_state_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store import topics
+
+    monkeypatch.setattr(topics, "MAX_PENDING", 20)
+    lib = Library.open(tmp_path / "lib")
+    for b in range(5):
+        es = [
+            entry(f"s{b}-{i}", f"src{b}-{i}", f"Item {i}", f"Yesterday Qx{b}v{i}zz Corp spoke.")
+            for i in range(10)
+        ]
+        tag_entries(es, lib, {})
+    state = lib.read_sidecar(topics.STATE_NAME)
+    assert len(state["pending"]) <= 22  # the cap, plus the 10% slack of amortised pruning
+
+
+def test_retag_of_older_entries_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store import topics
+
+    monkeypatch.setattr(topics, "MAX_RETAG", 3)
+    lib = Library.open(tmp_path / "lib")
+    old = [
+        entry(
+            f"o{i}",
+            "Blog A",
+            f"Post {i}",
+            f"Notes on Vantrix Motors, part {i}.",
+            published=f"2025-01-{i + 1:02d}",
+        )
+        for i in range(10)
+    ]
+    lib.save_entries(tag_entries(old, lib, {}))
+    (new,) = tag_entries([entry("n1", "Pod B", "Talk", "We discussed Vantrix Motors.")], lib, {})
+    assert "vantrix-motor" in new.auto_tags
+    retagged = [r.id for r in lib.rows() if "vantrix-motor" in r.auto_tags]
+    assert sorted(retagged) == ["o7", "o8", "o9"]  # the newest three only
