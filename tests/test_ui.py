@@ -449,3 +449,54 @@ async def test_frame_is_drawn_while_the_library_loads(
         assert screen.loaded
         assert screen.episodes.row_count == 5
         assert screen._nav_data.tags  # the tag summary followed the first paint
+
+
+async def test_one_section_opens_from_the_keyboard(lib_dir: Path) -> None:
+    """Digits toggle one detail section; ] focuses a section header and enter toggles it."""
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_entry(pilot, DEEPSEEK)
+        reader = main(app).reader
+        sections = reader._sections()
+        assert len(sections) == 10 and all(c.collapsed for c in sections)
+        await pilot.press("7")
+        assert [c.collapsed for c in sections].count(False) == 1 and not sections[6].collapsed
+        await pilot.press("0")  # the tenth
+        assert not sections[9].collapsed
+        await pilot.press("7", "0")
+        assert all(c.collapsed for c in sections)
+        await pilot.press("right_square_bracket", "right_square_bracket", "enter")
+        await pilot.pause()
+        assert not sections[1].collapsed and sections[0].collapsed
+        await pilot.press("left_square_bracket", "enter")
+        await pilot.pause()
+        assert not sections[0].collapsed
+        assert reader in app.focused.ancestors  # type: ignore[union-attr]
+
+
+async def test_unread_view_counts_what_was_just_read(lib_dir: Path) -> None:
+    """Opened in Unread, an entry stays listed but is counted apart from the unread ones."""
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("shift+tab", "j", "enter")  # navigator: Unread
+        await settle(pilot)
+        assert screen.selection.kind == "unread"
+        before = screen.episodes.row_count
+        await open_entry(pilot, DEEPSEEK)
+        assert screen.episodes.has_id(DEEPSEEK)
+        title = str(screen.query_one("#middle").border_title)
+        assert f"Unread · {before - 1} (+1 read)" in title
+        assert screen._nav_data.unread == before - 1
+
+
+async def test_list_takes_the_width_until_an_entry_is_open(lib_dir: Path) -> None:
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.episodes.region.width > screen.reader.region.width
+        await open_entry(pilot, DEEPSEEK)
+        assert screen.reader.region.width > screen.episodes.region.width

@@ -78,3 +78,20 @@ async def test_hundred_thousand_rows_scroll() -> None:
         assert isinstance(episodes._lines[0], Header)
         await pilot.press("j")
         assert episodes.current.id == data[1].id
+
+
+def test_show_column_gives_titles_the_room() -> None:
+    """Capped at a quarter of the pane, dropped when narrow or when every row has one show."""
+    from tui.widgets.episode_list import build_lines, show_width
+
+    assert show_width(85, 30) == 16
+    assert show_width(54, 30) == 13
+    assert show_width(54, 8) == 8
+    assert show_width(30, 30) == 0  # titles would get < 30 columns
+    assert show_width(85, 0) == 0
+    data = rows(50)  # one show throughout
+    lines = build_lines(data)
+    assert lines.row_count == 50 and lines.show_len == 0
+    assert sum(isinstance(x, Header) for x in lines.lines) == 5  # ten a day
+    mixed = [data[0]._replace(show="A much longer show name"), *data[1:]]
+    assert build_lines(mixed).show_len == len("A much longer show name")

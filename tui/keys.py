@@ -51,4 +51,7 @@ ACTION_HELP: dict[str, str] = {
     "open_link": "Open the entry's link in the browser (http/https only)",
     "copy_link": "Copy the entry's link to the clipboard",
     "escape": "Clear the search, or go back to the list",
+    "toggle_sections": "Open every detail section, or close them all",
+    "focus_section(1)": "Move to the next section header (enter opens / closes it)",
+    "focus_section(-1)": "Move to the previous section header",
 }

@@ -21,6 +21,9 @@ FILTER_HELP = (
 )
 
 
+SECTION_KEYS = "reader-section-"
+
+
 def _key_label(b: Binding) -> str:
     if b.key_display:
         return b.key_display
@@ -42,6 +45,11 @@ def bindings_table() -> Table:
         table.add_row(Text(title, style="underline"), Text(""))
         for b in bindings:
             if not isinstance(b, Binding):
+                continue
+            if (b.id or "").startswith(SECTION_KEYS):
+                # ten keys, one line
+                if b.id == SECTION_KEYS + "1":
+                    table.add_row(Text("1 … 9, 0"), Text("Open / close detail section 1 … 10"))
                 continue
             help_text = ACTION_HELP.get(b.action) or b.description
             table.add_row(Text(_key_label(b)), Text(help_text))

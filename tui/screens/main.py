@@ -177,6 +177,8 @@ class MainScreen(Screen[None]):
         self.query_one("#search-error").display = False
         self.query_one("#refresh-progress").display = False
         self._apply_width(self.app.size.width)
+        # no entry open yet: the list gets the width the reader will take (main.tcss)
+        self.add_class("idle")
         if self._lib is None:
             self.episodes.empty_message = LOADING
             self.query_one("#middle").border_title = "Episodes · loading…"
@@ -312,6 +314,7 @@ class MainScreen(Screen[None]):
             episodes.set_lines(lines, self._marks_of, keep=keep)
             self.query_one("#middle").border_title = Text(self._episodes_title(lines))  # type: ignore[assignment]
         if not nav.total and self.reader.entry is None:
+            self.remove_class("idle")  # the how-to needs the reader's width
             self.call_later(self.reader.show_message, EMPTY_HELP)
         if not self._listed_once:
             # the tag summary is the heaviest job at start (~1 s at 100k): start it
@@ -433,6 +436,7 @@ class MainScreen(Screen[None]):
         related: list[RelatedItem],
     ) -> None:
         await self.reader.show_entry(entry, marks, tags, related)
+        self.remove_class("idle")
         self.reader.border_title = Text("Reader · " + (safe_line(entry.show or entry.source.name)))  # type: ignore[assignment]
         self.marks[entry.id] = marks
         self.episodes.refresh_marks(self._marks_of)

@@ -77,6 +77,33 @@ class Reader(VerticalScroll, can_focus=True):
         Binding("space", "page(1)", "Page down", show=False, id="reader-page-down"),
         Binding("shift+space", "page(-1)", "Page up", show=False, id="reader-page-up"),
         Binding("e", "toggle_sections", "Sections", id="reader-toggle-sections"),
+        # one key per detail section: 1..9, and 0 for the tenth
+        *(
+            Binding(
+                str(n % 10),
+                f"toggle_section({n})",
+                f"Section {n}",
+                show=False,
+                id=f"reader-section-{n}",
+            )
+            for n in range(1, 11)
+        ),
+        Binding(
+            "right_square_bracket",
+            "focus_section(1)",
+            "Next section",
+            key_display="]",
+            show=False,
+            id="reader-next-section",
+        ),
+        Binding(
+            "left_square_bracket",
+            "focus_section(-1)",
+            "Previous section",
+            key_display="[",
+            show=False,
+            id="reader-prev-section",
+        ),
     ]
 
     class OpenRelated(Message):
@@ -96,7 +123,7 @@ class Reader(VerticalScroll, can_focus=True):
         self.entry: Entry | None = None
 
     def compose(self):  # noqa: ANN201 - ComposeResult
-        yield Static(Text("Select an entry and press enter to read it."), classes="reader-hint")
+        yield Static(Text("Select an entry; enter reads it."), classes="reader-hint")
 
     # -- content ---------------------------------------------------------------
     async def show_message(self, message: str) -> None:
@@ -129,13 +156,17 @@ class Reader(VerticalScroll, can_focus=True):
         widgets.append(title)
         widgets.append(Static(self._meta(entry), classes="reader-meta"))
         widgets.append(Static(self._marks_text(marks), id="reader-marks", classes="reader-meta"))
+        # links stay on one line (cut with …): wrapped, a long URL left its icon
+        # alone on a line; o opens and y copies the whole link
         if entry.link:
-            widgets.append(Static(Text("🔗 " + safe_line(entry.link)), classes="reader-link"))
+            link = Text("🔗 " + safe_line(entry.link), no_wrap=True, overflow="ellipsis")
+            widgets.append(Static(link, classes="reader-link"))
         if entry.enclosure:
             enc = entry.enclosure
             d = duration(enc.duration_seconds)
-            line = "🎧 " + safe_line(enc.url) + (f"  ({d})" if d else "")
-            widgets.append(Static(Text(line), classes="reader-link"))
+            line = ("🎧 " + (f"{d}  " if d else "")) + safe_line(enc.url)
+            text = Text(line, no_wrap=True, overflow="ellipsis")
+            widgets.append(Static(text, classes="reader-link"))
         if entry.summary:
             widgets.append(Static(Text("Summary"), classes="reader-heading"))
             widgets.append(plain(entry.summary))
@@ -268,6 +299,38 @@ class Reader(VerticalScroll, can_focus=True):
         heading = next(iter(self.query(".reader-details")), None)
         if heading is not None:
             self.call_after_refresh(self.scroll_to_widget, heading, top=True, animate=False)
+
+    def _sections(self) -> list[Collapsible]:
+        """The top-level detail sections, in order (nested ones fold with their parent)."""
+        return [c for c in self.query(".reader-section").results(Collapsible) if c.parent is self]
+
+    def action_toggle_section(self, number: int) -> None:
+        """1..9, 0: open or close one detail section; an opened one is scrolled to the top."""
+        sections = self._sections()
+        if not 1 <= number <= len(sections):
+            if self.entry is not None:
+                self.app.notify(f"This entry has {len(sections)} detail section(s).", timeout=2)
+            return
+        section = sections[number - 1]
+        section.collapsed = not section.collapsed
+        if not section.collapsed:
+            self.call_after_refresh(self.scroll_to_widget, section, top=True, animate=False)
+
+    def action_focus_section(self, step: int) -> None:
+        """] / [: move the focus to the next / previous section header (enter toggles it).
+
+        Tab cannot reach the headers (it switches panes), so these keys do; the
+        reader's other keys keep working while a header has the focus.
+        """
+        # by type name: CollapsibleTitle is not exported by textual.widgets
+        titles: list[Widget] = [c.query_one("CollapsibleTitle") for c in self._sections()]
+        if not titles:
+            return
+        focused = self.screen.focused
+        index = titles.index(focused) if focused in titles else (-1 if step > 0 else 0)
+        target = titles[(index + step) % len(titles)]
+        target.focus()
+        self.scroll_to_widget(target, animate=False)
 
     @on(OptionList.OptionSelected, "#reader-related")
     def _related_chosen(self, event: OptionList.OptionSelected) -> None:
