@@ -63,6 +63,19 @@ class HtmlParts:
     body: str
 
 
+def _collapse_ws(t: str) -> str:
+    """Runs of whitespace to one space, keeping one at either end (inline text
+    nodes join their neighbours); str.split is ~5x faster than re.sub here."""
+    inner = " ".join(t.split())
+    if not inner:
+        return " " if t else ""
+    if t[0].isspace():
+        inner = " " + inner
+    if t[-1].isspace():
+        inner += " "
+    return inner
+
+
 def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
     """Flatten HTML to Markdown-ish lines; iterative, script/style/iframe dropped."""
     tree = LexborHTMLParser(html or "")
@@ -116,7 +129,7 @@ def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
             continue
         if tag == "-text":
             t = node.text_content or ""  # type: ignore[attr-defined]
-            buf.append(t if in_pre else re.sub(r"\s+", " ", t))
+            buf.append(t if in_pre else _collapse_ws(t))
             continue
         if tag in ("-comment", "!doctype") or tag in _SKIP or (tag or "").startswith("-"):
             continue
@@ -161,7 +174,11 @@ def _plain(lines: list[str]) -> str:
 def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
     """Summary, key points, sections and body of an HTML fragment. Never raises."""
     try:
-        lines = html_to_lines(html, base_url)
+        # repair the document once; per-line cleaning then skips the repair
+        with repaired_text(False):
+            html = clean_text(html or "")
+        with repaired_text():
+            lines = html_to_lines(html, base_url)
     except Exception:
         lines = [clean_line(re.sub(r"<[^>]{0,2000}>", " ", html or ""))]
     kp_i = next(
