@@ -28,6 +28,7 @@ def run_cli(
         [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
+        errors="surrogateescape",
         env=cli_env(**extra),
         timeout=timeout,
         stdin=subprocess.DEVNULL,

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers_cli import REPO, SHARED, cli_env, run_cli
 
 from store.errors import LibraryError, NotFound
 from store.library import Library
 from store.models import Entry, Section, Source
+from tests.helpers_cli import REPO, SHARED, cli_env, run_cli
 
 
 def _entries(n: int, source: str = "Src", prefix: str = "") -> list[Entry]:

@@ -6,13 +6,11 @@ Imported as ``tests.test_reliability_support`` so it works whether or not
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from store.models import Entry, Section, Source
+from tests.helpers_cli import cli_env, run_cli  # noqa: F401 - one CLI runner for all tests
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -24,36 +22,6 @@ TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What must never be stored in a field: the same, minus nothing (tabs and
 # newlines are allowed in bodies only; the tests say where).
 FIELD_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    """The environment of a user's shell running the checkout's digest-tui."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    env.pop("DIGEST_TUI_DATA_DIR", None)
-    env.pop("DIGEST_TUI_CONFIG", None)
-    env["NO_COLOR"] = "1"
-    env.update(extra)
-    return env
-
-
-def run_cli(
-    data_dir: Path, *args: str, timeout: float = 120, check: bool = False, **extra: str
-) -> subprocess.CompletedProcess[str]:
-    """Run ``digest-tui --data-dir DIR ARGS`` in a child process (bounded in time)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        errors="surrogateescape",
-        env=cli_env(**extra),
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-        cwd=REPO,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"digest-tui {args} failed: {proc.stderr}")
-    return proc
 
 
 def snapshot(d: Path) -> dict[str, bytes]:
