@@ -488,6 +488,12 @@ def _entry(e: Any, feed_base: str | None, feed_title: str | None) -> ParsedEntry
     title = _title(e.get("title"), e.get("title_detail"))
     if not title:
         title = first_sentence(summary or body, 120) or "(untitled)"
+    show = None
+    if parts and parts.sections and not parts.key_points_derived:
+        # a digest-structured item is titled like a digest episode: "Show - Title"
+        from store.parse.digestly import split_show_title
+
+        show, title = split_show_title(title)
     guid = clean_line(str(e.get("id") or ""))[:1000] or link
     if not guid:
         guid = "h:" + short_hash(title, summary[:300], body[:300], str(e.get("published") or ""))
@@ -508,6 +514,7 @@ def _entry(e: Any, feed_base: str | None, feed_title: str | None) -> ParsedEntry
         extra.append(("comments", comments))
     return ParsedEntry(
         title=title,
+        show=show,
         author=author,
         link=link,
         published=published,

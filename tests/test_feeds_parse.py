@@ -238,3 +238,34 @@ def test_digest_structured_item() -> None:
 def test_many_items_all_kept() -> None:
     doc = parse_feed_bytes((HOSTILE / "many_items_2k.xml").read_bytes())
     assert len(doc.entries) == 2000
+
+
+def test_digest_structured_item_gets_show_and_sections() -> None:
+    """An RSS item carrying Key Points / Details is split like a digest episode."""
+    from store.feeds import parse_feed_bytes
+
+    html = (
+        "<p>How a foundry became central to chips.</p>"
+        "<h3>Key Points:</h3><ul><li>Most advanced chips.</li><li>Process know-how.</li></ul>"
+        "<h3>Details:</h3><h4>1. 🏭 The Foundry Model</h4><ul><li>Pure-play.</li></ul>"
+        "<h4>2. 🌏 Geopolitics</h4><h5>2.1. Taiwan Strait</h5><ul><li>Risk.</li></ul>"
+    )
+    doc = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+        "<item><title>Acquired - The Foundry Story</title><guid>g1</guid>"
+        f"<description><![CDATA[{html}]]></description></item>"
+        "<item><title>News - Today</title><guid>g2</guid>"
+        "<description>Just a sentence. Another one.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    parsed = parse_feed_bytes(doc, base_url="http://127.0.0.1/f.xml")
+    first, second = parsed.entries
+    assert (first.show, first.title) == ("Acquired", "The Foundry Story")
+    assert first.key_points == ("Most advanced chips.", "Process know-how.")
+    assert not first.key_points_derived
+    assert [(s.number, s.icon, s.title) for s in first.sections] == [
+        ("1", "🏭", "The Foundry Model"),
+        ("2", "🌏", "Geopolitics"),
+    ]
+    assert first.sections[1].sections[0].title == "Taiwan Strait"
+    assert (second.show, second.title) == (None, "News - Today")  # plain items keep titles
