@@ -279,3 +279,37 @@ def test_html_deep_nesting_is_iterative() -> None:
 
     html = "<div>" * 20000 + "deep" + "</div>" * 20000
     assert "deep" in html_to_parts(html).body
+
+
+def test_article_heading_that_introduces_a_list() -> None:
+    """A heading followed by a short 'Three stand out:' line and bullets is a heading."""
+    from store.parse import parse_document
+
+    text = (
+        "Why Small Models Are Winning the Edge\n"
+        "Running language models on phones has moved from demo to product in two years, "
+        "and this shift changes who controls AI and what it costs to run.\n"
+        "The Hardware Story\n"
+        "Neural processing units now ship in most flagship phones and in many laptops today.\n"
+        "1. Memory Bandwidth\n"
+        "Token generation speed is bound by memory bandwidth rather than by raw compute.\n"
+        "What Developers Should Do\n"
+        "Three practices stand out:\n"
+        "- **Quantise early**: Test 4-bit variants from day one.\n"
+        "- **Measure on device**: Emulators lie about latency.\n"
+        "Outlook\n"
+        "Expect the split between device and cloud to become a routine design decision.\n"
+        "Share this article\n"
+    )
+    (e,) = parse_document(text.encode(), name="a.txt").entries
+    assert [s.title for s in e.sections] == [
+        "The Hardware Story",
+        "What Developers Should Do",
+        "Outlook",
+    ]
+    assert e.sections[0].sections[0].title == "Memory Bandwidth"
+    assert e.sections[1].bullets == (
+        "Quantise early: Test 4-bit variants from day one.",
+        "Measure on device: Emulators lie about latency.",
+    )
+    assert "**" not in " ".join(e.sections[1].bullets)

@@ -65,6 +65,15 @@ def parse_article(text: str, *, name: str = "") -> ParsedDocument:
     def nxt(i: int) -> str:
         return rest[i + 1] if i + 1 < len(rest) else ""
 
+    def _leads_a_list(j: int) -> bool:
+        """A short line ending in ':' that introduces bullets ("Three stand out:")."""
+        return (
+            j < len(rest)
+            and rest[j].endswith(":")
+            and len(rest[j]) <= 200
+            and bool(BULLET_RE.match(nxt(j)))
+        )
+
     for i, s in enumerate(rest):
         nm = _NUM_HEAD_RE.match(s)
         if nm and _is_heading(nm.group(2)) and (_is_para(nxt(i)) or not nxt(i)):
@@ -83,7 +92,12 @@ def parse_article(text: str, *, name: str = "") -> ParsedDocument:
             _is_heading(s)
             and not PLAIN_BULLET_RE.match(s)
             and nxt(i)
-            and (_is_para(nxt(i)) or _NUM_HEAD_RE.match(nxt(i)) or BULLET_RE.match(nxt(i)))
+            and (
+                _is_para(nxt(i))
+                or _NUM_HEAD_RE.match(nxt(i))
+                or BULLET_RE.match(nxt(i))
+                or _leads_a_list(i + 1)
+            )
         ):
             cur = {
                 "title": clean_line(md_inline(s.lstrip("# "))),
