@@ -223,6 +223,13 @@ def _repair_mojibake(s: str) -> str:
 _FTFY: list[tuple[Any, Any, Any]] = []  # filled on first use
 
 
+# UTF-8 read through a legacy code page always shows a lead byte 0xC2-0xF4 as
+# one of these: Latin-1 letters (cp1252/latin-1), Greek (cp1253) or Cyrillic
+# (cp1251). Text without any (emoji, typographic quotes, CJK) cannot be that
+# mojibake, and ftfy's own badness test costs ~1 ms per 6 kB.
+_MOJIBAKE_LEAD_RE = re.compile("[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]")
+
+
 def _ftfy() -> tuple[Any, Any, Any]:
     """ftfy, its badness test and our config, imported on first non-ASCII text.
 
@@ -345,8 +352,11 @@ def clean_text(s: str) -> str:
         with contextlib.suppress(Exception):
             # ftfy works line by line and costs ~1 µs a character; its own
             # badness test is one regex over the text, so ask it first.
-            fix_text, is_bad, config = _ftfy()
-            s = fix_text(s, config) if is_bad(s) else unicodedata.normalize("NFC", s)
+            if _MOJIBAKE_LEAD_RE.search(s):
+                fix_text, is_bad, config = _ftfy()
+                s = fix_text(s, config) if is_bad(s) else unicodedata.normalize("NFC", s)
+            else:
+                s = unicodedata.normalize("NFC", s)
         s = _NEWLINES_RE.sub("\n", s)
         s = _DROP_RE.sub("", s)
         if "\u200c" in s or "\u200d" in s:
