@@ -192,20 +192,36 @@ def ingest_paths(
     batch_size: int = 5000,
     topics: Mapping[str, Sequence[str]] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; writes in batches (never one write per entry)."""
+    """Ingest files and folders; writes in batches (never one write per entry).
+
+    Entries are tagged in chunks as parse results arrive, so tagging in this
+    process overlaps with parsing in the workers; they are saved in batches of
+    ``batch_size`` (each save rewrites every content shard it touches).
+    """
+    from store.topics import merge_topics, tag_entries
+    from store.vocabulary import DEFAULT_TOPICS
+
+    vocab = merge_topics(DEFAULT_TOPICS, topics) if topics is not None else None
     report = IngestReport()
     files = iter_files(paths, report)
-    pending: list[Entry] = []
+    untagged: list[Entry] = []
+    tagged: list[Entry] = []
 
-    def flush() -> None:
-        if not pending:
+    def tag() -> None:
+        if untagged:
+            tagged.extend(tag_entries(untagged, lib, vocab))
+            untagged.clear()
+
+    def save() -> None:
+        tag()
+        if not tagged:
             return
-        res: SaveResult = save_with_tags(lib, pending, topics)
+        res: SaveResult = lib.save_entries(tagged)
         report.entries_new += len(res.new)
         report.entries_known += len(res.unchanged)
         report.entries_updated += len(res.updated)
         report.new_ids += res.new
-        pending.clear()
+        tagged.clear()
 
     for n, (f, (entries, why)) in enumerate(zip(files, _parse_all(files), strict=True), 1):
         if progress:
@@ -214,13 +230,16 @@ def ingest_paths(
             report.skipped.append((str(f), why))
             continue
         report.files_read += 1
-        pending.extend(entries)
-        if len(pending) >= batch_size:
-            flush()
-    flush()
+        untagged.extend(entries)
+        if len(untagged) >= TAG_CHUNK:
+            tag()
+        if len(tagged) >= batch_size:
+            save()
+    save()
     return report
 
 
+TAG_CHUNK = 500
 PARALLEL_MIN_FILES = 64
 
 
