@@ -786,6 +786,9 @@ def _kill_pool(pool: Any) -> None:
             p.terminate()
 
 
+TAG_CHUNK = 500  # entries tagged at a time while parsing goes on
+
+
 def refresh(
     lib: Library,
     config: Config,
@@ -881,6 +884,18 @@ def refresh(
         if fr.body is not None and url not in new_states
     ]
 
+    from store.topics import merge_topics, tag_entries
+    from store.vocabulary import DEFAULT_TOPICS
+
+    vocab = merge_topics(DEFAULT_TOPICS, config.topics)
+    tagged: list[Entry] = []
+
+    def tag_some(force: bool = False) -> None:
+        """Tag what has been parsed so far, here, while the workers parse the rest."""
+        if to_save and (force or len(to_save) >= TAG_CHUNK):
+            tagged.extend(tag_entries(to_save, lib, vocab))
+            to_save.clear()
+
     def parsed_one(url: str, res: Any) -> None:
         fc = by_url[url]
         fr = fetched[url]
@@ -895,6 +910,7 @@ def refresh(
         new = ids - known
         known.update(new)
         to_save.extend(entries)
+        tag_some()
         s = base_state(fc)
         s["title"] = doc.source_name
         total = int(s.get("entry_count") or 0) + len(new)
@@ -922,10 +938,9 @@ def refresh(
 
     _parse_many(jobs, parsed_one)
 
-    if to_save:
-        from store.ingest import save_with_tags
-
-        save_with_tags(lib, to_save, config.topics)
+    tag_some(force=True)
+    if tagged:
+        lib.save_entries(tagged)
     if new_states:
         # Pass every stored state, not only the changed ones: Library.save_feed_states
         # (TinyDB 4.9 insert_multiple mixing Documents and plain dicts) can give a
