@@ -124,6 +124,10 @@ def split_icon(s: str) -> tuple[str | None, str]:
     icon = s[:i].rstrip("\u200d ")
     if icon.startswith(("\ufe0f", "\u200d")):
         icon = icon.lstrip("\ufe0f\u200d")
+    if icon and 0x1F000 <= ord(icon[0]) <= 0x1F0FF:
+        # mahjong, domino and playing-card tiles: what an emoji becomes when a
+        # mis-decoded digest lost its third byte (🤝 → 🀝); no digest means them
+        icon = ""
     return icon or None, s[i:].strip()
 
 
