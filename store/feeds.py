@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.config import Config, FeedConfig
 from store.errors import DigestError
@@ -37,6 +37,9 @@ from store.library import Library
 from store.models import Enclosure, Entry, ParsedDocument, ParsedEntry, Source, short_hash
 from store.parse import ParseError
 from store.text import clean_line, clean_text, decode_bytes, safe_url
+
+if TYPE_CHECKING:
+    from store.topics import Prepared
 
 __all__ = [
     "FeedResult",
@@ -603,9 +606,17 @@ def _harmless(exc: Any) -> bool:
 
 
 def _parse_job(data: bytes, base_url: str | None, headers: dict[str, str] | None) -> Any:
-    """Worker-process entry point: a document, or the error text (never raises)."""
+    """Worker-process entry point: (document, each entry's ``prepare``), or the error text.
+
+    Never raises. Preparing the entries for tagging here (tokens, word-index
+    keys, candidate names) keeps that work off the process that owns the
+    library, which merges results as they arrive.
+    """
     try:
-        return parse_feed_bytes(data, base_url=base_url, headers=headers)
+        doc = parse_feed_bytes(data, base_url=base_url, headers=headers)
+        from store.topics import prepare
+
+        return doc, [prepare(e) for e in doc.entries]
     except ParseError as exc:
         return str(exc)
     except Exception as exc:  # pragma: no cover - parse_feed_bytes is total
@@ -889,12 +900,14 @@ def refresh(
 
     vocab = merge_topics(DEFAULT_TOPICS, config.topics)
     tagged: list[Entry] = []
+    prepared: list[Prepared] = []  # aligned with to_save
 
     def tag_some(force: bool = False) -> None:
         """Tag what has been parsed so far, here, while the workers parse the rest."""
         if to_save and (force or len(to_save) >= TAG_CHUNK):
-            tagged.extend(tag_entries(to_save, lib, vocab))
+            tagged.extend(tag_entries(to_save, lib, vocab, prepared))
             to_save.clear()
+            prepared.clear()
 
     def parsed_one(url: str, res: Any) -> None:
         fc = by_url[url]
@@ -903,13 +916,15 @@ def refresh(
             why = f"{fr.error}; {res}" if fr.error else res
             fail(fc, why, fr.status)
             return
-        doc: ParsedDocument = res
+        doc: ParsedDocument = res[0]
         name = name_of(fc, doc.source_name)
-        entries = _feed_entries(doc, fc, name)
+        kept: list[int] = []
+        entries = _feed_entries(doc, fc, name, kept)
         ids = {e.id for e in entries}
         new = ids - known
         known.update(new)
         to_save.extend(entries)
+        prepared.extend(res[1][i] for i in kept)
         tag_some()
         s = base_state(fc)
         s["title"] = doc.source_name
@@ -961,11 +976,16 @@ def _keep_validators(state: dict[str, Any], fr: FetchResult) -> None:
     state["last_modified"] = fr.last_modified
 
 
-def _feed_entries(doc: ParsedDocument, fc: FeedConfig, name: str) -> list[Entry]:
-    """Entries with ids scoped by the feed URL; the feed's tags merged in as auto tags."""
+def _feed_entries(
+    doc: ParsedDocument, fc: FeedConfig, name: str, kept: list[int] | None = None
+) -> list[Entry]:
+    """Entries with ids scoped by the feed URL; the feed's tags merged in as auto tags.
+
+    ``kept`` receives the index in ``doc.entries`` of each entry returned.
+    """
     from store.ingest import entries_from_document
 
-    entries = entries_from_document(doc, Source("feed", name, fc.url), id_scope=fc.url)
+    entries = entries_from_document(doc, Source("feed", name, fc.url), id_scope=fc.url, kept=kept)
     tags = _norm_tags(fc.tags)
     if tags:
         entries = [e.with_(auto_tags=tuple(dict.fromkeys((*e.auto_tags, *tags)))) for e in entries]

@@ -10,9 +10,13 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.library import Library, SaveResult
 from store.models import DigestInfo, Entry, ParsedDocument, Source, short_hash
+
+if TYPE_CHECKING:
+    from store.topics import Prepared
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".org", ".text"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
@@ -96,13 +100,19 @@ def file_source(doc: ParsedDocument, path: Path) -> Source:
 
 
 def entries_from_document(
-    doc: ParsedDocument, source: Source, *, id_scope: str | None = None
+    doc: ParsedDocument,
+    source: Source,
+    *,
+    id_scope: str | None = None,
+    kept: list[int] | None = None,
 ) -> list[Entry]:
     """Attach stable ids, source and digest info to a parsed document's entries.
 
     Ids are derived from content, never from the path, so the same digest from
     another folder is the same entry. Feed entries are scoped by the feed (its
     URL) and their guid, since feed content changes under a stable guid.
+    ``kept`` receives the index in ``doc.entries`` of each entry returned
+    (duplicates are dropped), to line up work done per parsed entry.
     """
     digest = None
     if doc.digest_title or doc.digest_date:
@@ -115,7 +125,7 @@ def entries_from_document(
         )
     out: list[Entry] = []
     seen: set[str] = set()
-    for pe in doc.entries:
+    for index, pe in enumerate(doc.entries):
         if id_scope is not None and (pe.guid or pe.link):
             eid = short_hash("feed", id_scope, pe.guid or pe.link or "")
         else:
@@ -131,6 +141,8 @@ def entries_from_document(
         if eid in seen:  # duplicate guids inside one feed: keep the first
             continue
         seen.add(eid)
+        if kept is not None:
+            kept.append(index)
         out.append(
             Entry(
                 id=eid,
@@ -205,12 +217,14 @@ def ingest_paths(
     report = IngestReport()
     files = iter_files(paths, report)
     untagged: list[Entry] = []
+    prepared: list[Prepared | None] = []  # aligned with untagged
     tagged: list[Entry] = []
 
     def tag() -> None:
         if untagged:
-            tagged.extend(tag_entries(untagged, lib, vocab))
+            tagged.extend(tag_entries(untagged, lib, vocab, prepared))
             untagged.clear()
+            prepared.clear()
 
     def save() -> None:
         tag()
@@ -223,7 +237,7 @@ def ingest_paths(
         report.new_ids += res.new
         tagged.clear()
 
-    for n, (f, (entries, why)) in enumerate(zip(files, _parse_all(files), strict=True), 1):
+    for n, (f, (entries, why, preps)) in enumerate(zip(files, _parse_all(files), strict=True), 1):
         if progress:
             progress(n, len(files), str(f))
         if why:
@@ -231,6 +245,7 @@ def ingest_paths(
             continue
         report.files_read += 1
         untagged.extend(entries)
+        prepared.extend(preps if preps is not None else [None] * len(entries))
         if len(untagged) >= TAG_CHUNK:
             tag()
         if len(tagged) >= batch_size:
@@ -243,7 +258,28 @@ TAG_CHUNK = 500
 PARALLEL_MIN_FILES = 64
 
 
-def _parse_all(files: Sequence[Path]) -> Iterable[tuple[list[Entry], str | None]]:
+Parsed = tuple[list[Entry], str | None, "list[Prepared] | None"]
+
+
+def _parse_here(path: Path) -> Parsed:
+    """``parse_path`` in this process: tagging prepares the entries itself."""
+    entries, why = parse_path(path)
+    return entries, why, None
+
+
+def _parse_and_prepare(path: Path) -> Parsed:
+    """Worker job: ``parse_path`` plus each entry's tagging ``prepare``.
+
+    Preparing here moves tokenising and word hashing off the main process,
+    which otherwise is the bottleneck of a large ingest.
+    """
+    from store.topics import prepare
+
+    entries, why = parse_path(path)
+    return entries, why, [prepare(e) for e in entries]
+
+
+def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
     """Parse files in order; on many files, on every core (parsing is CPU-bound).
 
     Results come back in input order so reports and batches stay deterministic.
@@ -251,7 +287,7 @@ def _parse_all(files: Sequence[Path]) -> Iterable[tuple[list[Entry], str | None]
     """
     workers = min(os.cpu_count() or 1, 4)
     if len(files) < PARALLEL_MIN_FILES or workers < 2:
-        yield from (parse_path(f) for f in files)
+        yield from (_parse_here(f) for f in files)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -265,10 +301,10 @@ def _parse_all(files: Sequence[Path]) -> Iterable[tuple[list[Entry], str | None]
             initargs=(os.getpid(),),
         )
     except (OSError, ValueError):
-        yield from (parse_path(f) for f in files)
+        yield from (_parse_here(f) for f in files)
         return
     with pool:
-        yield from pool.map(parse_path, files, chunksize=16)
+        yield from pool.map(_parse_and_prepare, files, chunksize=16)
 
 
 def die_with_parent(parent_pid: int | None = None) -> None:

@@ -275,6 +275,19 @@ _COMBINING_RUN_RE = re.compile(
     "([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 )
 _TRAILING_WS_RE = re.compile(r"[ \t]+\n")
+# Cheap guards: a one-class search is 3-4x faster than the sub it spares, and
+# most text needs none of these repairs.
+_NEWLINES_ANY_RE = re.compile("[\r\u2028\u2029\x85\x0b\x0c]")
+_COMBINING_ANY_RE = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+
+
+def _trailing_ws(s: str) -> str:
+    """Drop spaces and tabs before each newline (a sub only when there are some)."""
+    if " \n" in s or "\t\n" in s:
+        return _TRAILING_WS_RE.sub("\n", s)
+    return s
 
 
 def _fix_joiners(s: str) -> str:
@@ -341,12 +354,13 @@ def clean_text(s: str) -> str:
             s = str(s)
         if not s:
             return s
-        s = _NEWLINES_RE.sub("\n", s)
+        if _NEWLINES_ANY_RE.search(s):
+            s = _NEWLINES_RE.sub("\n", s)
         if "\x1b" in s or "\x9b" in s or "\x9d" in s:
             s = _ANSI_RE.sub("", s)
         if s.isascii() or _ALREADY_REPAIRED.get():  # nothing to repair
             s = _DROP_RE.sub("", s)
-            return _TRAILING_WS_RE.sub("\n", s)
+            return _trailing_ws(s)
         s = _PRE_DROP_RE.sub("", s)
         s = _repair_mojibake(s)
         with contextlib.suppress(Exception):
@@ -357,15 +371,16 @@ def clean_text(s: str) -> str:
                 s = fix_text(s, config) if is_bad(s) else unicodedata.normalize("NFC", s)
             else:
                 s = unicodedata.normalize("NFC", s)
-        s = _NEWLINES_RE.sub("\n", s)
+        if _NEWLINES_ANY_RE.search(s):
+            s = _NEWLINES_RE.sub("\n", s)
         s = _DROP_RE.sub("", s)
         if "\u200c" in s or "\u200d" in s:
             s = _fix_joiners(s)
         if "\ufe0e" in s or "\ufe0f" in s:
             s = _fix_selectors(s)
-        s = _COMBINING_RUN_RE.sub(r"\1", s)
-        s = _TRAILING_WS_RE.sub("\n", s)
-        return s
+        if _COMBINING_ANY_RE.search(s):
+            s = _COMBINING_RUN_RE.sub(r"\1", s)
+        return _trailing_ws(s)
     except Exception:
         try:
             return _DROP_RE.sub("", str(s))

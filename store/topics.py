@@ -67,7 +67,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from store.library import Library
 from store.models import Entry, Section, short_hash
@@ -88,6 +88,8 @@ __all__ = [
     "fold",
     "merge_topics",
     "normalize_tag",
+    "prepare",
+    "Prepared",
     "retag_library",
     "singular",
     "tag_entries",
@@ -843,12 +845,47 @@ def _merge(*groups: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+class Prepared(NamedTuple):
+    """What tagging and indexing need of one entry, computed from its content alone.
+
+    Why: tokenising, hashing word pairs and finding candidate names is most of
+    the cost of tagging, and none of it depends on the library. The parse
+    workers compute it next to the parse (``prepare``), so the process that
+    owns the library only merges. A NamedTuple pickles as a plain tuple.
+    """
+
+    text_hash: str  # short_hash(entry_text): the word index skips unchanged text
+    tokens: list[str]  # tokens(entry_text): vocabulary and discovered-topic matching
+    term_keys: bytes  # wordindex.token_terms(tokens) packed as array("Q")
+    candidates: dict[str, str]  # discover_candidates(salient_text)
+
+
+def prepare(e: Any) -> Prepared:
+    """``Prepared`` of an Entry or a ParsedEntry (only content fields are read)."""
+    from array import array
+
+    from store.wordindex import token_terms
+
+    text = entry_text(e)
+    toks = tokens(text)
+    return Prepared(
+        short_hash(text, length=10),
+        toks,
+        array("Q", token_terms(toks)).tobytes(),
+        discover_candidates(salient_text(e)),
+    )
+
+
 def tag_entries(
     entries: Sequence[Entry],
     lib: Library,
     topics: Mapping[str, Sequence[str]] | None = None,
+    prepared: Sequence[Prepared | None] | None = None,
 ) -> list[Entry]:
     """Give each entry its automatic tags; index its words; re-tag a few older entries.
+
+    ``prepared`` (aligned with ``entries``; None items allowed) is each
+    entry's ``prepare``, when a parse worker computed it already.
 
     Tags already on an entry (feed-configured) are kept, first; then every
     vocabulary tag found; then at most ``MAX_DISCOVERED`` discovered topics,
@@ -861,13 +898,13 @@ def tag_entries(
     if not entries:
         return []
     vocab = vocabulary_for(topics if topics is not None else _configured_topics())
-    texts = [entry_text(e) for e in entries]
-    toks = [tokens(t) for t in texts]
-    wordindex.add_tokenized(
-        lib, [(e.id, t, k) for e, t, k in zip(entries, texts, toks, strict=True)]
+    given = list(prepared) if prepared is not None else [None] * len(entries)
+    preps = [p if p is not None else prepare(e) for e, p in zip(entries, given, strict=True)]
+    wordindex.add_prepared(
+        lib, [(e.id, p.text_hash, p.term_keys) for e, p in zip(entries, preps, strict=True)]
     )
-
-    cands = [discover_candidates(salient_text(e)) for e in entries]
+    toks = [p.tokens for p in preps]
+    cands = [p.candidates for p in preps]
     origins = [_origin(e) for e in entries]
     batch_ids = {e.id for e in entries}
     ceiling = df_ceiling(len(lib) + len(batch_ids))

@@ -51,6 +51,7 @@ from store.vocabulary import STOP_WORDS
 
 __all__ = [
     "add_entries",
+    "add_prepared",
     "ensure_index",
     "phrase_ids",
     "search",
@@ -204,24 +205,39 @@ def _valid(m: Any) -> bool:
 
 def add_entries(lib: Library, entries: Sequence[Entry]) -> int:
     """Index new or changed entries as one new segment; returns how many."""
-    prepared = [(e.id, entry_text(e)) for e in entries]
-    return _add_texts(lib, prepared)
+    docs = []
+    for e in entries:
+        text = entry_text(e)
+        docs.append((e.id, short_hash(text, length=10), text))
+    return _add_texts(lib, docs)
 
 
-def add_tokenized(lib: Library, docs: Sequence[tuple[str, str, Sequence[str]]]) -> int:
-    """``add_entries`` for (id, entry_text, its tokens): tagging has tokenised already."""
-    return _add_texts(lib, [(eid, text) for eid, text, _t in docs], [t for _i, _x, t in docs])
+def add_prepared(lib: Library, docs: Sequence[tuple[str, str, bytes]]) -> int:
+    """``add_entries`` for (id, text hash, term keys) computed where the entry was parsed.
+
+    The keys are ``doc_terms`` packed as ``array("Q").tobytes()``: tagging's
+    ``prepare`` step runs in the parse workers, so the main process only
+    merges postings.
+    """
+    return _add_texts(lib, docs)
 
 
-def _add_texts(
-    lib: Library,
-    docs: Sequence[tuple[str, str]],
-    toks: Sequence[Sequence[str]] | None = None,
-) -> int:
+def _terms_of(src: str | bytes | Sequence[str]) -> Iterable[int]:
+    """A document's term keys from its text, its tokens, or keys packed already."""
+    if isinstance(src, bytes | bytearray):
+        keys = array("Q")
+        keys.frombytes(src)
+        return keys
+    if isinstance(src, str):
+        return doc_terms(src)
+    return token_terms(src)
+
+
+def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes | Sequence[str]]]) -> int:
+    """Index (id, text hash, text | tokens | packed keys); an unchanged hash is skipped."""
     if not docs:
         return 0
-    hashed = [(eid, short_hash(text, length=10), text) for eid, text in docs]
-    tok_of = list(toks) if toks is not None else None
+    hashed = docs
     done: list[int] = []
     obsolete: list[str] = []
 
@@ -238,7 +254,7 @@ def _add_texts(
         postings: defaultdict[int, list[int]] = defaultdict(list)
         n = 0
         seen: set[str] = set()
-        for pos, (eid, h, text) in enumerate(hashed):
+        for eid, h, src in hashed:
             if eid in seen:
                 continue
             seen.add(eid)
@@ -257,8 +273,7 @@ def _add_texts(
                     old.setdefault("del", []).append(dn)
                 m["h"][dn] = h
                 m["s"][dn] = name
-            terms = token_terms(tok_of[pos]) if tok_of is not None else doc_terms(text)
-            for k in terms:
+            for k in _terms_of(src):
                 postings[k].append(dn)
             n += 1
         done.append(n)
@@ -319,7 +334,7 @@ def ensure_index(lib: Library) -> int:
     missing = reader.missing(lib)
     for i in range(0, len(missing), CATCH_UP_BATCH):
         part = lib.get_many(missing[i : i + CATCH_UP_BATCH])
-        _add_texts(lib, [(e.id, entry_text(e)) for e in part])
+        add_entries(lib, part)
     if missing:
         reader = _reader(lib)
     reader.missing_ids = []
