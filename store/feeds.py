@@ -535,6 +535,10 @@ def _entry(e: Any, feed_base: str | None, feed_title: str | None) -> ParsedEntry
     )
 
 
+# False: every feed goes through feedparser (tests compare the two readers)
+FAST_PATH = True
+
+
 def parse_feed_bytes(
     data: bytes,
     *,
@@ -549,7 +553,7 @@ def parse_feed_bytes(
     nothing usable is found; a feed with a valid header and no items is an
     empty document, not an error. Never raises anything else.
     """
-    import feedparser
+    from store.feedfast import read_rss20
 
     if data is None or not bytes(data[:MAX_FEED_BYTES]).strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ParseError("empty document")
@@ -560,18 +564,26 @@ def parse_feed_bytes(
         base = None  # file:// and other schemes: relative links stay unresolved (dropped)
     if base:
         rh["content-location"] = base
-    try:
-        fp = feedparser.parse(
-            prepared, response_headers=rh, sanitize_html=False, resolve_relative_uris=False
-        )
-    except RecursionError:
-        raise ParseError("nested too deeply to parse") from None
-    except Exception as exc:
-        raise ParseError(f"unparseable feed ({exc.__class__.__name__})") from None
-    feed = fp.get("feed") or {}
-    raw_entries = fp.get("entries") or []
-    bozo = fp.get("bozo_exception") if fp.get("bozo") else None
-    if not fp.get("version") and not raw_entries:
+    fast = read_rss20(prepared, base or "") if FAST_PATH else None
+    if fast is not None:  # plain well-formed RSS 2.0: the same values, ~10x cheaper
+        feed, raw_entries = fast
+        bozo, version = None, "rss20"
+    else:
+        import feedparser
+
+        try:
+            fp = feedparser.parse(
+                prepared, response_headers=rh, sanitize_html=False, resolve_relative_uris=False
+            )
+        except RecursionError:
+            raise ParseError("nested too deeply to parse") from None
+        except Exception as exc:
+            raise ParseError(f"unparseable feed ({exc.__class__.__name__})") from None
+        feed = fp.get("feed") or {}
+        raw_entries = fp.get("entries") or []
+        bozo = fp.get("bozo_exception") if fp.get("bozo") else None
+        version = fp.get("version")
+    if not version and not raw_entries:
         if bozo is not None:
             raise ParseError(f"not a feed ({_bozo_text(bozo)})")
         raise ParseError("not a feed (no RSS, Atom or RDF root)")
