@@ -25,7 +25,7 @@ import html as html_mod
 import os
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -617,7 +617,12 @@ def _harmless(exc: Any) -> bool:
     return exc.__class__.__name__ in ("CharacterEncodingOverride", "NonXMLContentType")
 
 
-def _parse_job(data: bytes, base_url: str | None, headers: dict[str, str] | None) -> Any:
+def _parse_job(
+    data: bytes,
+    base_url: str | None,
+    headers: dict[str, str] | None,
+    topics: Mapping[str, Sequence[str]] | None = None,
+) -> Any:
     """Worker-process entry point: (document, each entry's ``prepare``), or the error text.
 
     Never raises. Preparing the entries for tagging here (tokens, word-index
@@ -626,9 +631,10 @@ def _parse_job(data: bytes, base_url: str | None, headers: dict[str, str] | None
     """
     try:
         doc = parse_feed_bytes(data, base_url=base_url, headers=headers)
-        from store.topics import prepare
+        from store.topics import prepare, vocabulary_for
 
-        return doc, [prepare(e) for e in doc.entries]
+        vocab = vocabulary_for(topics) if topics is not None else None
+        return doc, [prepare(e, vocab) for e in doc.entries]
     except ParseError as exc:
         return str(exc)
     except Exception as exc:  # pragma: no cover - parse_feed_bytes is total
@@ -748,6 +754,7 @@ def select_feeds(
 def _parse_many(
     jobs: list[tuple[str, bytes, str | None, dict[str, str]]],
     on_done: Callable[[str, Any], None],
+    topics: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """Parse bodies, in two worker processes when there is enough to be worth it.
 
@@ -774,7 +781,8 @@ def _parse_many(
                 initargs=(os.getpid(),),
             )
             futs = {
-                pool.submit(_parse_job, data, base, hdrs): url for url, data, base, hdrs in jobs
+                pool.submit(_parse_job, data, base, hdrs, topics): url
+                for url, data, base, hdrs in jobs
             }
             done: set[str] = set()
             try:
@@ -799,7 +807,7 @@ def _parse_many(
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
     for url, data, base, hdrs in pending:
-        on_done(url, _parse_job(data, base, hdrs))
+        on_done(url, _parse_job(data, base, hdrs, topics))
 
 
 def _kill_pool(pool: Any) -> None:
@@ -809,7 +817,7 @@ def _kill_pool(pool: Any) -> None:
             p.terminate()
 
 
-TAG_CHUNK = 500  # entries tagged at a time while parsing goes on
+TAG_CHUNK = 1000  # entries tagged at a time while parsing goes on (one index segment each)
 
 
 def refresh(
@@ -963,7 +971,7 @@ def refresh(
         _keep_validators(s, fr)
         finish(fc, FeedResult(name, url, True, "new", None, len(new), total, warning), s)
 
-    _parse_many(jobs, parsed_one)
+    _parse_many(jobs, parsed_one, vocab)
 
     tag_some(force=True)
     if tagged:

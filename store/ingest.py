@@ -271,7 +271,9 @@ def _parse_and_prepare(path: Path) -> Parsed:
     """Worker job: ``parse_path`` plus each entry's tagging ``prepare``.
 
     Preparing here moves tokenising and word hashing off the main process,
-    which otherwise is the bottleneck of a large ingest.
+    which otherwise is the bottleneck of a large ingest. Vocabulary matching
+    stays in the main process: with it here the workers became the bottleneck
+    and ingest was ~10% slower (refresh passes its vocabulary; neutral there).
     """
     from store.topics import prepare
 

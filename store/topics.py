@@ -376,6 +376,8 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 class Vocabulary:
     """A compiled ``topics:`` map: token sequences -> tag ids, matched in one pass."""
 
+    key = ""  # vocabulary_for's hash of the topics map: says which map matched a Prepared
+
     def __init__(self, topics: Mapping[str, Sequence[str]]) -> None:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         # the matcher proper: set intersections of the text's tokens with the
@@ -457,7 +459,9 @@ class Vocabulary:
 
 @functools.lru_cache(maxsize=8)
 def _compiled(key: str) -> Vocabulary:
-    return Vocabulary(_VOCAB_SOURCES[key])
+    vocab = Vocabulary(_VOCAB_SOURCES[key])
+    vocab.key = key
+    return vocab
 
 
 _VOCAB_SOURCES: dict[str, Mapping[str, Sequence[str]]] = {}
@@ -858,10 +862,17 @@ class Prepared(NamedTuple):
     tokens: list[str]  # tokens(entry_text): vocabulary and discovered-topic matching
     term_keys: bytes  # wordindex.token_terms(tokens) packed as array("Q")
     candidates: dict[str, str]  # discover_candidates(salient_text)
+    vocab_key: str = ""  # Vocabulary.key of the map ``found`` was matched with
+    found: list[str] | None = None  # that vocabulary's tags in ``tokens``
 
 
-def prepare(e: Any) -> Prepared:
-    """``Prepared`` of an Entry or a ParsedEntry (only content fields are read)."""
+def prepare(e: Any, vocab: Vocabulary | None = None) -> Prepared:
+    """``Prepared`` of an Entry or a ParsedEntry (only content fields are read).
+
+    With ``vocab`` (``vocabulary_for`` the map tagging will use), the
+    vocabulary is matched here too; ``tag_entries`` uses that result only when
+    its own vocabulary has the same key.
+    """
     from array import array
 
     from store.wordindex import token_terms
@@ -873,6 +884,8 @@ def prepare(e: Any) -> Prepared:
         toks,
         array("Q", token_terms(toks)).tobytes(),
         discover_candidates(salient_text(e)),
+        vocab.key if vocab is not None else "",
+        vocab.match(toks) if vocab is not None else None,
     )
 
 
@@ -961,8 +974,10 @@ def tag_entries(
     lib.update_sidecar(STATE_NAME, update)
 
     out: list[Entry] = []
-    for e, tk, disc in zip(entries, toks, discovered, strict=True):
-        found = vocab.match(tk)
+    for e, p, disc in zip(entries, preps, discovered, strict=True):
+        found = (
+            p.found if p.found is not None and p.vocab_key == vocab.key else vocab.match(p.tokens)
+        )
         out.append(e.with_(auto_tags=_merge(e.auto_tags, found, disc)))
 
     if retag:

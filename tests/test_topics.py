@@ -301,3 +301,27 @@ def test_retag_of_older_entries_is_capped(tmp_path: Path, monkeypatch: pytest.Mo
     assert "vantrix-motor" in new.auto_tags
     retagged = [r.id for r in lib.rows() if "vantrix-motor" in r.auto_tags]
     assert sorted(retagged) == ["o7", "o8", "o9"]  # the newest three only
+
+
+def test_prepared_in_a_worker_tags_exactly_as_tagging_here(tmp_path: Path) -> None:
+    """prepare() (run in parse workers) must change nothing but where the work happens."""
+    from store.topics import merge_topics, prepare, vocabulary_for
+    from store.wordindex import search
+
+    topics = merge_topics(DEFAULT_TOPICS, {"cooking": ["sourdough", "bread starter"]})
+    es = [
+        entry(
+            "a1", "Pod A", "Baking with DeepSeek", "A bread starter and sourdough. Vantrix Labs."
+        ),
+        entry("b1", "Pod B", "Open source GPUs", "Vantrix Labs ships open-source GPU drivers."),
+        entry("c1", "Site C", "Notes", "Nothing in particular here."),
+    ]
+    here = tag_entries(es, Library.open(tmp_path / "here"), topics)
+    other = merge_topics(DEFAULT_TOPICS, {})  # a worker that matched another map is ignored
+    preps = [prepare(es[0], vocabulary_for(topics)), prepare(es[1], vocabulary_for(other)), None]
+    lib = Library.open(tmp_path / "there")
+    there = tag_entries(es, lib, topics, preps)
+    assert [e.auto_tags for e in there] == [e.auto_tags for e in here]
+    assert "cooking" in there[0].auto_tags
+    lib.save_entries(there)
+    assert search(lib, ["sourdough"]) == {"a1"}
