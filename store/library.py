@@ -34,7 +34,14 @@ from typing import Any, NamedTuple
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
-from store.atomic import AtomicJSONStorage, dump_json, read_json, write_bytes_atomic
+from store.atomic import (
+    AtomicJSONStorage,
+    dump_json,
+    fsync_dir,
+    json_text,
+    read_json,
+    write_bytes_atomic,
+)
 from store.errors import LibraryError, NotFound
 from store.marks import MarksJournal
 from store.models import (
@@ -119,6 +126,24 @@ class SaveResult:
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+
+
+def _shard_json(data: dict[str, Any], encoded: dict[str, str]) -> bytes:
+    """``dump_json(data)`` with the ``entries`` records in ``encoded`` spliced in as text.
+
+    Byte-identical to encoding the records inline, without encoding them twice.
+    """
+    parts = []
+    for name, table in data.items():
+        if name != "entries":
+            parts.append(f"{json_text(name)}:{json_text(table)}")
+            continue
+        recs = [
+            f"{json_text(doc_id)}:{encoded.get(doc_id) or json_text(rec)}"
+            for doc_id, rec in table.items()
+        ]
+        parts.append('"entries":{' + ",".join(recs) + "}")
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
 
 
 class Library:
@@ -389,15 +414,16 @@ class Library:
 
         Marks are never touched. Content identical to what is stored is skipped.
         """
-        batch: dict[str, tuple[Entry, dict[str, Any], str]] = {}
+        batch: dict[str, tuple[Entry, str, str]] = {}
         for e in entries:
             rec = entry_to_record(e)
             rec.pop("auto_tags", None)
-            batch[e.id] = (e, rec, short_hash(dump_json(rec).decode("utf-8"), length=16))
+            text = json_text(rec)  # encoded once: for the hash and for the shard
+            batch[e.id] = (e, text, short_hash(text, length=16))
 
         def do() -> SaveResult:
             res = SaveResult()
-            changed: dict[str, list[tuple[Entry, dict[str, Any], str]]] = {}
+            changed: dict[str, list[tuple[Entry, str, str]]] = {}
             for eid, item in batch.items():
                 old = self._rows.get(eid)
                 if old is None:
@@ -412,6 +438,7 @@ class Library:
                 return res
             for key, items in changed.items():
                 self._write_shard(key, items)
+            fsync_dir(self.dir / "content")  # the shards' renames, before the index names them
             for items in changed.values():
                 for e, _rec, h in items:
                     self._rows[e.id] = row_for(e, h)
@@ -420,7 +447,7 @@ class Library:
 
         return self._write_locked(do)
 
-    def _write_shard(self, key: str, items: list[tuple[Entry, dict[str, Any], str]]) -> None:
+    def _write_shard(self, key: str, items: list[tuple[Entry, str, str]]) -> None:
         """Upsert records into one TinyDB shard with a single read and a single write.
 
         Going through TinyDB's Table API would read and rewrite the file once per
@@ -433,12 +460,14 @@ class Library:
             raise LibraryError(f"library file {storage.path} is damaged (no entries table)")
         doc_of = {rec.get("id"): doc_id for doc_id, rec in table.items() if isinstance(rec, dict)}
         next_id = max((int(k) for k in table if k.isdigit()), default=0) + 1
-        for e, rec, _h in items:
+        encoded: dict[str, str] = {}  # doc id -> record JSON from save_entries
+        for e, text, _h in items:
             doc_id = doc_of.get(e.id)
             if doc_id is None:
                 doc_id, next_id = str(next_id), next_id + 1
-            table[doc_id] = rec
-        storage.write(data)
+            table[doc_id] = None  # keeps the key's place; the text below replaces it
+            encoded[doc_id] = text
+        write_bytes_atomic(storage.path, _shard_json(data, encoded), sync_dir=False)
 
     def _write_index(self) -> None:
         if self.index_path.exists():

@@ -352,3 +352,25 @@ def test_startup_cache_matches_index_and_is_ignored_when_stale_or_damaged(tmp_pa
     other.save_entries(_entries(2, prefix="e"))
     (d / "library.cache").write_bytes(stale)  # a cache from before the last write
     assert len(Library.open(d)) == len(other)
+
+
+def test_shards_written_from_pre_encoded_records_are_plain_tinydb_json(tmp_path: Path) -> None:
+    """save_entries splices each record's JSON into its shard: the file must be exactly
+    what encoding the whole shard would give, and read back to the same entries."""
+    from store.atomic import dump_json
+
+    lib = Library.open(tmp_path)
+    src = Source("file", "Pod « X »", "/x")
+    es = [
+        Entry(id=f"{i:02x}aa{i}", source=src, title=f'Title {i} "q" é 🙂', body="b\n" * i)
+        for i in range(40)
+    ]
+    lib.save_entries(es)
+    lib.save_entries([es[3].with_(title="Changed"), es[7]])  # an update among kept records
+    for shard in (tmp_path / "content").glob("*.json"):
+        raw = shard.read_bytes()
+        assert dump_json(json.loads(raw)) == raw
+    again = Library.open(tmp_path)
+    got = {e.id: e for e in again.get_many([e.id for e in es])}
+    assert got[es[3].id].title == "Changed"
+    assert got[es[5].id] == es[5]
