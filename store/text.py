@@ -402,7 +402,10 @@ def clean_line(s: str) -> str:
             return ""
         if s.isascii() and "\x1b" not in s:
             # the common case, hundreds of thousands of times per refresh:
-            # str methods instead of four regex passes
+            # str methods instead of four regex passes (isprintable: no
+            # control character at all, so nothing to translate away)
+            if s.isprintable():
+                return " ".join(s.split())
             return " ".join(s.translate(_ASCII_CONTROLS).split())
         return _WS_RE.sub(" ", clean_text(s)).strip()
     except Exception:

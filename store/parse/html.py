@@ -89,9 +89,12 @@ def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
     in_pre = 0
 
     def flush() -> None:
-        text = "".join(buf)
-        buf.clear()
-        text = clean_line(text) if not in_pre else clean_text(text).strip("\n")
+        if buf:
+            text = "".join(buf)
+            buf.clear()
+            text = clean_line(text) if not in_pre else clean_text(text).strip("\n")
+        else:  # most block boundaries follow another: nothing to clean
+            text = ""
         if text:
             out.append(prefix[0] + text)
             if prefix[0].startswith("#"):
