@@ -26,9 +26,9 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from store.config import Config, FeedConfig
 from store.errors import DigestError
@@ -617,24 +617,47 @@ def _harmless(exc: Any) -> bool:
     return exc.__class__.__name__ in ("CharacterEncodingOverride", "NonXMLContentType")
 
 
+class _FeedParse(NamedTuple):
+    """One feed body as a worker leaves it: everything the library owner only merges."""
+
+    doc: ParsedDocument  # without its entries (they are in ``entries``)
+    name: str  # the source name the entries carry
+    entries: list[Entry]  # ids scoped by the feed, feed tags applied
+    texts: list[str]  # Library.content_text of each entry
+    prepared: list[Prepared]  # topics.prepare of each entry
+
+
 def _parse_job(
     data: bytes,
     base_url: str | None,
     headers: dict[str, str] | None,
-    topics: Mapping[str, Sequence[str]] | None = None,
-) -> Any:
-    """Worker-process entry point: (document, each entry's ``prepare``), or the error text.
+    topics: Mapping[str, Sequence[str]] | None,
+    fc: FeedConfig,
+    names: tuple[str | None, str],
+) -> _FeedParse | str:
+    """Worker-process entry point: a ``_FeedParse``, or the error text. Never raises.
 
-    Never raises. Preparing the entries for tagging here (tokens, word-index
-    keys, candidate names) keeps that work off the process that owns the
-    library, which merges results as they arrive.
+    Everything that depends on the entry alone is done here, in parallel:
+    the parse, ids and source, the stored JSON text, and tagging's
+    ``prepare`` (tokens, word-index keys, candidate names, vocabulary
+    matches). The process that owns the library tags, indexes and saves.
+    ``names`` is (the name the feed had before, its label) for ``_feed_name``.
     """
     try:
         doc = parse_feed_bytes(data, base_url=base_url, headers=headers)
+        from store.library import content_text
         from store.topics import prepare, vocabulary_for
 
+        name = _feed_name(fc, doc.source_name, *names)
+        entries = _feed_entries(doc, fc, name)
         vocab = vocabulary_for(topics) if topics is not None else None
-        return doc, [prepare(e, vocab) for e in doc.entries]
+        return _FeedParse(
+            replace(doc, entries=()),
+            name,
+            entries,
+            [content_text(e) for e in entries],
+            [prepare(e, vocab) for e in entries],
+        )
     except ParseError as exc:
         return str(exc)
     except Exception as exc:  # pragma: no cover - parse_feed_bytes is total
@@ -752,18 +775,19 @@ def select_feeds(
 
 
 def _parse_many(
-    jobs: list[tuple[str, bytes, str | None, dict[str, str]]],
+    jobs: list[tuple[str, tuple[Any, ...]]],
     on_done: Callable[[str, Any], None],
-    topics: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """Parse bodies, in two worker processes when there is enough to be worth it.
 
-    Processes are started with ``spawn`` (safe from a UI's worker thread, where
-    ``fork`` would copy locks held by other threads). If workers cannot be
+    Processes are forked when this is the only thread (the CLI: no start-up
+    cost, the modules are already imported) and started with ``spawn``
+    otherwise (a UI's worker thread: ``fork`` would copy locks held by other
+    threads). If workers cannot be
     started, or one hangs past PARSE_TIMEOUT, the rest is parsed or failed in
     this process without taking the refresh down.
     """
-    total = sum(len(j[1]) for j in jobs)
+    total = sum(len(args[0]) for _url, args in jobs)
     pending = list(jobs)
     if len(jobs) >= 2 and total >= PARALLEL_MIN_BYTES:
         import multiprocessing
@@ -772,18 +796,18 @@ def _parse_many(
 
         pool = None
         try:
+            import threading
+
             from store.ingest import die_with_parent
 
+            alone = threading.active_count() == 1 and os.name == "posix"
             pool = ProcessPoolExecutor(  # imported here: costs ~10 ms at start
                 max_workers=2,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=multiprocessing.get_context("fork" if alone else "spawn"),
                 initializer=die_with_parent,
                 initargs=(os.getpid(),),
             )
-            futs = {
-                pool.submit(_parse_job, data, base, hdrs, topics): url
-                for url, data, base, hdrs in jobs
-            }
+            futs = {pool.submit(_parse_job, *args): url for url, args in jobs}
             done: set[str] = set()
             try:
                 for fut in as_completed(futs, timeout=PARSE_TIMEOUT * max(1, len(jobs) / 2)):
@@ -806,8 +830,8 @@ def _parse_many(
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
-    for url, data, base, hdrs in pending:
-        on_done(url, _parse_job(data, base, hdrs, topics))
+    for url, args in pending:
+        on_done(url, _parse_job(*args))
 
 
 def _kill_pool(pool: Any) -> None:
@@ -847,7 +871,7 @@ def refresh(
 
     def name_of(fc: FeedConfig, title: str | None = None) -> str:
         st = states.get(fc.url) or {}
-        return fc.name or title or st.get("title") or fc.label
+        return _feed_name(fc, title, st.get("title"), fc.label)
 
     def finish(fc: FeedConfig, res: FeedResult, state: dict[str, Any]) -> None:
         results.append(res)
@@ -909,18 +933,30 @@ def refresh(
         )
     fetch_all(reqs, settings, fetched_one)
 
-    jobs = [
-        (url, fr.body, fr.final_url or url, fr.headers)
-        for url, fr in fetched.items()
-        if fr.body is not None and url not in new_states
-    ]
-
     from store.topics import merge_topics, tag_entries
     from store.vocabulary import DEFAULT_TOPICS
 
     vocab = merge_topics(DEFAULT_TOPICS, config.topics)
+
+    jobs = [
+        (
+            url,
+            (
+                fr.body,
+                fr.final_url or url,
+                fr.headers,
+                vocab,
+                by_url[url],
+                ((states.get(url) or {}).get("title"), by_url[url].label),
+            ),
+        )
+        for url, fr in fetched.items()
+        if fr.body is not None and url not in new_states
+    ]
+
     tagged: list[Entry] = []
     prepared: list[Prepared] = []  # aligned with to_save
+    texts: list[str] = []  # aligned with to_save, then with tagged
 
     def tag_some(force: bool = False) -> None:
         """Tag what has been parsed so far, here, while the workers parse the rest."""
@@ -936,15 +972,13 @@ def refresh(
             why = f"{fr.error}; {res}" if fr.error else res
             fail(fc, why, fr.status)
             return
-        doc: ParsedDocument = res[0]
-        name = name_of(fc, doc.source_name)
-        kept: list[int] = []
-        entries = _feed_entries(doc, fc, name, kept)
+        doc, name, entries = res.doc, res.name, res.entries
         ids = {e.id for e in entries}
         new = ids - known
         known.update(new)
         to_save.extend(entries)
-        prepared.extend(res[1][i] for i in kept)
+        prepared.extend(res.prepared)
+        texts.extend(res.texts)
         tag_some()
         s = base_state(fc)
         s["title"] = doc.source_name
@@ -971,11 +1005,11 @@ def refresh(
         _keep_validators(s, fr)
         finish(fc, FeedResult(name, url, True, "new", None, len(new), total, warning), s)
 
-    _parse_many(jobs, parsed_one, vocab)
+    _parse_many(jobs, parsed_one)
 
     tag_some(force=True)
     if tagged:
-        lib.save_entries(tagged)
+        lib.save_entries(tagged, texts)
     if new_states:
         # Pass every stored state, not only the changed ones: Library.save_feed_states
         # (TinyDB 4.9 insert_multiple mixing Documents and plain dicts) can give a
@@ -996,16 +1030,16 @@ def _keep_validators(state: dict[str, Any], fr: FetchResult) -> None:
     state["last_modified"] = fr.last_modified
 
 
-def _feed_entries(
-    doc: ParsedDocument, fc: FeedConfig, name: str, kept: list[int] | None = None
-) -> list[Entry]:
-    """Entries with ids scoped by the feed URL; the feed's tags merged in as auto tags.
+def _feed_name(fc: FeedConfig, title: str | None, known: str | None, label: str) -> str:
+    """A feed's source name: configured, else the feed's title, else the last one seen."""
+    return fc.name or title or known or label
 
-    ``kept`` receives the index in ``doc.entries`` of each entry returned.
-    """
+
+def _feed_entries(doc: ParsedDocument, fc: FeedConfig, name: str) -> list[Entry]:
+    """Entries with ids scoped by the feed URL; the feed's tags merged in as auto tags."""
     from store.ingest import entries_from_document
 
-    entries = entries_from_document(doc, Source("feed", name, fc.url), id_scope=fc.url, kept=kept)
+    entries = entries_from_document(doc, Source("feed", name, fc.url), id_scope=fc.url)
     tags = _norm_tags(fc.tags)
     if tags:
         entries = [e.with_(auto_tags=tuple(dict.fromkeys((*e.auto_tags, *tags)))) for e in entries]

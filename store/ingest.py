@@ -104,15 +104,12 @@ def entries_from_document(
     source: Source,
     *,
     id_scope: str | None = None,
-    kept: list[int] | None = None,
 ) -> list[Entry]:
     """Attach stable ids, source and digest info to a parsed document's entries.
 
     Ids are derived from content, never from the path, so the same digest from
     another folder is the same entry. Feed entries are scoped by the feed (its
     URL) and their guid, since feed content changes under a stable guid.
-    ``kept`` receives the index in ``doc.entries`` of each entry returned
-    (duplicates are dropped), to line up work done per parsed entry.
     """
     digest = None
     if doc.digest_title or doc.digest_date:
@@ -125,7 +122,7 @@ def entries_from_document(
         )
     out: list[Entry] = []
     seen: set[str] = set()
-    for index, pe in enumerate(doc.entries):
+    for pe in doc.entries:
         if id_scope is not None and (pe.guid or pe.link):
             eid = short_hash("feed", id_scope, pe.guid or pe.link or "")
         else:
@@ -141,8 +138,6 @@ def entries_from_document(
         if eid in seen:  # duplicate guids inside one feed: keep the first
             continue
         seen.add(eid)
-        if kept is not None:
-            kept.append(index)
         out.append(
             Entry(
                 id=eid,

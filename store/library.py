@@ -128,6 +128,17 @@ class SaveResult:
     unchanged: list[str] = field(default_factory=list)
 
 
+def content_text(e: Entry) -> str:
+    """The JSON text an entry's content is stored as (automatic tags live in the index).
+
+    Encoded once, where the entry is made: it gives the content hash and is
+    spliced into the shard as it is.
+    """
+    rec = entry_to_record(e)
+    rec.pop("auto_tags", None)
+    return json_text(rec)
+
+
 def _shard_json(data: dict[str, Any], encoded: dict[str, str]) -> bytes:
     """``dump_json(data)`` with the ``entries`` records in ``encoded`` spliced in as text.
 
@@ -409,16 +420,18 @@ class Library:
                     raise
                 raise LibraryError(f"cannot write to {self.dir}: {exc.strerror or exc}") from exc
 
-    def save_entries(self, entries: Iterable[Entry]) -> SaveResult:
+    def save_entries(
+        self, entries: Iterable[Entry], texts: Sequence[str] | None = None
+    ) -> SaveResult:
         """Insert or update entries in one batch: each touched shard written once.
 
         Marks are never touched. Content identical to what is stored is skipped.
+        ``texts``, aligned with ``entries``, are their ``content_text`` when a
+        parse worker encoded them already.
         """
         batch: dict[str, tuple[Entry, str, str]] = {}
-        for e in entries:
-            rec = entry_to_record(e)
-            rec.pop("auto_tags", None)
-            text = json_text(rec)  # encoded once: for the hash and for the shard
+        for i, e in enumerate(entries):
+            text = texts[i] if texts is not None else content_text(e)
             batch[e.id] = (e, text, short_hash(text, length=16))
 
         def do() -> SaveResult:

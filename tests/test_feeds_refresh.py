@@ -210,3 +210,27 @@ def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
     for e in lib.get_many(list(after)):
         for t in (e.title, e.summary, e.body, e.link or ""):
             assert "\x1b" not in t and "\x00" not in t and "\x9b" not in t
+
+
+def test_worker_job_gives_what_the_library_owner_would_compute() -> None:
+    """_parse_job (run in a worker) does the per-entry work the main process relied on."""
+    from bench import data as bench_data
+    from store.feeds import _feed_entries, _parse_job, parse_feed_bytes
+    from store.library import content_text
+    from store.topics import merge_topics, prepare, vocabulary_for
+    from store.vocabulary import DEFAULT_TOPICS
+
+    body = next(iter(bench_data.feed_documents(5, 1, 12).values()))
+    fc = FeedConfig(url="http://127.0.0.1:9/feed.xml", tags=("Space Weather",))
+    topics = merge_topics(DEFAULT_TOPICS, {"bench": ["story"]})
+    res = _parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
+    assert not isinstance(res, str)
+    doc = parse_feed_bytes(body, base_url=fc.url)
+    assert res.name == doc.source_name  # no configured name: the feed's title
+    assert res.entries == _feed_entries(doc, fc, res.name)
+    assert all("space-weather" in e.auto_tags for e in res.entries)
+    assert res.texts == [content_text(e) for e in res.entries]
+    vocab = vocabulary_for(topics)
+    assert res.prepared == [prepare(e, vocab) for e in res.entries]
+    assert res.doc.entries == () and res.doc.source_name == doc.source_name
+    assert isinstance(_parse_job(b"not a feed", fc.url, {}, None, fc, (None, "x")), str)
