@@ -46,12 +46,20 @@ def _marks_to_json(m: Marks) -> dict[str, Any]:
     return d
 
 
+# Marks are immutable: the four without tags are shared, not rebuilt for
+# every journal record (a large library opens with tens of thousands of them).
+_PLAIN = {(r, b): Marks(read=r, bookmarked=b) for r in (False, True) for b in (False, True)}
+
+
 def _marks_from_json(d: dict[str, Any]) -> Marks:
+    u, x = d.get("u"), d.get("x")
+    if not u and not x:
+        return _PLAIN[bool(d.get("r")), bool(d.get("b"))]
     return Marks(
         read=bool(d.get("r")),
         bookmarked=bool(d.get("b")),
-        user_tags=tuple(d.get("u") or ()),
-        removed_auto=tuple(d.get("x") or ()),
+        user_tags=tuple(u or ()),
+        removed_auto=tuple(x or ()),
     )
 
 
@@ -103,8 +111,7 @@ class MarksJournal:
                 continue
             try:
                 rec = json.loads(raw)
-                for eid, m in rec.items():
-                    self._marks[str(eid)] = _marks_from_json(m)
+                self._marks.update({str(eid): _marks_from_json(m) for eid, m in rec.items()})
             except (ValueError, AttributeError, TypeError) as exc:
                 raise LibraryError(
                     f"marks file {self.path} has a damaged line; it was left untouched "
