@@ -362,8 +362,14 @@ def entry_text(e: Entry) -> str:
 
     Replies are left out: they are other people's comments, often off-topic.
     """
-    parts = [e.title, e.summary, *e.key_points, *_section_parts(e.sections), e.body]
-    return "\n".join(p for p in parts if p)
+    body = e.body
+    parts = [e.summary, *e.key_points, *_section_parts(e.sections)]
+    if body:
+        # A feed item's body is its whole flattened text, structure included:
+        # reading those parts twice doubled tokenising and hashing and added
+        # nothing (the index keeps sets). A substring test is C-speed.
+        parts = [p for p in parts if p and p not in body]
+    return "\n".join(p for p in (e.title, *parts, body) if p)
 
 
 # --------------------------------------------------------------------------
