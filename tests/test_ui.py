@@ -423,7 +423,7 @@ async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatc
 async def test_frame_is_drawn_while_the_library_loads(
     lib_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The library opens in a thread: the panes show "Loading library…" first."""
+    """A slow library open (past LOADING_FRAME_AFTER) shows "Loading library…" first."""
     import threading
 
     from store.library import Library as StoreLibrary
@@ -438,7 +438,9 @@ async def test_frame_is_drawn_while_the_library_loads(
     monkeypatch.setattr(StoreLibrary, "open", staticmethod(slow_open))
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+        from tui.app import LOADING_FRAME_AFTER
+
+        await pilot.pause(LOADING_FRAME_AFTER + 0.3)
         screen = main(app)
         assert not screen.loaded
         assert "Loading library" in screen.episodes._plain(screen.episodes.render_line(1))
