@@ -13,9 +13,11 @@ these, so the two cannot drift apart).
 It is deliberately narrow. Anything it does not reproduce exactly makes it
 return None, and feedparser parses the document as before: another root or
 version (Atom, RDF, 0.9x), any DOCTYPE, ``xml:base``/``base`` attributes, any
-item element outside the list above (``dc:creator``, ``itunes:summary``,
-``media:*``… all map onto fields feedparser fills), repeated fields, markup
-inside a text element, ``&`` in a link, an author with an e-mail address.
+item element outside the list above (``itunes:summary``, ``media:title``…
+map onto fields feedparser fills), attributes on text elements, repeated
+fields, markup inside a text element, ``&`` in a link, an author with an
+e-mail address. ``dc:creator``, ``dc:date`` and ``dc:subject`` are read as
+feedparser reads them (author, updated date, tag).
 ``tests/test_feedfast.py`` checks both readers give equal documents on the
 real-feed corpus, the hostile corpus and generated feeds.
 """
@@ -31,15 +33,25 @@ __all__ = ["read_rss20"]
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DURATION = "{http://www.itunes.com/dtds/podcast-1.0.dtd}duration"
 _ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_CREATOR, _DC_DATE, _SUBJECT = _DC + "creator", _DC + "date", _DC + "subject"
+_MEDIA = "{http://search.yahoo.com/mrss/}"
 # item children read here, and those feedparser keeps to fields we never read
-_ONCE = {"title", "link", "guid", "pubDate", "author", "description", "comments", _CONTENT}
-_READ = _ONCE | {"category", "enclosure", _DURATION}
-_IGNORED = {
-    "source",  # feedparser: entry.source (not read)
+_ONCE = {
+    "title", "link", "guid", "pubDate", "author", "description", "comments", _CONTENT,
+    _CREATOR, _DC_DATE,
+}  # fmt: skip
+_READ = _ONCE | {"category", "enclosure", _DURATION, _SUBJECT}
+_IGNORED = {  # feedparser: entry.source, wfw/slash values, media_content/_thumbnail lists
+    "source",
     "{http://wellformedweb.org/CommentAPI/}commentRss",
     "{http://purl.org/rss/1.0/modules/slash/}comments",
+    _MEDIA + "content",
+    _MEDIA + "thumbnail",
 }
 _ALLOWED = _READ | _IGNORED
+# attributes that change nothing we read (anything else: feedparser decides)
+_NO_ATTRS = _ONCE - {"guid"} | {_DURATION, _SUBJECT}
 
 
 class _Bail(Exception):
@@ -147,7 +159,11 @@ def _item(
                 raise _Bail
             seen.add(tag)
         if tag in _IGNORED:
+            if len(child):
+                raise _Bail  # e.g. media:title inside media:content is a title to feedparser
             continue
+        if child.attrib and tag in _NO_ATTRS:
+            raise _Bail  # type=, xml:lang=, xml:base=…
         if tag == "enclosure":
             if len(child) or child.text and child.text.strip():
                 raise _Bail
@@ -179,12 +195,15 @@ def _item(
         elif tag == "pubDate":
             e["published"] = value
             e["published_parsed"] = parse_date(value)
-        elif tag == "author":
-            if "@" in value or "<" in value:
-                raise _Bail
+        elif tag == "author" or tag == _CREATOR:
+            if "@" in value or "<" in value or "author" in e:
+                raise _Bail  # feedparser parses e-mails; two authors: last one wins
             e["author"] = value
-        elif tag == "category":
-            domain = child.get("domain")
+        elif tag == _DC_DATE:
+            e["updated"] = value
+            e["updated_parsed"] = parse_date(value)
+        elif tag == "category" or tag == _SUBJECT:
+            domain = child.get("domain") if tag == "category" else None
             if not value:
                 raise _Bail  # feedparser keeps a tag with no term
             if (value, domain) not in tags:
