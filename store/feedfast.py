@@ -104,6 +104,13 @@ def read_rss20(data: bytes, base: str) -> tuple[dict[str, Any], list[dict[str, A
         return None
 
 
+def _put_title(d: dict[str, Any], value: str, looks_like_html: Any) -> None:
+    """feedparser's title: kept when not empty, typed HTML when it looks like HTML."""
+    if value:
+        d["title"] = value
+        d["title_detail"] = {"type": "text/html" if looks_like_html(value) else "text/plain"}
+
+
 def _read(
     channel: ET.Element, base: str, helpers: tuple[Any, Any, Any, Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -115,14 +122,11 @@ def _read(
         if tag == "item":
             items.append(child)
         elif tag in ("title", "link"):
-            if tag in feed:
+            if tag in feed or child.attrib:
                 raise _Bail
             value = _text(child, cp1252)
             if tag == "title":
-                if value:
-                    feed["title"] = value
-                    kind = "text/html" if looks_like_html(value) else "text/plain"
-                    feed["title_detail"] = {"type": kind}
+                _put_title(feed, value, looks_like_html)
             else:
                 feed["link"] = urljoin(base, value) if value else value
         elif not isinstance(tag, str):
@@ -179,10 +183,7 @@ def _item(
             continue
         value = _text(child, cp1252)
         if tag == "title":
-            if value:
-                e["title"] = value
-                kind = "text/html" if looks_like_html(value) else "text/plain"
-                e["title_detail"] = {"type": kind}
+            _put_title(e, value, looks_like_html)
         elif tag == "link":
             if "&" in value or child.attrib:
                 raise _Bail
