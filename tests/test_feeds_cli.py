@@ -96,3 +96,31 @@ def test_refresh_ingests_config_paths(tmp_path: Path) -> None:
     rep = refresh(lib, Config(paths=(FEEDS / "newsboat" / "rss.xml",), path=tmp_path / "f.yaml"))
     assert rep.ingest is not None and rep.ingest.entries_new == 8
     assert rep.entries_new == 8
+
+
+def test_refresh_command_parses_large_feeds_in_forked_workers(tmp_path: Path) -> None:
+    """Above PARALLEL_MIN_BYTES the single-threaded CLI forks its parse workers;
+    what they return (entries, stored JSON, tagging prepare) must land whole."""
+    from bench import data as bench_data
+
+    docs = bench_data.feed_documents(3, 4, 120)  # ~1.7 MB in all
+    routes = {
+        path: (200, {"Content-Type": "application/rss+xml"}, body) for path, body in docs.items()
+    }
+    routes["/guardian"] = (200, {}, (FEEDS / "rss-parser/guardian.rss").read_bytes())
+    with FeedServer(routes) as srv:
+        cfg = _yaml(tmp_path, *(srv.url(p) for p in routes), timeout=10)
+        data = tmp_path / "data"
+        p = run_cli(data, "--config", str(cfg), "refresh", "--json")
+        assert p.returncode == 0, p.stderr
+        out = json.loads(p.stdout)
+        assert out["entries_new"] == 4 * 120 + 55
+    p = run_cli(data, "list", "--json", "--limit", "1000")
+    rows = json.loads(p.stdout)
+    assert len(rows) == 4 * 120 + 55
+    p = run_cli(data, "show", rows[0]["id"], "--json")
+    shown = json.loads(p.stdout)
+    assert shown["key_points"] and shown["sections"]  # the structure came back from a worker
+    word = rows[0]["title"].split()[-1]  # the word index was fed from worker-made keys
+    p = run_cli(data, "list", "--json", "--limit", "1000", word)
+    assert rows[0]["id"] in {r["id"] for r in json.loads(p.stdout)}
