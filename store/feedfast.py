@@ -50,8 +50,20 @@ _IGNORED = {  # feedparser: entry.source, wfw/slash values, media_content/_thumb
     _MEDIA + "thumbnail",
 }
 _ALLOWED = _READ | _IGNORED
-# attributes that change nothing we read (anything else: feedparser decides)
-_NO_ATTRS = _ONCE - {"guid"} | {_DURATION, _SUBJECT}
+# the attributes each item element may carry here (lower-cased, as feedparser
+# sees them); any other attribute, and any on elements not listed, is a bail
+_ATTRS_OK = {
+    "guid": {"ispermalink"},
+    "category": {"domain"},
+    "enclosure": {"url", "uri", "href", "type", "length"},
+}
+# what an <image> holds; anything else in it can leave feedparser's image
+# state and make a later <title> the feed's
+_IMAGE_PARTS = {"url", "title", "link", "width", "height", "description"}
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1].lower()
 
 
 class _Bail(Exception):
@@ -93,10 +105,10 @@ def read_rss20(data: bytes, base: str) -> tuple[dict[str, Any], list[dict[str, A
         root = ET.fromstring(data)
     except (ET.ParseError, ValueError, RecursionError):
         return None
-    if root.tag != "rss" or root.get("version") != "2.0" or len(root) != 1:
+    if root.tag != "rss" or root.attrib != {"version": "2.0"} or len(root) != 1:
         return None
     channel = root[0]
-    if channel.tag != "channel":
+    if channel.tag != "channel" or channel.attrib:
         return None
     try:
         return _read(channel, base, _helpers())
@@ -119,6 +131,8 @@ def _read(
     items: list[ET.Element] = []
     for child in channel:
         tag = child.tag
+        if not isinstance(tag, str):
+            continue  # a comment or processing instruction
         if tag == "item":
             items.append(child)
         elif tag in ("title", "link"):
@@ -127,14 +141,22 @@ def _read(
             value = _text(child, cp1252)
             if tag == "title":
                 _put_title(feed, value, looks_like_html)
+            elif "&" in value:
+                raise _Bail  # feedparser rewrites "&name;" in links
             else:
                 feed["link"] = urljoin(base, value) if value else value
-        elif not isinstance(tag, str):
-            continue  # a comment or processing instruction
-        elif tag.rsplit("}", 1)[-1] in ("title", "link", "item", "entry") and tag != _ATOM_LINK:
-            raise _Bail  # dc:title, an item in a namespace…: feedparser's business
-        elif tag == _ATOM_LINK and child.get("rel", "alternate") == "alternate":
-            raise _Bail  # would become the feed's link
+        elif tag == _ATOM_LINK:
+            rel = (child.get("rel") or "alternate").lower()
+            if rel == "alternate" or not child.get("href") or len(child):
+                raise _Bail  # it would become the feed's link (an empty one, without href)
+        elif tag == "image":
+            if child.attrib or any(
+                not isinstance(c.tag, str) or c.tag not in _IMAGE_PARTS or len(c) for c in child
+            ):
+                raise _Bail
+        elif len(child) or _local(tag) in ("title", "link", "item", "entry", "image", "textinput"):
+            # <Item>, dc:title, an item inside another element…: feedparser's business
+            raise _Bail
     entries = [_item(it, base, parse_date, urljoin, cp1252, looks_like_html) for it in items]
     return feed, entries
 
@@ -152,6 +174,8 @@ def _item(
     tags: list[tuple[str | None, str | None]] = []
     links: list[dict[str, Any]] = []
     guid_is_link = False
+    if item.attrib:
+        raise _Bail  # feedparser reads href=, rdf:about=, lastmod=, xml:base= on items
     for child in item:
         tag = child.tag
         if not isinstance(tag, str):
@@ -163,23 +187,24 @@ def _item(
                 raise _Bail
             seen.add(tag)
         if tag in _IGNORED:
-            if len(child):
-                raise _Bail  # e.g. media:title inside media:content is a title to feedparser
+            if len(child) or any(_local(k) == "base" for k in child.attrib):
+                raise _Bail  # media:title inside media:content is a title to feedparser
             continue
-        if child.attrib and tag in _NO_ATTRS:
-            raise _Bail  # type=, xml:lang=, xml:base=…
+        attrs = {_local(k): v for k, v in child.attrib.items()}
+        if attrs and not attrs.keys() <= _ATTRS_OK.get(tag, set()):
+            raise _Bail  # type=, xml:lang=, xml:base=, term=…
         if tag == "enclosure":
             if len(child) or child.text and child.text.strip():
                 raise _Bail
-            attrs = {k.lower(): v for k, v in child.attrib.items()}
-            href = attrs.pop("url", attrs.pop("uri", attrs.pop("href", None)))
-            if "rel" in attrs or "type" in attrs and attrs["type"] != attrs["type"].lower():
-                raise _Bail
-            link: dict[str, Any] = dict(attrs)
+            # feedparser's _enforce_href: url, else uri, else href; kept only when not empty
+            href = attrs.get("url", attrs.get("uri", attrs.get("href")))
             if href:
-                link["href"] = href
-            link["rel"] = "enclosure"
-            links.append(link)
+                attrs.pop("url", None)
+                attrs.pop("uri", None)
+                attrs["href"] = href
+            if "type" in attrs:
+                attrs["type"] = attrs["type"].lower()
+            links.append({**attrs, "rel": "enclosure"})
             continue
         value = _text(child, cp1252)
         if tag == "title":
@@ -190,7 +215,7 @@ def _item(
             e["link"] = urljoin(base, value) if value else value
             links.insert(0, {"rel": "alternate", "type": "text/html", "href": e["link"]})
         elif tag == "guid":
-            perma = {k.lower(): v for k, v in child.attrib.items()}.get("ispermalink", "true")
+            perma = attrs.get("ispermalink", "true")
             guid_is_link = perma == "true"
             e["id"] = urljoin(base, value) if value and guid_is_link else value
         elif tag == "pubDate":
@@ -204,7 +229,7 @@ def _item(
             e["updated"] = value
             e["updated_parsed"] = parse_date(value)
         elif tag == "category" or tag == _SUBJECT:
-            domain = child.get("domain") if tag == "category" else None
+            domain = attrs.get("domain")
             if not value:
                 raise _Bail  # feedparser keeps a tag with no term
             if (value, domain) not in tags:
