@@ -367,9 +367,20 @@ def entry_text(e: Entry) -> str:
     if body:
         # A feed item's body is its whole flattened text, structure included:
         # reading those parts twice doubled tokenising and hashing and added
-        # nothing (the index keeps sets). A substring test is C-speed.
-        parts = [p for p in parts if p and p not in body]
+        # nothing (the index keeps sets).
+        parts = [p for p in parts if p and not _has_words(body, p)]
     return "\n".join(p for p in (e.title, *parts, body) if p)
+
+
+def _has_words(text: str, part: str) -> bool:
+    """``part`` occurs in ``text`` as whole words ("LLM" is not in "LLMOps")."""
+    i = text.find(part)
+    while i >= 0:
+        j = i + len(part)
+        if (i == 0 or not text[i - 1].isalnum()) and (j == len(text) or not text[j].isalnum()):
+            return True
+        i = text.find(part, i + 1)
+    return False
 
 
 # --------------------------------------------------------------------------

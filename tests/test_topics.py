@@ -325,3 +325,14 @@ def test_prepared_in_a_worker_tags_exactly_as_tagging_here(tmp_path: Path) -> No
     assert "cooking" in there[0].auto_tags
     lib.save_entries(there)
     assert search(lib, ["sourdough"]) == {"a1"}
+
+
+def test_entry_text_skips_only_parts_the_body_holds_as_whole_words() -> None:
+    from store.topics import entry_text
+
+    e = entry("w1", "S", "Notes", "We asked an LLMOps vendor. Key: Rust.", summary="LLM")
+    e = e.with_(key_points=("Rust",))
+    text = entry_text(e)
+    assert "LLM\n" in text  # "LLM" only occurs inside "LLMOps": kept
+    assert "\nRust\n" not in text  # the body has it as a word: read once
+    assert "llm" in tokens(text)
