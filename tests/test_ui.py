@@ -502,3 +502,30 @@ async def test_list_takes_the_width_until_an_entry_is_open(lib_dir: Path) -> Non
         assert screen.episodes.region.width > screen.reader.region.width
         await open_entry(pilot, DEEPSEEK)
         assert screen.reader.region.width > screen.episodes.region.width
+
+
+async def test_keys_before_the_library_opens_leave_nothing_under_the_panes(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """? or the palette in the first moments must not end up buried under the main screen."""
+    import threading
+
+    from store.library import Library as StoreLibrary
+
+    release = threading.Event()
+    real_open = StoreLibrary.open
+
+    def slow_open(directory: Path) -> StoreLibrary:
+        release.wait(10)
+        return real_open(directory)
+
+    monkeypatch.setattr(StoreLibrary, "open", staticmethod(slow_open))
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("question_mark", "ctrl+p")
+        await pilot.pause(0.1)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.screen_stack) == 2  # the default screen, then the panes
+        assert main(app).loaded

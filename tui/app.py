@@ -77,7 +77,15 @@ class DigestApp(App[int]):
 
     def _show_frame(self) -> None:
         if self.main_screen is None and self.load_error is None:
-            self.push_screen(MainScreen(None, config_override=self.config_override))
+            self._push_main()
+
+    def _push_main(self) -> tuple[MainScreen, Any]:
+        """Push the main screen right over the default one: anything opened before
+        it (the command palette) is closed, so nothing is left buried beneath it."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        screen = MainScreen(None, config_override=self.config_override)
+        return screen, self.push_screen(screen)
 
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
     def _open_library(self) -> None:
@@ -97,8 +105,8 @@ class DigestApp(App[int]):
         self._restore_settings()
         screen = self.main_screen
         if screen is None:
-            screen = MainScreen(None, config_override=self.config_override)
-            await self.push_screen(screen)
+            screen, mounted = self._push_main()
+            await mounted
         screen.attach(lib)
         self._take_ui_lock()
         if self.second_instance:
@@ -203,6 +211,8 @@ class DigestApp(App[int]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # only when asked for
 
+        if self.main_screen is None:
+            return  # the first 0.4 s: the panes (and their keys) are not there yet
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
