@@ -795,6 +795,8 @@ def _parse_many(
         from concurrent.futures import TimeoutError as FuturesTimeout
 
         pool = None
+        done: set[str] = set()
+        in_callback = False  # an error in on_done is the caller's, not the pool's
         try:
             import threading
 
@@ -808,7 +810,6 @@ def _parse_many(
                 initargs=(os.getpid(),),
             )
             futs = {pool.submit(_parse_job, *args): url for url, args in jobs}
-            done: set[str] = set()
             try:
                 for fut in as_completed(futs, timeout=PARSE_TIMEOUT * max(1, len(jobs) / 2)):
                     url = futs[fut]
@@ -817,19 +818,25 @@ def _parse_many(
                     except Exception as exc:
                         res = f"parser crashed ({exc.__class__.__name__})"
                     done.add(url)
+                    in_callback = True
                     on_done(url, res)
+                    in_callback = False
             except FuturesTimeout:
+                _kill_pool(pool)
+                in_callback = True
                 for url in futs.values():
                     if url not in done:
                         done.add(url)
                         on_done(url, "parsing took too long; skipped")
-                _kill_pool(pool)
-            pending = [j for j in jobs if j[0] not in done]
+                in_callback = False
         except Exception:
-            pass  # could not start workers: parse here
+            if in_callback:
+                raise
+            # could not start workers, or the pool broke: the rest is parsed here
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
+        pending = [j for j in jobs if j[0] not in done]
     for url, args in pending:
         on_done(url, _parse_job(*args))
 

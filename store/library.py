@@ -154,7 +154,9 @@ def _shard_json(data: dict[str, Any], encoded: dict[str, str]) -> bytes:
             for doc_id, rec in table.items()
         ]
         parts.append('"entries":{' + ",".join(recs) + "}")
-    return ("{" + ",".join(parts) + "}").encode("utf-8")
+    # "replace": a lone surrogate (clean_text drops them; this is a last guard)
+    # must not fail the save after earlier shards were already renamed
+    return ("{" + ",".join(parts) + "}").encode("utf-8", "replace")
 
 
 class Library:

@@ -234,3 +234,25 @@ def test_worker_job_gives_what_the_library_owner_would_compute() -> None:
     assert res.prepared == [prepare(e, vocab) for e in res.entries]
     assert res.doc.entries == () and res.doc.source_name == doc.source_name
     assert isinstance(_parse_job(b"not a feed", fc.url, {}, None, fc, (None, "x")), str)
+
+
+def test_an_error_in_the_result_handler_is_raised_not_retried() -> None:
+    """_parse_many: a failure while merging a result (a library error, say) must reach
+    the caller once, not make every feed be parsed again in this process."""
+    from bench import data as bench_data
+    from store.feeds import _parse_many
+
+    docs = bench_data.feed_documents(6, 2, 200)  # > PARALLEL_MIN_BYTES: the pool path
+    jobs = []
+    for path, body in docs.items():
+        fc = FeedConfig(url="http://127.0.0.1:9" + path)
+        jobs.append((fc.url, (body, fc.url, {}, None, fc, (None, "x"))))
+    calls: list[str] = []
+
+    def on_done(url: str, res: object) -> None:
+        calls.append(url)
+        raise RuntimeError("merge failed")
+
+    with pytest.raises(RuntimeError, match="merge failed"):
+        _parse_many(jobs, on_done)
+    assert len(calls) == 1
