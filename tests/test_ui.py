@@ -357,6 +357,18 @@ async def test_empty_library_says_how_to_add(tmp_path: Path) -> None:
         assert "digest-tui ingest" in text
 
 
+async def test_first_run_samples_replace_the_empty_library_how_to(tmp_path: Path) -> None:
+    """A new library gets the bundled samples: the reader must not go on saying it is empty."""
+    app = DigestApp(tmp_path / "new", first_run=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert main(app).episodes.row_count > 0
+        text = reader_text(app)
+        assert "Your library is empty" not in text
+        assert "Select an entry" in text
+
+
 async def test_damaged_library_shows_message(tmp_path: Path) -> None:
     directory = tmp_path / "bad"
     directory.mkdir()

@@ -34,7 +34,7 @@ from tui.screens.main_commands import LibraryCommands
 from tui.widgets.display import line as safe_line
 from tui.widgets.episode_list import EpisodeList, Lines, build_lines
 from tui.widgets.navigator import NavData, Navigator, Selection, TagCount, count_rows
-from tui.widgets.reader import Reader, RelatedItem, web_link
+from tui.widgets.reader import SELECT_HINT, Reader, RelatedItem, web_link
 
 if TYPE_CHECKING:
     from store.library import Library
@@ -118,6 +118,7 @@ class MainScreen(Screen[None]):
         # the tag summary is scheduled after the first list paint; tests wait on this
         self.tags_pending = False
         self._listed_once = False
+        self._empty_help = False  # the reader shows EMPTY_HELP
 
     @property
     def lib(self) -> Library:
@@ -315,7 +316,14 @@ class MainScreen(Screen[None]):
             self.query_one("#middle").border_title = Text(self._episodes_title(lines))  # type: ignore[assignment]
         if not nav.total and self.reader.entry is None:
             self.remove_class("idle")  # the how-to needs the reader's width
+            self._empty_help = True
             self.call_later(self.reader.show_message, EMPTY_HELP)
+        elif nav.total and self._empty_help and self.reader.entry is None:
+            # entries arrived (first-run samples, an ingest, a refresh): the how-to
+            # for an empty library would now be wrong
+            self._empty_help = False
+            self.add_class("idle")
+            self.call_later(self.reader.show_message, SELECT_HINT)
         if not self._listed_once:
             # the tag summary is the heaviest job at start (~1 s at 100k): start it
             # only once the list is on screen, so it never competes with first paint

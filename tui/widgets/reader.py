@@ -68,6 +68,9 @@ def plain(text: str, style: str = "") -> Static:
     return Static(Text(safe_text(text), style=style))
 
 
+SELECT_HINT = "Select an entry; enter reads it."
+
+
 class Reader(VerticalScroll, can_focus=True):
     """Shows one entry; posts ``Reader.OpenRelated`` when a related entry is chosen."""
 
@@ -123,7 +126,7 @@ class Reader(VerticalScroll, can_focus=True):
         self.entry: Entry | None = None
 
     def compose(self):  # noqa: ANN201 - ComposeResult
-        yield Static(Text("Select an entry; enter reads it."), classes="reader-hint")
+        yield Static(Text(SELECT_HINT), classes="reader-hint")
 
     # -- content ---------------------------------------------------------------
     async def show_message(self, message: str) -> None:
