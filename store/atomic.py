@@ -20,11 +20,7 @@ from store.errors import LibraryError
 
 
 def fsync_dir(path: Path) -> None:
-    """Make the renames done in ``path`` durable (after ``sync_dir=False`` writes)."""
-    _fsync_dir(path)
-
-
-def _fsync_dir(path: Path) -> None:
+    """Make the renames done in ``path`` durable (also after ``sync_dir=False`` writes)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -57,7 +53,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, sync_dir: bool = True) -> Non
             os.unlink(tmp)
         raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from exc
     if sync_dir:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def dump_json(data: Any) -> bytes:

@@ -783,9 +783,9 @@ def _parse_many(
     Processes are forked when this is the only thread (the CLI: no start-up
     cost, the modules are already imported) and started with ``spawn``
     otherwise (a UI's worker thread: ``fork`` would copy locks held by other
-    threads). If workers cannot be
-    started, or one hangs past PARSE_TIMEOUT, the rest is parsed or failed in
-    this process without taking the refresh down.
+    threads). If workers cannot be started, or one hangs past PARSE_TIMEOUT,
+    the rest is parsed or failed in this process without taking the refresh
+    down; an error raised by ``on_done`` is the caller's and propagates.
     """
     total = sum(len(args[0]) for _url, args in jobs)
     pending = list(jobs)

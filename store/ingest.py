@@ -100,10 +100,7 @@ def file_source(doc: ParsedDocument, path: Path) -> Source:
 
 
 def entries_from_document(
-    doc: ParsedDocument,
-    source: Source,
-    *,
-    id_scope: str | None = None,
+    doc: ParsedDocument, source: Source, *, id_scope: str | None = None
 ) -> list[Entry]:
     """Attach stable ids, source and digest info to a parsed document's entries.
 

@@ -455,7 +455,7 @@ class Library:
                 self._write_shard(key, items)
             fsync_dir(self.dir / "content")  # the shards' renames, before the index names them
             for items in changed.values():
-                for e, _rec, h in items:
+                for e, _text, h in items:
                     self._rows[e.id] = row_for(e, h)
             self._write_index()
             return res

@@ -222,22 +222,19 @@ def add_prepared(lib: Library, docs: Sequence[tuple[str, str, bytes]]) -> int:
     return _add_texts(lib, docs)
 
 
-def _terms_of(src: str | bytes | Sequence[str]) -> Iterable[int]:
-    """A document's term keys from its text, its tokens, or keys packed already."""
-    if isinstance(src, bytes | bytearray):
-        keys = array("Q")
-        keys.frombytes(src)
-        return keys
+def _terms_of(src: str | bytes) -> Iterable[int]:
+    """A document's term keys from its text, or as ``prepare`` packed them."""
     if isinstance(src, str):
         return doc_terms(src)
-    return token_terms(src)
+    keys = array("Q")
+    keys.frombytes(src)
+    return keys
 
 
-def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes | Sequence[str]]]) -> int:
-    """Index (id, text hash, text | tokens | packed keys); an unchanged hash is skipped."""
+def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> int:
+    """Index (id, text hash, text | packed keys); an unchanged hash is skipped."""
     if not docs:
         return 0
-    hashed = docs
     done: list[int] = []
     obsolete: list[str] = []
 
@@ -254,7 +251,7 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes | Sequen
         postings: defaultdict[int, list[int]] = defaultdict(list)
         n = 0
         seen: set[str] = set()
-        for eid, h, src in hashed:
+        for eid, h, src in docs:
             if eid in seen:
                 continue
             seen.add(eid)

@@ -7,6 +7,7 @@ workers (and the ones their results start) and for the screen to refresh.
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -432,12 +433,8 @@ async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatc
         assert copied == ["https://podcast.example/ep12"]
 
 
-async def test_frame_is_drawn_while_the_library_loads(
-    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A slow library open (past LOADING_FRAME_AFTER) shows "Loading library…" first."""
-    import threading
-
+def hold_library_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make ``Library.open`` wait until the returned event is set (a slow library)."""
     from store.library import Library as StoreLibrary
 
     release = threading.Event()
@@ -448,6 +445,14 @@ async def test_frame_is_drawn_while_the_library_loads(
         return real_open(directory)
 
     monkeypatch.setattr(StoreLibrary, "open", staticmethod(slow_open))
+    return release
+
+
+async def test_frame_is_drawn_while_the_library_loads(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow library open (past LOADING_FRAME_AFTER) shows "Loading library…" first."""
+    release = hold_library_open(monkeypatch)
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         from tui.app import LOADING_FRAME_AFTER
@@ -520,18 +525,7 @@ async def test_keys_before_the_library_opens_leave_nothing_under_the_panes(
     lib_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """? or the palette in the first moments must not end up buried under the main screen."""
-    import threading
-
-    from store.library import Library as StoreLibrary
-
-    release = threading.Event()
-    real_open = StoreLibrary.open
-
-    def slow_open(directory: Path) -> StoreLibrary:
-        release.wait(10)
-        return real_open(directory)
-
-    monkeypatch.setattr(StoreLibrary, "open", staticmethod(slow_open))
+    release = hold_library_open(monkeypatch)
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("question_mark", "ctrl+p")

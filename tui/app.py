@@ -209,10 +209,10 @@ class DigestApp(App[int]):
 
     # -- actions ---------------------------------------------------------------
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen  # only when asked for
-
         if self.main_screen is None:
             return  # the first 0.4 s: the panes (and their keys) are not there yet
+        from tui.screens.help import HelpScreen  # only when asked for
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
