@@ -7,6 +7,13 @@ from collections.abc import Iterable
 from store.models import Entry, Marks, Section
 
 
+def reading_time(minutes: float | None) -> str:
+    """'4 min read'; a short piece is '< 1 min read', not '0 min read'."""
+    if not minutes:
+        return ""
+    return "< 1 min read" if minutes < 0.5 else f"{minutes:.0f} min read"
+
+
 def _section_lines(s: Section, depth: int, md: bool) -> list[str]:
     head = " ".join(x for x in (f"{s.number}." if s.number else None, s.icon, s.title) if x)
     out = [("#" * min(6, 3 + depth) + " " if md else "  " * depth) + head]
@@ -34,7 +41,7 @@ def entry_text(
     if e.author:
         meta.append(f"by {e.author}")
     if e.reading_minutes:
-        meta.append(f"{e.reading_minutes:.0f} min read")
+        meta.append(reading_time(e.reading_minutes))
     lines.append(" · ".join(meta))
     marks = [x for x, on in (("bookmarked", m.bookmarked), ("read", m.read)) if on]
     if marks:

@@ -78,3 +78,12 @@ def test_split_label() -> None:
         "Projects like X.",
     )
     assert split_label("A plain bullet with no label") == (None, "A plain bullet with no label")
+
+
+def test_reading_time_never_says_zero_minutes() -> None:
+    from store.render import reading_time
+
+    assert reading_time(None) == ""
+    assert reading_time(0.3) == "< 1 min read"
+    assert reading_time(0.6) == "1 min read"
+    assert reading_time(12.4) == "12 min read"

@@ -23,6 +23,7 @@ from textual.widgets import Collapsible, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.models import Entry, Marks, Section
+from store.render import reading_time
 from tui.widgets.display import block as safe_text
 from tui.widgets.display import line as safe_line
 
@@ -222,7 +223,7 @@ class Reader(VerticalScroll, can_focus=True):
             (date or "")[:10],
             entry.source.name,
             f"by {entry.author}" if entry.author else "",
-            f"{entry.reading_minutes:.0f} min read" if entry.reading_minutes else "",
+            reading_time(entry.reading_minutes),
         ]
         extra = dict(entry.extra)
         if "chapter" in extra:
