@@ -38,7 +38,6 @@ import threading
 import zlib
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,17 +136,6 @@ class Segment:
     offs: array
     post: array
 
-    @classmethod
-    def from_postings(cls, postings: dict[int, Iterable[int]]) -> Segment:
-        keys = array("Q", sorted(postings))
-        offs = array("I", [0])
-        post = array("I")
-        for k in keys:
-            docs = sorted(set(postings[k]))
-            post.extend(docs)
-            offs.append(len(post))
-        return cls(keys, offs, post)
-
     def to_bytes(self) -> bytes:
         return b"".join(
             (
@@ -222,13 +210,47 @@ def add_prepared(lib: Library, docs: Sequence[tuple[str, str, bytes]]) -> int:
     return _add_texts(lib, docs)
 
 
-def _terms_of(src: str | bytes) -> Iterable[int]:
-    """A document's term keys from its text, or as ``prepare`` packed them."""
-    if isinstance(src, str):
-        return doc_terms(src)
-    keys = array("Q")
-    keys.frombytes(src)
-    return keys
+def _packed_terms(src: str | bytes) -> bytes:
+    """A document's term keys packed as ``array("Q")``: from its text, or as ``prepare`` sent them."""
+    return array("Q", doc_terms(src)).tobytes() if isinstance(src, str) else src
+
+
+def _invert(keys: Any, docs: Any) -> Segment:
+    """A segment from parallel numpy arrays of (term key, document number) pairs.
+
+    Why numpy: a refresh of 10,000 entries inverts ~4 million pairs; one
+    sort does in ~0.1 s what a dict of lists did in ~2 s on the
+    process that also tags and saves. Postings come out sorted by key, then
+    document, without repeats, in the same file format as before (readers
+    never import numpy).
+    """
+    import numpy as np
+
+    if keys.size == 0:
+        return Segment(array("Q"), array("I", [0]), array("I"))
+    # sort by key (quicksort: ~3x a stable sort), number the distinct keys, then
+    # sort (key number << 32 | document) as plain integers: docs in order per key
+    order = np.argsort(keys)
+    k = keys[order]
+    first = np.empty(k.size, dtype=bool)
+    first[0] = True
+    np.not_equal(k[1:], k[:-1], out=first[1:])
+    group = np.cumsum(first, dtype=np.uint64) - np.uint64(1)
+    pairs = np.sort((group << np.uint64(32)) | docs[order].astype(np.uint64))
+    keep = np.empty(pairs.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])  # a (key, doc) pair once
+    pairs = pairs[keep]
+    g = pairs >> np.uint64(32)
+    starts = np.empty(pairs.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(g[1:], g[:-1], out=starts[1:])
+    d = pairs & np.uint64(0xFFFFFFFF)
+    out = Segment(array("Q"), array("I"), array("I"))
+    out.keys.frombytes(k[first].astype(np.uint64).tobytes())
+    out.offs.frombytes(np.append(np.flatnonzero(starts), pairs.size).astype(np.uint32).tobytes())
+    out.post.frombytes(d.astype(np.uint32).tobytes())
+    return out
 
 
 def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> int:
@@ -248,7 +270,9 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> in
         seg_by_name = {s["name"]: s for s in segs}
         seq = int(m["seq"]) + 1
         name = f"seg-{seq:08d}.bin"
-        postings: defaultdict[int, list[int]] = defaultdict(list)
+        packed: list[bytes] = []
+        counts: list[int] = []
+        numbers: list[int] = []
         n = 0
         seen: set[str] = set()
         for eid, h, src in docs:
@@ -270,13 +294,20 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> in
                     old.setdefault("del", []).append(dn)
                 m["h"][dn] = h
                 m["s"][dn] = name
-            for k in _terms_of(src):
-                postings[k].append(dn)
+            keys = _packed_terms(src)
+            packed.append(keys)
+            counts.append(len(keys) // 8)
+            numbers.append(dn)
             n += 1
         done.append(n)
         if not n:
             return m
-        seg = Segment.from_postings(postings)
+        import numpy as np
+
+        seg = _invert(
+            np.frombuffer(b"".join(packed), dtype=np.uint64),
+            np.repeat(np.array(numbers, dtype=np.uint32), counts),
+        )
         write_bytes_atomic(lib.dir / DIR_NAME / name, seg.to_bytes())
         segs.append({"name": name, "n": n, "p": len(seg.post), "del": []})
         m["seq"] = seq
@@ -300,18 +331,24 @@ def _merge_small(lib: Library, m: dict[str, Any], seq: int) -> list[str]:
     small = [s for s in segs if int(s.get("p", 0)) * 4 < largest]
     if len(small) < 2:
         small = list(segs)
+    import numpy as np
+
     name = f"seg-{seq:08d}.bin"
-    postings: dict[int, list[int]] = {}
+    all_keys, all_docs = [], []
     n = 0
     for s in small:
         seg = Segment.from_bytes((lib.dir / DIR_NAME / s["name"]).read_bytes())
-        dead = set(s.get("del") or ())
         n += int(s.get("n", 0))
-        for k, docs in seg.items():
-            live = [d for d in docs if d not in dead] if dead else docs
-            if live:
-                postings.setdefault(k, []).extend(live)
-    merged = Segment.from_postings(postings)
+        offs = np.frombuffer(seg.offs, dtype=np.uint32).astype(np.int64)
+        keys = np.repeat(np.frombuffer(seg.keys, dtype=np.uint64), np.diff(offs))
+        docs = np.frombuffer(seg.post, dtype=np.uint32)
+        dead = s.get("del")
+        if dead:
+            live = ~np.isin(docs, np.array(dead, dtype=np.uint32))
+            keys, docs = keys[live], docs[live]
+        all_keys.append(keys)
+        all_docs.append(docs)
+    merged = _invert(np.concatenate(all_keys), np.concatenate(all_docs))
     write_bytes_atomic(lib.dir / DIR_NAME / name, merged.to_bytes())
     gone = {s["name"] for s in small}
     m["s"] = [name if s in gone else s for s in m["s"]]

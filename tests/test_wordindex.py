@@ -1,0 +1,96 @@
+"""The word index: segment building, merging and superseded documents."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store import wordindex
+from store.library import Library
+from store.models import Entry, Source
+from store.topics import tokens
+
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+]
+
+
+def _reference(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
+    out: defaultdict[int, set[int]] = defaultdict(set)
+    for k, d in pairs:
+        out[k].add(d)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1)),
+            st.integers(0, 2**32 - 1),
+        ),
+        max_size=300,
+    )
+)
+def test_invert_matches_a_dict_of_sorted_sets(pairs: list[tuple[int, int]]) -> None:
+    keys = np.array([k for k, _ in pairs], dtype=np.uint64)
+    docs = np.array([d for _, d in pairs], dtype=np.uint32)
+    seg = wordindex._invert(keys, docs)
+    ref = _reference(pairs)
+    assert list(seg.keys) == sorted(ref)
+    assert {k: list(v) for k, v in seg.items()} == ref
+    assert seg.offs[0] == 0 and seg.offs[-1] == len(seg.post)
+    again = wordindex.Segment.from_bytes(seg.to_bytes())
+    assert (again.keys, again.offs, again.post) == (seg.keys, seg.offs, seg.post)
+
+
+def _entry(i: int, text: str) -> Entry:
+    return Entry(id=f"e{i:04d}", source=Source("file", "T", "/t"), title=f"Item {i}", body=text)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_many_batches_merge_and_supersede_like_a_full_scan(tmp_path: Path, seed: int) -> None:
+    """More batches than MAX_SEGMENTS, with changed texts re-indexed: every search
+    answers what a scan of the final texts answers."""
+    rnd = random.Random(seed)
+    lib = Library.open(tmp_path / "lib")
+    final: dict[str, str] = {}
+    n = 0
+    for _batch in range(wordindex.MAX_SEGMENTS * 2 + 3):
+        batch = []
+        for _ in range(rnd.randint(1, 6)):
+            if final and rnd.random() < 0.3:  # a changed entry: same id, new text
+                i = int(rnd.choice(sorted(final))[1:])
+            else:
+                i, n = n, n + 1
+            text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(2, 12)))
+            batch.append(_entry(i, text))
+        lib.save_entries(batch)
+        wordindex.add_entries(lib, batch)
+        for e in batch:
+            final[e.id] = wordindex.entry_text(e)
+    manifest = lib.read_sidecar(wordindex.MANIFEST)
+    assert len(manifest["segs"]) <= wordindex.MAX_SEGMENTS + 1
+    for w in WORDS:
+        want = {eid for eid, t in final.items() if w in tokens(t)}
+        assert wordindex.search(lib, [w]) == want, w
+    a, b = WORDS[0], WORDS[1]
+    want = {eid for eid, t in final.items() if f"{a} {b}" in " ".join(tokens(t))}
+    assert wordindex.search(lib, [f"{a} {b}"]) == want
