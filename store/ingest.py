@@ -211,6 +211,7 @@ def ingest_paths(
     untagged: list[Entry] = []
     prepared: list[Prepared | None] = []  # aligned with untagged
     tagged: list[Entry] = []
+    texts: list[str | None] = []  # content_text of untagged, then of tagged (None: not yet)
 
     def tag() -> None:
         if untagged:
@@ -222,14 +223,22 @@ def ingest_paths(
         tag()
         if not tagged:
             return
-        res: SaveResult = lib.save_entries(tagged)
+        from store.library import content_text
+
+        res: SaveResult = lib.save_entries(
+            tagged,
+            [t if t is not None else content_text(e) for e, t in zip(tagged, texts, strict=True)],
+        )
+        texts.clear()
         report.entries_new += len(res.new)
         report.entries_known += len(res.unchanged)
         report.entries_updated += len(res.updated)
         report.new_ids += res.new
         tagged.clear()
 
-    for n, (f, (entries, why, preps)) in enumerate(zip(files, _parse_all(files), strict=True), 1):
+    for n, (f, (entries, why, preps, encoded)) in enumerate(
+        zip(files, _parse_all(files), strict=True), 1
+    ):
         if progress:
             progress(n, len(files), str(f))
         if why:
@@ -238,6 +247,7 @@ def ingest_paths(
         report.files_read += 1
         untagged.extend(entries)
         prepared.extend(preps if preps is not None else [None] * len(entries))
+        texts.extend(encoded if encoded is not None else [None] * len(entries))
         if len(untagged) >= TAG_CHUNK:
             tag()
         if len(tagged) >= batch_size:
@@ -250,27 +260,30 @@ TAG_CHUNK = 500
 PARALLEL_MIN_FILES = 64
 
 
-Parsed = tuple[list[Entry], str | None, "list[Prepared] | None"]
+# (entries, why skipped, their tagging ``prepare``, their ``content_text``); None: not done
+Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str] | None]
 
 
 def _parse_here(path: Path) -> Parsed:
     """``parse_path`` in this process: tagging prepares the entries itself."""
     entries, why = parse_path(path)
-    return entries, why, None
+    return entries, why, None, None
 
 
 def _parse_and_prepare(path: Path) -> Parsed:
-    """Worker job: ``parse_path`` plus each entry's tagging ``prepare``.
+    """Worker job: ``parse_path`` plus each entry's tagging ``prepare`` and stored JSON.
 
-    Preparing here moves tokenising and word hashing off the main process,
-    which otherwise is the bottleneck of a large ingest. Vocabulary matching
+    Preparing and encoding here moves tokenising, word hashing and JSON off
+    the main process, which otherwise is the bottleneck of a large ingest
+    (its final save is not overlapped with anything). Vocabulary matching
     stays in the main process: with it here the workers became the bottleneck
     and ingest was ~10% slower (refresh passes its vocabulary; neutral there).
     """
+    from store.library import content_text
     from store.topics import prepare
 
     entries, why = parse_path(path)
-    return entries, why, [prepare(e) for e in entries]
+    return entries, why, [prepare(e) for e in entries], [content_text(e) for e in entries]
 
 
 def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
