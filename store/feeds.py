@@ -487,7 +487,9 @@ def _entry(e: Any, feed_base: str | None, feed_title: str | None) -> ParsedEntry
         dtext = clean_line(_strip_tags(desc[:20000]))
         if dtext:
             summary = dtext if len(dtext) <= 1000 else first_sentence(dtext, 1000)
-    body = clean_text(parts.body).strip() if parts else ""
+    body = parts.body if parts else ""
+    if body and not body.isascii():  # ASCII lines left html_to_parts clean already
+        body = clean_text(body).strip()
     title = _title(e.get("title"), e.get("title_detail"))
     if not title:
         title = first_sentence(summary or body, 120) or "(untitled)"

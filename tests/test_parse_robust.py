@@ -140,3 +140,25 @@ def test_clean_text_safe(s: str) -> None:
     assert not (set(out) & BAD)
     assert "\r" not in out
     assert not (set(clean_text(out)) & BAD)
+
+
+_HTML_BITS = st.sampled_from(
+    [
+        "<p>", "</p>", "<ul>", "</ul>", "<li>", "</li>", "<h3>", "</h3>", "<pre>", "</pre>",
+        "<br>", "<b>", "</b>", '<a href="https://ex.org/x">', "</a>", "&#9;", "&#27;[31m",
+        "&amp;", "&nbsp;", "\t", "  ", "\n", " \n", "Key Points", "Details", "1. Title",
+        "\x1b[2J", "\x07", "text", "more words", "&eacute;", "caf\u00e9", "\u200d",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HTML_BITS | st.text(max_size=12), max_size=40))
+def test_html_parts_body_is_clean_when_ascii(bits: list[str]) -> None:
+    """refresh trusts an ASCII body from html_to_parts as clean (it skips clean_text)."""
+    from store.parse.html import html_to_parts
+    from store.text import clean_text
+
+    body = html_to_parts("".join(bits)).body
+    if body.isascii():
+        assert clean_text(body).strip() == body
