@@ -776,71 +776,136 @@ def select_feeds(
     return chosen
 
 
+class _Parser:
+    """Parse feed bodies as they arrive, in two worker processes or in this one.
+
+    ``eager`` (the CLI, where this is the only thread): the workers are forked
+    now, before any fetch thread exists, and each body is parsed while the
+    others are still downloading, so a slow feed no longer holds up the
+    parsing of the fast ones. Otherwise (a UI worker thread: ``fork`` would
+    copy locks held by other threads) bodies are queued, and ``finish``
+    parses them in spawned workers when there is enough to be worth it.
+
+    ``on_done(url, result)`` runs in the calling thread (from ``submit``,
+    ``poll`` or ``finish``); an error it raises is the caller's and
+    propagates. A worker that crashes fails the feeds it held; a pool that
+    cannot start or breaks leaves the rest to this process; bodies still
+    unparsed PARSE_TIMEOUT per two bodies after ``finish`` began are skipped.
+    """
+
+    def __init__(self, on_done: Callable[[str, Any], None], *, eager: bool) -> None:
+        self.on_done = on_done
+        self.queued: list[tuple[str, tuple[Any, ...]]] = []
+        self.futs: dict[Any, str] = {}
+        self.pool: Any = self._start("fork") if eager else None
+
+    @staticmethod
+    def _start(method: str) -> Any:
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from store.ingest import die_with_parent
+
+            pool = ProcessPoolExecutor(  # imported here: costs ~10 ms at start
+                max_workers=2,
+                mp_context=multiprocessing.get_context(method),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
+            if method == "fork":
+                pool.submit(os.getpid)  # forks both workers now, while no other thread runs
+            return pool
+        except Exception:
+            return None
+
+    def submit(self, url: str, args: tuple[Any, ...]) -> None:
+        """Parse one body (``_parse_job`` arguments); merge whatever is ready."""
+        if self.pool is not None:
+            try:
+                self.futs[self.pool.submit(_parse_job, *args)] = url
+            except Exception:  # the pool broke: this body and the rest are parsed here
+                self._drop_pool()
+                self.queued.append((url, args))
+            self.poll()
+        else:
+            self.queued.append((url, args))
+
+    def poll(self) -> None:
+        """Merge the results that are ready, without waiting."""
+        for fut in [f for f in self.futs if f.done()]:
+            self._deliver(fut)
+
+    def _deliver(self, fut: Any) -> None:
+        url = self.futs.pop(fut)
+        try:
+            res = fut.result()
+        except Exception as exc:
+            res = f"parser crashed ({exc.__class__.__name__})"
+        self.on_done(url, res)
+
+    def finish(self) -> None:
+        """Wait for every body submitted; parse what is queued."""
+        from concurrent.futures import TimeoutError as FuturesTimeout
+        from concurrent.futures import as_completed
+
+        total = sum(len(args[0]) for _url, args in self.queued)
+        if self.pool is None and len(self.queued) >= 2 and total >= PARALLEL_MIN_BYTES:
+            import threading
+
+            alone = threading.active_count() == 1 and os.name == "posix"
+            self.pool = self._start("fork" if alone else "spawn")
+            queued, self.queued = self.queued, []
+            for url, args in queued:
+                self.submit(url, args)
+        if self.futs:
+            try:
+                for fut in as_completed(
+                    list(self.futs), timeout=PARSE_TIMEOUT * max(1, len(self.futs) / 2)
+                ):
+                    self._deliver(fut)
+            except FuturesTimeout:
+                _kill_pool(self.pool)
+                for fut in list(self.futs):
+                    self.on_done(self.futs.pop(fut), "parsing took too long; skipped")
+        while self.queued:
+            url, args = self.queued.pop(0)
+            self.on_done(url, _parse_job(*args))
+
+    def _drop_pool(self) -> None:
+        if self.pool is not None:
+            with contextlib.suppress(Exception):
+                self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the workers (idempotent; the pool's own threads end with them)."""
+        self._drop_pool()
+        self.pool = None
+
+
 def _parse_many(
     jobs: list[tuple[str, tuple[Any, ...]]],
     on_done: Callable[[str, Any], None],
 ) -> None:
-    """Parse bodies, in two worker processes when there is enough to be worth it.
+    """Parse bodies already fetched (``_Parser`` without streaming)."""
+    parser = _Parser(on_done, eager=False)
+    try:
+        for url, args in jobs:
+            parser.submit(url, args)
+        parser.finish()
+    finally:
+        parser.close()
 
-    Processes are forked when this is the only thread (the CLI: no start-up
-    cost, the modules are already imported) and started with ``spawn``
-    otherwise (a UI's worker thread: ``fork`` would copy locks held by other
-    threads). If workers cannot be started, or one hangs past PARSE_TIMEOUT,
-    the rest is parsed or failed in this process without taking the refresh
-    down; an error raised by ``on_done`` is the caller's and propagates.
-    """
-    total = sum(len(args[0]) for _url, args in jobs)
-    pending = list(jobs)
-    if len(jobs) >= 2 and total >= PARALLEL_MIN_BYTES:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        from concurrent.futures import TimeoutError as FuturesTimeout
 
-        pool = None
-        done: set[str] = set()
-        in_callback = False  # an error in on_done is the caller's, not the pool's
-        try:
-            import threading
+def _warm_for_fork(topics: Mapping[str, Sequence[str]]) -> None:
+    """Import what ``_parse_job`` uses and compile the vocabulary before forking,
+    so the workers inherit them instead of each doing it again."""
+    import store.feedfast  # noqa: F401
+    import store.ingest  # noqa: F401
+    import store.parse.html  # noqa: F401
+    from store.topics import vocabulary_for
 
-            from store.ingest import die_with_parent
-
-            alone = threading.active_count() == 1 and os.name == "posix"
-            pool = ProcessPoolExecutor(  # imported here: costs ~10 ms at start
-                max_workers=2,
-                mp_context=multiprocessing.get_context("fork" if alone else "spawn"),
-                initializer=die_with_parent,
-                initargs=(os.getpid(),),
-            )
-            futs = {pool.submit(_parse_job, *args): url for url, args in jobs}
-            try:
-                for fut in as_completed(futs, timeout=PARSE_TIMEOUT * max(1, len(jobs) / 2)):
-                    url = futs[fut]
-                    try:
-                        res = fut.result()
-                    except Exception as exc:
-                        res = f"parser crashed ({exc.__class__.__name__})"
-                    done.add(url)
-                    in_callback = True
-                    on_done(url, res)
-                    in_callback = False
-            except FuturesTimeout:
-                _kill_pool(pool)
-                in_callback = True
-                for url in futs.values():
-                    if url not in done:
-                        done.add(url)
-                        on_done(url, "parsing took too long; skipped")
-                in_callback = False
-        except Exception:
-            if in_callback:
-                raise
-            # could not start workers, or the pool broke: the rest is parsed here
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
-        pending = [j for j in jobs if j[0] not in done]
-    for url, args in pending:
-        on_done(url, _parse_job(*args))
+    vocabulary_for(topics)
 
 
 def _kill_pool(pool: Any) -> None:
@@ -940,28 +1005,10 @@ def refresh(
                 last_modified=st.get("last_modified") if same_cfg else None,
             )
         )
-    fetch_all(reqs, settings, fetched_one)
-
     from store.topics import merge_topics, tag_entries
     from store.vocabulary import DEFAULT_TOPICS
 
     vocab = merge_topics(DEFAULT_TOPICS, config.topics)
-
-    jobs = [
-        (
-            url,
-            (
-                fr.body,
-                fr.final_url or url,
-                fr.headers,
-                vocab,
-                by_url[url],
-                ((states.get(url) or {}).get("title"), by_url[url].label),
-            ),
-        )
-        for url, fr in fetched.items()
-        if fr.body is not None and url not in new_states
-    ]
 
     tagged: list[Entry] = []
     prepared: list[Prepared] = []  # aligned with to_save
@@ -1014,7 +1061,33 @@ def refresh(
         _keep_validators(s, fr)
         finish(fc, FeedResult(name, url, True, "new", None, len(new), total, warning), s)
 
-    _parse_many(jobs, parsed_one)
+    def arrived(fr: FetchResult) -> None:
+        fetched_one(fr)
+        url = fr.url
+        if fr.body is not None and url not in new_states:  # to parse
+            st = states.get(url) or {}
+            fc = by_url[url]
+            args = (
+                fr.body,
+                fr.final_url or url,
+                fr.headers,
+                vocab,
+                fc,
+                (st.get("title"), fc.label),
+            )
+            parser.submit(url, args)
+
+    import threading
+
+    eager = len(reqs) >= 2 and threading.active_count() == 1 and os.name == "posix"
+    if eager:
+        _warm_for_fork(vocab)
+    parser = _Parser(parsed_one, eager=eager)
+    try:
+        fetch_all(reqs, settings, arrived, on_idle=parser.poll if eager else None)
+        parser.finish()
+    finally:
+        parser.close()
 
     tag_some(force=True)
     if tagged:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,6 +27,7 @@ from store.config import RefreshSettings
 
 MAX_REDIRECTS = 5
 PER_HOST = 2  # requests in flight to one host, whatever the concurrency
+IDLE_POLL = 0.05  # seconds between on_idle calls while requests are out
 CHUNK = 64 * 1024
 
 
@@ -222,11 +223,14 @@ def fetch_all(
     on_result: Callable[[FetchResult], None] | None = None,
     *,
     client: httpx.Client | None = None,
+    on_idle: Callable[[], None] | None = None,
 ) -> dict[str, FetchResult]:
     """Fetch many URLs in worker threads: ``concurrency`` overall, PER_HOST per host.
 
     Safe to call from any thread (no signals, no event loop). ``on_result`` is
-    called in the calling thread as each request finishes.
+    called in the calling thread as each request finishes, and ``on_idle``
+    every IDLE_POLL seconds while requests are still out (refresh merges the
+    feeds parsed meanwhile).
     """
     results: dict[str, FetchResult] = {}
     if not reqs:
@@ -250,11 +254,18 @@ def fetch_all(
         workers = max(1, min(settings.concurrency, len(reqs)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="digest-fetch") as pool:
             futures = {pool.submit(run, r): r for r in _interleave(reqs)}
-            for fut in as_completed(futures):
-                res = fut.result()
-                results[futures[fut].url] = res
-                if on_result is not None:
-                    on_result(res)
+            pending = set(futures)
+            while pending:
+                done, pending = wait(
+                    pending, timeout=IDLE_POLL if on_idle else None, return_when=FIRST_COMPLETED
+                )
+                for fut in done:
+                    res = fut.result()
+                    results[futures[fut].url] = res
+                    if on_result is not None:
+                        on_result(res)
+                if on_idle is not None:
+                    on_idle()
     finally:
         if own:
             cl.close()

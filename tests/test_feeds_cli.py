@@ -124,3 +124,57 @@ def test_refresh_command_parses_large_feeds_in_forked_workers(tmp_path: Path) ->
     word = rows[0]["title"].split()[-1]  # the word index was fed from worker-made keys
     p = run_cli(data, "list", "--json", "--limit", "1000", word)
     assert rows[0]["id"] in {r["id"] for r in json.loads(p.stdout)}
+
+
+def test_refresh_command_parses_each_feed_while_others_download(tmp_path: Path) -> None:
+    """The CLI parses and stores a feed as soon as it arrives: a slow feed does not
+    hold up the others. The slow feed answers only once the fast feeds' results
+    were printed; if they waited for it, the guard timer opens it and the test fails.
+    """
+    import subprocess
+    import sys
+    import threading
+
+    from tests.helpers_cli import cli_env
+
+    gate = threading.Event()
+    guard_fired = threading.Event()
+
+    def slow(_req: object) -> tuple[int, dict[str, str], str]:
+        gate.wait(60)
+        return 200, {"Content-Type": "application/rss+xml"}, rss(2, prefix="slow")
+
+    def guard() -> None:
+        if not gate.wait(45):
+            guard_fired.set()
+            gate.set()
+
+    routes = {"/a": (200, {}, rss(3, prefix="a")), "/b": (200, {}, rss(4, prefix="b"))}
+    with FeedServer({**routes, "/slow": slow}) as srv:
+        cfg = _yaml(tmp_path, srv.url("/slow"), srv.url("/a"), srv.url("/b"), timeout=90)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "--data-dir", str(tmp_path / "d")]
+            + ["--config", str(cfg), "refresh"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=cli_env(PYTHONUNBUFFERED="1"),
+        )
+        threading.Thread(target=guard, daemon=True).start()
+        lines: list[str] = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            done = {ln.split(":")[0] for ln in lines if ln.startswith("ok ")}
+            if {"ok Feed1", "ok Feed2"} <= done:
+                gate.set()
+        proc.wait(timeout=120)
+        gate.set()
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    assert not guard_fired.is_set(), f"fast feeds were held up by the slow one: {lines}"
+    assert lines[:2] == ["ok Feed1: 3 new (3 entries)", "ok Feed2: 4 new (4 entries)"] or lines[
+        :2
+    ] == ["ok Feed2: 4 new (4 entries)", "ok Feed1: 3 new (3 entries)"]
+    assert lines[2] == "ok Feed0: 2 new (2 entries)"
+    assert lines[-1] == "refresh: 3 feed(s) ok, 0 failed, 9 new entries"
