@@ -94,3 +94,39 @@ def test_many_batches_merge_and_supersede_like_a_full_scan(tmp_path: Path, seed:
     a, b = WORDS[0], WORDS[1]
     want = {eid for eid, t in final.items() if f"{a} {b}" in " ".join(tokens(t))}
     assert wordindex.search(lib, [f"{a} {b}"]) == want
+
+
+def _reference_terms(toks: list[str]) -> set[int]:
+    """Words, and adjacent pairs without a stop word, each hashed with term_key."""
+    from store.vocabulary import STOP_WORDS
+
+    terms = set(toks)
+    terms |= {
+        f"{a} {b}"
+        for a, b in zip(toks, toks[1:], strict=False)
+        if a not in STOP_WORDS and b not in STOP_WORDS
+    }
+    return {wordindex.term_key(t) for t in terms}
+
+
+_TOKS = st.lists(
+    st.sampled_from(["the", "of", "a", "open", "source", "model", "and", "chip", "x1", "naïve"])
+    | st.text(alphabet="abcxyz019", min_size=1, max_size=5),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TOKS, st.booleans())
+def test_token_terms_are_words_and_non_stop_pairs(toks: list[str], cold: bool) -> None:
+    if cold:
+        wordindex._KEYS.clear()
+    assert wordindex.token_terms(toks) == _reference_terms(toks)
+    assert wordindex.token_terms(toks) == _reference_terms(toks)  # memoised: the same
+
+
+def test_token_terms_survive_the_memo_filling_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wordindex, "MAX_CACHED_KEYS", 5)
+    for n in range(30):
+        toks = [f"w{n}", "of", f"v{n}", f"u{n}", "the", f"w{n}"]
+        assert wordindex.token_terms(toks) == _reference_terms(toks)
