@@ -797,26 +797,32 @@ class _Parser:
         self.on_done = on_done
         self.queued: list[tuple[str, tuple[Any, ...]]] = []
         self.futs: dict[Any, str] = {}
+        self.broken = False  # a pool broke: the rest is parsed here, no new pool
         self.pool: Any = self._start("fork") if eager else None
 
     @staticmethod
     def _start(method: str) -> Any:
+        pool = None
         try:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            from store.ingest import die_with_parent
+            from store.ingest import worker_init
 
             pool = ProcessPoolExecutor(  # imported here: costs ~10 ms at start
                 max_workers=2,
                 mp_context=multiprocessing.get_context(method),
-                initializer=die_with_parent,
+                initializer=worker_init,
                 initargs=(os.getpid(),),
             )
             if method == "fork":
                 pool.submit(os.getpid)  # forks both workers now, while no other thread runs
             return pool
         except Exception:
+            if pool is not None:  # a worker may have started: it must not outlive us
+                _kill_pool(pool)
+                with contextlib.suppress(Exception):
+                    pool.shutdown(wait=False, cancel_futures=True)
             return None
 
     def submit(self, url: str, args: tuple[Any, ...]) -> None:
@@ -850,7 +856,8 @@ class _Parser:
         from concurrent.futures import as_completed
 
         total = sum(len(args[0]) for _url, args in self.queued)
-        if self.pool is None and len(self.queued) >= 2 and total >= PARALLEL_MIN_BYTES:
+        big = len(self.queued) >= 2 and total >= PARALLEL_MIN_BYTES
+        if self.pool is None and not self.broken and big:
             import threading
 
             alone = threading.active_count() == 1 and os.name == "posix"
@@ -876,11 +883,15 @@ class _Parser:
         if self.pool is not None:
             with contextlib.suppress(Exception):
                 self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            self.broken = True
 
-    def close(self) -> None:
-        """Stop the workers (idempotent; the pool's own threads end with them)."""
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the workers; ``kill``: at once, not after their current body
+        (an error or Ctrl-C is on its way out). Idempotent."""
+        if kill and self.pool is not None:
+            _kill_pool(self.pool)
         self._drop_pool()
-        self.pool = None
 
 
 def _parse_many(
@@ -893,8 +904,10 @@ def _parse_many(
         for url, args in jobs:
             parser.submit(url, args)
         parser.finish()
-    finally:
-        parser.close()
+    except BaseException:
+        parser.close(kill=True)
+        raise
+    parser.close()
 
 
 def _warm_for_fork(topics: Mapping[str, Sequence[str]]) -> None:
@@ -1086,8 +1099,10 @@ def refresh(
     try:
         fetch_all(reqs, settings, arrived, on_idle=parser.poll if eager else None)
         parser.finish()
-    finally:
-        parser.close()
+    except BaseException:
+        parser.close(kill=True)
+        raise
+    parser.close()
 
     tag_some(force=True)
     if tagged:

@@ -255,17 +255,26 @@ def fetch_all(
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="digest-fetch") as pool:
             futures = {pool.submit(run, r): r for r in _interleave(reqs)}
             pending = set(futures)
-            while pending:
-                done, pending = wait(
-                    pending, timeout=IDLE_POLL if on_idle else None, return_when=FIRST_COMPLETED
-                )
-                for fut in done:
-                    res = fut.result()
-                    results[futures[fut].url] = res
-                    if on_result is not None:
-                        on_result(res)
-                if on_idle is not None:
-                    on_idle()
+            try:
+                while pending:
+                    done, pending = wait(
+                        pending, timeout=IDLE_POLL if on_idle else None, return_when=FIRST_COMPLETED
+                    )
+                    for fut in done:
+                        res = fut.result()
+                        results[futures[fut].url] = res
+                        if on_result is not None:
+                            on_result(res)
+                    if on_idle is not None:
+                        on_idle()
+            except BaseException:
+                # a callback failed or Ctrl-C: drop the queued requests and cut
+                # the ones in flight short instead of downloading everything first
+                for fut in pending:
+                    fut.cancel()
+                if own:
+                    cl.close()
+                raise
     finally:
         if own:
             cl.close()

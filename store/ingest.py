@@ -304,7 +304,7 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=ctx,
-            initializer=die_with_parent,
+            initializer=worker_init,
             initargs=(os.getpid(),),
         )
     except (OSError, ValueError):
@@ -312,6 +312,19 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
         return
     with pool:
         yield from pool.map(_parse_and_prepare, files, chunksize=16)
+
+
+def worker_init(parent_pid: int | None = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle, and the worker dies with it.
+
+    The workers share the terminal's process group, so a Ctrl-C reaches them
+    too; without this each printed a KeyboardInterrupt traceback while the
+    parent stopped them anyway.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
 
 
 def die_with_parent(parent_pid: int | None = None) -> None:

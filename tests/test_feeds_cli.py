@@ -178,3 +178,50 @@ def test_refresh_command_parses_each_feed_while_others_download(tmp_path: Path) 
     ] == ["ok Feed2: 4 new (4 entries)", "ok Feed1: 3 new (3 entries)"]
     assert lines[2] == "ok Feed0: 2 new (2 entries)"
     assert lines[-1] == "refresh: 3 feed(s) ok, 0 failed, 9 new entries"
+
+
+def test_ctrl_c_during_a_refresh_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group (the parse workers too): one line on
+    stderr, no traceback from any process, and the library opens afterwards."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    from tests.helpers_cli import cli_env
+
+    gate = threading.Event()
+
+    def slow(_req: object) -> tuple[int, dict[str, str], str]:
+        gate.wait(60)
+        return 200, {"Content-Type": "application/rss+xml"}, rss(2, prefix="slow")
+
+    routes = {"/a": (200, {}, rss(3, prefix="a")), "/b": (200, {}, rss(4, prefix="b"))}
+    with FeedServer({**routes, "/slow": slow}) as srv:
+        cfg = _yaml(tmp_path, srv.url("/slow"), srv.url("/a"), srv.url("/b"), timeout=90)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "--data-dir", str(tmp_path / "d")]
+            + ["--config", str(cfg), "refresh"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=cli_env(PYTHONUNBUFFERED="1"),
+            start_new_session=True,  # its own process group, as a shell job has
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        seen = 0
+        for line in proc.stdout:
+            seen += line.startswith("ok ")
+            if seen == 2:  # both fast feeds merged: the workers are up, Feed0 downloading
+                break
+        os.killpg(proc.pid, signal.SIGINT)
+        gate.set()
+        proc.wait(timeout=120)
+        err = proc.stderr.read()
+    assert proc.returncode != 0
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.strip().splitlines() == ["digest-tui: interrupted"]
+    p = run_cli(tmp_path / "d", "list", "--json")
+    assert p.returncode == 0, p.stderr

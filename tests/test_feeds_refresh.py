@@ -256,3 +256,46 @@ def test_an_error_in_the_result_handler_is_raised_not_retried() -> None:
     with pytest.raises(RuntimeError, match="merge failed"):
         _parse_many(jobs, on_done)
     assert len(calls) == 1
+
+
+def test_a_pool_that_cannot_start_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second worker fails to fork (EAGAIN): no pool, and the first worker must not
+    outlive the call (an orphan kept the CLI from exiting)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from store.feeds import _Parser
+
+    real = ProcessPoolExecutor._spawn_process  # type: ignore[attr-defined]
+    calls: list[int] = []
+
+    def flaky(self: ProcessPoolExecutor) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(11, "Resource temporarily unavailable")
+        real(self)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "_spawn_process", flaky)
+    assert _Parser._start("fork") is None
+    assert len(calls) == 2
+    for p in multiprocessing.active_children():
+        p.join(10)
+    assert not multiprocessing.active_children()
+
+
+def test_fetch_all_stops_downloading_when_a_callback_fails() -> None:
+    """An error while merging a result (or Ctrl-C) drops the queued requests
+    instead of downloading every remaining feed before it surfaces."""
+    from store.config import RefreshSettings
+    from store.fetch import FetchRequest, fetch_all
+
+    paths = [f"/f{i}" for i in range(12)]
+    with FeedServer({p: (200, {}, rss(1)) for p in paths}) as srv:
+        reqs = [FetchRequest(srv.url(p)) for p in paths]
+
+        def boom(_res: object) -> None:
+            raise RuntimeError("merge failed")
+
+        with pytest.raises(RuntimeError, match="merge failed"):
+            fetch_all(reqs, RefreshSettings(timeout=10, concurrency=1), boom)
+        assert len(srv.requests) < len(paths)
