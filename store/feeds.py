@@ -886,11 +886,11 @@ class _Parser:
             self.pool = None
             self.broken = True
 
-    def close(self, *, kill: bool = False) -> None:
-        """Stop the workers; ``kill``: at once, not after their current body
-        (an error or Ctrl-C is on its way out). Idempotent."""
-        if kill and self.pool is not None:
-            _kill_pool(self.pool)
+    def close(self) -> None:
+        """Stop the workers: bodies not started are dropped, and each worker (deaf
+        to Ctrl-C) exits after the body in hand. Not terminate(): a worker killed
+        while sending its result leaves a torn message that the pool's reader
+        thread then waits on for ever. Idempotent."""
         self._drop_pool()
 
 
@@ -904,10 +904,8 @@ def _parse_many(
         for url, args in jobs:
             parser.submit(url, args)
         parser.finish()
-    except BaseException:
-        parser.close(kill=True)
-        raise
-    parser.close()
+    finally:
+        parser.close()
 
 
 def _warm_for_fork(topics: Mapping[str, Sequence[str]]) -> None:
@@ -1099,10 +1097,8 @@ def refresh(
     try:
         fetch_all(reqs, settings, arrived, on_idle=parser.poll if eager else None)
         parser.finish()
-    except BaseException:
-        parser.close(kill=True)
-        raise
-    parser.close()
+    finally:
+        parser.close()
 
     tag_some(force=True)
     if tagged:

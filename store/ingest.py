@@ -310,8 +310,16 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
     except (OSError, ValueError):
         yield from (_parse_here(f) for f in files)
         return
-    with pool:
+    try:
         yield from pool.map(_parse_and_prepare, files, chunksize=16)
+    except BaseException:  # Ctrl-C, an error while saving, or the caller stopped early
+        # drop the files not started instead of parsing them all first; the
+        # workers (deaf to Ctrl-C) finish the chunk in hand and exit. Not
+        # terminate(): a worker killed while sending its result leaves a torn
+        # message that the pool's reader thread then waits on for ever.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def worker_init(parent_pid: int | None = None) -> None:

@@ -281,3 +281,37 @@ def test_killed_ingest_leaves_no_orphan_workers(tmp_path: Path) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.proc.pid, signal.SIGKILL)
     assert not left, f"{len(left)} orphaned worker(s) outlived the killed ingest"
+
+
+def test_ctrl_c_during_a_large_ingest_is_one_line_and_ends(tmp_path: Path) -> None:
+    """Ctrl-C to the ingest's process group while its parse workers run: the
+    command ends (not after parsing every remaining file, and never stuck on
+    a worker's half-sent result) with one line, and the library opens."""
+    from bench import data as bench_data
+
+    folder = tmp_path / "many"
+    bench_data.write_digest_files(folder, 3000, 5)
+    data = tmp_path / "lib"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--data-dir", str(data), "ingest", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=cli_env(),
+        start_new_session=True,  # its own process group, as a shell job has
+    )
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    for _ in range(3000):  # until the parse workers are up
+        if proc.poll() is not None or children.read_text().split():
+            break
+        time.sleep(0.01)
+    time.sleep(0.3)  # well into the parsing
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=90)
+    if proc.returncode == 0:
+        pytest.skip("the ingest finished before Ctrl-C reached it")
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["digest-tui: interrupted"]
+    assert Library.open(data) is not None
