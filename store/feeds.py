@@ -779,12 +779,14 @@ def select_feeds(
 class _Parser:
     """Parse feed bodies as they arrive, in two worker processes or in this one.
 
-    ``eager`` (the CLI, where this is the only thread): the workers are forked
-    now, before any fetch thread exists, and each body is parsed while the
-    others are still downloading, so a slow feed no longer holds up the
-    parsing of the fast ones. Otherwise (a UI worker thread: ``fork`` would
-    copy locks held by other threads) bodies are queued, and ``finish``
-    parses them in spawned workers when there is enough to be worth it.
+    ``eager`` (the CLI, where this is the only thread, refreshing feeds it
+    never stored): the workers are forked now, before any fetch thread
+    exists, and each body is parsed while the others are still downloading,
+    so a slow feed no longer holds up the parsing of the fast ones.
+    Otherwise (known feeds, mostly 304s and unchanged bodies; or a UI worker
+    thread, where ``fork`` would copy locks held by other threads) bodies
+    are queued, and ``finish`` parses them in workers (forked when this is
+    the only thread, else spawned) when there is enough to be worth it.
 
     ``on_done(url, result)`` runs in the calling thread (from ``submit``,
     ``poll`` or ``finish``); an error it raises is the caller's and
@@ -1090,7 +1092,11 @@ def refresh(
 
     import threading
 
-    eager = len(reqs) >= 2 and threading.active_count() == 1 and os.name == "posix"
+    # Fork the workers up front only when bodies to parse are certain: feeds
+    # never stored before. A refresh of known feeds is mostly 304s and
+    # unchanged bodies, which must not pay for the imports and the fork.
+    unseen = sum(1 for fc in feeds if not (states.get(fc.url) or {}).get("sha256"))
+    eager = unseen >= 2 and threading.active_count() == 1 and os.name == "posix"
     if eager:
         _warm_for_fork(vocab)
     parser = _Parser(parsed_one, eager=eager)

@@ -225,3 +225,51 @@ def test_ctrl_c_during_a_refresh_is_one_line_and_loses_nothing(tmp_path: Path) -
     assert err.strip().splitlines() == ["digest-tui: interrupted"]
     p = run_cli(tmp_path / "d", "list", "--json")
     assert p.returncode == 0, p.stderr
+
+
+def test_refresh_of_known_feeds_starts_no_worker_up_front(tmp_path: Path) -> None:
+    """Workers are forked before downloading only for feeds never stored: a
+    refresh of known feeds (mostly 304s and unchanged bodies) must not pay for
+    them. Checked while a slow feed holds the second refresh in its downloads."""
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from tests.helpers_cli import cli_env
+
+    gate = threading.Event()
+    gate.set()  # the first refresh goes straight through
+
+    def slow(_req: object) -> tuple[int, dict[str, str], str]:
+        gate.wait(60)
+        return 200, {"Content-Type": "application/rss+xml"}, rss(2, prefix="slow")
+
+    routes = {"/a": (200, {}, rss(3, prefix="a")), "/b": (200, {}, rss(4, prefix="b"))}
+    with FeedServer({**routes, "/slow": slow}) as srv:
+        cfg = _yaml(tmp_path, srv.url("/slow"), srv.url("/a"), srv.url("/b"), timeout=90)
+        data = tmp_path / "d"
+        assert run_cli(data, "--config", str(cfg), "refresh").returncode == 0
+        gate.clear()
+        asked = len([r for r in srv.requests if r.path == "/slow"])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "--data-dir", str(data)]
+            + ["--config", str(cfg), "refresh"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=cli_env(),
+        )
+        try:
+            for _ in range(3000):  # until the slow feed's request is in
+                if len([r for r in srv.requests if r.path == "/slow"]) > asked:
+                    break
+                time.sleep(0.01)
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        finally:
+            gate.set()
+            out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert children == []
+    assert out.strip().splitlines()[-1] == "refresh: 3 feed(s) ok, 0 failed, 0 new entries"
