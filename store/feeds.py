@@ -24,6 +24,7 @@ import hashlib
 import html as html_mod
 import os
 import re
+import threading
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -860,8 +861,6 @@ class _Parser:
         total = sum(len(args[0]) for _url, args in self.queued)
         big = len(self.queued) >= 2 and total >= PARALLEL_MIN_BYTES
         if self.pool is None and not self.broken and big:
-            import threading
-
             alone = threading.active_count() == 1 and os.name == "posix"
             self.pool = self._start("fork" if alone else "spawn")
             queued, self.queued = self.queued, []
@@ -1089,8 +1088,6 @@ def refresh(
                 (st.get("title"), fc.label),
             )
             parser.submit(url, args)
-
-    import threading
 
     # Fork the workers up front only when bodies to parse are certain: feeds
     # never stored before. A refresh of known feeds is mostly 304s and

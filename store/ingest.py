@@ -211,7 +211,7 @@ def ingest_paths(
     untagged: list[Entry] = []
     prepared: list[Prepared | None] = []  # aligned with untagged
     tagged: list[Entry] = []
-    texts: list[str | None] = []  # content_text of untagged, then of tagged (None: not yet)
+    texts: list[str] = []  # content_text of untagged, then of tagged
 
     def tag() -> None:
         if untagged:
@@ -223,12 +223,7 @@ def ingest_paths(
         tag()
         if not tagged:
             return
-        from store.library import content_text
-
-        res: SaveResult = lib.save_entries(
-            tagged,
-            [t if t is not None else content_text(e) for e, t in zip(tagged, texts, strict=True)],
-        )
+        res: SaveResult = lib.save_entries(tagged, texts)
         texts.clear()
         report.entries_new += len(res.new)
         report.entries_known += len(res.unchanged)
@@ -247,7 +242,7 @@ def ingest_paths(
         report.files_read += 1
         untagged.extend(entries)
         prepared.extend(preps if preps is not None else [None] * len(entries))
-        texts.extend(encoded if encoded is not None else [None] * len(entries))
+        texts.extend(encoded)
         if len(untagged) >= TAG_CHUNK:
             tag()
         if len(tagged) >= batch_size:
@@ -260,14 +255,16 @@ TAG_CHUNK = 500
 PARALLEL_MIN_FILES = 64
 
 
-# (entries, why skipped, their tagging ``prepare``, their ``content_text``); None: not done
-Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str] | None]
+# (entries, why skipped, their tagging ``prepare`` (None: tagging does it), their ``content_text``)
+Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str]]
 
 
 def _parse_here(path: Path) -> Parsed:
     """``parse_path`` in this process: tagging prepares the entries itself."""
+    from store.library import content_text
+
     entries, why = parse_path(path)
-    return entries, why, None, None
+    return entries, why, None, [content_text(e) for e in entries]
 
 
 def _parse_and_prepare(path: Path) -> Parsed:

@@ -215,14 +215,24 @@ def _packed_terms(src: str | bytes) -> bytes:
     return array("Q", doc_terms(src)).tobytes() if isinstance(src, str) else src
 
 
+def _run_starts(a: Any) -> Any:
+    """Boolean mask of the elements of a sorted numpy array that differ from the one before."""
+    import numpy as np
+
+    out = np.empty(a.size, dtype=bool)
+    out[:1] = True
+    np.not_equal(a[1:], a[:-1], out=out[1:])
+    return out
+
+
 def _invert(keys: Any, docs: Any) -> Segment:
     """A segment from parallel numpy arrays of (term key, document number) pairs.
 
-    Why numpy: a refresh of 10,000 entries inverts ~4 million pairs; one
-    sort does in ~0.1 s what a dict of lists did in ~2 s on the
-    process that also tags and saves. Postings come out sorted by key, then
-    document, without repeats, in the same file format as before (readers
-    never import numpy).
+    Why numpy: a refresh of 10,000 entries inverts ~4 million pairs; two
+    sorts do in ~0.1 s what a dict of lists did in ~1 s on the process that
+    also tags and saves. Postings come out sorted by key, then document,
+    without repeats, in the same file format as before (readers never
+    import numpy).
     """
     import numpy as np
 
@@ -232,24 +242,15 @@ def _invert(keys: Any, docs: Any) -> Segment:
     # sort (key number << 32 | document) as plain integers: docs in order per key
     order = np.argsort(keys)
     k = keys[order]
-    first = np.empty(k.size, dtype=bool)
-    first[0] = True
-    np.not_equal(k[1:], k[:-1], out=first[1:])
+    first = _run_starts(k)
     group = np.cumsum(first, dtype=np.uint64) - np.uint64(1)
     pairs = np.sort((group << np.uint64(32)) | docs[order].astype(np.uint64))
-    keep = np.empty(pairs.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])  # a (key, doc) pair once
-    pairs = pairs[keep]
-    g = pairs >> np.uint64(32)
-    starts = np.empty(pairs.size, dtype=bool)
-    starts[0] = True
-    np.not_equal(g[1:], g[:-1], out=starts[1:])
-    d = pairs & np.uint64(0xFFFFFFFF)
+    pairs = pairs[_run_starts(pairs)]  # a (key, doc) pair once
+    starts = _run_starts(pairs >> np.uint64(32))
     out = Segment(array("Q"), array("I"), array("I"))
     out.keys.frombytes(k[first].astype(np.uint64).tobytes())
     out.offs.frombytes(np.append(np.flatnonzero(starts), pairs.size).astype(np.uint32).tobytes())
-    out.post.frombytes(d.astype(np.uint32).tobytes())
+    out.post.frombytes((pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32).tobytes())
     return out
 
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from store.ingest import ingest_paths
 from store.library import Library
 from tests.feedserver import FeedServer, conditional, hang, rss
-from tests.helpers_cli import run_cli
+from tests.helpers_cli import cli_env, run_cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FEEDS = SHARED / "corpus" / "feeds"
@@ -126,41 +134,52 @@ def test_refresh_command_parses_large_feeds_in_forked_workers(tmp_path: Path) ->
     assert rows[0]["id"] in {r["id"] for r in json.loads(p.stdout)}
 
 
-def test_refresh_command_parses_each_feed_while_others_download(tmp_path: Path) -> None:
-    """The CLI parses and stores a feed as soon as it arrives: a slow feed does not
-    hold up the others. The slow feed answers only once the fast feeds' results
-    were printed; if they waited for it, the guard timer opens it and the test fails.
-    """
-    import subprocess
-    import sys
-    import threading
-
-    from tests.helpers_cli import cli_env
-
+@contextlib.contextmanager
+def _gated_feeds(tmp_path: Path) -> Iterator[tuple[FeedServer, Path, threading.Event]]:
+    """(server, config, gate): Feed0 answers only once ``gate`` is set, Feed1 (3
+    items) and Feed2 (4 items) at once. The gate opens when the block ends."""
     gate = threading.Event()
-    guard_fired = threading.Event()
 
     def slow(_req: object) -> tuple[int, dict[str, str], str]:
         gate.wait(60)
         return 200, {"Content-Type": "application/rss+xml"}, rss(2, prefix="slow")
 
-    def guard() -> None:
-        if not gate.wait(45):
-            guard_fired.set()
-            gate.set()
-
     routes = {"/a": (200, {}, rss(3, prefix="a")), "/b": (200, {}, rss(4, prefix="b"))}
     with FeedServer({**routes, "/slow": slow}) as srv:
         cfg = _yaml(tmp_path, srv.url("/slow"), srv.url("/a"), srv.url("/b"), timeout=90)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "--data-dir", str(tmp_path / "d")]
-            + ["--config", str(cfg), "refresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=cli_env(PYTHONUNBUFFERED="1"),
-        )
+        try:
+            yield srv, cfg, gate
+        finally:
+            gate.set()
+
+
+def _start_refresh(data: Path, cfg: Path, **popen: object) -> subprocess.Popen[str]:
+    """``digest-tui refresh`` in a child process, its output unbuffered and piped."""
+    return subprocess.Popen(  # type: ignore[call-overload]
+        [sys.executable, "-m", "tui.cli", "--data-dir", str(data), "--config", str(cfg), "refresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=cli_env(PYTHONUNBUFFERED="1"),
+        **popen,
+    )
+
+
+def test_refresh_command_parses_each_feed_while_others_download(tmp_path: Path) -> None:
+    """The CLI parses and stores a feed as soon as it arrives: a slow feed does not
+    hold up the others. The slow feed answers only once the fast feeds' results
+    were printed; if they waited for it, the guard timer opens it and the test fails.
+    """
+    guard_fired = threading.Event()
+    with _gated_feeds(tmp_path) as (_srv, cfg, gate):
+
+        def guard() -> None:
+            if not gate.wait(45):
+                guard_fired.set()
+                gate.set()
+
+        proc = _start_refresh(tmp_path / "d", cfg)
         threading.Thread(target=guard, daemon=True).start()
         lines: list[str] = []
         assert proc.stdout is not None
@@ -170,7 +189,6 @@ def test_refresh_command_parses_each_feed_while_others_download(tmp_path: Path) 
             if {"ok Feed1", "ok Feed2"} <= done:
                 gate.set()
         proc.wait(timeout=120)
-        gate.set()
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
     assert not guard_fired.is_set(), f"fast feeds were held up by the slow one: {lines}"
     assert lines[:2] == ["ok Feed1: 3 new (3 entries)", "ok Feed2: 4 new (4 entries)"] or lines[
@@ -183,33 +201,9 @@ def test_refresh_command_parses_each_feed_while_others_download(tmp_path: Path) 
 def test_ctrl_c_during_a_refresh_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
     """Ctrl-C reaches the whole process group (the parse workers too): one line on
     stderr, no traceback from any process, and the library opens afterwards."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import threading
-
-    from tests.helpers_cli import cli_env
-
-    gate = threading.Event()
-
-    def slow(_req: object) -> tuple[int, dict[str, str], str]:
-        gate.wait(60)
-        return 200, {"Content-Type": "application/rss+xml"}, rss(2, prefix="slow")
-
-    routes = {"/a": (200, {}, rss(3, prefix="a")), "/b": (200, {}, rss(4, prefix="b"))}
-    with FeedServer({**routes, "/slow": slow}) as srv:
-        cfg = _yaml(tmp_path, srv.url("/slow"), srv.url("/a"), srv.url("/b"), timeout=90)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "--data-dir", str(tmp_path / "d")]
-            + ["--config", str(cfg), "refresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=cli_env(PYTHONUNBUFFERED="1"),
-            start_new_session=True,  # its own process group, as a shell job has
-        )
+    with _gated_feeds(tmp_path) as (_srv, cfg, gate):
+        # its own process group, as a shell job has
+        proc = _start_refresh(tmp_path / "d", cfg, start_new_session=True)
         assert proc.stdout is not None and proc.stderr is not None
         seen = 0
         for line in proc.stdout:
@@ -231,36 +225,13 @@ def test_refresh_of_known_feeds_starts_no_worker_up_front(tmp_path: Path) -> Non
     """Workers are forked before downloading only for feeds never stored: a
     refresh of known feeds (mostly 304s and unchanged bodies) must not pay for
     them. Checked while a slow feed holds the second refresh in its downloads."""
-    import subprocess
-    import sys
-    import threading
-    import time
-
-    from tests.helpers_cli import cli_env
-
-    gate = threading.Event()
-    gate.set()  # the first refresh goes straight through
-
-    def slow(_req: object) -> tuple[int, dict[str, str], str]:
-        gate.wait(60)
-        return 200, {"Content-Type": "application/rss+xml"}, rss(2, prefix="slow")
-
-    routes = {"/a": (200, {}, rss(3, prefix="a")), "/b": (200, {}, rss(4, prefix="b"))}
-    with FeedServer({**routes, "/slow": slow}) as srv:
-        cfg = _yaml(tmp_path, srv.url("/slow"), srv.url("/a"), srv.url("/b"), timeout=90)
+    with _gated_feeds(tmp_path) as (srv, cfg, gate):
         data = tmp_path / "d"
+        gate.set()  # the first refresh goes straight through
         assert run_cli(data, "--config", str(cfg), "refresh").returncode == 0
         gate.clear()
         asked = len([r for r in srv.requests if r.path == "/slow"])
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "--data-dir", str(data)]
-            + ["--config", str(cfg), "refresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=cli_env(),
-        )
+        proc = _start_refresh(data, cfg)
         try:
             for _ in range(3000):  # until the slow feed's request is in
                 if len([r for r in srv.requests if r.path == "/slow"]) > asked:
