@@ -11,7 +11,8 @@ def reading_time(minutes: float | None) -> str:
     """'4 min read'; a short piece is '< 1 min read', not '0 min read'."""
     if not minutes:
         return ""
-    return "< 1 min read" if minutes < 0.5 else f"{minutes:.0f} min read"
+    # max(1, …): 0.5 rounds half to even, to 0
+    return "< 1 min read" if minutes < 0.5 else f"{max(1, round(minutes))} min read"
 
 
 def _section_lines(s: Section, depth: int, md: bool) -> list[str]:

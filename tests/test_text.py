@@ -85,5 +85,6 @@ def test_reading_time_never_says_zero_minutes() -> None:
 
     assert reading_time(None) == ""
     assert reading_time(0.3) == "< 1 min read"
+    assert reading_time(0.5) == "1 min read"  # f"{0.5:.0f}" is "0"
     assert reading_time(0.6) == "1 min read"
     assert reading_time(12.4) == "12 min read"
