@@ -268,19 +268,21 @@ def test_a_pool_that_cannot_start_leaves_no_worker_behind(monkeypatch: pytest.Mo
 
     real = ProcessPoolExecutor._spawn_process  # type: ignore[attr-defined]
     calls: list[int] = []
+    started: list[multiprocessing.Process] = []  # this test's workers only (not other tests')
 
     def flaky(self: ProcessPoolExecutor) -> None:
         calls.append(1)
         if len(calls) == 2:
             raise OSError(11, "Resource temporarily unavailable")
+        before = set(self._processes)  # type: ignore[attr-defined]
         real(self)
+        started.extend(p for pid, p in self._processes.items() if pid not in before)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(ProcessPoolExecutor, "_spawn_process", flaky)
     assert _Parser._start("fork") is None
-    assert len(calls) == 2
-    for p in multiprocessing.active_children():
-        p.join(10)
-    assert not multiprocessing.active_children()
+    assert len(calls) == 2 and len(started) == 1
+    started[0].join(10)
+    assert not started[0].is_alive()
 
 
 def test_fetch_all_stops_downloading_when_a_callback_fails() -> None:
