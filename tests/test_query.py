@@ -204,6 +204,13 @@ def test_cli_list_takes_the_query_as_typed(lib: Library) -> None:
     assert "DeepSeek" in out and "Men and boys" not in out
     bad = run_cli(data, "list", "is:nothing")
     assert bad.returncode != 0 and "is:nothing" in bad.stderr and "Traceback" not in bad.stderr
+    # an option list does not know is an error, not a query that matches everything
+    bad = run_cli(data, "list", "--bookmarked")
+    assert bad.returncode != 0 and bad.stdout == ""
+    assert bad.stderr.strip().splitlines() == [
+        "digest-tui list: unknown option --bookmarked; a filter is words, +tag, -tag, "
+        "is:bookmarked, is:unread, source:NAME, show:NAME or @dates"
+    ]
 
 
 def test_index_catches_up_with_entries_saved_without_tagging(tmp_path: Path) -> None:

@@ -109,7 +109,12 @@ def _parse_list_terms(terms: list[str]) -> tuple[str, bool, int | None]:
                 raise UsageError("digest-tui list: --limit needs a whole number")
             limit = int(value)
         elif t == "--":
-            continue
+            rest.extend(it)  # everything after "--" is query, even "--words"
+        elif t.startswith("--"):
+            raise UsageError(
+                f"digest-tui list: unknown option {t}; a filter is words, +tag, -tag, "
+                "is:bookmarked, is:unread, source:NAME, show:NAME or @dates"
+            )
         else:
             rest.append(t)
     query = " ".join(_quote(t) for t in rest)
