@@ -385,7 +385,7 @@ def bench_query(a: argparse.Namespace) -> list[Result]:
     lib = library_for(a, n)
     got = _in_child("query", lib, max(10, a.runs * 6))
     if got is None:
-        res.notes.append("store.query.run_query not in this checkout yet")
+        res.notes.append("store.index.query.run_query not in this checkout yet")
     else:
         times, hits = got
         res.ours = [t * 1000 for t in times[1:]]

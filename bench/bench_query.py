@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from store.library import Library
 from store.models import Entry, Source
+from store.storage.library import Library
 
 
 def _vocab(rng: random.Random, n: int) -> list[str]:
@@ -78,10 +78,10 @@ def median_ms(fn, runs: int = 15) -> float:  # noqa: ANN001
 
 
 def main(n: int = 100_000) -> None:
-    from store import wordindex
-    from store.query import run_query
-    from store.tagindex import related_entries
-    from store.topics import tag_entries
+    from store.index import wordindex
+    from store.index.query import run_query
+    from store.index.tagindex import related_entries
+    from store.index.topics import tag_entries
 
     rng = random.Random(7)
     words = _vocab(rng, 20_000)
@@ -156,7 +156,7 @@ def feed_items(lib: Library, n: int = 2000) -> None:
         from bench.data import iter_entries
     except ImportError:
         return
-    from store.topics import tag_entries
+    from store.index.topics import tag_entries
 
     items = [e.with_(auto_tags=()) for e in iter_entries(11, n, 20)]
     t = time.perf_counter()

@@ -294,14 +294,14 @@ def build_library(
     long-time user's library holds, without parsing 100k feed items first.
     Marks: 60% read, 1% bookmarked, 0.5% with a user tag (a long-time reader).
     """
-    from store.library import Library
+    from store.storage.library import Library
 
     directory.mkdir(parents=True, exist_ok=True)
     lib = Library.open(directory)
     buf: list[object] = []
     ids: list[str] = []
     try:  # what ingest and refresh maintain beside the content (absent in old checkouts)
-        from store.wordindex import add_entries as index_words
+        from store.index.wordindex import add_entries as index_words
     except ImportError:
         index_words = None
 

@@ -106,16 +106,16 @@ def ingest(data_dir: Path, folder: Path) -> tuple[float, str]:
 
 
 def query_times(data_dir: Path, query: str, runs: int) -> tuple[list[float], int] | None:
-    """Timings of ``store.query.run_query(lib, query)``: (seconds per call, hits).
+    """Timings of ``store.index.query.run_query(lib, query)``: (seconds per call, hits).
 
     ``[0]`` is the first call of the process (it loads the index segments once
     per session); the caller reports it apart from the median of the others.
     """
     try:
-        from store.query import run_query
+        from store.index.query import run_query
     except ImportError:
         return None
-    from store.library import Library
+    from store.storage.library import Library
 
     lib = Library.open(data_dir)
     t0 = time.perf_counter()
@@ -149,7 +149,7 @@ def content_stamps(data_dir: Path) -> dict[str, tuple[int, int]]:
 
 def mark_times(data_dir: Path, runs: int) -> tuple[list[float], list[float], bool]:
     """Medians material for toggle_bookmark and add_tags; and "content untouched"."""
-    from store.library import Library
+    from store.storage.library import Library
 
     lib = Library.open(data_dir)
     rows = lib.rows()

@@ -20,12 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store.errors import LibraryError  # noqa: E402
-from store.ingest import ingest_paths  # noqa: E402
-from store.library import Library  # noqa: E402
 from tests.test_reliability_concurrent import concurrent_writers  # noqa: E402
 from tests.test_reliability_crash import crash_rounds  # noqa: E402
 from tests.test_reliability_support import CORPUS, run_cli, synthetic_entries  # noqa: E402
+
+from store.errors import LibraryError  # noqa: E402
+from store.storage.library import Library  # noqa: E402
+from store.sync.ingest import ingest_paths  # noqa: E402
 
 
 def corpus_files(root: Path) -> int:
@@ -40,7 +41,7 @@ def corpus_files(root: Path) -> int:
 
 def faults(root: Path) -> int:
     """Inject disk-full / EIO at each write step and damage each file; count them."""
-    import store.atomic as atomic
+    import store.storage.atomic as atomic
 
     n = 0
     d = root / "faults"

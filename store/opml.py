@@ -133,9 +133,9 @@ def import_opml(opml_path: Path, config_path: Path) -> tuple[int, int]:
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from store.atomic import write_bytes_atomic
     from store.config import _yaml
     from store.paths import default_config_file
+    from store.storage.atomic import write_bytes_atomic
 
     items = read_opml(opml_path)
     target = opml_target(config_path)

@@ -18,7 +18,7 @@ from textual.theme import Theme
 from textual.worker import Worker
 
 from store.errors import DigestError
-from store.library import Library
+from store.storage.library import Library
 from tui.keys import APP_BINDINGS
 from tui.safe_output import safe_line
 from tui.screens.error import LibraryErrorScreen
@@ -157,7 +157,7 @@ class DigestApp(App[int]):
         """Bundled samples for a library that never had anything (store decides)."""
         assert self.lib is not None
         try:
-            from store.firstrun import ensure_samples
+            from store.sync.firstrun import ensure_samples
 
             report = ensure_samples(self.lib)
         except ImportError:

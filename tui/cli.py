@@ -37,9 +37,9 @@ class Context:
         self.config_override = config
         self._lib = None
 
-    def library(self):  # noqa: ANN201 - store.library.Library, imported lazily
+    def library(self):  # noqa: ANN201 - store.storage.library.Library, imported lazily
         if self._lib is None:
-            from store.library import Library
+            from store.storage.library import Library
 
             self._lib = Library.open(self.data_dir)
         return self._lib

@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
 
 def cmd_doctor(args: argparse.Namespace, ctx: Any) -> int:
     """Diagnose, then restore / repair if asked; print one line per finding."""
-    from store.doctor import diagnose, repair, restore
+    from store.storage.doctor import diagnose, repair, restore
 
     done: list[str] = []
     if args.restore:

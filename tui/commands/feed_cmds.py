@@ -1,4 +1,4 @@
-"""refresh, feeds, import-opml: thin shells over store.feeds and store.opml."""
+"""refresh, feeds, import-opml: thin shells over store.sync.feeds and store.opml."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _result_json(r: Any) -> dict[str, Any]:
 
 def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
     from store.config import load_config
-    from store.feeds import refresh, select_feeds
+    from store.sync.feeds import refresh, select_feeds
 
     config = load_config(ctx.config_path())
     lib = ctx.library()
@@ -124,7 +124,7 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_feeds(args: argparse.Namespace, ctx: Any) -> int:
     from store.config import load_config
-    from store.feeds import feed_status
+    from store.sync.feeds import feed_status
 
     config = load_config(ctx.config_path())
     statuses = feed_status(ctx.library(), config)

@@ -64,7 +64,7 @@ def _write(text: str) -> None:
 
 def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
     from store.config import load_config
-    from store.ingest import ingest_paths
+    from store.sync.ingest import ingest_paths
 
     topics = load_config(ctx.config_path()).topics
     lib = ctx.library()
@@ -129,8 +129,8 @@ def _quote(term: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    from store.index.select import select_rows
     from store.models import entry_to_json
-    from store.select import select_rows
 
     if any(t in ("-h", "--help") for t in args.terms):
         print("usage: digest-tui list [QUERY...] [--json] [--limit N]")
@@ -176,7 +176,7 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
 
 def _related(lib: Any, eid: str) -> list[dict[str, Any]]:
     try:
-        from store.tagindex import related_entries
+        from store.index.tagindex import related_entries
     except ImportError:
         return []
     return [
@@ -196,7 +196,7 @@ def _resolve_all(lib: Any, ids: list[str]) -> list[str]:
 
 def _norm_tags(tags: list[str]) -> list[str]:
     from store.errors import UsageError
-    from store.usertags import user_tag
+    from store.index.usertags import user_tag
 
     out = [t for t in (user_tag(x) for x in tags) if t]
     if not out:
@@ -252,9 +252,9 @@ def cmd_unread(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
+    from store.index.select import select_rows
     from store.models import entry_to_json
     from store.render import entries_markdown
-    from store.select import select_rows
 
     if args.format == "opml":
         from store.opml import export_opml
@@ -276,7 +276,7 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     if args.output:
         from pathlib import Path
 
-        from store.atomic import write_bytes_atomic
+        from store.storage.atomic import write_bytes_atomic
 
         write_bytes_atomic(Path(args.output), (text.rstrip("\n") + "\n").encode("utf-8"))
     else:

@@ -31,7 +31,7 @@ def sparkline(counts: list[int], width: int = 12) -> str:
 
 
 def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
-    from store.tagindex import tag_summary
+    from store.index.tagindex import tag_summary
 
     stats = tag_summary(ctx.library())
     if args.json:

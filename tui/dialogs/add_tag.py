@@ -26,7 +26,7 @@ def normalise_tag(value: str) -> str:
     word the store would never pick as an automatic tag is still the user's
     to use, so it falls back to trimmed lower case.
     """
-    from store.usertags import user_tag
+    from store.index.usertags import user_tag
 
     return user_tag(safe_line(value).lstrip("#"))
 

@@ -24,9 +24,9 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import DigestError
-from store.library import Row
+from store.index.select import select_rows
 from store.models import EMPTY_MARKS, Marks
-from store.select import select_rows
+from store.storage.library import Row
 from tui.dialogs.add_tag import AddTagDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
@@ -37,8 +37,8 @@ from tui.widgets.navigator import NavData, Navigator, Selection, TagCount, count
 from tui.widgets.reader import SELECT_HINT, Reader, RelatedItem, web_link
 
 if TYPE_CHECKING:
-    from store.library import Library
     from store.models import Entry
+    from store.storage.library import Library
 
 NARROW_WIDTH = 120
 LOADING = "Loading library…"
@@ -65,7 +65,7 @@ EMPTY_HELP = (
 
 
 def query_error_text(exc: Exception) -> str:
-    """'message (at column N)' for a store.query.QueryError, else the message."""
+    """'message (at column N)' for a store.index.query.QueryError, else the message."""
     pos = getattr(exc, "position", None)
     msg = safe_line(str(getattr(exc, "message", None) or exc))
     return f"{msg} (at column {pos + 1})" if isinstance(pos, int) else msg
@@ -273,7 +273,7 @@ class MainScreen(Screen[None]):
             rows = select_rows(lib, query)
         except ImportError:
             rows, error = None, "search is not available in this build"
-        except Exception as exc:  # store.query.QueryError, or a library failure
+        except Exception as exc:  # store.index.query.QueryError, or a library failure
             if not (is_query_error(exc) or isinstance(exc, DigestError)):
                 raise
             rows, error = None, query_error_text(exc)
@@ -365,9 +365,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
     def load_tags(self) -> None:
-        """The navigator's tag section (store.tagindex), computed off the UI thread."""
+        """The navigator's tag section (store.index.tagindex), computed off the UI thread."""
         try:
-            from store.tagindex import tag_summary
+            from store.index.tagindex import tag_summary
         except ImportError:
             return
         try:
@@ -428,7 +428,7 @@ class MainScreen(Screen[None]):
 
     def _related(self, entry_id: str) -> list[RelatedItem]:
         try:
-            from store.tagindex import related_entries
+            from store.index.tagindex import related_entries
         except ImportError:
             return []
         return [
@@ -555,7 +555,7 @@ class MainScreen(Screen[None]):
 
     def _all_tags(self) -> list[str]:
         try:
-            from store.tagindex import all_tags
+            from store.index.tagindex import all_tags
 
             return list(all_tags(self.lib))
         except ImportError:  # the tag index is not there: the tags the rows carry
@@ -665,8 +665,8 @@ class MainScreen(Screen[None]):
         call = self.app.call_from_thread
         try:
             from store.config import load_config
-            from store.feeds import refresh
             from store.paths import config_file
+            from store.sync.feeds import refresh
         except ImportError:
             call(self._refresh_done, None, "Refreshing feeds is not available in this build.")
             return

@@ -24,8 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.library import Row
 from store.models import Marks
+from store.storage.library import Row
 from tui.widgets.display import line as safe_line
 
 SHOW_MAX = 16  # the show column never takes more than this

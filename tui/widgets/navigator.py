@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store.library import Row
 from store.models import Marks
+from store.storage.library import Row
 from tui.widgets.display import line as safe_line
 
 BLOCKS = "▁▂▃▄▅▆▇█"

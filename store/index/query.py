@@ -1,0 +1,498 @@
+"""The filter language shared by `digest-tui list QUERY` and the UI's search.
+
+Modelled on Elfeed's search filter; every term must hold (AND)::
+
+    word  "a phrase"      text of title, summary, key points, sections, body
+    !word  !"a phrase"    text must not contain it
+    +tag  +"open source"  requires a tag (automatic or the user's); -tag excludes
+    is:bookmarked is:unread is:read   (and -is:... to negate)
+    source:NAME  show:NAME            substring, case/accent-insensitive (-source: negates)
+    @7-days-ago  @2-weeks-ago  @3-months-ago  @1-year-ago  @today  @yesterday
+    @2025-02-03  @2025-02  @2025-02-01..2025-03-01  @2025-02-01..  @..2025-03-01
+
+Text terms are answered by the word index (``store.index.wordindex``), tag terms by
+the tag index (``store.index.tagindex``); only the cheap per-row tests (marks,
+source, date) look at rows one by one, so no body is read at query time.
+Tags compare by their compact form, so +open-source, +"open source" and
++opensource are the same term. A malformed term raises ``QueryError`` with
+the position of the term, so the UI can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from store.errors import DigestError
+from store.index.topics import fold, normalize_tag, tokens
+from store.storage.library import Library, Row
+
+__all__ = ["Query", "QueryError", "Term", "compile_query", "matches", "parse_query", "run_query"]
+
+IS_VALUES = ("bookmarked", "unread", "read")
+_REL = re.compile(r"(\d{1,5})-?(day|week|month|year)s?-?ago")
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+class QueryError(DigestError):
+    """A malformed query; ``position`` is the 0-based offset of the bad term."""
+
+    def __init__(self, message: str, position: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.position + 1})"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One parsed term. ``kind``: text, tag, is, source, show, date."""
+
+    kind: str
+    value: str
+    negate: bool = False
+    pos: int = 0
+    start: str | None = None  # date terms: relative or absolute bounds, unresolved
+    end: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    terms: tuple[Term, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+
+# --------------------------------------------------------------------------
+# parsing
+# --------------------------------------------------------------------------
+
+
+def _split(q: str) -> list[tuple[str, int]]:
+    """Whitespace-separated raw terms; quotes may hold spaces anywhere in a term."""
+    out: list[tuple[str, int]] = []
+    i, n = 0, len(q)
+    while i < n:
+        if q[i].isspace():
+            i += 1
+            continue
+        start = i
+        while i < n and not q[i].isspace():
+            if q[i] == '"':
+                close = q.find('"', i + 1)
+                if close < 0:
+                    raise QueryError('unterminated quote: add the closing "', i)
+                i = close + 1
+            else:
+                i += 1
+        out.append((q[start:i], start))
+    return out
+
+
+def _unquote(s: str) -> str:
+    return s.replace('"', "").strip()
+
+
+def _check_date(s: str, pos: int) -> str:
+    """Validate one bound: a relative spec or YYYY[-MM[-DD]]; returns it as given."""
+    s = s.strip().lower()
+    if s in ("today", "yesterday") or _REL.fullmatch(s):
+        return s
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            date.fromisoformat(s)
+            return s
+        if re.fullmatch(r"\d{4}-\d{2}", s):
+            date.fromisoformat(s + "-01")
+            return s
+        if re.fullmatch(r"\d{4}", s) and s != "0000":
+            return s
+    except ValueError:
+        pass
+    raise QueryError(
+        f"bad date {s!r}: use YYYY-MM-DD, YYYY-MM, N-days-ago, N-weeks-ago, today", pos
+    )
+
+
+def _parse_date(body: str, pos: int) -> Term:
+    if not body:
+        raise QueryError("empty date after @: e.g. @7-days-ago or @2025-02-01..2025-03-01", pos)
+    if ".." in body:
+        a, _, b = body.partition("..")
+    elif "--" in body:  # Elfeed's @6-months-ago--1-month-ago
+        a, _, b = body.partition("--")
+    else:
+        v = _check_date(body, pos)
+        if _REL.fullmatch(v):  # "since then"
+            return Term("date", body, pos=pos, start=v, end=None)
+        return Term("date", body, pos=pos, start=v, end=v)  # that day (month, year)
+    if not a and not b:
+        raise QueryError("empty date range after @", pos)
+    return Term(
+        "date",
+        body,
+        pos=pos,
+        start=_check_date(a, pos) if a else None,
+        end=_check_date(b, pos) if b else None,
+    )
+
+
+def _parse_term(raw: str, pos: int) -> Term | None:
+    head = raw[0]
+    if head in "+-":
+        negate = head == "-"
+        body = raw[1:]
+        if not body:
+            raise QueryError(f"'{head}' needs a tag after it, e.g. {head}ai", pos)
+        low = body.lower()
+        if low.startswith("is:"):
+            t = _parse_term(body, pos)
+            return None if t is None else Term(t.kind, t.value, negate, pos)
+        if low.startswith(("source:", "show:")):
+            if not negate:
+                return _parse_term(body, pos)
+            t = _parse_term(body, pos)
+            return None if t is None else Term(t.kind, t.value, True, pos)
+        tag = normalize_tag(_unquote(body))
+        if not tag:
+            raise QueryError(f"{_unquote(body)!r} is not a usable tag", pos)
+        return Term("tag", tag, negate, pos)
+    if head == "!":
+        body = raw[1:]
+        if not _unquote(body):
+            raise QueryError("'!' needs a word or \"phrase\" after it", pos)
+        return Term("text", _unquote(body), True, pos) if tokens(_unquote(body)) else None
+    if head == "@":
+        return _parse_date(raw[1:].strip('"'), pos)
+    low = raw.lower()
+    if low.startswith("is:"):
+        v = low[3:]
+        if v not in IS_VALUES:
+            raise QueryError(f"is:{v} is unknown; use is:bookmarked, is:unread or is:read", pos)
+        return Term("is", v, False, pos)
+    for key in ("source:", "show:"):
+        if low.startswith(key):
+            v = _unquote(raw[len(key) :])
+            if not v:
+                raise QueryError(f"{key} needs a name, e.g. {key}digestly", pos)
+            return Term(key[:-1], fold(v), False, pos)
+    text = _unquote(raw)
+    if not tokens(text):
+        return None  # punctuation only: matches everything, like an empty query
+    return Term("text", text, False, pos)
+
+
+def parse_query(q: str) -> Query:
+    """Parse a filter; raises QueryError (and nothing else) on a malformed term."""
+    if not isinstance(q, str):
+        raise QueryError("the query must be text", 0)
+    terms = []
+    for raw, pos in _split(q):
+        t = _parse_term(raw, pos)
+        if t is not None:
+            terms.append(t)
+    return Query(tuple(terms))
+
+
+# --------------------------------------------------------------------------
+# evaluation
+# --------------------------------------------------------------------------
+
+
+def _resolve(bound: str, today: date, *, end: bool) -> str:
+    """A bound as an ISO date string compared against a row's date prefix."""
+    if bound == "today":
+        return today.isoformat()
+    if bound == "yesterday":
+        return (today - timedelta(days=1)).isoformat()
+    m = _REL.fullmatch(bound)
+    if m:
+        days = int(m.group(1)) * _UNIT_DAYS[m.group(2)]
+        try:
+            return (today - timedelta(days=days)).isoformat()
+        except OverflowError:
+            return "0001-01-01"
+    if len(bound) == 7:  # YYYY-MM
+        if not end:
+            return bound + "-01"
+        y, mo = int(bound[:4]), int(bound[5:])
+        nxt = date(y + (mo == 12), mo % 12 + 1, 1)
+        return (nxt - timedelta(days=1)).isoformat()
+    if len(bound) == 4:
+        return bound + ("-12-31" if end else "-01-01")
+    return bound
+
+
+class _Context:
+    """Per-library lookups a query needs, rebuilt only when rows or the index change.
+
+    ``rank`` maps an id to its position in ``lib.rows()`` (newest first), so a
+    result is a set of positions that ``sorted`` puts in display order. Tags
+    are kept by compact key ("opensource") as position sets, so +open-source,
+    +"open source" and +opensource are one dict lookup.
+    """
+
+    def __init__(self, lib: Library) -> None:
+        self.generation = lib.generation
+        self.rows = lib.rows()
+        self.rank = {r.id: i for i, r in enumerate(self.rows)}
+        auto: dict[str, set[int]] = {}
+        for i, r in enumerate(self.rows):
+            for t in r.auto_tags:
+                auto.setdefault(_compact(t), set()).add(i)
+        self.auto = auto
+        self.reader: object = None
+        self.pos_doc: list[int] = []
+        self.marks_stamp: object = None
+        self.user: dict[str, set[int]] = {}
+        self.removed: dict[str, set[int]] = {}
+
+    def docs_for(self, reader: Any) -> list[int]:
+        """Position -> word-index document number (-1: not indexed)."""
+        if reader is not self.reader:
+            pos_doc = [-1] * len(self.rows)
+            rank = self.rank
+            for d, eid in enumerate(reader.ids):
+                p = rank.get(eid)
+                if p is not None:
+                    pos_doc[p] = d
+            self.reader, self.pos_doc = reader, pos_doc
+        return self.pos_doc
+
+    def tag(self, lib: Library, tag: str) -> set[int]:
+        """Positions carrying ``tag`` (automatic, not removed, or the user's)."""
+        stamp = _marks_stamp(lib)
+        if stamp is None or stamp != self.marks_stamp:
+            user: dict[str, set[int]] = {}
+            removed: dict[str, set[int]] = {}
+            rank = self.rank
+            for eid, m in lib.all_marks().items():
+                p = rank.get(eid)
+                if p is None:
+                    continue
+                for t in m.user_tags:
+                    user.setdefault(_compact(t), set()).add(p)
+                for t in m.removed_auto:
+                    removed.setdefault(_compact(t), set()).add(p)
+            self.user, self.removed, self.marks_stamp = user, removed, stamp
+        key = _compact(tag)
+        out = self.auto.get(key, set())
+        if key in self.removed:
+            out = out - self.removed[key]
+        if key in self.user:
+            out = out | self.user[key]
+        return out
+
+
+def _compact(tag: str) -> str:
+    return tag.replace("-", "")
+
+
+def _marks_stamp(lib: Library) -> object:
+    """A token that changes whenever the marks journal does (None: unknown, no cache)."""
+    return lib.marks_stamp
+
+
+_CONTEXTS: dict[object, _Context] = {}
+
+
+def _context(lib: Library) -> _Context:
+    ctx = _CONTEXTS.get(lib.dir)
+    if ctx is None or ctx.generation != lib.generation:
+        ctx = _CONTEXTS[lib.dir] = _Context(lib)
+    return ctx
+
+
+@dataclass
+class _Plan:
+    """A query reduced to index sets and the per-row checks left over."""
+
+    ctx: _Context
+    need: list[int] | None  # candidate positions, newest first; None: every row
+    checks: list[Callable[[Row], bool]]
+
+
+def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
+    """Answer the indexable terms with set operations; leave the cheap row checks.
+
+    Positive words/phrases give word-index documents, tags give positions;
+    the smaller side is tested against the larger (an int lookup each), never
+    every row. Only a query with no positive word or tag walks all rows.
+    """
+    from store.index import wordindex
+
+    ctx = _context(lib)
+    today = (now or datetime.now()).date()
+    pos_sets: list[set[int]] = []
+    excl_pos: set[int] = set()
+    doc_tests: list[tuple[set[int], set[int], bool]] = []  # (docs, positions, negate)
+    reader: Any = None
+
+    def positions(extra: set[str]) -> set[int]:
+        rank = ctx.rank
+        return {rank[i] for i in extra if i in rank}
+
+    texts = [t.value for t in query.terms if t.kind == "text" and not t.negate]
+    if texts:
+        found = wordindex.search_docs(lib, texts)
+        if found is not None:
+            reader, docs, extra = found
+            doc_tests.append((docs, positions(extra), False))
+    for t in query.terms:
+        if t.kind == "text" and t.negate:
+            found = wordindex.search_docs(lib, [t.value])
+            if found is not None:
+                reader, docs, extra = found
+                doc_tests.append((docs, positions(extra), True))
+        elif t.kind == "tag":
+            ids = ctx.tag(lib, t.value)
+            if t.negate:
+                excl_pos |= ids
+            else:
+                pos_sets.append(ids)
+
+    pos_doc = ctx.docs_for(reader) if reader is not None else []
+    need: set[int] | None = None
+    if pos_sets:
+        pos_sets.sort(key=len)
+        need = set(pos_sets[0])
+        for other in pos_sets[1:]:
+            need &= other
+    positive = [(d, e) for d, e, neg in doc_tests if not neg]
+    if need is None and positive:
+        positive.sort(key=lambda de: len(de[0]))
+        docs, extra = positive.pop(0)
+        need = {p for p in map(_doc_pos(reader, ctx), docs) if p >= 0} | extra
+    if need is not None:
+        for docs, extra in positive:
+            need = {p for p in need if p in extra or pos_doc[p] in docs}
+        need -= excl_pos
+        for docs, extra, neg in doc_tests:
+            if neg:
+                need = {p for p in need if not (p in extra or pos_doc[p] in docs)}
+    checks = _row_checks(lib, query, today)
+    if need is None:
+        # no positive index term: every row, with the exclusions as row checks
+        if excl_pos or doc_tests:
+            negs = [(d, e) for d, e, neg in doc_tests if neg]
+            rank = ctx.rank
+
+            def excluded(r: Row) -> bool:
+                p = rank[r.id]
+                if p in excl_pos:
+                    return True
+                d = pos_doc[p] if pos_doc else -1
+                return any(p in e or (d >= 0 and d in docs) for docs, e in negs)
+
+            checks.insert(0, lambda r: not excluded(r))
+        return _Plan(ctx, None, checks)
+    return _Plan(ctx, sorted(need), checks)
+
+
+def _doc_pos(reader: Any, ctx: _Context) -> Callable[[int], int]:
+    """Document number -> position (-1 when the row is gone)."""
+    ids, rank = reader.ids, ctx.rank
+    n = len(ids)
+
+    def conv(d: int) -> int:
+        return rank.get(ids[d], -1) if d < n else -1
+
+    return conv
+
+
+def _row_checks(lib: Library, query: Query, today: date) -> list[Callable[[Row], bool]]:
+    checks: list[Callable[[Row], bool]] = []
+    marks = None
+    for t in query.terms:
+        if t.kind == "is":
+            if marks is None:
+                marks = lib.all_marks()
+            checks.append(_is_check(t.value, t.negate, marks))
+        elif t.kind in ("source", "show"):
+            checks.append(_name_check(t.kind, t.value, t.negate))
+        elif t.kind == "date":
+            lo = _resolve(t.start, today, end=False) if t.start else None
+            hi = _resolve(t.end, today, end=True) if t.end else None
+            checks.append(_date_check(lo, hi))
+    return checks
+
+
+def compile_query(
+    lib: Library, query: Query | str, now: datetime | None = None
+) -> Callable[[Row], bool]:
+    """A row predicate for ``query``, with index lookups done once up front."""
+    if isinstance(query, str):
+        query = parse_query(query)
+    plan = _plan(lib, query, now)
+    ctx, checks = plan.ctx, plan.checks
+    allowed = None if plan.need is None else {ctx.rows[p].id for p in plan.need}
+
+    def pred(r: Row) -> bool:
+        if allowed is not None and r.id not in allowed:
+            return False
+        return all(c(r) for c in checks)
+
+    pred.candidates = allowed  # type: ignore[attr-defined]
+    return pred
+
+
+def _is_check(value: str, negate: bool, marks: dict) -> Callable[[Row], bool]:
+    def test(r: Row) -> bool:
+        m = marks.get(r.id)
+        if value == "bookmarked":
+            ok = bool(m and m.bookmarked)
+        elif value == "read":
+            ok = bool(m and m.read)
+        else:
+            ok = not (m and m.read)
+        return ok != negate
+
+    return test
+
+
+def _name_check(kind: str, value: str, negate: bool) -> Callable[[Row], bool]:
+    memo: dict[str | None, bool] = {}
+
+    def test(r: Row) -> bool:
+        name = r.source if kind == "source" else r.show
+        hit = memo.get(name)
+        if hit is None:
+            hit = memo[name] = value in fold(name or "")
+        return hit != negate
+
+    return test
+
+
+def _date_check(lo: str | None, hi: str | None) -> Callable[[Row], bool]:
+    def test(r: Row) -> bool:
+        d = r.date[:10]
+        if not d:
+            return False
+        return (lo is None or d >= lo) and (hi is None or d <= hi)
+
+    return test
+
+
+def matches(lib: Library, query: Query | str, row: Row, now: datetime | None = None) -> bool:
+    """Whether one row matches (convenience; filter many rows with compile_query)."""
+    return compile_query(lib, query, now)(row)
+
+
+def run_query(lib: Library, q: str, now: datetime | None = None) -> list[Row]:
+    """Rows matching ``q``, newest first (the order of ``lib.rows()``)."""
+    plan = _plan(lib, parse_query(q), now)
+    rows, checks = plan.ctx.rows, plan.checks
+    picked = rows if plan.need is None else [rows[p] for p in plan.need]
+    if not checks:
+        return list(picked)
+    if len(checks) == 1:
+        (c,) = checks
+        return [r for r in picked if c(r)]
+    return [r for r in picked if all(c(r) for c in checks)]

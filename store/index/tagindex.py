@@ -1,0 +1,339 @@
+"""The tag index: which tags span sources, which entries carry a tag, what is related.
+
+Built from the library's rows (automatic tags, no bodies) and the user's marks
+(their tags, and the automatic tags they removed), so every answer reflects
+exactly what the reader shows. The automatic part is cached per
+``Library.generation``; the user's part is small and re-read on every call,
+so a tag added a moment ago counts at once.
+
+Related entries are ranked by the cosine of binary tag vectors weighted by
+inverse document frequency: a tag on every entry says nothing, a tag on three
+says a lot. Tags in ``BROAD_TAGS`` (cost, health, policy, ...) or carried by
+most of a large library still add to a score, but are never on their own
+enough to call two entries related: that is what keeps a cooking digest that
+mentions prices out of an AI episode's list.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from store.errors import NotFound
+from store.index.topics import normalize_tag
+from store.index.vocabulary import BROAD_TAGS as _BROAD
+from store.models import Marks
+from store.storage.library import Library, Row
+
+BROAD_TAGS = frozenset(normalize_tag(t) for t in _BROAD)
+
+__all__ = ["Related", "TagStat", "all_tags", "related_entries", "tag_postings", "tag_summary"]
+
+MIN_SCORE = 0.05
+MAX_WEEKS = 52
+COMMON_SHARE = 0.5  # a tag on more than half of a library of MIN_LIBRARY entries is "common"
+MIN_LIBRARY = 20
+OTHER_SOURCE_BONUS = 1.25
+OTHER_SHOW_BONUS = 1.1
+
+
+@dataclass(frozen=True, slots=True)
+class TagStat:
+    """One line of `digest-tui tags`: how far a tag reaches, and its trend."""
+
+    tag: str
+    kind: str  # "auto" | "user" | "both"
+    entries: int
+    sources: int
+    weekly: tuple[tuple[str, int], ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "tag": self.tag,
+            "kind": self.kind,
+            "entries": self.entries,
+            "sources": self.sources,
+            "weekly": [[w, n] for w, n in self.weekly],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """An entry related to another, and why (shared tags, rarest first)."""
+
+    id: str
+    title: str
+    score: float
+    shared_tags: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------
+# effective tags
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _AutoCache:
+    generation: int
+    postings: dict[str, set[str]]
+
+
+_CACHE: dict[Path, _AutoCache] = {}
+_LOCK = threading.Lock()
+
+
+def _auto_postings(lib: Library) -> dict[str, set[str]]:
+    with _LOCK:
+        c = _CACHE.get(lib.dir)
+        if c is not None and c.generation == lib.generation:
+            return c.postings
+        postings: dict[str, set[str]] = {}
+        for r in lib.rows():
+            for t in r.auto_tags:
+                postings.setdefault(t, set()).add(r.id)
+        _CACHE[lib.dir] = _AutoCache(lib.generation, postings)
+        return postings
+
+
+_EFFECTIVE: dict[Path, tuple[object, tuple[dict[str, set[str]], dict[str, set[str]]]]] = {}
+
+
+def tag_postings(lib: Library) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(auto tag -> ids, user tag -> ids), removed automatic tags taken out.
+
+    Cached by library generation and the marks journal's position, so a tag
+    the user added a moment ago counts at once and nothing is recomputed
+    while neither changed (a 100k library has ~60k marks to walk).
+    """
+    from store.index.query import _marks_stamp
+
+    stamp = _marks_stamp(lib)
+    key = (lib.generation, stamp)
+    with _LOCK:
+        hit = _EFFECTIVE.get(lib.dir)
+    if stamp is not None and hit is not None and hit[0] == key:
+        return hit[1]
+    result = _compute_postings(lib)
+    if stamp is not None:
+        with _LOCK:
+            _EFFECTIVE[lib.dir] = (key, result)
+    return result
+
+
+def _compute_postings(lib: Library) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    auto = _auto_postings(lib)
+    marks = lib.all_marks()
+    user: dict[str, set[str]] = {}
+    removed: list[tuple[str, str]] = []
+    for eid, m in marks.items():
+        for t in m.user_tags:
+            user.setdefault(t, set()).add(eid)
+        for t in m.removed_auto:
+            if eid in auto.get(t, ()):
+                removed.append((t, eid))
+    if removed:
+        auto = {t: set(ids) for t, ids in auto.items()}
+        for t, eid in removed:
+            auto[t].discard(eid)
+        auto = {t: ids for t, ids in auto.items() if ids}
+    return auto, user
+
+
+def _effective(row: Row, m: Marks | None) -> set[str]:
+    if m is None:
+        return set(row.auto_tags)
+    return {t for t in row.auto_tags if t not in m.removed_auto} | set(m.user_tags)
+
+
+# --------------------------------------------------------------------------
+# summary
+# --------------------------------------------------------------------------
+
+
+def _week(d: str, memo: dict[str, tuple[int, int] | None]) -> tuple[int, int] | None:
+    key = d[:10]
+    if key in memo:
+        return memo[key]
+    try:
+        y, w, _ = date.fromisoformat(key).isocalendar()
+        out: tuple[int, int] | None = (y, w)
+    except ValueError:
+        out = None
+    memo[key] = out
+    return out
+
+
+def _week_label(yw: tuple[int, int]) -> str:
+    return f"{yw[0]:04d}-W{yw[1]:02d}"
+
+
+def _weeks_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    a = date.fromisocalendar(first[0], first[1], 1)
+    b = date.fromisocalendar(last[0], last[1], 1)
+    if (b - a).days > 7 * (MAX_WEEKS - 1):
+        a = b - timedelta(weeks=MAX_WEEKS - 1)
+    out = []
+    while a <= b:
+        y, w, _ = a.isocalendar()
+        out.append((y, w))
+        a += timedelta(weeks=1)
+    return out
+
+
+def tag_summary(lib: Library) -> list[TagStat]:
+    """Every tag: entries, distinct sources, kind, weekly counts; cross-source first.
+
+    The weekly series runs without gaps from the tag's first week to the
+    library's newest week (at most the last 52 weeks), ready for a sparkline.
+    """
+    auto, user = tag_postings(lib)
+    rows = {r.id: r for r in lib.rows()}
+    memo: dict[str, tuple[int, int] | None] = {}
+    newest = None
+    for r in lib.rows():  # newest first: the first dated row is the newest
+        newest = _week(r.date, memo) if r.date else None
+        if newest:
+            break
+    out: list[TagStat] = []
+    for tag in set(auto) | set(user):
+        a = auto.get(tag, set())
+        u = {i for i in user.get(tag, set()) if i in rows}
+        ids = a | u
+        if not ids:
+            continue
+        kind = "both" if a and u else ("auto" if a else "user")
+        sources = {rows[i].source for i in ids}
+        counts: dict[tuple[int, int], int] = {}
+        for i in ids:
+            d = rows[i].date
+            wk = _week(d, memo) if d else None
+            if wk:
+                counts[wk] = counts.get(wk, 0) + 1
+        weekly: tuple[tuple[str, int], ...] = ()
+        if counts and newest:
+            span = _weeks_between(min(counts), max(newest, max(counts)))
+            weekly = tuple((_week_label(w), counts.get(w, 0)) for w in span)
+        out.append(TagStat(tag, kind, len(ids), len(sources), weekly))
+    out.sort(key=lambda s: (s.sources < 2, -s.sources, -s.entries, s.tag))
+    return out
+
+
+def all_tags(lib: Library) -> list[str]:
+    """Every tag in use (automatic and the user's), sorted: for completion."""
+    auto, user = tag_postings(lib)
+    return sorted(set(auto) | set(user))
+
+
+# --------------------------------------------------------------------------
+# related entries
+# --------------------------------------------------------------------------
+
+
+def _norm_title(r: Row) -> str:
+    return " ".join((r.title or "").casefold().split())
+
+
+def _is_duplicate(a: Row, b: Row) -> bool:
+    if a.link and b.link and a.link == b.link:
+        return True
+    ta, tb = _norm_title(a), _norm_title(b)
+    return bool(ta) and ta == tb and (a.show or "").casefold() == (b.show or "").casefold()
+
+
+def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
+    """Entries sharing informative tags with ``entry_id``, best first.
+
+    Score: cosine of IDF-weighted tag vectors, times a bonus for another
+    source (or another show of the same digest). Excluded: the entry itself,
+    exact duplicates (same link, or same title and show), and entries whose
+    only shared tags are broad or common.
+    """
+    target = lib.row(entry_id)
+    auto, user = tag_postings(lib)
+    marks = lib.all_marks()
+    mine = _effective(target, marks.get(entry_id))
+    if not mine:
+        return []
+    n = max(len(lib), 1)
+    df: dict[str, int] = {}
+    for t in mine:
+        df[t] = len(auto.get(t, ())) + len(user.get(t, set()) - auto.get(t, set()))
+
+    def idf(t: str) -> float:
+        d = df.get(t)
+        if d is None:
+            d = len(auto.get(t, ())) + len(user.get(t, set()) - auto.get(t, set()))
+            df[t] = d
+        return math.log((n + 1) / max(d, 1))
+
+    common_at = COMMON_SHARE * n if n >= MIN_LIBRARY else n
+    # a tag on every entry (or most of a big library) cannot tell entries apart
+    useful = [t for t in mine if df[t] < n and df[t] <= max(common_at, 2) and idf(t) > 0]
+    if not useful:
+        return []
+    scores: dict[str, float] = {}
+    for t in useful:
+        w = idf(t) ** 2
+        for i in auto.get(t, set()) | user.get(t, set()):
+            if i != entry_id:
+                scores[i] = scores.get(i, 0.0) + w
+    norm_me = math.sqrt(sum(idf(t) ** 2 for t in useful))
+    useful_set = set(useful)
+    results: list[Related] = []
+    # only the best raw overlaps can make the list: normalise those, not every hit
+    shortlist = heapq.nlargest(max(limit * 20, 200), scores.items(), key=lambda kv: kv[1])
+    for i, raw in shortlist:
+        try:
+            row = lib.row(i)
+        except NotFound:
+            continue
+        if _is_duplicate(target, row):
+            continue
+        theirs = _effective(row, marks.get(i))
+        shared = mine & theirs
+        strong = [t for t in shared & useful_set if t not in BROAD_TAGS]
+        if not strong:
+            continue
+        their_useful = [t for t in theirs if _informative(t, df, auto, user, n, common_at)]
+        norm_them = math.sqrt(sum(idf(t) ** 2 for t in their_useful)) or 1.0
+        score = raw / (norm_me * norm_them)
+        if row.source != target.source:
+            score *= OTHER_SOURCE_BONUS
+        elif (row.show or "") != (target.show or ""):
+            score *= OTHER_SHOW_BONUS
+        if score < MIN_SCORE:
+            continue
+        reasons = sorted(shared, key=lambda t: (t in BROAD_TAGS, -idf(t), t))
+        results.append(Related(i, row.title, score, tuple(reasons)))
+    results.sort(key=lambda r: (-r.score, r.title, r.id))
+    return results[:limit]
+
+
+def _informative(
+    t: str,
+    df: dict[str, int],
+    auto: Mapping[str, set[str]],
+    user: Mapping[str, set[str]],
+    n: int,
+    common_at: float,
+) -> bool:
+    d = df.get(t)
+    if d is None:
+        d = len(auto.get(t, ())) + len(user.get(t, set()) - auto.get(t, set()))
+        df[t] = d
+    return d < n and d <= max(common_at, 2)
+
+
+def ids_with_tags(lib: Library, tags: Iterable[str]) -> set[str]:
+    """Ids carrying every one of ``tags`` (effective tags)."""
+    auto, user = tag_postings(lib)
+    out: set[str] | None = None
+    for t in tags:
+        ids = auto.get(t, set()) | user.get(t, set())
+        out = ids if out is None else out & ids
+    return set(out or ())  # a copy: the postings are cached and shared

@@ -1,0 +1,204 @@
+"""The user's marks (read, bookmarked, user tags, removed auto tags).
+
+Marks are the one thing a user cannot get back by refreshing, and they change
+on every keystroke, so they live apart from content in an append-only journal:
+
+* a change is one ``write()`` of whole JSON lines to a file opened O_APPEND,
+  then fsync, under the library's write lock: O(1) however large the library,
+  and a process killed at any moment leaves every acknowledged mark on disk;
+* each line carries the *full* new state of the entries it names (computed
+  under the lock after catching up with the journal), so replay is "last line
+  wins" and two processes never lose each other's updates;
+* readers replay incrementally from the last offset they saw;
+* the journal is compacted (atomically rewritten) when it is mostly history.
+
+A line that does not parse means the file was damaged by hand or by the disk:
+we refuse to guess and raise a clear error, leaving the file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from store.errors import LibraryError
+from store.models import EMPTY_MARKS, Marks
+from store.storage.atomic import write_bytes_atomic
+
+JOURNAL_NAME = "marks.jsonl"
+LINE_IDS = 50  # ids per journal line: ~1-2 kB, under a page
+
+
+def _marks_to_json(m: Marks) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if m.read:
+        d["r"] = 1
+    if m.bookmarked:
+        d["b"] = 1
+    if m.user_tags:
+        d["u"] = list(m.user_tags)
+    if m.removed_auto:
+        d["x"] = list(m.removed_auto)
+    return d
+
+
+# Marks are immutable: the four without tags are shared, not rebuilt for
+# every journal record (a large library opens with tens of thousands of them).
+_PLAIN = {(r, b): Marks(read=r, bookmarked=b) for r in (False, True) for b in (False, True)}
+
+
+def _marks_from_json(d: dict[str, Any]) -> Marks:
+    u, x = d.get("u"), d.get("x")
+    if not u and not x:
+        return _PLAIN[bool(d.get("r")), bool(d.get("b"))]
+    return Marks(
+        read=bool(d.get("r")),
+        bookmarked=bool(d.get("b")),
+        user_tags=tuple(u or ()),
+        removed_auto=tuple(x or ()),
+    )
+
+
+class MarksJournal:
+    """In-memory view of the journal plus the means to append to it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / JOURNAL_NAME
+        self._marks: dict[str, Marks] = {}
+        self._offset = 0
+        self._ino: int | None = None
+        self._lines = 0
+        self.torn_tail = False
+
+    # -- reading -----------------------------------------------------------
+    @property
+    def stamp(self) -> tuple[int, int | None]:
+        """A token that changes whenever the journal does (its read offset and inode).
+
+        Readers that cache something derived from marks compare stamps instead of
+        reaching into the journal's private state.
+        """
+        return (self._offset, self._ino)
+
+    def catch_up(self) -> None:
+        """Apply lines written since we last looked (by us or another process)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            self._marks.clear()
+            self._offset, self._ino, self._lines = 0, None, 0
+            return
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        if st.st_ino != self._ino or st.st_size < self._offset:
+            # compacted or replaced by another process: replay from the start
+            self._marks.clear()
+            self._offset, self._lines = 0, 0
+            self._ino = st.st_ino
+        if st.st_size == self._offset:
+            return
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self._offset)
+                chunk = f.read(st.st_size - self._offset)
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        end = chunk.rfind(b"\n") + 1
+        # Bytes after the last newline are the remnant of a write that was cut
+        # short (power loss; a kill in the middle of a multi-page write) or of a
+        # hand edit. That write was never acknowledged, so reading stops before
+        # it and the library opens with every acknowledged mark. Appending after
+        # it is refused until `doctor --repair` has cut it off (keeping a copy):
+        # we never modify a damaged file on our own.
+        self.torn_tail = end != len(chunk)
+        for raw in chunk[:end].splitlines():
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(raw)
+                self._marks.update({str(eid): _marks_from_json(m) for eid, m in rec.items()})
+            except (ValueError, AttributeError, TypeError) as exc:
+                raise LibraryError(
+                    f"marks file {self.path} has a damaged line; it was left untouched "
+                    "(run `digest-tui doctor` to see the options)"
+                ) from exc
+            self._lines += 1
+        self._offset += end
+
+    def get(self, entry_id: str) -> Marks:
+        return self._marks.get(entry_id, EMPTY_MARKS)
+
+    def all(self) -> dict[str, Marks]:
+        return self._marks
+
+    # -- writing (caller holds the write lock and has called catch_up) ------
+    def update(self, ids: Iterable[str], change: Callable[[Marks], Marks]) -> list[str]:
+        """Apply ``change`` to each id and append the new states in one write.
+
+        Returns the ids whose marks actually changed.
+        """
+        new: dict[str, Marks] = {}
+        for eid in ids:
+            old = self._marks.get(eid, EMPTY_MARKS)
+            m = change(old)
+            if m != old:
+                new[eid] = m
+        if not new:
+            return []
+        # short lines (LINE_IDS ids each), written one by one below
+        items = list(new.items())
+        lines = []
+        for i in range(0, len(items), LINE_IDS):
+            rec = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
+            lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+        payload = ("\n".join(lines) + "\n").encode("utf-8")
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
+        try:
+            size = os.fstat(fd).st_size
+            if self.torn_tail:
+                raise LibraryError(
+                    f"marks file {self.path} ends in a partial line (an interrupted write); "
+                    "it was left untouched: run `digest-tui doctor --repair` to cut it off"
+                )
+            try:
+                # one write per line: lines are kept under a page, so a kill
+                # between pages can only fall between lines, never inside one
+                for line in payload.splitlines(keepends=True):
+                    if os.write(fd, line) != len(line):
+                        raise OSError(28, "short write (disk full?)")
+                os.fsync(fd)
+            except OSError as exc:
+                # leave the journal as it was: no half line for the next reader
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
+        finally:
+            os.close(fd)
+        self._marks.update(new)
+        self._offset = size + len(payload)
+        self._lines += len(lines)
+        if self._ino is None:
+            self._ino = os.stat(self.path).st_ino
+        live_lines = len(self._marks) // LINE_IDS + 1
+        if self._lines > 1000 + 2 * live_lines:
+            self.compact()
+        return list(new)
+
+    def compact(self) -> None:
+        """Rewrite the journal as the current state only (atomic rename)."""
+        items = [(k, v) for k, v in self._marks.items() if v != EMPTY_MARKS]
+        lines = []
+        for i in range(0, len(items), LINE_IDS):
+            rec = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
+            lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+        payload = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        write_bytes_atomic(self.path, payload)
+        st = os.stat(self.path)
+        self._ino, self._offset, self._lines = st.st_ino, st.st_size, len(lines)

@@ -1,0 +1,370 @@
+"""From paths to stored entries: read file → text → parse → entries → library.
+
+The CLI's ``ingest``, the first-run samples and refresh's local ``paths:`` all
+come through here, so they report and de-duplicate the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from store.models import DigestInfo, Entry, ParsedDocument, Source, short_hash
+from store.storage.library import Library, SaveResult
+
+if TYPE_CHECKING:
+    from store.index.topics import Prepared
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".org", ".text"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
+SUFFIXES = TEXT_SUFFIXES | FEED_SUFFIXES
+MAX_FILE_BYTES = 20_000_000
+# A folder of digests often carries its own notes (README.md, SOURCES.md,
+# EXPECTED.md…): named in capitals by convention, they describe the folder and
+# are not digests. Named explicitly on the command line, they are still read.
+_FOLDER_DOC_NAMES = {
+    "README",
+    "LICENSE",
+    "LICENCE",
+    "CHANGELOG",
+    "CONTRIBUTING",
+    "AUTHORS",
+    "COPYING",
+}
+
+
+def _is_folder_doc(name: str) -> bool:
+    stem = name.split(".", 1)[0]
+    letters = stem.replace("_", "").replace("-", "")
+    return stem.upper() in _FOLDER_DOC_NAMES or (
+        len(letters) >= 4 and letters.isalpha() and letters.isupper()
+    )
+
+
+@dataclass
+class IngestReport:
+    """What `ingest` did, file by file, for the user and for tests."""
+
+    files_read: int = 0
+    entries_new: int = 0
+    entries_known: int = 0
+    entries_updated: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    new_ids: list[str] = field(default_factory=list)
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]], report: IngestReport) -> list[Path]:
+    """Expand folders (recursively, sorted, hidden files skipped) into files."""
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p).expanduser()
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    f = Path(root) / name
+                    if name.startswith("."):
+                        continue
+                    if _is_folder_doc(name):
+                        report.skipped.append((str(f), "the folder's own notes, not a digest"))
+                        continue
+                    if f.suffix.lower() in SUFFIXES:
+                        out.append(f)
+                    else:
+                        report.skipped.append((str(f), "not a digest or feed file"))
+        elif path.is_file():
+            out.append(path)
+        elif path.exists():
+            report.skipped.append((str(path), "not a regular file"))
+        else:
+            report.skipped.append((str(path), "no such file or directory"))
+    return out
+
+
+def file_source(doc: ParsedDocument, path: Path) -> Source:
+    """A file's source is named by the document (site, author), else its folder.
+
+    A folder of digests usually holds one producer's output (one file a day), so
+    the folder name groups them in the navigator better than each file's name.
+    """
+    name = doc.source_name
+    if not name and doc.entries and doc.entries[0].author:
+        name = doc.entries[0].author
+    if not name:
+        folder = path.resolve().parent.name
+        name = folder or path.stem
+    return Source("file", name, str(path))
+
+
+def entries_from_document(
+    doc: ParsedDocument, source: Source, *, id_scope: str | None = None
+) -> list[Entry]:
+    """Attach stable ids, source and digest info to a parsed document's entries.
+
+    Ids are derived from content, never from the path, so the same digest from
+    another folder is the same entry. Feed entries are scoped by the feed (its
+    URL) and their guid, since feed content changes under a stable guid.
+    """
+    digest = None
+    if doc.digest_title or doc.digest_date:
+        digest = DigestInfo(
+            short_hash(
+                "digest", doc.source_name or "", doc.digest_title or "", doc.digest_date or ""
+            ),
+            doc.digest_title,
+            doc.digest_date,
+        )
+    out: list[Entry] = []
+    seen: set[str] = set()
+    for pe in doc.entries:
+        if id_scope is not None and (pe.guid or pe.link):
+            eid = short_hash("feed", id_scope, pe.guid or pe.link or "")
+        else:
+            eid = short_hash(
+                "entry",
+                pe.show or "",
+                pe.title,
+                digest.title or "" if digest else "",
+                digest.date or "" if digest else "",
+                pe.summary[:300],
+                pe.body[:300] if not pe.summary else "",
+            )
+        if eid in seen:  # duplicate guids inside one feed: keep the first
+            continue
+        seen.add(eid)
+        out.append(
+            Entry(
+                id=eid,
+                source=source,
+                title=pe.title,
+                digest=digest,
+                show=pe.show,
+                author=pe.author,
+                link=pe.link,
+                published=pe.published,
+                summary=pe.summary,
+                key_points=pe.key_points,
+                key_points_derived=pe.key_points_derived,
+                sections=pe.sections,
+                body=pe.body,
+                replies=pe.replies,
+                enclosure=pe.enclosure,
+                reading_minutes=pe.reading_minutes,
+                extra=pe.extra,
+            )
+        )
+    return out
+
+
+def parse_path(path: Path) -> tuple[list[Entry], str | None]:
+    """Parse one local file into entries; returns (entries, why-skipped)."""
+    from store.parse import ParseError, looks_like_feed, parse_document
+
+    try:
+        st = path.stat()
+        if st.st_size > MAX_FILE_BYTES:
+            return [], f"larger than {MAX_FILE_BYTES // 1_000_000} MB"
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], f"cannot read: {exc.strerror or exc}"
+    if looks_like_feed(data) or (path.suffix.lower() in FEED_SUFFIXES and b"<" in data[:4096]):
+        from store.sync.feeds import parse_feed_bytes
+
+        try:
+            doc = parse_feed_bytes(data, base_url=path.resolve().as_uri())
+        except ParseError as exc:
+            return [], str(exc)
+        source = Source("feed", doc.source_name or path.stem, str(path))
+        return entries_from_document(doc, source, id_scope=source.location), None
+    try:
+        doc = parse_document(data, name=path.name, mtime=st.st_mtime)
+    except ParseError as exc:
+        return [], str(exc)
+    if not doc.entries:
+        return [], "no entries found"
+    return entries_from_document(doc, file_source(doc, path)), None
+
+
+def ingest_paths(
+    lib: Library,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    batch_size: int = 5000,
+    topics: Mapping[str, Sequence[str]] | None = None,
+) -> IngestReport:
+    """Ingest files and folders; writes in batches (never one write per entry).
+
+    Entries are tagged in chunks as parse results arrive, so tagging in this
+    process overlaps with parsing in the workers; they are saved in batches of
+    ``batch_size`` (each save rewrites every content shard it touches).
+    """
+    from store.index.topics import merge_topics, tag_entries
+    from store.index.vocabulary import DEFAULT_TOPICS
+
+    vocab = merge_topics(DEFAULT_TOPICS, topics) if topics is not None else None
+    report = IngestReport()
+    files = iter_files(paths, report)
+    untagged: list[Entry] = []
+    prepared: list[Prepared | None] = []  # aligned with untagged
+    tagged: list[Entry] = []
+    texts: list[str] = []  # content_text of untagged, then of tagged
+
+    def tag() -> None:
+        if untagged:
+            tagged.extend(tag_entries(untagged, lib, vocab, prepared))
+            untagged.clear()
+            prepared.clear()
+
+    def save() -> None:
+        tag()
+        if not tagged:
+            return
+        res: SaveResult = lib.save_entries(tagged, texts)
+        texts.clear()
+        report.entries_new += len(res.new)
+        report.entries_known += len(res.unchanged)
+        report.entries_updated += len(res.updated)
+        report.new_ids += res.new
+        tagged.clear()
+
+    for n, (f, (entries, why, preps, encoded)) in enumerate(
+        zip(files, _parse_all(files), strict=True), 1
+    ):
+        if progress:
+            progress(n, len(files), str(f))
+        if why:
+            report.skipped.append((str(f), why))
+            continue
+        report.files_read += 1
+        untagged.extend(entries)
+        prepared.extend(preps if preps is not None else [None] * len(entries))
+        texts.extend(encoded)
+        if len(untagged) >= TAG_CHUNK:
+            tag()
+        if len(tagged) >= batch_size:
+            save()
+    save()
+    return report
+
+
+TAG_CHUNK = 500
+PARALLEL_MIN_FILES = 64
+
+
+# (entries, why skipped, their tagging ``prepare`` (None: tagging does it), their ``content_text``)
+Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str]]
+
+
+def _parse_here(path: Path) -> Parsed:
+    """``parse_path`` in this process: tagging prepares the entries itself."""
+    from store.storage.library import content_text
+
+    entries, why = parse_path(path)
+    return entries, why, None, [content_text(e) for e in entries]
+
+
+def _parse_and_prepare(path: Path) -> Parsed:
+    """Worker job: ``parse_path`` plus each entry's tagging ``prepare`` and stored JSON.
+
+    Preparing and encoding here moves tokenising, word hashing and JSON off
+    the main process, which otherwise is the bottleneck of a large ingest
+    (its final save is not overlapped with anything). Vocabulary matching
+    stays in the main process: with it here the workers became the bottleneck
+    and ingest was ~10% slower (refresh passes its vocabulary; neutral there).
+    """
+    from store.index.topics import prepare
+    from store.storage.library import content_text
+
+    entries, why = parse_path(path)
+    return entries, why, [prepare(e) for e in entries], [content_text(e) for e in entries]
+
+
+def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
+    """Parse files in order; on many files, on every core (parsing is CPU-bound).
+
+    Results come back in input order so reports and batches stay deterministic.
+    A pool that cannot start (no /dev/shm, no fork) falls back to one process.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) < PARALLEL_MIN_FILES or workers < 2:
+        yield from (_parse_here(f) for f in files)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=worker_init,
+            initargs=(os.getpid(),),
+        )
+    except (OSError, ValueError):
+        yield from (_parse_here(f) for f in files)
+        return
+    try:
+        yield from pool.map(_parse_and_prepare, files, chunksize=16)
+    except BaseException:  # Ctrl-C, an error while saving, or the caller stopped early
+        # drop the files not started instead of parsing them all first; the
+        # workers (deaf to Ctrl-C) finish the chunk in hand and exit. Not
+        # terminate(): a worker killed while sending its result leaves a torn
+        # message that the pool's reader thread then waits on for ever.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def worker_init(parent_pid: int | None = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle, and the worker dies with it.
+
+    The workers share the terminal's process group, so a Ctrl-C reaches them
+    too; without this each printed a KeyboardInterrupt traceback while the
+    parent stopped them anyway.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Pool initializer: a worker dies when the process that started it does.
+
+    Without it, a killed `ingest` leaves forked workers parsing on, holding its
+    stdout open (so `digest-tui ingest … | cat` never ends). Linux only;
+    elsewhere the pool's own shutdown is all there is. The parent may already
+    be gone before the worker got here: then the worker leaves at once.
+    """
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def save_with_tags(
+    lib: Library,
+    entries: Sequence[Entry],
+    topics: Mapping[str, Sequence[str]] | None = None,
+) -> SaveResult:
+    """Give entries their automatic tags, then save them in one batch.
+
+    ``topics`` is the config's ``topics:`` map; it adds to the built-in
+    vocabulary. None means: read the config in force (env or platform dir).
+    """
+    from store.index.topics import merge_topics, tag_entries
+    from store.index.vocabulary import DEFAULT_TOPICS
+
+    vocab = merge_topics(DEFAULT_TOPICS, topics) if topics is not None else None
+    return lib.save_entries(tag_entries(entries, lib, vocab))

@@ -1,0 +1,132 @@
+"""The word index: segment building, merging and superseded documents."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.index import wordindex
+from store.index.topics import tokens
+from store.models import Entry, Source
+from store.storage.library import Library
+
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+]
+
+
+def _reference(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
+    out: defaultdict[int, set[int]] = defaultdict(set)
+    for k, d in pairs:
+        out[k].add(d)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1)),
+            st.integers(0, 2**32 - 1),
+        ),
+        max_size=300,
+    )
+)
+def test_invert_matches_a_dict_of_sorted_sets(pairs: list[tuple[int, int]]) -> None:
+    keys = np.array([k for k, _ in pairs], dtype=np.uint64)
+    docs = np.array([d for _, d in pairs], dtype=np.uint32)
+    seg = wordindex._invert(keys, docs)
+    ref = _reference(pairs)
+    assert list(seg.keys) == sorted(ref)
+    assert {k: list(v) for k, v in seg.items()} == ref
+    assert seg.offs[0] == 0 and seg.offs[-1] == len(seg.post)
+    again = wordindex.Segment.from_bytes(seg.to_bytes())
+    assert (again.keys, again.offs, again.post) == (seg.keys, seg.offs, seg.post)
+
+
+def _entry(i: int, text: str) -> Entry:
+    return Entry(id=f"e{i:04d}", source=Source("file", "T", "/t"), title=f"Item {i}", body=text)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_many_batches_merge_and_supersede_like_a_full_scan(tmp_path: Path, seed: int) -> None:
+    """More batches than MAX_SEGMENTS, with changed texts re-indexed: every search
+    answers what a scan of the final texts answers."""
+    rnd = random.Random(seed)
+    lib = Library.open(tmp_path / "lib")
+    final: dict[str, str] = {}
+    n = 0
+    for _batch in range(wordindex.MAX_SEGMENTS * 2 + 3):
+        batch = []
+        for _ in range(rnd.randint(1, 6)):
+            if final and rnd.random() < 0.3:  # a changed entry: same id, new text
+                i = int(rnd.choice(sorted(final))[1:])
+            else:
+                i, n = n, n + 1
+            text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(2, 12)))
+            batch.append(_entry(i, text))
+        lib.save_entries(batch)
+        wordindex.add_entries(lib, batch)
+        for e in batch:
+            final[e.id] = wordindex.entry_text(e)
+    manifest = lib.read_sidecar(wordindex.MANIFEST)
+    assert len(manifest["segs"]) <= wordindex.MAX_SEGMENTS + 1
+    for w in WORDS:
+        want = {eid for eid, t in final.items() if w in tokens(t)}
+        assert wordindex.search(lib, [w]) == want, w
+    a, b = WORDS[0], WORDS[1]
+    want = {eid for eid, t in final.items() if f"{a} {b}" in " ".join(tokens(t))}
+    assert wordindex.search(lib, [f"{a} {b}"]) == want
+
+
+def _reference_terms(toks: list[str]) -> set[int]:
+    """Words, and adjacent pairs without a stop word, each hashed with term_key."""
+    from store.index.vocabulary import STOP_WORDS
+
+    terms = set(toks)
+    terms |= {
+        f"{a} {b}"
+        for a, b in zip(toks, toks[1:], strict=False)
+        if a not in STOP_WORDS and b not in STOP_WORDS
+    }
+    return {wordindex.term_key(t) for t in terms}
+
+
+_TOKS = st.lists(
+    st.sampled_from(["the", "of", "a", "open", "source", "model", "and", "chip", "x1", "naïve"])
+    | st.text(alphabet="abcxyz019", min_size=1, max_size=5),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TOKS, st.booleans())
+def test_token_terms_are_words_and_non_stop_pairs(toks: list[str], cold: bool) -> None:
+    if cold:
+        wordindex._KEYS.clear()
+    assert wordindex.token_terms(toks) == _reference_terms(toks)
+    assert wordindex.token_terms(toks) == _reference_terms(toks)  # memoised: the same
+
+
+def test_token_terms_survive_the_memo_filling_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wordindex, "MAX_CACHED_KEYS", 5)
+    for n in range(30):
+        toks = [f"w{n}", "of", f"v{n}", f"u{n}", "the", f"w{n}"]
+        assert wordindex.token_terms(toks) == _reference_terms(toks)

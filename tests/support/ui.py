@@ -1,0 +1,65 @@
+"""Pilot helpers shared by the UI tests: wait for the workers, read what the reader shows."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from store.storage.library import Library
+from tui.app import DigestApp
+from tui.screens.main import MainScreen
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Wait until no worker is running, none is about to start, and the screen caught up.
+
+    "About to start": the main screen starts the tag summary only after the
+    first list paint (``tags_pending``), so an idle moment before it is not the end.
+    """
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        # a dialog's worker waits for the user: never wait for it
+        busy = [w for w in app.workers if w.group != "dialog" and not w.is_finished]
+        screen = getattr(app, "main_screen", None)
+        pending = screen is not None and screen.tags_pending
+        if not busy and not pending:
+            return
+        if busy:
+            await app.workers.wait_for_complete(busy)
+        await pilot.pause()
+
+
+def main(app: DigestApp) -> MainScreen:
+    screen = app.main_screen
+    assert screen is not None
+    return screen
+
+
+def reader_text(app: DigestApp) -> str:
+    """Everything the reader shows, as plain text."""
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    for w in main(app).reader.query(Static).results(Static):
+        console.print(w.content)
+    return console.export_text()
+
+
+async def open_entry(pilot: Pilot[object], entry_id: str) -> None:
+    """Move the cursor with j until it is on entry_id, then press enter."""
+    episodes = main(pilot.app).episodes  # type: ignore[arg-type]
+    for _ in range(20):
+        if episodes.current is not None and episodes.current.id == entry_id:
+            break
+        await pilot.press("j")
+    assert episodes.current is not None and episodes.current.id == entry_id
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def stored(lib_dir: Path) -> Library:
+    """A fresh handle: what another process (the shell) would read."""
+    return Library.open(lib_dir)
