@@ -20,13 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_reliability_concurrent import concurrent_writers  # noqa: E402
-from tests.test_reliability_crash import crash_rounds  # noqa: E402
-from tests.test_reliability_support import CORPUS, run_cli, synthetic_entries  # noqa: E402
-
 from store.errors import LibraryError  # noqa: E402
 from store.storage.library import Library  # noqa: E402
 from store.sync.ingest import ingest_paths  # noqa: E402
+from tests.reliability.test_reliability_concurrent import concurrent_writers  # noqa: E402
+from tests.reliability.test_reliability_crash import crash_rounds  # noqa: E402
+from tests.support.reliability import CORPUS, run_cli, synthetic_entries  # noqa: E402
 
 
 def corpus_files(root: Path) -> int:

@@ -157,7 +157,7 @@ def import_opml(opml_path: Path, config_path: Path) -> tuple[int, int]:
     if not isinstance(feeds, list):
         feeds = CommentedSeq()
         data["feeds"] = feeds
-    elif not feeds and getattr(feeds, "fa", None) is not None and feeds.fa.flow_style():
+    elif not feeds and isinstance(feeds, CommentedSeq) and feeds.fa.flow_style():
         feeds.fa.set_block_style()  # `feeds: []` becomes a block list
     present = {
         str(f.get("url") if isinstance(f, dict) else f).strip() for f in feeds if f is not None

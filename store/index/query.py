@@ -28,7 +28,8 @@ from typing import Any
 
 from store.errors import DigestError
 from store.index.topics import fold, normalize_tag, tokens
-from store.storage.library import Library, Row
+from store.models import Row
+from store.storage.library import Library
 
 __all__ = ["Query", "QueryError", "Term", "compile_query", "matches", "parse_query", "run_query"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from store.storage.library import Library, Row
+from store.models import Row
+from store.storage.library import Library
 
 
 def select_rows(lib: Library, query: str = "") -> list[Row]:

@@ -27,8 +27,8 @@ from pathlib import Path
 from store.errors import NotFound
 from store.index.topics import normalize_tag
 from store.index.vocabulary import BROAD_TAGS as _BROAD
-from store.models import Marks
-from store.storage.library import Library, Row
+from store.models import Marks, Row
+from store.storage.library import Library
 
 BROAD_TAGS = frozenset(normalize_tag(t) for t in _BROAD)
 

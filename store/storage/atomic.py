@@ -11,9 +11,11 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from store.errors import LibraryError
@@ -108,3 +110,57 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+class BatchJSONStorage(AtomicJSONStorage):
+    """AtomicJSONStorage for a batch of Table operations: one read, one write.
+
+    TinyDB reads and rewrites the whole file for every operation; a batch of
+    upserts on a shard or a state table would write it once per document (and
+    fsync each time). This storage reads the file on first use, keeps TinyDB's
+    writes in memory, and ``flush`` writes the final state once, atomically.
+    ``sync_dir=False`` leaves the directory fsync to a caller writing many files.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, sync_dir: bool = True, **_: Any) -> None:
+        super().__init__(path)
+        self.sync_dir = sync_dir
+        self._data: dict[str, dict[str, Any]] | None = None
+        self._loaded = False
+        self._dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if not self._loaded:
+            self._data, self._loaded = super().read(), True
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._data, self._loaded, self._dirty = data, True, True
+
+    def flush(self) -> None:
+        """Write what the batch changed (nothing if it changed nothing)."""
+        if self._dirty and self._data is not None:
+            # "replace": a lone surrogate (clean_text drops them; this is a last
+            # guard) must not fail a save after other files were already renamed
+            data = json_text(self._data).encode("utf-8", "replace")
+            write_bytes_atomic(self.path, data, sync_dir=self.sync_dir)
+            self._dirty = False
+
+
+@contextlib.contextmanager
+def batch_db(path: Path, *, sync_dir: bool = True) -> Iterator[TinyDB]:
+    """A TinyDB on ``path`` whose operations inside the block commit as one atomic write.
+
+    The write happens only when the block ends without an exception: a batch
+    that fails half-way leaves the file as it was.
+    """
+    db = TinyDB(path, storage=BatchJSONStorage, sync_dir=sync_dir)
+    storage = db.storage
+    assert isinstance(storage, BatchJSONStorage)
+    yield db
+    storage.flush()
+
+
+def open_db(path: Path) -> TinyDB:
+    """A TinyDB on ``path`` for reading (damage raises LibraryError, nothing is written)."""
+    return TinyDB(path, storage=AtomicJSONStorage)

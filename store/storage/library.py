@@ -1,122 +1,52 @@
-"""The library: content in TinyDB shards, a one-read start-up index, marks apart.
+"""The library: one data directory, read from memory, written under one lock.
 
-Layout of a data directory::
+What lives where (each file has its own module)::
 
-    library.json        schema version + one compact row per entry (the index).
-                        Written last on every ingest: it is the commit point.
-    library.json.bak    the previous good index, for `digest-tui doctor`.
-    content/XX.json     TinyDB files holding full entries, sharded by id prefix,
-                        so opening one entry reads ~1/256 of the content.
-    marks.jsonl         the user's marks (see store.storage.marks): never rewritten by
+    library.json        the index: schema version + one compact row per entry
+                        (store.storage.rows). Written last on every content
+                        change: it is the commit point.
+    library.json.bak    the previous good index, for `digest-tui doctor --restore`.
+    library.cache       marshal copy of the rows for a fast start (derived).
+    content/XX.json     TinyDB files holding full entries, sharded by id prefix
+                        (store.storage.shards), so opening one entry reads ~1/256
+                        of the content.
+    marks.jsonl         the user's marks (store.storage.marks): never rewritten by
                         content changes, O(1) to append.
-    feeds.json          TinyDB table of per-feed fetch state (etag, errors…).
+    feeds.json          TinyDB table of per-feed fetch state (store.storage.state).
+    tables.json         TinyDB key-value tables: UI settings, first-run flag, ...
+    topics.json, words/ topic state and word index, owned by store.index
+                        (through the side-file methods below).
     .write.lock         inter-process lock held for every write.
 
 Why not one TinyDB file: TinyDB rewrites the whole file on each write, so a
 bookmark in a 100k-entry file would rewrite hundreds of megabytes, and first
-paint would have to parse every body. Here first paint reads library.json once
-and a keystroke appends one line.
+paint would have to parse every body. Here first paint reads library.json (or
+its cache) once and a keystroke appends one line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
-import marshal
-import os
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
-from tinydb import TinyDB
 
 from store.errors import LibraryError, NotFound
-from store.models import (
-    Entry,
-    Marks,
-    entry_from_record,
-    entry_to_record,
-    short_hash,
-)
-from store.storage.atomic import (
-    AtomicJSONStorage,
-    dump_json,
-    fsync_dir,
-    json_text,
-    read_json,
-    write_bytes_atomic,
-)
+from store.models import Entry, Marks, Row, row_for, short_hash
+from store.storage import rows as index_file
+from store.storage import shards
+from store.storage.atomic import dump_json, fsync_dir, read_json, write_bytes_atomic
 from store.storage.marks import MarksJournal
+from store.storage.state import StateTable, read_feed_states, save_feed_states
 
-SCHEMA_VERSION = 1
-INDEX_NAME = "library.json"
-CACHE_NAME = "library.cache"  # marshal copy of the rows, for a fast start
 LOCK_TIMEOUT = 30.0
+SAMPLES_FLAG = "samples_offered"
 
-
-class Row(NamedTuple):
-    """What the entry list needs, for every entry, without loading bodies.
-
-    A NamedTuple rather than a dataclass: the index stores each row as a JSON
-    array, and ``Row._make`` turns 100k of them into rows several times faster
-    than keyword construction, which is most of first-paint time at that size.
-    """
-
-    id: str
-    title: str
-    show: str | None
-    source: str
-    source_kind: str
-    date: str  # sort key: published or digest date, ISO; "" when unknown
-    digest_id: str | None
-    digest_title: str | None
-    link: str | None
-    auto_tags: tuple[str, ...]
-    chash: str  # hash of the stored content, to skip unchanged rewrites
-
-    def to_json(self) -> list[Any]:
-        return list(self)
-
-    @classmethod
-    def from_json(cls, d: list[Any]) -> Row:
-        """A row from its JSON array; wrong shapes or types raise ValueError."""
-        row = cls._make(d)
-        if not (isinstance(row.id, str) and row.id and isinstance(row.title, str)):
-            raise ValueError("bad row id or title")
-        if not all(isinstance(x, str) for x in (row.source, row.source_kind, row.date, row.chash)):
-            raise ValueError("bad row field")
-        if not all(x is None or isinstance(x, str) for x in row[6:9] + (row.show,)):
-            raise ValueError("bad row field")
-        tags = row.auto_tags
-        if not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
-            raise ValueError("bad row tags")
-        if type(tags) is not tuple:
-            row = row._replace(auto_tags=tuple(tags))
-        return row
-
-
-ROW_FIELDS = len(Row._fields)
-
-
-def row_for(entry: Entry, chash: str) -> Row:
-    date = entry.published or (entry.digest.date if entry.digest and entry.digest.date else "")
-    return Row(
-        id=entry.id,
-        title=entry.title,
-        show=entry.show,
-        source=entry.source.name,
-        source_kind=entry.source.kind,
-        date=date or "",
-        digest_id=entry.digest.id if entry.digest else None,
-        digest_title=entry.digest.title if entry.digest else None,
-        link=entry.link,
-        auto_tags=entry.auto_tags,
-        chash=chash,
-    )
+T = TypeVar("T")
 
 
 @dataclass
@@ -126,37 +56,6 @@ class SaveResult:
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-
-
-def content_text(e: Entry) -> str:
-    """The JSON text an entry's content is stored as (automatic tags live in the index).
-
-    Encoded once, where the entry is made: it gives the content hash and is
-    spliced into the shard as it is.
-    """
-    rec = entry_to_record(e)
-    rec.pop("auto_tags", None)
-    return json_text(rec)
-
-
-def _shard_json(data: dict[str, Any], encoded: dict[str, str]) -> bytes:
-    """``dump_json(data)`` with the ``entries`` records in ``encoded`` spliced in as text.
-
-    Byte-identical to encoding the records inline, without encoding them twice.
-    """
-    parts = []
-    for name, table in data.items():
-        if name != "entries":
-            parts.append(f"{json_text(name)}:{json_text(table)}")
-            continue
-        recs = [
-            f"{json_text(doc_id)}:{encoded.get(doc_id) or json_text(rec)}"
-            for doc_id, rec in table.items()
-        ]
-        parts.append('"entries":{' + ",".join(recs) + "}")
-    # "replace": a lone surrogate (clean_text drops them; this is a last guard)
-    # must not fail the save after earlier shards were already renamed
-    return ("{" + ",".join(parts) + "}").encode("utf-8", "replace")
 
 
 class Library:
@@ -169,10 +68,10 @@ class Library:
 
     def __init__(self, directory: Path) -> None:
         self.dir = directory
-        self.index_path = directory / INDEX_NAME
+        self.index_path = directory / index_file.INDEX_NAME
         self._rows: dict[str, Row] = {}
         self._sorted: list[Row] | None = None
-        self._index_stamp: tuple[int, int, int] | None = None
+        self._index_stamp: index_file.Stamp | None = None
         self._marks = MarksJournal(directory)
         self._tlock = threading.RLock()
         self._flock = FileLock(str(directory / ".write.lock"), timeout=LOCK_TIMEOUT)
@@ -193,94 +92,10 @@ class Library:
         lib._marks.catch_up()
         return lib
 
-    def _stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.index_path)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise LibraryError(f"cannot read {self.index_path}: {exc.strerror}") from exc
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-    def _load_cache(self, stamp: tuple[int, int, int] | None) -> dict[str, Row] | None:
-        """Rows from the marshal start-up cache, if it matches library.json exactly.
-
-        Parsing 100k rows of JSON costs ~0.3 s, marshal ~0.06 s; first paint at
-        that size is mostly this. The cache is derived data: any doubt (other
-        stamp, other schema, damage, other Python) falls back to library.json.
-        """
-        if stamp is None:
-            return None
-        try:
-            raw = (self.dir / CACHE_NAME).read_bytes()
-            head, rows = marshal.loads(raw)
-            if head != (SCHEMA_VERSION, stamp[1], stamp[2]) or type(rows) is not list:
-                return None
-            new = tuple.__new__  # Row._make's own call costs ~3× this at 100k rows
-            out = {}
-            gc_was_on = gc.isenabled()
-            gc.disable()  # 100k fresh tuples would trigger many useless collections
-            try:
-                for r in rows:
-                    if type(r) is not tuple or len(r) != ROW_FIELDS:
-                        return None
-                    out[r[0]] = new(Row, r)
-            finally:
-                if gc_was_on:
-                    gc.enable()
-            return out
-        except (OSError, ValueError, EOFError, TypeError):
-            return None
-
-    def _write_cache(self) -> None:
-        """Write the start-up cache for the library.json just written (best effort)."""
-        stamp = self._index_stamp
-        if stamp is None:
-            return
-        rows = [tuple(r) for r in self._sorted_rows()]
-        with contextlib.suppress(OSError, LibraryError, ValueError):
-            write_bytes_atomic(
-                self.dir / CACHE_NAME,
-                marshal.dumps(((SCHEMA_VERSION, stamp[1], stamp[2]), rows)),
-            )
-
     def _load_index(self) -> None:
-        stamp = self._stamp()
-        cached = self._load_cache(stamp)
-        if cached is not None:
-            self._rows = cached
-            self._index_stamp = stamp
-            self._sorted = None
-            self.generation += 1
-            return
-        data = read_json(self.index_path)
-        if data is None:
-            self._rows = {}
-        else:
-            if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
-                raise LibraryError(
-                    f"library file {self.index_path} is damaged (unexpected shape); it was "
-                    "left untouched (run `digest-tui doctor` to see the options)"
-                )
-            version = data.get("schema")
-            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-                raise LibraryError(
-                    f"library file {self.index_path} is damaged (schema {version!r} is not a "
-                    "version number); it was left untouched (run `digest-tui doctor`)"
-                )
-            if version > SCHEMA_VERSION:
-                raise LibraryError(
-                    f"library file {self.index_path} has schema {version!r}, newer than this "
-                    f"digest-tui understands ({SCHEMA_VERSION}); upgrade digest-tui"
-                )
-            rows = migrate(version, data["rows"])
-            try:
-                self._rows = {r[0]: Row.from_json(r) for r in rows}
-            except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
-                raise LibraryError(
-                    f"library file {self.index_path} is damaged (bad row); it was left "
-                    "untouched (run `digest-tui doctor` to see the options)"
-                ) from exc
+        stamp = index_file.index_stamp(self.index_path)
+        cached = index_file.load_cache(self.dir, stamp)
+        self._rows = cached if cached is not None else index_file.read_index(self.index_path)
         self._index_stamp = stamp
         self._sorted = None
         self.generation += 1
@@ -289,7 +104,7 @@ class Library:
         """Pick up what another process wrote. Returns True if anything changed."""
         with self._tlock:
             changed = False
-            if self._stamp() != self._index_stamp:
+            if index_file.index_stamp(self.index_path) != self._index_stamp:
                 self._load_index()
                 changed = True
             before = self._marks.stamp
@@ -306,10 +121,7 @@ class Library:
 
     def _sorted_rows(self) -> list[Row]:
         if self._sorted is None:
-            # rows are stored in this order, so both sorts are linear passes
-            rows = sorted(self._rows.values(), key=_title_key)
-            rows.sort(key=_date_key, reverse=True)
-            self._sorted = rows
+            self._sorted = index_file.sort_rows(self._rows.values())
         return self._sorted
 
     def __len__(self) -> int:
@@ -335,51 +147,27 @@ class Library:
             raise NotFound(f"id prefix {prefix!r} is ambiguous ({len(hits)} entries)")
         return hits[0]
 
-    def _shard_path(self, entry_id: str) -> Path:
-        return self.dir / "content" / f"{entry_id[:2]}.json"
-
-    def _read_shard(self, key: str) -> dict[str, dict[str, Any]]:
-        path = self.dir / "content" / f"{key}.json"
-        data = read_json(path)
-        if data is None:
-            return {}
-        table = data.get("entries") if isinstance(data, dict) else None
-        if not isinstance(table, dict):
-            raise LibraryError(f"library file {path} is damaged (no entries table)")
-        return {
-            rec["id"]: rec
-            for rec in table.values()
-            if isinstance(rec, dict) and isinstance(rec.get("id"), str)
-        }
-
     def get(self, entry_id: str) -> Entry:
         """The full entry (body, sections, replies) with its current auto tags."""
         return self.get_many([entry_id])[0]
 
     def get_many(self, ids: Sequence[str]) -> list[Entry]:
+        """Full entries, each shard read once (a TinyDB query on its table)."""
         with self._tlock:
             by_shard: dict[str, list[str]] = {}
             for i in ids:
                 self.row(i)
-                by_shard.setdefault(i[:2], []).append(i)
+                by_shard.setdefault(shards.shard_key(i), []).append(i)
             found: dict[str, Entry] = {}
             for key, wanted in by_shard.items():
-                recs = self._read_shard(key)
+                got = shards.read_entries(self.dir, key, wanted)
                 for i in wanted:
-                    rec = recs.get(i)
-                    if rec is None:
+                    if i not in got:
                         raise LibraryError(
                             f"entry {i} is listed but its content is missing from "
-                            f"{self.dir / 'content'}; run `digest-tui doctor`"
+                            f"{self.dir / shards.CONTENT_DIR}; run `digest-tui doctor`"
                         )
-                    try:
-                        entry = entry_from_record(rec)
-                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        raise LibraryError(
-                            f"library file {self._shard_path(i)} is damaged (bad entry {i}); "
-                            "it was left untouched (run `digest-tui doctor`)"
-                        ) from exc
-                    found[i] = entry.with_(auto_tags=self._rows[i].auto_tags)
+                    found[i] = got[i].with_(auto_tags=self._rows[i].auto_tags)
             return [found[i] for i in ids]
 
     def marks(self, entry_id: str) -> Marks:
@@ -419,7 +207,7 @@ class Library:
             finally:
                 self._flock.release()
 
-    def _write_locked(self, fn: Callable[[], Any]) -> Any:
+    def _write_locked(self, fn: Callable[[], T]) -> T:
         with self._tlock:
             if self._index_stamp is not None and not self.index_path.exists():
                 # opened on a real library that is gone now (deleted, unmounted):
@@ -458,7 +246,7 @@ class Library:
         """
         batch: dict[str, tuple[Entry, str, str]] = {}
         for i, e in enumerate(entries):
-            text = texts[i] if texts is not None else content_text(e)
+            text = texts[i] if texts is not None else shards.content_text(e)
             batch[e.id] = (e, text, short_hash(text, length=16))
 
         def do() -> SaveResult:
@@ -473,12 +261,13 @@ class Library:
                 else:
                     res.unchanged.append(eid)
                     continue
-                changed.setdefault(eid[:2], []).append(item)
+                changed.setdefault(shards.shard_key(eid), []).append(item)
             if not changed:
                 return res
             for key, items in changed.items():
-                self._write_shard(key, items)
-            fsync_dir(self.dir / "content")  # the shards' renames, before the index names them
+                shards.write_entries(self.dir, key, (text for _e, text, _h in items))
+            # the shards' renames, before the index names them
+            fsync_dir(self.dir / shards.CONTENT_DIR)
             for items in changed.values():
                 for e, _text, h in items:
                     self._rows[e.id] = row_for(e, h)
@@ -487,40 +276,12 @@ class Library:
 
         return self._write_locked(do)
 
-    def _write_shard(self, key: str, items: list[tuple[Entry, str, str]]) -> None:
-        """Upsert records into one TinyDB shard with a single read and a single write.
-
-        Going through TinyDB's Table API would read and rewrite the file once per
-        operation (remove, then insert); the file format stays TinyDB's own.
-        """
-        storage = AtomicJSONStorage(self.dir / "content" / f"{key}.json")
-        data = storage.read() or {}
-        table = data.setdefault("entries", {})
-        if not isinstance(table, dict):
-            raise LibraryError(f"library file {storage.path} is damaged (no entries table)")
-        doc_of = {rec.get("id"): doc_id for doc_id, rec in table.items() if isinstance(rec, dict)}
-        next_id = max((int(k) for k in table if k.isdigit()), default=0) + 1
-        encoded: dict[str, str] = {}  # doc id -> record JSON from save_entries
-        for e, text, _h in items:
-            doc_id = doc_of.get(e.id)
-            if doc_id is None:
-                doc_id, next_id = str(next_id), next_id + 1
-            table[doc_id] = None  # keeps the key's place; the text below replaces it
-            encoded[doc_id] = text
-        write_bytes_atomic(storage.path, _shard_json(data, encoded), sync_dir=False)
-
     def _write_index(self) -> None:
-        if self.index_path.exists():
-            bak = self.dir / (INDEX_NAME + ".bak")
-            tmp = self.dir / (INDEX_NAME + ".bak.tmp")
-            shutil.copyfile(self.index_path, tmp)
-            os.replace(tmp, bak)
         self._sorted = None
-        data = {"schema": SCHEMA_VERSION, "rows": [r.to_json() for r in self._sorted_rows()]}
-        write_bytes_atomic(self.index_path, dump_json(data))
-        self._index_stamp = self._stamp()
+        index_file.write_index(self.dir, self._sorted_rows())
+        self._index_stamp = index_file.index_stamp(self.index_path)
         self.generation += 1
-        self._write_cache()
+        index_file.write_cache(self.dir, self._index_stamp, self._sorted_rows())
 
     def set_auto_tags(self, tags: dict[str, Sequence[str]]) -> int:
         """Replace the automatic tags of some entries (index only; content untouched)."""
@@ -547,10 +308,10 @@ class Library:
         return self._write_locked(lambda: self._marks.update(wanted, change))
 
     def set_bookmarked(self, ids: Iterable[str], on: bool = True) -> list[str]:
-        return self._update_marks(ids, lambda m: _replace(m, bookmarked=on))
+        return self._update_marks(ids, lambda m: replace(m, bookmarked=on))
 
     def set_read(self, ids: Iterable[str], read: bool = True) -> list[str]:
-        return self._update_marks(ids, lambda m: _replace(m, read=read))
+        return self._update_marks(ids, lambda m: replace(m, read=read))
 
     def toggle_bookmark(self, entry_id: str) -> bool:
         """Flip one bookmark; returns the new state (decided under the lock)."""
@@ -558,7 +319,7 @@ class Library:
 
         def change(m: Marks) -> Marks:
             state.append(not m.bookmarked)
-            return _replace(m, bookmarked=not m.bookmarked)
+            return replace(m, bookmarked=not m.bookmarked)
 
         self._update_marks([entry_id], change)
         return state[0] if state else self.marks(entry_id).bookmarked
@@ -569,7 +330,7 @@ class Library:
         def change(m: Marks) -> Marks:
             user = tuple(dict.fromkeys((*m.user_tags, *tags)))
             removed = tuple(t for t in m.removed_auto if t not in tags)
-            return _replace(m, user_tags=user, removed_auto=removed)
+            return replace(m, user_tags=user, removed_auto=removed)
 
         return self._update_marks(ids, change)
 
@@ -578,21 +339,24 @@ class Library:
         wanted = list(dict.fromkeys(ids))
         autos = {i: set(self.row(i).auto_tags) for i in wanted}
 
-        def change_for(m: Marks, eid: str) -> Marks:
-            user = tuple(t for t in m.user_tags if t not in tags)
-            hide = [t for t in tags if t in autos[eid] and t not in m.removed_auto]
-            return _replace(m, user_tags=user, removed_auto=(*m.removed_auto, *hide))
+        def change_for(eid: str) -> Callable[[Marks], Marks]:
+            # per-id, so the change knows each entry's auto tags
+            def change(m: Marks) -> Marks:
+                user = tuple(t for t in m.user_tags if t not in tags)
+                hide = [t for t in tags if t in autos[eid] and t not in m.removed_auto]
+                return replace(m, user_tags=user, removed_auto=(*m.removed_auto, *hide))
 
-        # per-id closure so the change knows each entry's auto tags
+            return change
+
         def do() -> list[str]:
             out: list[str] = []
             for eid in wanted:
-                out += self._marks.update([eid], lambda m, eid=eid: change_for(m, eid))
+                out += self._marks.update([eid], change_for(eid))
             return out
 
         return self._write_locked(do)
 
-    # -- small side files (tag state, settings) ------------------------------
+    # -- small side files (word index manifest, topic state) -----------------
     def read_sidecar(self, name: str) -> Any:
         """A JSON side file in the data dir (None if absent; damage raises)."""
         return read_json(self.dir / name, what="library side file")
@@ -611,47 +375,32 @@ class Library:
 
         return self._write_locked(do)
 
-    # -- feed state ----------------------------------------------------------
+    # -- state tables (TinyDB: store.storage.state) --------------------------
+    def state_table(self, name: str) -> StateTable:
+        """A named key-value table of small state (saved searches, mute rules...)."""
+        return StateTable(self.dir, name, self._write_locked)
+
+    def ui_state(self) -> dict[str, Any]:
+        """The UI's settings (theme, keymap...): {} when none were saved."""
+        return self.state_table("ui").items()
+
+    def update_ui_state(self, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Change the UI's settings under the lock (``fn`` gets a copy, returns the new)."""
+        return self.state_table("ui").update(fn)
+
+    def samples_offered(self) -> bool:
+        """Whether the bundled samples were ever offered to this library."""
+        return bool(self.state_table("flags").get(SAMPLES_FLAG))
+
+    def mark_samples_offered(self) -> None:
+        """Remember for good that the samples were offered (removed ones stay away)."""
+        self.state_table("flags").set(SAMPLES_FLAG, True)
+
     def feed_states(self) -> dict[str, dict[str, Any]]:
         """Per-feed fetch state keyed by URL (etag, last_modified, body hash, errors)."""
         with self._tlock:
-            data = read_json(self.dir / "feeds.json")
-            table = (data or {}).get("feeds") or {}
-            return {d["url"]: d for d in table.values() if isinstance(d, dict) and "url" in d}
+            return read_feed_states(self.dir)
 
     def save_feed_states(self, states: dict[str, dict[str, Any]]) -> None:
-        """Merge the given feed states in (one write)."""
-
-        def do() -> None:
-            db = TinyDB(self.dir / "feeds.json", storage=AtomicJSONStorage)
-            try:
-                table = db.table("feeds")
-                # plain dicts: TinyDB Documents keep their doc ids, which would clash
-                current = {d["url"]: dict(d) for d in table.all() if "url" in d}
-                current.update({u: {**s, "url": u} for u, s in states.items()})
-                table.truncate()
-                table.insert_multiple(list(current.values()))
-            finally:
-                db.close()
-
-        self._write_locked(do)
-
-
-def _replace(m: Marks, **kw: Any) -> Marks:
-    from dataclasses import replace
-
-    return replace(m, **kw)
-
-
-def _title_key(r: Row) -> str:
-    return r.title
-
-
-def _date_key(r: Row) -> str:
-    return r.date
-
-
-def migrate(version: int, rows: list[Any]) -> list[Any]:
-    """Bring rows of an older schema up to SCHEMA_VERSION (none exist yet)."""
-    # when SCHEMA_VERSION becomes 2, convert version-1 rows here, in order.
-    return rows
+        """Upsert the given feeds' states (one write); other feeds are kept."""
+        self._write_locked(lambda: save_feed_states(self.dir, states))

@@ -649,7 +649,7 @@ def _parse_job(
     try:
         doc = parse_feed_bytes(data, base_url=base_url, headers=headers)
         from store.index.topics import prepare, vocabulary_for
-        from store.storage.library import content_text
+        from store.storage.shards import content_text
 
         name = _feed_name(fc, doc.source_name, *names)
         entries = _feed_entries(doc, fc, name)

@@ -261,7 +261,7 @@ Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str]]
 
 def _parse_here(path: Path) -> Parsed:
     """``parse_path`` in this process: tagging prepares the entries itself."""
-    from store.storage.library import content_text
+    from store.storage.shards import content_text
 
     entries, why = parse_path(path)
     return entries, why, None, [content_text(e) for e in entries]
@@ -277,7 +277,7 @@ def _parse_and_prepare(path: Path) -> Parsed:
     and ingest was ~10% slower (refresh passes its vocabulary; neutral there).
     """
     from store.index.topics import prepare
-    from store.storage.library import content_text
+    from store.storage.shards import content_text
 
     entries, why = parse_path(path)
     return entries, why, [prepare(e) for e in entries], [content_text(e) for e in entries]

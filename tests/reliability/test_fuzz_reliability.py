@@ -187,7 +187,7 @@ def test_any_library_json_gives_library_error_and_doctor_survives(
     raw: bytes, tmp_path_factory
 ) -> None:  # noqa: ANN001
     """Whatever library.json holds: LibraryError (one line) or a library; doctor never raises."""
-    from store.storage.doctor import diagnose
+    from store.storage.checks import diagnose
     from store.storage.library import Library
 
     d: Path = tmp_path_factory.mktemp("lj")

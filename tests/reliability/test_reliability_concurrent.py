@@ -83,6 +83,9 @@ for n, i in enumerate(ids):
     lib.add_tags([i], ["w" + me])
     if n % 3 == 0:
         lib.set_read([i])
+    if n % 4 == 0:  # the TinyDB state tables too: settings and feed states
+        lib.update_ui_state(lambda s: {**s, f"w{me}-{n}": n})
+        lib.save_feed_states({f"http://w{me}/{n}": {"n": n}})
 print("done", len(ids))
 """
 
@@ -140,6 +143,10 @@ def concurrent_writers(root: Path, writers: int = WRITERS, per_writer: int = 40)
             m = lib.marks(i)
             assert m.bookmarked and m.user_tags == (f"w{w}",), (i, m)
             assert m.read == (n % 3 == 0)
+    ui, feeds = lib.ui_state(), lib.feed_states()
+    for w in range(writers):
+        for n in range(0, per_writer, 4):
+            assert ui[f"w{w}-{n}"] == n and feeds[f"http://w{w}/{n}"]["n"] == n, (w, n)
     assert new_total == 60 * len(folders)
     assert len(lib) == len(ids) + new_total
     lib.get_many([r.id for r in lib.rows()])

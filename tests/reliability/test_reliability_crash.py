@@ -26,9 +26,10 @@ from typing import Any
 
 import pytest
 
-from store.storage.doctor import check_journal, repair
+from store.storage.checks import check_journal
+from store.storage.doctor import repair
 from store.storage.library import Library
-from tests.support.reliability import REPO, cli_env, synthetic_entries, write_digests
+from tests.support.reliability import REPO, cli_env, run_cli, synthetic_entries, write_digests
 
 KILLS = int(os.environ.get("DIGEST_TUI_KILLS", "50"))
 MODES = ("marks", "marks", "ingest", "both")
@@ -315,3 +316,49 @@ def test_ctrl_c_during_a_large_ingest_is_one_line_and_ends(tmp_path: Path) -> No
     assert proc.returncode == 130, err
     assert err.strip().splitlines() == ["digest-tui: interrupted"]
     assert Library.open(data) is not None
+
+
+# A writer of the TinyDB state tables: settings and feed states, announced and acknowledged.
+STATE_WORKER = r"""
+import sys
+from pathlib import Path
+from store.storage.library import Library
+d, me = Path(sys.argv[1]), sys.argv[2]
+lib = Library.open(d)
+print("READY", flush=True)
+n = 0
+while True:
+    print(f"B {n}", flush=True)
+    lib.update_ui_state(lambda s: {**s, f"k{me}-{n}": n})
+    lib.save_feed_states({f"http://f{me}/{n}": {"etag": str(n)}})
+    print("A", flush=True)
+    n += 1
+"""
+
+
+@pytest.mark.timeout(600)
+def test_sigkill_while_writing_state_tables_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    """tables.json and feeds.json under SIGKILL: each is the old or the new file, never torn."""
+    rng = random.Random(3)
+    d = tmp_path / "lib"
+    Library.open(d).save_entries(synthetic_entries(20))
+    acked: list[tuple[str, int]] = []
+    for rnd in range(max(10, KILLS // 3)):
+        w = Child([sys.executable, "-c", STATE_WORKER, str(d), str(rnd)], tmp_path / f"st{rnd}")
+        w.wait_ready()
+        time.sleep(rng.uniform(0.0, 0.4))
+        out, err, _orphans = w.kill()
+        assert "Traceback" not in err, f"round {rnd}: {err}"
+        lines = out.splitlines()
+        acked += [
+            (str(rnd), int(ln[2:]))
+            for ln, nxt in zip(lines, lines[1:], strict=False)
+            if ln.startswith("B ") and nxt == "A"
+        ]
+        lib = Library.open(d)
+        ui, feeds = lib.ui_state(), lib.feed_states()
+        for me, n in acked:
+            assert ui.get(f"k{me}-{n}") == n, f"round {rnd}: setting {me}-{n} lost"
+            assert feeds[f"http://f{me}/{n}"]["etag"] == str(n), f"round {rnd}: feed lost"
+    assert acked
+    assert run_cli(d, "doctor").returncode == 0

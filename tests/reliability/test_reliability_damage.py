@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from store.storage.library import SCHEMA_VERSION, Library
+from store.errors import LibraryError
+from store.models import Row
+from store.storage.library import Library
+from store.storage.rows import SCHEMA_VERSION
 from tests.support.reliability import SHARED, run_cli, snapshot
 
 DIGESTS = SHARED / "corpus" / "digests"
@@ -25,7 +28,7 @@ DIGESTS = SHARED / "corpus" / "digests"
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A library with real entries, two ingests (so a .bak exists), marks and feed state."""
+    """A library with real entries, two ingests (so a .bak exists), marks, feed and UI state."""
     d = tmp_path_factory.mktemp("pristine") / "lib"
     files = sorted(
         p for p in DIGESTS.rglob("*") if p.suffix in (".md", ".org") and p.stem[0].isdigit()
@@ -37,7 +40,8 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lib.set_bookmarked(ids[:3])
     lib.add_tags([ids[3]], ["kept"])
     lib.save_feed_states({"http://example.invalid/feed": {"etag": "x"}})
-    lib.write_sidecar("state.json", {"samples_offered": True})
+    lib.mark_samples_offered()
+    lib.update_ui_state(lambda s: {**s, "theme": "nord"})
     assert (d / "library.json.bak").exists()
     return d
 
@@ -62,11 +66,8 @@ def _edit_json(p: Path, fn: Callable[[dict], object]) -> None:
 
 
 def _bad_row_types(data: dict) -> None:
-    from store.storage.library import Row
-
-    row = Row.from_json(data["rows"][0])._replace(title=5)
-    data["rows"][0] = row.to_json()
-    data["rows"][1] = Row.from_json(data["rows"][1])._replace(id=7).to_json()
+    data["rows"][0][Row._fields.index("title")] = 5
+    data["rows"][1][Row._fields.index("id")] = 7
 
 
 def _damage_record(d: Path, eid: str) -> None:
@@ -79,7 +80,7 @@ def _damage_record(d: Path, eid: str) -> None:
 
 
 # (name, damaged file relative to the data dir, how to damage it)
-DAMAGE: list[tuple[str, str, Callable[[Path, str], None]]] = [
+DAMAGE: list[tuple[str, str, Callable[[Path, str], object]]] = [
     ("index-truncated", "library.json", lambda d, e: truncate(d / "library.json")),
     ("index-empty", "library.json", lambda d, e: (d / "library.json").write_bytes(b"")),
     (
@@ -117,12 +118,19 @@ DAMAGE: list[tuple[str, str, Callable[[Path, str], None]]] = [
         ),
     ),
     ("feeds-truncated", "feeds.json", lambda d, e: truncate(d / "feeds.json")),
+    ("tables-truncated", "tables.json", lambda d, e: truncate(d / "tables.json")),
+    (
+        "tables-wrong-shape",
+        "tables.json",
+        lambda d, e: (d / "tables.json").write_text('{"ui": {"1": [1, 2]}}'),
+    ),
+    # an older release's side file (state.json was the samples flag's)
     ("sidecar-garbage", "state.json", lambda d, e: (d / "state.json").write_bytes(b"{{{{")),
 ]
 
 # Valid JSON with the wrong types inside: the library must still answer with one
 # line, not a traceback. They currently crash (see the xfail reasons).
-DAMAGE_TYPED: list[tuple[str, str, Callable[[Path, str], None]]] = [
+DAMAGE_TYPED: list[tuple[str, str, Callable[[Path, str], object]]] = [
     (
         "index-row-wrong-types",
         "library.json",
@@ -148,7 +156,7 @@ def _commands(eid: str, digest: Path) -> list[list[str]]:
 
 
 def _run_case(
-    tmp_path: Path, pristine: Path, name: str, rel: str, damage: Callable[[Path, str], None]
+    tmp_path: Path, pristine: Path, name: str, rel: str, damage: Callable[[Path, str], object]
 ) -> None:
     d = tmp_path / "lib"
     shutil.copytree(pristine, d)
@@ -171,7 +179,9 @@ def _run_case(
             assert snapshot(d) == before, f"{name}: failed `{' '.join(args)}` changed a file"
         assert (d / rel).read_bytes() == damaged, f"{name}: `{' '.join(args)}` rewrote {rel}"
     # feed state and UI side files are read only by refresh / the UI, not by these
-    assert failures or rel in ("feeds.json", "state.json"), f"{name}: no command noticed"
+    assert failures or rel in ("feeds.json", "tables.json", "state.json"), (
+        f"{name}: no command noticed"
+    )
     # doctor: names the file, says what to do, changes nothing
     before = snapshot(d)
     proc = run_cli(d, "doctor", timeout=60)
@@ -186,7 +196,7 @@ def _run_case(
 
 @pytest.mark.parametrize(("name", "rel", "damage"), DAMAGE, ids=[c[0] for c in DAMAGE])
 def test_damaged_library_one_line_never_overwritten(
-    tmp_path: Path, pristine: Path, name: str, rel: str, damage: Callable[[Path, str], None]
+    tmp_path: Path, pristine: Path, name: str, rel: str, damage: Callable[[Path, str], object]
 ) -> None:
     """Every command on every kind of damage: one line, exit 1, all files byte-identical."""
     _run_case(tmp_path, pristine, name, rel, damage)
@@ -194,7 +204,7 @@ def test_damaged_library_one_line_never_overwritten(
 
 @pytest.mark.parametrize(("name", "rel", "damage"), DAMAGE_TYPED, ids=[c[0] for c in DAMAGE_TYPED])
 def test_damaged_library_wrong_types_one_line(
-    tmp_path: Path, pristine: Path, name: str, rel: str, damage: Callable[[Path, str], None]
+    tmp_path: Path, pristine: Path, name: str, rel: str, damage: Callable[[Path, str], object]
 ) -> None:
     """Type damage (a number where a string belongs) is damage like any other."""
     _run_case(tmp_path, pristine, name, rel, damage)
@@ -320,6 +330,26 @@ def test_doctor_repair_moves_a_damaged_shard_aside(tmp_path: Path, pristine: Pat
     # re-ingesting brings the entries back, with their marks
     run_cli(d, "ingest", str(DIGESTS), check=True)
     assert len(Library.open(d)) == n_before
+
+
+def test_doctor_repair_moves_damaged_tables_aside_and_keeps_everything_else(
+    tmp_path: Path, pristine: Path
+) -> None:
+    d = tmp_path / "lib"
+    shutil.copytree(pristine, d)
+    (d / "tables.json").write_bytes(b"{garbage")
+    with pytest.raises(LibraryError, match="tables.json"):
+        Library.open(d).ui_state()
+    assert "--repair" in run_cli(d, "doctor").stdout
+    proc = run_cli(d, "doctor", "--repair")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "tables.json" in proc.stdout
+    assert [p.read_bytes() for p in d.glob("tables.json.damaged-*")] == [b"{garbage"]
+    lib = Library.open(d)
+    assert lib.ui_state() == {} and not lib.samples_offered()
+    assert sum(m.bookmarked for m in lib.all_marks().values()) == 3
+    assert lib.feed_states()
+    assert run_cli(d, "doctor").returncode == 0
 
 
 def test_hand_truncated_index_fails_with_one_line_and_stays_identical(

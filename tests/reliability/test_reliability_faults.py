@@ -117,17 +117,21 @@ class _Full:
         return self.real(fd, chunk)
 
 
+@pytest.mark.parametrize("what", ["content", "settings", "feeds"])
 @pytest.mark.parametrize("where", ["mkstemp", "write", "fsync", "replace"])
 def test_disk_full_during_content_write_keeps_old_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, what: str
 ) -> None:
-    """Index and shard writes are temp+rename: ENOSPC at any step leaves every old file."""
+    """Index, shard and state-table writes are temp+rename: ENOSPC at any step leaves
+    every old file."""
     import store.storage.atomic as atomic
 
     d = tmp_path / "lib"
     ids = _library(d)
-    before = snapshot(d)
     lib = Library.open(d)
+    lib.update_ui_state(lambda s: {**s, "theme": "nord"})
+    lib.save_feed_states({"http://a/": {"etag": "1"}})
+    before = snapshot(d)
 
     def enospc(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -161,7 +165,12 @@ def test_disk_full_during_content_write_keeps_old_files(
     else:
         monkeypatch.setattr(atomic.os, "replace", enospc)
     with pytest.raises(LibraryError) as exc:
-        lib.save_entries(synthetic_entries(300, tag="f"))
+        if what == "content":
+            lib.save_entries(synthetic_entries(300, tag="f"))
+        elif what == "settings":
+            lib.update_ui_state(lambda s: {**s, "theme": "dracula", "keymap": {"q": "quit"}})
+        else:
+            lib.save_feed_states({f"http://f{i}/": {"etag": str(i)} for i in range(30)})
     monkeypatch.undo()
     assert "\n" not in str(exc.value) and str(d) in str(exc.value)
     after = snapshot(d)

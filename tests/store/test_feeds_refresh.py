@@ -217,7 +217,7 @@ def test_worker_job_gives_what_the_library_owner_would_compute() -> None:
     from bench import data as bench_data
     from store.index.topics import merge_topics, prepare, vocabulary_for
     from store.index.vocabulary import DEFAULT_TOPICS
-    from store.storage.library import content_text
+    from store.storage.shards import content_text
     from store.sync.feeds import _feed_entries, _parse_job, parse_feed_bytes
 
     body = next(iter(bench_data.feed_documents(5, 1, 12).values()))

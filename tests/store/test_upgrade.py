@@ -45,6 +45,12 @@ def _old_rows() -> list[list[Any]]:
 
 
 def _assert_everything_kept(lib: Library) -> None:
+    _assert_everything_kept_but_ui(lib)
+    assert lib.ui_state() == UI_STATE
+    assert lib.samples_offered()
+
+
+def _assert_everything_kept_but_ui(lib: Library) -> None:
     old = _old_rows()
     assert [r.id for r in lib.rows()] == [r[0] for r in old]
     for r in old:
@@ -60,7 +66,6 @@ def _assert_everything_kept(lib: Library) -> None:
         assert list(got.user_tags) == m.get("u", [])
         assert list(got.removed_auto) == m.get("x", [])
     assert lib.feed_states() == {u: {**s, "url": u} for u, s in FEED_STATES.items()}
-    assert lib.read_sidecar("ui.json") == UI_STATE
 
 
 def test_the_fixture_holds_every_kind_of_file() -> None:
@@ -112,7 +117,27 @@ def test_writing_to_an_old_library_keeps_everything_else(old_dir: Path) -> None:
     states = reopened.feed_states()
     del states["https://new.example/feed"]
     assert states == {u: {**s, "url": u} for u, s in FEED_STATES.items()}
-    assert reopened.read_sidecar("ui.json") == UI_STATE
+    assert reopened.ui_state() == UI_STATE
+    assert reopened.samples_offered()
+
+
+def test_ui_settings_and_the_samples_flag_move_into_their_tables(old_dir: Path) -> None:
+    """The first write of each moves its old side file's keys into tables.json."""
+    lib = Library.open(old_dir)
+    lib.update_ui_state(lambda s: {**s, "theme": "dracula"})
+    assert not (old_dir / "ui.json").exists()
+    assert (old_dir / "state.json").exists()  # the flags were not written yet
+    lib.mark_samples_offered()
+    assert not (old_dir / "state.json").exists()
+    reopened = Library.open(old_dir)
+    assert reopened.ui_state() == {**UI_STATE, "theme": "dracula"}
+    assert reopened.samples_offered()
+    assert ensure_samples(reopened) is None
+    tables = json.loads((old_dir / "tables.json").read_text("utf-8"))
+    assert sorted(tables) == ["flags", "ui"]
+    _assert_everything_kept_but_ui(reopened)
+    doctor = run_cli(old_dir, "doctor", "--json", check=True)
+    assert json.loads(doctor.stdout)["healthy"] is True
 
 
 def test_an_old_library_still_finds_its_words_and_passes_doctor(old_dir: Path) -> None:

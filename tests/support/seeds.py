@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.storage.library import Library, Row
+from store.models import Row
+from store.storage.library import Library
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEEDS = SHARED / "seeds"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from store.models import Marks
-from store.storage.library import Row
+from store.models import Marks, Row
 from tests.support.ui import settle
 from tui.widgets.episode_list import EpisodeList, Header
 

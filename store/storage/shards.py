@@ -1,0 +1,111 @@
+"""Content shards: full entries in TinyDB files ``content/XX.json``, by id prefix.
+
+Each shard is a TinyDB database with one table, ``entries``, whose documents are
+entry records (``store.models.entry_to_record`` without the automatic tags,
+which live in the index). Opening one entry reads ~1/256 of the content; a
+batch save reads and writes each touched shard once (``BatchJSONStorage``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query
+from tinydb.table import Table
+
+from store.errors import LibraryError
+from store.models import Entry, entry_from_record, entry_to_record
+from store.storage.atomic import batch_db, json_text, open_db
+
+CONTENT_DIR = "content"
+TABLE = "entries"
+
+
+def shard_key(entry_id: str) -> str:
+    return entry_id[:2]
+
+
+def shard_path(directory: Path, key: str) -> Path:
+    return directory / CONTENT_DIR / f"{key}.json"
+
+
+def content_text(e: Entry) -> str:
+    """The JSON text an entry's content is stored as (automatic tags live in the index).
+
+    Encoded once, where the entry is made (often in a parse worker): it gives
+    the content hash that tells a changed entry from an unchanged one.
+    """
+    rec = entry_to_record(e)
+    rec.pop("auto_tags", None)
+    return json_text(rec)
+
+
+def _entries(db_path: Path, table: Table) -> Table:
+    """``table`` after checking its file holds an entries table (damage raises)."""
+    data = table.storage.read()
+    if data is not None and not isinstance(data.get(TABLE), dict):
+        raise LibraryError(f"library file {db_path} is damaged (no entries table)")
+    return table
+
+
+def read_entries(directory: Path, key: str, ids: Iterable[str]) -> dict[str, Entry]:
+    """The entries of ``ids`` found in shard ``key``, by a TinyDB query on its table.
+
+    An id absent from the shard is absent from the result; a record that does
+    not make an Entry raises LibraryError naming the shard.
+    """
+    path = shard_path(directory, key)
+    wanted = list(ids)
+    db = open_db(path)
+    table = _entries(path, db.table(TABLE))
+    docs = table.search(Query().id.one_of(wanted))
+    found: dict[str, Entry] = {}
+    for doc in docs:
+        eid = doc["id"]
+        if not isinstance(eid, str) or eid in found:
+            continue
+        try:
+            found[eid] = entry_from_record(dict(doc))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise LibraryError(
+                f"library file {path} is damaged (bad entry {eid}); "
+                "it was left untouched (run `digest-tui doctor`)"
+            ) from exc
+    return found
+
+
+def _replace_with(records: Mapping[str, dict[str, Any]]) -> Any:
+    """A TinyDB update callable that makes a stored record the new one of its id."""
+
+    def update(doc: dict[str, Any]) -> None:
+        new = records[doc["id"]]
+        doc.clear()
+        doc.update(new)
+
+    return update
+
+
+def write_entries(directory: Path, key: str, texts: Iterable[str]) -> None:
+    """Upsert records (their ``content_text``) into shard ``key``: one read, one write.
+
+    Existing records are replaced in place (``Table.update`` on their doc ids),
+    new ones appended (``Table.insert_multiple``), all inside one
+    ``BatchJSONStorage`` session, so the shard is rewritten once, atomically;
+    the directory fsync is left to the caller, who writes many shards.
+    """
+    records: dict[str, dict[str, Any]] = {}
+    for text in texts:
+        rec = json.loads(text)
+        records[rec["id"]] = rec
+    path = shard_path(directory, key)
+    with batch_db(path, sync_dir=False) as db:
+        table = _entries(path, db.table(TABLE))
+        stored: dict[str, int] = {}
+        for doc in table.search(Query().id.one_of(list(records))):
+            stored.setdefault(doc["id"], doc.doc_id)
+        if stored:
+            table.update(_replace_with(records), doc_ids=list(stored.values()))
+        table.insert_multiple(rec for eid, rec in records.items() if eid not in stored)
