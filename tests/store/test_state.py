@@ -126,3 +126,16 @@ def test_content_shards_are_tinydb_tables_of_entries(tmp_path: Path) -> None:
     doc = table.get(Query().id == es[2].id)
     assert doc is not None and doc["title"] == "changed" and doc.doc_id == 3
     assert Library.open(tmp_path).get(es[2].id).title == "changed"
+
+
+def test_state_writes_join_a_writing_session(tmp_path: Path) -> None:
+    """A refresh commits entries and feed states in one lock session (Library.writing)."""
+    lib = Library.open(tmp_path)
+    src = Source("feed", "F", "http://f/")
+    with lib.writing():
+        lib.save_entries([Entry(id="cd" + "1" * 10, source=src, title="T")])
+        lib.save_feed_states({"http://f/": {"etag": "e"}})
+        lib.mark_samples_offered()
+    again = Library.open(tmp_path)
+    assert len(again) == 1 and again.feed_states()["http://f/"]["etag"] == "e"
+    assert again.samples_offered()
