@@ -342,3 +342,23 @@ def test_entry_text_skips_only_parts_the_body_holds_as_whole_words() -> None:
     assert "LLM\n" in text  # "LLM" only occurs inside "LLMOps": kept
     assert "\nRust\n" not in text  # the body has it as a word: read once
     assert "llm" in tokenize(text)
+
+
+def test_word_lists_are_folded_words_one_a_line() -> None:
+    """words/*.txt are compared with folded text: an entry in capitals would never match."""
+    from store.index.tokens import fold
+
+    for name in (
+        "stop_words",
+        "chrome",
+        "generic_words",
+        "months_and_days",
+        "known_compounds",
+        "broad_tags",
+        "plural_keep",
+        "ies_keep",
+        "modifiers",
+    ):
+        words = wordlists.word_list(name)
+        assert words, name
+        assert {w for w in words if w != fold(w) or w != " ".join(w.split())} == set(), name
