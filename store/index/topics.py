@@ -101,7 +101,7 @@ def _load_state(data: Any) -> dict[str, Any]:
 
 
 def _first_token(tag: str) -> str:
-    """The token a tag's spelling starts with in ``tokens`` output."""
+    """The token a tag's spelling starts with in ``tokenize`` output."""
     return singular(tag.split("-", 1)[0])
 
 

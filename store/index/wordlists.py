@@ -7,13 +7,16 @@ process reads only the lists it uses (each once: ``functools.cache``).
 
 Format: UTF-8, one word or phrase a line, already folded (lower case, no
 accents); blank lines and lines starting with ``#`` (the header saying what the
-list is for) are skipped. The files ship in the wheel as package data.
+list is for) are skipped. The files ship in the wheel as package data and are
+found beside this module, as ``store.paths`` finds the shipped feeds.yaml
+(``importlib.resources`` would import more of the standard library lazily,
+which a process that dropped its privileges may no longer be able to read).
 """
 
 from __future__ import annotations
 
 import functools
-from importlib.resources import files
+from pathlib import Path
 
 __all__ = [
     "broad_tags",
@@ -29,10 +32,13 @@ __all__ = [
 ]
 
 
+_DIR = Path(__file__).resolve().parent / "words"
+
+
 @functools.cache
 def word_list(name: str) -> frozenset[str]:
     """The words of ``words/<name>.txt``; a missing list is a packaging bug and raises."""
-    text = files(__package__).joinpath("words", f"{name}.txt").read_text(encoding="utf-8")
+    text = (_DIR / f"{name}.txt").read_text(encoding="utf-8")
     lines = (line.strip() for line in text.splitlines())
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
