@@ -24,14 +24,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from store.errors import DigestError
-from store.index.topics import fold, normalize_tag, tokens
-from store.models import Row
+from store.index import wordindex
+from store.index.tagids import normalize_tag
+from store.index.tokens import fold, tokenize
+from store.models import Marks, Row
 from store.storage.library import Library
 
-__all__ = ["Query", "QueryError", "Term", "compile_query", "matches", "parse_query", "run_query"]
+__all__ = ["Query", "QueryError", "Term", "parse_query", "run_query"]
 
 IS_VALUES = ("bookmarked", "unread", "read")
 _REL = re.compile(r"(\d{1,5})-?(day|week|month|year)s?-?ago")
@@ -169,7 +170,7 @@ def _parse_term(raw: str, pos: int) -> Term | None:
         body = raw[1:]
         if not _unquote(body):
             raise QueryError("'!' needs a word or \"phrase\" after it", pos)
-        return Term("text", _unquote(body), True, pos) if tokens(_unquote(body)) else None
+        return Term("text", _unquote(body), True, pos) if tokenize(_unquote(body)) else None
     if head == "@":
         return _parse_date(raw[1:].strip('"'), pos)
     low = raw.lower()
@@ -185,7 +186,7 @@ def _parse_term(raw: str, pos: int) -> Term | None:
                 raise QueryError(f"{key} needs a name, e.g. {key}digestly", pos)
             return Term(key[:-1], fold(v), False, pos)
     text = _unquote(raw)
-    if not tokens(text):
+    if not tokenize(text):
         return None  # punctuation only: matches everything, like an empty query
     return Term("text", text, False, pos)
 
@@ -249,13 +250,13 @@ class _Context:
             for t in r.auto_tags:
                 auto.setdefault(_compact(t), set()).add(i)
         self.auto = auto
-        self.reader: object = None
+        self.reader: wordindex.Reader | None = None
         self.pos_doc: list[int] = []
-        self.marks_stamp: object = None
+        self.marks_stamp: tuple[int, int | None] | None = None
         self.user: dict[str, set[int]] = {}
         self.removed: dict[str, set[int]] = {}
 
-    def docs_for(self, reader: Any) -> list[int]:
+    def docs_for(self, reader: wordindex.Reader) -> list[int]:
         """Position -> word-index document number (-1: not indexed)."""
         if reader is not self.reader:
             pos_doc = [-1] * len(self.rows)
@@ -269,8 +270,8 @@ class _Context:
 
     def tag(self, lib: Library, tag: str) -> set[int]:
         """Positions carrying ``tag`` (automatic, not removed, or the user's)."""
-        stamp = _marks_stamp(lib)
-        if stamp is None or stamp != self.marks_stamp:
+        stamp = lib.marks_stamp
+        if stamp != self.marks_stamp:
             user: dict[str, set[int]] = {}
             removed: dict[str, set[int]] = {}
             rank = self.rank
@@ -296,18 +297,13 @@ def _compact(tag: str) -> str:
     return tag.replace("-", "")
 
 
-def _marks_stamp(lib: Library) -> object:
-    """A token that changes whenever the marks journal does (None: unknown, no cache)."""
-    return lib.marks_stamp
-
-
-_CONTEXTS: dict[object, _Context] = {}
+_CACHE_KEY = "query.context"  # the context's slot in ``lib.caches``
 
 
 def _context(lib: Library) -> _Context:
-    ctx = _CONTEXTS.get(lib.dir)
+    ctx: _Context | None = lib.caches.get(_CACHE_KEY)
     if ctx is None or ctx.generation != lib.generation:
-        ctx = _CONTEXTS[lib.dir] = _Context(lib)
+        ctx = lib.caches[_CACHE_KEY] = _Context(lib)
     return ctx
 
 
@@ -327,14 +323,12 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
     the smaller side is tested against the larger (an int lookup each), never
     every row. Only a query with no positive word or tag walks all rows.
     """
-    from store.index import wordindex
-
     ctx = _context(lib)
     today = (now or datetime.now()).date()
     pos_sets: list[set[int]] = []
     excl_pos: set[int] = set()
     doc_tests: list[tuple[set[int], set[int], bool]] = []  # (docs, positions, negate)
-    reader: Any = None
+    reader: wordindex.Reader | None = None
 
     def positions(extra: set[str]) -> set[int]:
         rank = ctx.rank
@@ -344,14 +338,14 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
     if texts:
         found = wordindex.search_docs(lib, texts)
         if found is not None:
-            reader, docs, extra = found
-            doc_tests.append((docs, positions(extra), False))
+            reader, docs, unindexed = found
+            doc_tests.append((docs, positions(unindexed), False))
     for t in query.terms:
         if t.kind == "text" and t.negate:
             found = wordindex.search_docs(lib, [t.value])
             if found is not None:
-                reader, docs, extra = found
-                doc_tests.append((docs, positions(extra), True))
+                reader, docs, unindexed = found
+                doc_tests.append((docs, positions(unindexed), True))
         elif t.kind == "tag":
             ids = ctx.tag(lib, t.value)
             if t.negate:
@@ -367,7 +361,7 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
         for other in pos_sets[1:]:
             need &= other
     positive = [(d, e) for d, e, neg in doc_tests if not neg]
-    if need is None and positive:
+    if need is None and positive and reader is not None:
         positive.sort(key=lambda de: len(de[0]))
         docs, extra = positive.pop(0)
         need = {p for p in map(_doc_pos(reader, ctx), docs) if p >= 0} | extra
@@ -397,7 +391,7 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
     return _Plan(ctx, sorted(need), checks)
 
 
-def _doc_pos(reader: Any, ctx: _Context) -> Callable[[int], int]:
+def _doc_pos(reader: wordindex.Reader, ctx: _Context) -> Callable[[int], int]:
     """Document number -> position (-1 when the row is gone)."""
     ids, rank = reader.ids, ctx.rank
     n = len(ids)
@@ -425,26 +419,7 @@ def _row_checks(lib: Library, query: Query, today: date) -> list[Callable[[Row],
     return checks
 
 
-def compile_query(
-    lib: Library, query: Query | str, now: datetime | None = None
-) -> Callable[[Row], bool]:
-    """A row predicate for ``query``, with index lookups done once up front."""
-    if isinstance(query, str):
-        query = parse_query(query)
-    plan = _plan(lib, query, now)
-    ctx, checks = plan.ctx, plan.checks
-    allowed = None if plan.need is None else {ctx.rows[p].id for p in plan.need}
-
-    def pred(r: Row) -> bool:
-        if allowed is not None and r.id not in allowed:
-            return False
-        return all(c(r) for c in checks)
-
-    pred.candidates = allowed  # type: ignore[attr-defined]
-    return pred
-
-
-def _is_check(value: str, negate: bool, marks: dict) -> Callable[[Row], bool]:
+def _is_check(value: str, negate: bool, marks: dict[str, Marks]) -> Callable[[Row], bool]:
     def test(r: Row) -> bool:
         m = marks.get(r.id)
         if value == "bookmarked":
@@ -479,11 +454,6 @@ def _date_check(lo: str | None, hi: str | None) -> Callable[[Row], bool]:
         return (lo is None or d >= lo) and (hi is None or d <= hi)
 
     return test
-
-
-def matches(lib: Library, query: Query | str, row: Row, now: datetime | None = None) -> bool:
-    """Whether one row matches (convenience; filter many rows with compile_query)."""
-    return compile_query(lib, query, now)(row)
 
 
 def run_query(lib: Library, q: str, now: datetime | None = None) -> list[Row]:

@@ -11,6 +11,8 @@ def select_rows(lib: Library, query: str = "") -> list[Row]:
     query = query.strip()
     if not query:
         return lib.rows()
+    # lazy, for start-up: the first screen lists every row and needs no query
+    # language (it imports the word index and tokenizer: ~10 ms)
     from store.index.query import run_query
 
     return run_query(lib, query)

@@ -8,7 +8,7 @@ so a tag added a moment ago counts at once.
 
 Related entries are ranked by the cosine of binary tag vectors weighted by
 inverse document frequency: a tag on every entry says nothing, a tag on three
-says a lot. Tags in ``BROAD_TAGS`` (cost, health, policy, ...) or carried by
+says a lot. Tags in ``broad_tags`` (cost, health, policy, ...) or carried by
 most of a large library still add to a score, but are never on their own
 enough to call two entries related: that is what keeps a cooking digest that
 mentions prices out of an AI episode's list.
@@ -16,21 +16,19 @@ mentions prices out of an AI episode's list.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from store.errors import NotFound
-from store.index.topics import normalize_tag
-from store.index.vocabulary import BROAD_TAGS as _BROAD
+from store.index import wordlists
+from store.index.tagids import normalize_tag
 from store.models import Marks, Row
 from store.storage.library import Library
-
-BROAD_TAGS = frozenset(normalize_tag(t) for t in _BROAD)
 
 __all__ = ["Related", "TagStat", "all_tags", "related_entries", "tag_postings", "tag_summary"]
 
@@ -77,51 +75,49 @@ class Related:
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class _AutoCache:
-    generation: int
-    postings: dict[str, set[str]]
+@functools.cache
+def broad_tags() -> frozenset[str]:
+    """Tag ids that never relate two entries on their own (``words/broad_tags.txt``)."""
+    return frozenset(normalize_tag(t) for t in wordlists.broad_tags())
 
 
-_CACHE: dict[Path, _AutoCache] = {}
+Postings = dict[str, set[str]]
+
+# slots in ``lib.caches``: the automatic postings by library generation, and
+# the effective (auto, user) postings by generation and marks stamp
+_AUTO_KEY = "tagindex.auto"
+_EFFECTIVE_KEY = "tagindex.effective"
 _LOCK = threading.Lock()
 
 
-def _auto_postings(lib: Library) -> dict[str, set[str]]:
+def _auto_postings(lib: Library) -> Postings:
     with _LOCK:
-        c = _CACHE.get(lib.dir)
-        if c is not None and c.generation == lib.generation:
-            return c.postings
-        postings: dict[str, set[str]] = {}
+        hit: tuple[int, Postings] | None = lib.caches.get(_AUTO_KEY)
+        if hit is not None and hit[0] == lib.generation:
+            return hit[1]
+        postings: Postings = {}
         for r in lib.rows():
             for t in r.auto_tags:
                 postings.setdefault(t, set()).add(r.id)
-        _CACHE[lib.dir] = _AutoCache(lib.generation, postings)
+        lib.caches[_AUTO_KEY] = (lib.generation, postings)
         return postings
 
 
-_EFFECTIVE: dict[Path, tuple[object, tuple[dict[str, set[str]], dict[str, set[str]]]]] = {}
-
-
-def tag_postings(lib: Library) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def tag_postings(lib: Library) -> tuple[Postings, Postings]:
     """(auto tag -> ids, user tag -> ids), removed automatic tags taken out.
 
     Cached by library generation and the marks journal's position, so a tag
     the user added a moment ago counts at once and nothing is recomputed
     while neither changed (a 100k library has ~60k marks to walk).
     """
-    from store.index.query import _marks_stamp
-
-    stamp = _marks_stamp(lib)
-    key = (lib.generation, stamp)
+    key = (lib.generation, lib.marks_stamp)
     with _LOCK:
-        hit = _EFFECTIVE.get(lib.dir)
-    if stamp is not None and hit is not None and hit[0] == key:
+        hit: tuple[object, tuple[Postings, Postings]] | None = lib.caches.get(_EFFECTIVE_KEY)
+    if hit is not None and hit[0] == key:
         return hit[1]
     result = _compute_postings(lib)
-    if stamp is not None:
-        with _LOCK:
-            _EFFECTIVE[lib.dir] = (key, result)
+    with _LOCK:
+        lib.caches[_EFFECTIVE_KEY] = (key, result)
     return result
 
 
@@ -284,6 +280,7 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
                 scores[i] = scores.get(i, 0.0) + w
     norm_me = math.sqrt(sum(idf(t) ** 2 for t in useful))
     useful_set = set(useful)
+    broad = broad_tags()
     results: list[Related] = []
     # only the best raw overlaps can make the list: normalise those, not every hit
     shortlist = heapq.nlargest(max(limit * 20, 200), scores.items(), key=lambda kv: kv[1])
@@ -296,7 +293,7 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
             continue
         theirs = _effective(row, marks.get(i))
         shared = mine & theirs
-        strong = [t for t in shared & useful_set if t not in BROAD_TAGS]
+        strong = [t for t in shared & useful_set if t not in broad]
         if not strong:
             continue
         their_useful = [t for t in theirs if _informative(t, df, auto, user, n, common_at)]
@@ -308,7 +305,7 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
             score *= OTHER_SHOW_BONUS
         if score < MIN_SCORE:
             continue
-        reasons = sorted(shared, key=lambda t: (t in BROAD_TAGS, -idf(t), t))
+        reasons = sorted(shared, key=lambda t: (t in broad, -idf(t), t))
         results.append(Related(i, row.title, score, tuple(reasons)))
     results.sort(key=lambda r: (-r.score, r.title, r.id))
     return results[:limit]
@@ -327,13 +324,3 @@ def _informative(
         d = len(auto.get(t, ())) + len(user.get(t, set()) - auto.get(t, set()))
         df[t] = d
     return d < n and d <= max(common_at, 2)
-
-
-def ids_with_tags(lib: Library, tags: Iterable[str]) -> set[str]:
-    """Ids carrying every one of ``tags`` (effective tags)."""
-    auto, user = tag_postings(lib)
-    out: set[str] | None = None
-    for t in tags:
-        ids = auto.get(t, set()) | user.get(t, set())
-        out = ids if out is None else out & ids
-    return set(out or ())  # a copy: the postings are cached and shared

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.index.topics import normalize_tag
+from store.index.tagids import normalize_tag
 
 
 def user_tag(typed: str) -> str:

@@ -2,50 +2,40 @@
 
 Why segments: a query must not read bodies, and an ingest must not rewrite
 the whole index. Each ingest batch writes one new *segment* (the postings of
-just its entries); a small JSON *manifest* lists the segments, gives every
-entry a document number and records which documents a later segment
-superseded. When segments pile up, the small ones are merged into one
-(log-structured, as Lucene does), so the amortised cost per entry stays flat.
+just its entries; the format is in ``store.index.segments``); a small JSON
+*manifest* lists the segments, gives every entry a document number and
+records which documents a later segment superseded. When segments pile up,
+the small ones are merged into one (log-structured, as Lucene does), so the
+amortised cost per entry stays flat.
 
-Terms are the folded, singular tokens of ``store.index.topics.tokens`` (so case,
-accents and plurals do not matter) plus adjacent pairs of non-stop-words
+Terms are the folded, singular tokens of ``store.index.tokens.tokenize`` (so
+case, accents and plurals do not matter) plus adjacent pairs of non-stop-words
 ("open source"), which answer quoted phrases without positions. A phrase
 containing stop words ("chain of thought") is matched on its words and its
 non-stop pairs: close to exact, never a body scan.
 
-Segment file (little-endian)::
-
-    b"DTWI1\\n" | n_terms u32 | n_postings u32 |
-    keys u64[n_terms] (sorted) | offsets u32[n_terms + 1] | postings u32[n_postings]
-
-A key is a 64-bit hash of the term (crc32 << 32 | adler32): fixed width, so a
-segment loads with one ``frombytes`` and is searched with ``bisect`` instead of
-building a dict of a million strings. A hash collision can only add a false
-candidate, which the other terms of the query almost always rule out.
-
 Everything is written with ``write_bytes_atomic`` while holding the library's
 write lock (through ``Library.update_sidecar``), and readers cache loaded
-segments keyed by the manifest's stat, so a query after the first costs a
-``stat`` and a few ``bisect`` calls.
+segments in ``lib.caches`` keyed by the manifest's stat, so a query after the
+first costs a ``stat`` and a few ``bisect`` calls.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import struct
 import threading
-import zlib
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.index.topics import entry_text, tokens
-from store.index.vocabulary import STOP_WORDS
+from store.index.segments import Segment, invert, term_key
+from store.index.tokens import entry_text, tokenize
+from store.index.wordlists import stop_words
 from store.models import Entry, short_hash
+from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
 __all__ = [
@@ -55,13 +45,10 @@ __all__ = [
     "phrase_ids",
     "search",
     "search_docs",
-    "term_key",
-    "word_ids",
 ]
 
 DIR_NAME = "words"
 MANIFEST = f"{DIR_NAME}/manifest.json"
-MAGIC = b"DTWI1\n"
 VERSION = 1
 MAX_SEGMENTS = 12
 CATCH_UP_BATCH = 2000
@@ -69,14 +56,6 @@ CATCH_UP_BATCH = 2000
 # content); beyond it, those rows are matched on their titles only, and the
 # full rebuild is left to ``ensure_index`` (doctor / an explicit command)
 IMPLICIT_CATCH_UP = 2000
-
-_HEADER = struct.Struct("<II")
-
-
-def term_key(term: str) -> int:
-    """A stable 64-bit key for a term (Python's hash() is salted per process)."""
-    b = term.encode("utf-8", "surrogatepass")
-    return (zlib.crc32(b) << 32) | zlib.adler32(b)
 
 
 _KEYS: dict[str, int] = {}
@@ -99,7 +78,7 @@ def _term_keys(terms: Iterable[str]) -> set[int]:
 
 def doc_terms(text: str) -> set[int]:
     """The keys a document is found by: its words and its non-stop word pairs."""
-    return token_terms(tokens(text))
+    return token_terms(tokenize(text))
 
 
 def token_terms(toks: Sequence[str]) -> set[int]:
@@ -108,7 +87,7 @@ def token_terms(toks: Sequence[str]) -> set[int]:
     Keys are memoised per term: words and common pairs recur across entries,
     and hashing is most of the cost of indexing a feed item.
     """
-    stop = STOP_WORDS
+    stop = stop_words()
     terms = set(toks)
     pairs = zip(toks, toks[1:], strict=False)
     terms.update([f"{a} {b}" for a, b in pairs if a not in stop and b not in stop])
@@ -117,10 +96,11 @@ def token_terms(toks: Sequence[str]) -> set[int]:
 
 def query_keys(phrase: str) -> list[int]:
     """The keys that must all be present for ``phrase`` to match."""
-    toks = tokens(phrase)
+    toks = tokenize(phrase)
+    stop = stop_words()
     keys = [term_key(t) for t in dict.fromkeys(toks)]
     for a, b in zip(toks, toks[1:], strict=False):
-        if a not in STOP_WORDS and b not in STOP_WORDS:
+        if a not in stop and b not in stop:
             keys.append(term_key(a + " " + b))
     return keys
 
@@ -128,49 +108,6 @@ def query_keys(phrase: str) -> list[int]:
 # --------------------------------------------------------------------------
 # segments
 # --------------------------------------------------------------------------
-
-
-@dataclass
-class Segment:
-    keys: array
-    offs: array
-    post: array
-
-    def to_bytes(self) -> bytes:
-        return b"".join(
-            (
-                MAGIC,
-                _HEADER.pack(len(self.keys), len(self.post)),
-                self.keys.tobytes(),
-                self.offs.tobytes(),
-                self.post.tobytes(),
-            )
-        )
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Segment:
-        if not data.startswith(MAGIC):
-            raise ValueError("not a word index segment")
-        n, p = _HEADER.unpack_from(data, len(MAGIC))
-        pos = len(MAGIC) + _HEADER.size
-        keys, offs, post = array("Q"), array("I"), array("I")
-        for arr, count in ((keys, n), (offs, n + 1), (post, p)):
-            size = count * arr.itemsize
-            arr.frombytes(data[pos : pos + size])
-            if len(arr) != count:
-                raise ValueError("truncated word index segment")
-            pos += size
-        return cls(keys, offs, post)
-
-    def lookup(self, key: int) -> array:
-        i = bisect_left(self.keys, key)
-        if i < len(self.keys) and self.keys[i] == key:
-            return self.post[self.offs[i] : self.offs[i + 1]]
-        return array("I")
-
-    def items(self) -> Iterable[tuple[int, array]]:
-        for i, k in enumerate(self.keys):
-            yield k, self.post[self.offs[i] : self.offs[i + 1]]
 
 
 def _empty_manifest() -> dict[str, Any]:
@@ -215,45 +152,6 @@ def _packed_terms(src: str | bytes) -> bytes:
     return array("Q", doc_terms(src)).tobytes() if isinstance(src, str) else src
 
 
-def _run_starts(a: Any) -> Any:
-    """Boolean mask of the elements of a sorted numpy array that differ from the one before."""
-    import numpy as np
-
-    out = np.empty(a.size, dtype=bool)
-    out[:1] = True
-    np.not_equal(a[1:], a[:-1], out=out[1:])
-    return out
-
-
-def _invert(keys: Any, docs: Any) -> Segment:
-    """A segment from parallel numpy arrays of (term key, document number) pairs.
-
-    Why numpy: a refresh of 10,000 entries inverts ~4 million pairs; two
-    sorts do in ~0.1 s what a dict of lists did in ~1 s on the process that
-    also tags and saves. Postings come out sorted by key, then document,
-    without repeats, in the same file format as before (readers never
-    import numpy).
-    """
-    import numpy as np
-
-    if keys.size == 0:
-        return Segment(array("Q"), array("I", [0]), array("I"))
-    # sort by key (quicksort: ~3x a stable sort), number the distinct keys, then
-    # sort (key number << 32 | document) as plain integers: docs in order per key
-    order = np.argsort(keys)
-    k = keys[order]
-    first = _run_starts(k)
-    group = np.cumsum(first, dtype=np.uint64) - np.uint64(1)
-    pairs = np.sort((group << np.uint64(32)) | docs[order].astype(np.uint64))
-    pairs = pairs[_run_starts(pairs)]  # a (key, doc) pair once
-    starts = _run_starts(pairs >> np.uint64(32))
-    out = Segment(array("Q"), array("I"), array("I"))
-    out.keys.frombytes(k[first].astype(np.uint64).tobytes())
-    out.offs.frombytes(np.append(np.flatnonzero(starts), pairs.size).astype(np.uint32).tobytes())
-    out.post.frombytes((pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32).tobytes())
-    return out
-
-
 def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> int:
     """Index (id, text hash, text | packed keys); an unchanged hash is skipped."""
     if not docs:
@@ -263,8 +161,6 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> in
 
     def update(data: Any) -> dict[str, Any]:
         m = data if _valid(data) else _empty_manifest()
-        from store.storage.atomic import write_bytes_atomic
-
         ids: list[str] = m["ids"]
         idmap = {eid: i for i, eid in enumerate(ids)}
         segs: list[dict[str, Any]] = m["segs"]
@@ -305,7 +201,7 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> in
             return m
         import numpy as np
 
-        seg = _invert(
+        seg = invert(
             np.frombuffer(b"".join(packed), dtype=np.uint64),
             np.repeat(np.array(numbers, dtype=np.uint32), counts),
         )
@@ -325,8 +221,6 @@ def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> in
 
 def _merge_small(lib: Library, m: dict[str, Any], seq: int) -> list[str]:
     """Merge every segment smaller than a quarter of the largest into one."""
-    from store.storage.atomic import write_bytes_atomic
-
     segs: list[dict[str, Any]] = m["segs"]
     largest = max(int(s.get("p", 0)) for s in segs)
     small = [s for s in segs if int(s.get("p", 0)) * 4 < largest]
@@ -349,7 +243,7 @@ def _merge_small(lib: Library, m: dict[str, Any], seq: int) -> list[str]:
             keys, docs = keys[live], docs[live]
         all_keys.append(keys)
         all_docs.append(docs)
-    merged = _invert(np.concatenate(all_keys), np.concatenate(all_docs))
+    merged = invert(np.concatenate(all_keys), np.concatenate(all_docs))
     write_bytes_atomic(lib.dir / DIR_NAME / name, merged.to_bytes())
     gone = {s["name"] for s in small}
     m["s"] = [name if s in gone else s for s in m["s"]]
@@ -383,7 +277,13 @@ def ensure_index(lib: Library) -> int:
 
 
 @dataclass
-class _Reader:
+class Reader:
+    """The loaded index: entry id per document number, live segments, small memos.
+
+    Kept in ``lib.caches`` and replaced when the manifest's stat changes;
+    segments whose files did not change are carried over, not re-read.
+    """
+
     stamp: tuple[int, int, int] | None = None
     ids: list[str] = field(default_factory=list)
     idset: set[str] = field(default_factory=set)
@@ -437,7 +337,7 @@ class _Reader:
         return out
 
 
-_READERS: dict[Path, _Reader] = {}
+_CACHE_KEY = "wordindex.reader"  # the reader's slot in ``lib.caches``
 _RLOCK = threading.Lock()
 
 
@@ -449,15 +349,15 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _reader(lib: Library) -> _Reader:
+def _reader(lib: Library) -> Reader:
     """The cached view of the index, reloaded only when the manifest changed."""
     path = lib.dir / MANIFEST
     with _RLOCK:
-        r = _READERS.get(lib.dir)
+        r: Reader | None = lib.caches.get(_CACHE_KEY)
         stamp = _stat(path)
         if r is not None and r.stamp == stamp:
             return r
-        new = _Reader(stamp=stamp)
+        new = Reader(stamp=stamp)
         if r is not None:
             new.cache = r.cache
         try:
@@ -483,7 +383,7 @@ def _reader(lib: Library) -> _Reader:
         names = {s["name"] for s in m["segs"]} if _valid(m) and new.ids else set()
         new.cache = {k: v for k, v in new.cache.items() if k in names}
         new.idset = set(new.ids)
-        _READERS[lib.dir] = new
+        lib.caches[_CACHE_KEY] = new
         return new
 
 
@@ -492,13 +392,13 @@ def _drop(lib: Library) -> None:
         lib.write_sidecar(MANIFEST, _empty_manifest())
 
 
-def _ids_of(reader: _Reader, docs: set[int]) -> set[str]:
+def _ids_of(reader: Reader, docs: set[int]) -> set[str]:
     ids = reader.ids
     n = len(ids)
     return {ids[d] for d in docs if d < n}
 
 
-def _docs_all(reader: _Reader, keys: Sequence[int]) -> set[int]:
+def _docs_all(reader: Reader, keys: Sequence[int]) -> set[int]:
     result: set[int] | None = None
     # rarest first keeps the intersections small
     sets = sorted((reader.docs(k) for k in dict.fromkeys(keys)), key=len)
@@ -509,7 +409,7 @@ def _docs_all(reader: _Reader, keys: Sequence[int]) -> set[int]:
     return result or set()
 
 
-def catch_up(lib: Library) -> _Reader:
+def catch_up(lib: Library) -> Reader:
     """The reader, after indexing a *bounded* number of unindexed rows.
 
     A few rows saved without ``tag_entries`` are indexed on the spot; a
@@ -526,7 +426,7 @@ def catch_up(lib: Library) -> _Reader:
     return reader
 
 
-def search_docs(lib: Library, phrases: Sequence[str]) -> tuple[_Reader, set[int], set[str]] | None:
+def search_docs(lib: Library, phrases: Sequence[str]) -> tuple[Reader, set[int], set[str]] | None:
     """(reader, documents with every word / phrase, unindexed ids matched on titles).
 
     None when the phrases hold nothing to look up. ``reader.ids[doc]`` is a
@@ -559,8 +459,3 @@ def phrase_ids(lib: Library, phrase: str) -> set[str]:
         return set()
     reader = _reader(lib)
     return _ids_of(reader, _docs_all(reader, keys))
-
-
-def word_ids(lib: Library, word: str) -> set[str]:
-    """Ids of entries containing one word."""
-    return search(lib, [word]) or set()

@@ -648,7 +648,8 @@ def _parse_job(
     """
     try:
         doc = parse_feed_bytes(data, base_url=base_url, headers=headers)
-        from store.index.topics import prepare, vocabulary_for
+        from store.index.topics import prepare
+        from store.index.vocabulary import vocabulary_for
         from store.storage.shards import content_text
 
         name = _feed_name(fc, doc.source_name, *names)
@@ -730,7 +731,7 @@ def _now() -> str:
 
 def _norm_tags(tags: Sequence[str]) -> tuple[str, ...]:
     try:
-        from store.index.topics import normalize_tag
+        from store.index.tagids import normalize_tag
     except ImportError:
 
         def normalize_tag(t: str) -> str:
@@ -915,7 +916,7 @@ def _warm_for_fork(topics: Mapping[str, Sequence[str]]) -> None:
     import store.parse.feedfast  # noqa: F401
     import store.parse.html  # noqa: F401
     import store.sync.ingest  # noqa: F401
-    from store.index.topics import vocabulary_for
+    from store.index.vocabulary import vocabulary_for
 
     vocabulary_for(topics)
 
@@ -1017,10 +1018,11 @@ def refresh(
                 last_modified=st.get("last_modified") if same_cfg else None,
             )
         )
-    from store.index.topics import merge_topics, tag_entries
-    from store.index.vocabulary import DEFAULT_TOPICS
+    from store.config import default_topics
+    from store.index.topics import tag_entries
+    from store.index.vocabulary import merge_topics
 
-    vocab = merge_topics(DEFAULT_TOPICS, config.topics)
+    vocab = merge_topics(default_topics(), config.topics)
 
     tagged: list[Entry] = []
     prepared: list[Prepared] = []  # aligned with to_save

@@ -202,10 +202,11 @@ def ingest_paths(
     process overlaps with parsing in the workers; they are saved in batches of
     ``batch_size`` (each save rewrites every content shard it touches).
     """
-    from store.index.topics import merge_topics, tag_entries
-    from store.index.vocabulary import DEFAULT_TOPICS
+    from store.config import default_topics, topics_in_force
+    from store.index.topics import tag_entries
+    from store.index.vocabulary import merge_topics
 
-    vocab = merge_topics(DEFAULT_TOPICS, topics) if topics is not None else None
+    vocab = merge_topics(default_topics(), topics_in_force() if topics is None else topics)
     report = IngestReport()
     files = iter_files(paths, report)
     untagged: list[Entry] = []
@@ -363,8 +364,9 @@ def save_with_tags(
     ``topics`` is the config's ``topics:`` map; it adds to the built-in
     vocabulary. None means: read the config in force (env or platform dir).
     """
-    from store.index.topics import merge_topics, tag_entries
-    from store.index.vocabulary import DEFAULT_TOPICS
+    from store.config import default_topics, topics_in_force
+    from store.index.topics import tag_entries
+    from store.index.vocabulary import merge_topics
 
-    vocab = merge_topics(DEFAULT_TOPICS, topics) if topics is not None else None
+    vocab = merge_topics(default_topics(), topics_in_force() if topics is None else topics)
     return lib.save_entries(tag_entries(entries, lib, vocab))

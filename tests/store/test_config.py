@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from store.config import Config, FeedConfig, RefreshSettings, load_config
+from store.config import (
+    Config,
+    FeedConfig,
+    RefreshSettings,
+    default_topics,
+    flow_topics,
+    load_config,
+)
 from store.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,3 +111,37 @@ def test_shipped_default_is_valid() -> None:
     assert all(f.url.startswith("https://") for f in cfg.feeds)
     assert cfg.topics
     assert cfg.refresh == RefreshSettings()
+
+
+def test_default_topics_are_the_shipped_files_topics_read_the_fast_way() -> None:
+    """The shipped feeds.yaml is the one source of the built-in vocabulary."""
+    shipped = REPO / "feeds.yaml"
+    topics = load_config(shipped).topics
+    assert flow_topics(shipped.read_text(encoding="utf-8")) == topics  # no YAML parse needed
+    assert dict(default_topics()) == topics
+    assert list(default_topics()) == list(topics)  # the order tags are matched in
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "topics:\n  ai:\n    - AI\n",  # block style
+        'topics:\n  ai: ["AI"]  # a comment\n',
+        'topics:\n  true: ["AI"]\n',  # YAML reads the key as a boolean
+        'topics:\n  ai: ["AI", 3]\n',
+        'topics:\n  ai: [" AI"]\n',
+        'topics:\n  ai: ["AI"]\n  ai: ["KI"]\n',
+        'topics: {ai: ["AI"]}\n',
+    ],
+)
+def test_flow_topics_leave_any_other_layout_to_the_yaml_loader(section: str) -> None:
+    assert flow_topics(f"feeds: []\n{section}refresh:\n  timeout: 5\n") is None
+
+
+def test_flow_topics_read_what_the_yaml_loader_reads(tmp_path: Path) -> None:
+    text = (
+        'feeds: []\n# vocabulary\ntopics:\n  # the first\n  ai: ["AI", "GenAI", "AI"]\n\n'
+        '  open-source: ["open source", "caf\\u00e9"]\nrefresh:\n  timeout: 5\n'
+    )
+    assert flow_topics(text) == load_config(_write(tmp_path, text)).topics
+    assert flow_topics(text) == {"ai": ("AI", "GenAI"), "open-source": ("open source", "café")}

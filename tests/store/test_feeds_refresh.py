@@ -215,14 +215,15 @@ def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
 def test_worker_job_gives_what_the_library_owner_would_compute() -> None:
     """_parse_job (run in a worker) does the per-entry work the main process relied on."""
     from bench import data as bench_data
-    from store.index.topics import merge_topics, prepare, vocabulary_for
-    from store.index.vocabulary import DEFAULT_TOPICS
+    from store.config import default_topics
+    from store.index.topics import prepare
+    from store.index.vocabulary import merge_topics, vocabulary_for
     from store.storage.shards import content_text
     from store.sync.feeds import _feed_entries, _parse_job, parse_feed_bytes
 
     body = next(iter(bench_data.feed_documents(5, 1, 12).values()))
     fc = FeedConfig(url="http://127.0.0.1:9/feed.xml", tags=("Space Weather",))
-    topics = merge_topics(DEFAULT_TOPICS, {"bench": ["story"]})
+    topics = merge_topics(default_topics(), {"bench": ["story"]})
     res = _parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
     assert not isinstance(res, str)
     doc = parse_feed_bytes(body, base_url=fc.url)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from store.index.topics import discover_candidates, normalize_tag, tag_entries, tokens
-from store.index.vocabulary import CHROME, DEFAULT_TOPICS
+from store.config import default_topics
+from store.index import wordlists
+from store.index.discovery import discover_candidates
+from store.index.tagids import normalize_tag
+from store.index.tokens import tokenize
+from store.index.topics import tag_entries
 from store.models import Entry, Source
 from store.storage.library import Library
 
@@ -19,10 +24,10 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DIGEST_TUI_CONFIG", str(tmp_path / "absent-feeds.yaml"))
 
 
-def entry(eid: str, source: str, title: str, body: str = "", **kw: object) -> Entry:
+def entry(eid: str, source: str, title: str, body: str = "", **kw: Any) -> Entry:
     return Entry(
         id=eid, source=Source("file", source, f"/x/{source}"), title=title, body=body, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,11 +83,11 @@ def test_chrome_and_junk_are_never_tags(junk: str) -> None:
 
 
 def test_every_chrome_word_normalises_to_nothing() -> None:
-    assert [c for c in CHROME if normalize_tag(c)] == []
+    assert [c for c in wordlists.chrome() if normalize_tag(c)] == []
 
 
 def test_tokens_fold_case_accents_plurals() -> None:
-    assert tokens("Café LLMs' GPUs DeepSeek’s open-source") == [
+    assert tokenize("Café LLMs' GPUs DeepSeek’s open-source") == [
         "cafe",
         "llm",
         "gpu",
@@ -122,7 +127,7 @@ def test_no_chrome_or_stop_word_is_a_tag_from_real_chrome(tmp_path: Path) -> Non
     lib.save_entries(tagged)
     tagged = tag_entries([entry("c9", "site9", "Post", chrome)], lib)
     tags = {t for e in tagged for t in e.auto_tags} | {t for r in lib.rows() for t in r.auto_tags}
-    bad = {t for t in tags if t.replace("-", " ") in CHROME or normalize_tag(t) != t}
+    bad = {t for t in tags if t.replace("-", " ") in wordlists.chrome() or normalize_tag(t) != t}
     assert not bad, bad
 
 
@@ -184,7 +189,7 @@ def test_removed_auto_tag_stays_removed_through_reingest_and_retag(tmp_path: Pat
 
 
 def test_default_vocabulary_ids_are_canonical() -> None:
-    for tag in DEFAULT_TOPICS:
+    for tag in default_topics():
         assert normalize_tag(tag), tag
 
 
@@ -216,7 +221,7 @@ def test_seed_entries_carry_the_expected_topics(tmp_path: Path) -> None:
     assert "compute" in by["chapter"].auto_tags
     for r in lib.rows():
         for t in r.auto_tags:
-            assert t == normalize_tag(t) and t.replace("-", " ") not in CHROME
+            assert t == normalize_tag(t) and t.replace("-", " ") not in wordlists.chrome()
 
 
 # --------------------------------------------------------------------------
@@ -305,10 +310,11 @@ def test_retag_of_older_entries_is_capped(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_prepared_in_a_worker_tags_exactly_as_tagging_here(tmp_path: Path) -> None:
     """prepare() (run in parse workers) must change nothing but where the work happens."""
-    from store.index.topics import merge_topics, prepare, vocabulary_for
+    from store.index.topics import prepare
+    from store.index.vocabulary import merge_topics, vocabulary_for
     from store.index.wordindex import search
 
-    topics = merge_topics(DEFAULT_TOPICS, {"cooking": ["sourdough", "bread starter"]})
+    topics = merge_topics(default_topics(), {"cooking": ["sourdough", "bread starter"]})
     es = [
         entry(
             "a1", "Pod A", "Baking with DeepSeek", "A bread starter and sourdough. Vantrix Labs."
@@ -317,7 +323,7 @@ def test_prepared_in_a_worker_tags_exactly_as_tagging_here(tmp_path: Path) -> No
         entry("c1", "Site C", "Notes", "Nothing in particular here."),
     ]
     here = tag_entries(es, Library.open(tmp_path / "here"), topics)
-    other = merge_topics(DEFAULT_TOPICS, {})  # a worker that matched another map is ignored
+    other = merge_topics(default_topics(), {})  # a worker that matched another map is ignored
     preps = [prepare(es[0], vocabulary_for(topics)), prepare(es[1], vocabulary_for(other)), None]
     lib = Library.open(tmp_path / "there")
     there = tag_entries(es, lib, topics, preps)
@@ -328,11 +334,31 @@ def test_prepared_in_a_worker_tags_exactly_as_tagging_here(tmp_path: Path) -> No
 
 
 def test_entry_text_skips_only_parts_the_body_holds_as_whole_words() -> None:
-    from store.index.topics import entry_text
+    from store.index.tokens import entry_text
 
     e = entry("w1", "S", "Notes", "We asked an LLMOps vendor. Key: Rust.", summary="LLM")
     e = e.with_(key_points=("Rust",))
     text = entry_text(e)
     assert "LLM\n" in text  # "LLM" only occurs inside "LLMOps": kept
     assert "\nRust\n" not in text  # the body has it as a word: read once
-    assert "llm" in tokens(text)
+    assert "llm" in tokenize(text)
+
+
+def test_word_lists_are_folded_words_one_a_line() -> None:
+    """words/*.txt are compared with folded text: an entry in capitals would never match."""
+    from store.index.tokens import fold
+
+    for name in (
+        "stop_words",
+        "chrome",
+        "generic_words",
+        "months_and_days",
+        "known_compounds",
+        "broad_tags",
+        "plural_keep",
+        "ies_keep",
+        "modifiers",
+    ):
+        words = wordlists.word_list(name)
+        assert words, name
+        assert {w for w in words if w != fold(w) or w != " ".join(w.split())} == set(), name

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.index import wordindex
-from store.index.topics import tokens
+from store.index.segments import Segment, invert, term_key
+from store.index.tokens import entry_text, tokenize
 from store.models import Entry, Source
 from store.storage.library import Library
 
@@ -52,12 +53,12 @@ def _reference(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
 def test_invert_matches_a_dict_of_sorted_sets(pairs: list[tuple[int, int]]) -> None:
     keys = np.array([k for k, _ in pairs], dtype=np.uint64)
     docs = np.array([d for _, d in pairs], dtype=np.uint32)
-    seg = wordindex._invert(keys, docs)
+    seg = invert(keys, docs)
     ref = _reference(pairs)
     assert list(seg.keys) == sorted(ref)
     assert {k: list(v) for k, v in seg.items()} == ref
     assert seg.offs[0] == 0 and seg.offs[-1] == len(seg.post)
-    again = wordindex.Segment.from_bytes(seg.to_bytes())
+    again = Segment.from_bytes(seg.to_bytes())
     assert (again.keys, again.offs, again.post) == (seg.keys, seg.offs, seg.post)
 
 
@@ -85,28 +86,28 @@ def test_many_batches_merge_and_supersede_like_a_full_scan(tmp_path: Path, seed:
         lib.save_entries(batch)
         wordindex.add_entries(lib, batch)
         for e in batch:
-            final[e.id] = wordindex.entry_text(e)
+            final[e.id] = entry_text(e)
     manifest = lib.read_sidecar(wordindex.MANIFEST)
     assert len(manifest["segs"]) <= wordindex.MAX_SEGMENTS + 1
     for w in WORDS:
-        want = {eid for eid, t in final.items() if w in tokens(t)}
+        want = {eid for eid, t in final.items() if w in tokenize(t)}
         assert wordindex.search(lib, [w]) == want, w
     a, b = WORDS[0], WORDS[1]
-    want = {eid for eid, t in final.items() if f"{a} {b}" in " ".join(tokens(t))}
+    want = {eid for eid, t in final.items() if f"{a} {b}" in " ".join(tokenize(t))}
     assert wordindex.search(lib, [f"{a} {b}"]) == want
 
 
 def _reference_terms(toks: list[str]) -> set[int]:
     """Words, and adjacent pairs without a stop word, each hashed with term_key."""
-    from store.index.vocabulary import STOP_WORDS
+    from store.index.wordlists import stop_words
 
     terms = set(toks)
     terms |= {
         f"{a} {b}"
         for a, b in zip(toks, toks[1:], strict=False)
-        if a not in STOP_WORDS and b not in STOP_WORDS
+        if a not in stop_words() and b not in stop_words()
     }
-    return {wordindex.term_key(t) for t in terms}
+    return {term_key(t) for t in terms}
 
 
 _TOKS = st.lists(
