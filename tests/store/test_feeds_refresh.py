@@ -213,48 +213,57 @@ def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
 
 
 def test_worker_job_gives_what_the_library_owner_would_compute() -> None:
-    """_parse_job (run in a worker) does the per-entry work the main process relied on."""
+    """parse_job (run in a worker) does the per-entry work the main process relied on."""
     from bench import data as bench_data
     from store.index.topics import merge_topics, prepare, vocabulary_for
     from store.index.vocabulary import DEFAULT_TOPICS
+    from store.parse.feed import parse_feed_bytes
     from store.storage.library import content_text
-    from store.sync.feeds import _feed_entries, _parse_job, parse_feed_bytes
+    from store.sync.entries import feed_entries
+    from store.sync.feed_job import parse_job
 
     body = next(iter(bench_data.feed_documents(5, 1, 12).values()))
     fc = FeedConfig(url="http://127.0.0.1:9/feed.xml", tags=("Space Weather",))
     topics = merge_topics(DEFAULT_TOPICS, {"bench": ["story"]})
-    res = _parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
+    res = parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
     assert not isinstance(res, str)
     doc = parse_feed_bytes(body, base_url=fc.url)
     assert res.name == doc.source_name  # no configured name: the feed's title
-    assert res.entries == _feed_entries(doc, fc, res.name)
+    assert res.entries == feed_entries(doc, fc, res.name)
     assert all("space-weather" in e.auto_tags for e in res.entries)
     assert res.texts == [content_text(e) for e in res.entries]
     vocab = vocabulary_for(topics)
     assert res.prepared == [prepare(e, vocab) for e in res.entries]
     assert res.doc.entries == () and res.doc.source_name == doc.source_name
-    assert isinstance(_parse_job(b"not a feed", fc.url, {}, None, fc, (None, "x")), str)
+    assert isinstance(parse_job(b"not a feed", fc.url, {}, None, fc, (None, "x")), str)
 
 
 def test_an_error_in_the_result_handler_is_raised_not_retried() -> None:
-    """_parse_many: a failure while merging a result (a library error, say) must reach
+    """WorkerPool: a failure while merging a result (a library error, say) must reach
     the caller once, not make every feed be parsed again in this process."""
     from bench import data as bench_data
-    from store.sync.feeds import _parse_many
+    from store.sync.feed_job import parse_job
+    from store.sync.pool import WorkerPool
 
     docs = bench_data.feed_documents(6, 2, 200)  # > PARALLEL_MIN_BYTES: the pool path
     jobs = []
     for path, body in docs.items():
         fc = FeedConfig(url="http://127.0.0.1:9" + path)
-        jobs.append((fc.url, (body, fc.url, {}, None, fc, (None, "x"))))
+        jobs.append((fc.url, (body, fc.url, {}, None, fc, (None, "x")), len(body)))
     calls: list[str] = []
 
     def on_done(url: str, res: object) -> None:
         calls.append(url)
         raise RuntimeError("merge failed")
 
-    with pytest.raises(RuntimeError, match="merge failed"):
-        _parse_many(jobs, on_done)
+    pool = WorkerPool(parse_job, on_done, eager=False)
+    try:
+        with pytest.raises(RuntimeError, match="merge failed"):
+            for url, args, size in jobs:
+                pool.submit(url, args, size)
+            pool.finish()
+    finally:
+        pool.close()
     assert len(calls) == 1
 
 
@@ -264,7 +273,7 @@ def test_a_pool_that_cannot_start_leaves_no_worker_behind(monkeypatch: pytest.Mo
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from store.sync.feeds import _Parser
+    from store.sync.pool import start_workers
 
     real = ProcessPoolExecutor._spawn_process  # type: ignore[attr-defined]
     calls: list[int] = []
@@ -279,7 +288,7 @@ def test_a_pool_that_cannot_start_leaves_no_worker_behind(monkeypatch: pytest.Mo
         started.extend(p for pid, p in self._processes.items() if pid not in before)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(ProcessPoolExecutor, "_spawn_process", flaky)
-    assert _Parser._start("fork") is None
+    assert start_workers("fork") is None
     assert len(calls) == 2 and len(started) == 1
     started[0].join(10)
     assert not started[0].is_alive()
