@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -428,7 +428,7 @@ _ALREADY_REPAIRED: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 
 @contextlib.contextmanager
-def repaired_text(on: bool = True):  # noqa: ANN201 - a context manager
+def repaired_text(on: bool = True) -> Iterator[None]:
     """Within this block, clean_text skips mojibake repair (text is repaired)."""
     token = _ALREADY_REPAIRED.set(on)
     try:

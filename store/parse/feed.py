@@ -95,7 +95,8 @@ def _iso_date(t: Any) -> str | None:
     if not t:
         return None
     try:
-        d = datetime(*tuple(t)[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = tuple(t)[:6]
+        d = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (ValueError, TypeError, OverflowError):
         return None
     if d.year < 1900 or d.year > datetime.now(UTC).year + 1:

@@ -222,11 +222,7 @@ def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
         ln for ln in lines if ln and not _HEAD_RE.match(ln) and not BULLET_RE.match(ln.strip())
     ]
     summary = paras[0] if paras else ""
-    items = [
-        clean_line(BULLET_RE.match(ln.strip()).group(1))
-        for ln in lines
-        if BULLET_RE.match(ln.strip())
-    ]  # type: ignore[union-attr]
+    items = [clean_line(m.group(1)) for ln in lines if (m := BULLET_RE.match(ln.strip()))]
     kps_t = (
         tuple(x for x in items if x)[:6]
         or tuple(sentences(" ".join(paras), 3))

@@ -35,7 +35,7 @@ BASES = [None, "http://example.org/news/feed.xml"]
 
 def both(data: bytes, base: str | None, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     """(with the fast reader, feedparser only): each a document or ('error', message)."""
-    out = []
+    out: list[Any] = []
     for fast in (True, False):
         monkeypatch.setattr(feed, "FAST_PATH", fast)
         try:

@@ -10,7 +10,15 @@ import pytest
 from store.config import Config, FeedConfig, RefreshSettings
 from store.storage.library import Library
 from store.sync.feeds import FeedResult, feed_status, refresh
-from tests.support.feedserver import FeedServer, conditional, gzipped, hang, redirect, rss
+from tests.support.feedserver import (
+    FeedServer,
+    Response,
+    conditional,
+    gzipped,
+    hang,
+    redirect,
+    rss,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 HOSTILE = SHARED / "corpus" / "hostile"
@@ -69,7 +77,7 @@ def test_same_body_without_validators_is_skipped(lib: Library) -> None:
 
 
 def test_errors_are_per_feed_and_others_are_stored(lib: Library) -> None:
-    routes = {
+    routes: dict[str, Response] = {
         "/ok.xml": (200, RSS_TYPE, rss(4)),
         "/404.xml": (404, {}, b"nope"),
         "/500.xml": (500, {}, b"boom"),
@@ -169,7 +177,11 @@ def test_several_large_bodies_parsed_in_worker_processes(lib: Library) -> None:
     big = (FEEDS / "rss-parser/many-links.rss").read_bytes()
     guardian = (FEEDS / "rss-parser/guardian.rss").read_bytes()
     atom = (FEEDS / "miniflux/large_atom.xml").read_bytes()
-    routes = {"/1": (200, {}, big), "/2": (200, {}, guardian), "/3": (200, {}, atom)}
+    routes: dict[str, Response] = {
+        "/1": (200, {}, big),
+        "/2": (200, {}, guardian),
+        "/3": (200, {}, atom),
+    }
     with FeedServer(routes) as srv:
         cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
         rep = refresh(lib, cfg)
@@ -179,7 +191,7 @@ def test_several_large_bodies_parsed_in_worker_processes(lib: Library) -> None:
 
 def test_every_corpus_feed_ingests_or_stores_an_error(lib: Library) -> None:
     files = sorted(p for p in FEEDS.rglob("*") if p.is_file() and p.suffix != ".md")
-    routes = {f"/{i}": (200, {}, p.read_bytes()) for i, p in enumerate(files)}
+    routes: dict[str, Response] = {f"/{i}": (200, {}, p.read_bytes()) for i, p in enumerate(files)}
     with FeedServer(routes) as srv:
         cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
         rep = refresh(lib, cfg)
@@ -195,7 +207,7 @@ def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
         refresh(lib, _config(FeedConfig(srv.url("/good"), "Good")))
     before = {r.id: r for r in lib.rows()}
     files = sorted(p for p in HOSTILE.iterdir() if p.is_file())
-    routes = {f"/{p.name}": (200, {}, p.read_bytes()) for p in files}
+    routes: dict[str, Response] = {f"/{p.name}": (200, {}, p.read_bytes()) for p in files}
     routes["/good"] = (200, RSS_TYPE, b"")  # the good feed now comes back empty
     with FeedServer(routes) as srv:
         cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
@@ -246,7 +258,7 @@ def test_an_error_in_the_result_handler_is_raised_not_retried() -> None:
     from store.sync.pool import WorkerPool
 
     docs = bench_data.feed_documents(6, 2, 200)  # > PARALLEL_MIN_BYTES: the pool path
-    jobs = []
+    jobs: list[tuple[str, tuple[object, ...], int]] = []
     for path, body in docs.items():
         fc = FeedConfig(url="http://127.0.0.1:9" + path)
         jobs.append((fc.url, (body, fc.url, {}, None, fc, (None, "x")), len(body)))
