@@ -2,6 +2,11 @@
 
 The CLI's ``ingest``, the first-run samples and refresh's local ``paths:`` all
 come through here, so they report and de-duplicate the same way.
+
+The UI imports this module when it starts (``store.sync.firstrun`` checks for
+first-run samples in a worker thread while the first frame is drawn), so the
+parsers, the tagger and the process pool are imported where they are first
+used, not here.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.models import Entry, Source
-from store.storage.library import Library, SaveResult
+from store.storage.library import Library, SaveResult, content_text
 
 if TYPE_CHECKING:
     from store.index.topics import Prepared
@@ -85,11 +90,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], report: IngestReport) ->
 
 
 def parse_path(path: Path) -> tuple[list[Entry], str | None]:
-    """Parse one local file into entries; returns (entries, why-skipped).
-
-    The parsers and the entry ids are imported on first use: this module is
-    imported when the UI starts (first-run samples), which must stay light.
-    """
+    """Parse one local file into entries; returns (entries, why-skipped)."""
     from store.parse import ParseError, looks_like_feed, parse_document
     from store.parse.feed import parse_feed_bytes
     from store.sync.entries import entries_from_document, file_source
@@ -191,8 +192,6 @@ Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str]]
 
 def _parse_here(path: Path) -> Parsed:
     """``parse_path`` in this process: tagging prepares the entries itself."""
-    from store.storage.library import content_text
-
     entries, why = parse_path(path)
     return entries, why, None, [content_text(e) for e in entries]
 
@@ -207,7 +206,6 @@ def _parse_and_prepare(path: Path) -> Parsed:
     and ingest was ~10% slower (refresh passes its vocabulary; neutral there).
     """
     from store.index.topics import prepare
-    from store.storage.library import content_text
 
     entries, why = parse_path(path)
     return entries, why, [prepare(e) for e in entries], [content_text(e) for e in entries]
