@@ -215,26 +215,17 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
     """Parse files in order; on many files, on every core (parsing is CPU-bound).
 
     Results come back in input order so reports and batches stay deterministic.
-    A pool that cannot start (no /dev/shm, no fork) falls back to one process.
+    A pool that cannot start (no /dev/shm, no fork, a worker that fails to
+    fork) falls back to one process.
     """
     workers = min(os.cpu_count() or 1, 4)
     if len(files) < PARALLEL_MIN_FILES or workers < 2:
         yield from (_parse_here(f) for f in files)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from store.sync.pool import start_workers
 
-    from store.sync.pool import worker_init
-
-    try:
-        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=ctx,
-            initializer=worker_init,
-            initargs=(os.getpid(),),
-        )
-    except (OSError, ValueError):
+    pool = start_workers("fork" if os.name == "posix" else "spawn", workers)
+    if pool is None:
         yield from (_parse_here(f) for f in files)
         return
     try:
