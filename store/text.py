@@ -14,13 +14,13 @@ import contextlib
 import contextvars
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-try:  # optional: better guesses for legacy code pages
-    from charset_normalizer import from_bytes as _cn_from_bytes
-except Exception:  # pragma: no cover - exercised only without the dependency
-    _cn_from_bytes = None
+from charset_normalizer import from_bytes as cn_from_bytes
+
+from store.mojibake import repair_mojibake
 
 __all__ = [
     "clean_line",
@@ -28,6 +28,7 @@ __all__ = [
     "decode_bytes",
     "safe_url",
     "split_label",
+    "strip_escapes",
 ]
 
 # --------------------------------------------------------------------------
@@ -41,6 +42,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_UTF8_SEQ = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_TAG_BYTES_RE = re.compile(rb"<[^<>]{0,2000}>")
+# what the guess for markup chooses from (cp1252 wins a tie, see _guess_markup)
+_MARKUP_CODECS = [
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "koi8_r", "iso8859_2",
+    "cp1255", "cp1256", "cp874", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr",
+]  # fmt: skip
 
 
 def _sniff_utf16(data: bytes) -> str | None:
@@ -58,162 +68,113 @@ def _sniff_utf16(data: bytes) -> str | None:
     return None
 
 
-_UTF8_SEQ = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+def _codec(name: str | None) -> str | None:
+    """A Python codec for a declared charset, or None if unknown or unsafe to trust.
+
+    UTF-16/32 are trusted only with a BOM or a NUL pattern (checked before).
+    """
+    if not name:
+        return None
+    try:
+        c = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    return None if c.startswith(("utf-16", "utf-32")) else c
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode a file's bytes, trying BOM, UTF-8, UTF-16 and legacy code pages.
+def _unicode(data: bytes) -> str | None:
+    """The bytes as Unicode when they say so (BOM, NUL pattern, UTF-8), else None."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            if enc.startswith("utf-16") and b"\x00" not in body[:200]:
+                # a UTF-16 BOM in front of a UTF-8 body: believe the body if it reads so
+                with contextlib.suppress(UnicodeDecodeError):
+                    return body.decode("utf-8")
+            return body.decode(enc, errors="replace")
+    enc16 = _sniff_utf16(data)
+    if enc16:
+        return data.decode(enc16, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            # one multi-byte character cut at the very end: drop it, keep UTF-8
+            return data[: exc.start].decode("utf-8", errors="replace")
+    # Mostly UTF-8 with a few broken bytes: keep UTF-8, lose only the bad bytes.
+    high = sum(1 for b in data[:65536] if b >= 0x80)
+    good = sum(len(m.group()) for m in _UTF8_SEQ.finditer(data[:65536]))
+    if high and good >= high * 0.6:
+        return data.decode("utf-8", errors="replace")
+    return None
+
+
+def _guess_text(data: bytes) -> str:
+    """Legacy bytes of a text file: charset_normalizer's best guess, else cp1252."""
+    with contextlib.suppress(Exception):
+        best = cn_from_bytes(data[:200_000]).best()
+        if best is not None and best.encoding:
+            enc = best.encoding
+            return data.decode("cp1252" if enc in ("ascii", "utf_8") else enc, errors="replace")
+    return data.decode("cp1252", errors="replace")
+
+
+def _guess_markup(data: bytes) -> str:
+    """Undeclared legacy markup: guess from the text between tags, cp1252 on a tie.
+
+    Markup is ASCII and dilutes the signal, so the guess looks at text only;
+    cp1250/cp1257 score the same as cp1252 on most Western text, and cp1252
+    is by far the commoner, so it wins when its score is as good.
+    """
+    with contextlib.suppress(Exception):
+        sample = _TAG_BYTES_RE.sub(b" ", data[:400_000])
+        results = list(cn_from_bytes(sample, cp_isolation=_MARKUP_CODECS))
+        if results:
+            best = min(results, key=lambda r: r.chaos)
+            enc = best.encoding
+            for r in results:
+                if r.encoding == "cp1252" and r.chaos <= best.chaos + 0.01:
+                    enc = "cp1252"
+            return data.decode(enc, errors="replace")
+    return data.decode("cp1252", errors="replace")
+
+
+def decode_bytes(data: bytes, declared: Sequence[str | None] = (), *, markup: bool = False) -> str:
+    """Decode outside bytes: BOM, UTF-16 by its NULs, UTF-8, the declared charset, a guess.
+
+    Valid UTF-8 beats a declaration because a document declared latin-1 (or
+    UTF-16) whose bytes are valid multi-byte UTF-8 is, in practice, UTF-8; and
+    a real latin-1 text almost never validates as UTF-8. ``declared`` are the
+    charsets the bytes claim, first the most authoritative (HTTP header, then
+    XML declaration): the first known one is used; latin-1 and ASCII are read
+    as cp1252, as every browser does (it keeps “smart quotes”).
+    ``markup``: a feed, whose legacy code page is guessed from the text between
+    its tags. NULs near the start mean UTF-16/32 or binary: then the
+    declaration and the markup guess are not trusted.
 
     Never raises: undecodable bytes become U+FFFD, which :func:`clean_text`
     later drops.
     """
     try:
-        if not isinstance(data, (bytes, bytearray, memoryview)):
+        if not isinstance(data, bytes | bytearray | memoryview):
             return str(data)
         data = bytes(data)
-        for bom, enc in _BOMS:
-            if data.startswith(bom):
-                return data[len(bom) :].decode(enc, errors="replace")
-        enc16 = _sniff_utf16(data)
-        if enc16:
-            return data.decode(enc16, errors="replace")
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        # Mostly UTF-8 with a few broken bytes: keep UTF-8, lose only the bad bytes.
-        high = sum(1 for b in data[:65536] if b >= 0x80)
-        good = sum(len(m.group()) for m in _UTF8_SEQ.finditer(data[:65536]))
-        if high and good >= high * 0.6:
-            return data.decode("utf-8", errors="replace")
-        if _cn_from_bytes is not None:
-            try:
-                best = _cn_from_bytes(data[:200_000]).best()
-                if best is not None and best.encoding:
-                    enc = best.encoding
-                    if enc in ("ascii", "utf_8"):
-                        enc = "cp1252"
-                    return data.decode(enc, errors="replace")
-            except Exception:
-                pass
-        return data.decode("cp1252", errors="replace")
+        text = _unicode(data)
+        if text is not None:
+            return text
+        if b"\x00" in data[:512]:
+            declared, markup = (), False
+        enc = next((c for c in map(_codec, declared) if c), None)
+        if enc and enc != "utf-8":
+            if enc in ("latin-1", "iso8859-1", "ascii"):
+                enc = "cp1252"
+            return data.decode(enc, errors="replace")
+        return _guess_markup(data) if markup else _guess_text(data)
     except Exception:
         try:
             return bytes(data).decode("utf-8", errors="replace")
         except Exception:
             return ""
-
-
-# --------------------------------------------------------------------------
-# mojibake repair (UTF-8 read as cp1252 / cp1253, bytes possibly lost)
-# --------------------------------------------------------------------------
-
-
-def _build_byte_map() -> dict[str, int]:
-    """Character → byte for every high byte of cp1252 and cp1253 (sloppy)."""
-    m: dict[str, int] = {}
-    for enc in ("cp1252", "cp1253"):
-        for b in range(0x80, 0x100):
-            try:
-                c = bytes([b]).decode(enc)
-            except UnicodeDecodeError:
-                continue
-            m.setdefault(c, b)
-    for b in range(0x80, 0xA0):  # undefined bytes decoded "sloppily" as C1 controls
-        m.setdefault(chr(b), b)
-    m.setdefault("\u20af", 0xA5)  # cp1253 0xA5 in the Windows table (drachma sign)
-    return m
-
-
-_BYTE_OF = _build_byte_map()
-_RUN_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_BYTE_OF)) + "]{2,}")
-_LATIN_LEADS = frozenset(b for c, b in _BYTE_OF.items() if 0xC2 <= b <= 0xDF and ord(c) < 0x100)
-
-
-def _seq_len(lead: int) -> int:
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    if 0xF0 <= lead <= 0xF4:
-        return 4
-    return 0
-
-
-def _is_symbol(ch: str) -> bool:
-    return bool(ch) and (unicodedata.category(ch) == "So" or ord(ch) >= 0x1F000)
-
-
-def _repair_run(run: str, before: str) -> str | None:
-    """Re-encode one suspicious run and decode it as UTF-8, dropping lost bytes.
-
-    Returns None when the run does not look like mojibake (so real Greek or
-    accented Latin text is left alone). ``before`` is the text of the current
-    line already produced, used to close an opened “ whose ” lost a byte.
-    """
-    data = bytes(_BYTE_OF[c] for c in run)
-    out: list[str] = []
-    evidence = False
-    i, n = 0, len(data)
-    while i < n:
-        b = data[i]
-        ln = _seq_len(b)
-        if ln == 0:
-            i += 1  # stray continuation byte: its lead was lost
-            continue
-        j = i + 1
-        while j < n and j - i < ln and 0x80 <= data[j] <= 0xBF:
-            j += 1
-        if j - i == ln:
-            try:
-                ch = data[i:j].decode("utf-8")
-            except UnicodeDecodeError:
-                i += 1
-                continue
-            if ln >= 3 or b in _LATIN_LEADS:
-                evidence = True
-            out.append(ch)
-            i = j
-            continue
-        # incomplete sequence: a byte was lost on the way
-        part = data[i:j]
-        if part == b"\xef\xb8" and out and _is_symbol(out[-1][-1]):
-            out.append("\ufe0f")  # emoji presentation selector, last byte lost
-            evidence = True
-        elif part == b"\xe2\x80":
-            evidence = True
-            ctx = before + "".join(out)
-            if ctx.count("\u201c") > ctx.count("\u201d"):
-                out.append("\u201d")
-        elif ln >= 3 and j - i >= 2:
-            evidence = True
-        i = j
-    if not evidence:
-        return None
-    return "".join(out)
-
-
-def _repair_mojibake(s: str) -> str:
-    if not _RUN_RE.search(s):
-        return s
-    out: list[str] = []
-    pos = 0
-    line_ctx = ""  # repaired text of the current line (bounded), for quote pairing
-    for m in _RUN_RE.finditer(s):
-        piece = s[pos : m.start()]
-        out.append(piece)
-        nl = piece.rfind("\n")
-        line_ctx = piece[nl + 1 :] if nl >= 0 else (line_ctx + piece)
-        line_ctx = line_ctx[-400:]
-        fixed = _repair_run(m.group(), line_ctx)
-        fixed = m.group() if fixed is None else fixed
-        out.append(fixed)
-        line_ctx = (line_ctx + fixed)[-400:]
-        pos = m.end()
-    out.append(s[pos:])
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------
@@ -251,14 +212,42 @@ def _ftfy() -> tuple[Any, Any, Any]:
     return _FTFY[0]
 
 
-_ANSI_RE = re.compile(
-    r"\x1b\[[0-?]{0,64}[ -/]{0,16}[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]{0,2048}(?:\x07|\x1b\\)?"  # OSC (bounded)
-    r"|\x1b[PX^_][^\x1b]{0,2048}(?:\x1b\\)?"  # DCS/SOS/PM/APC
-    r"|\x1b[ -/]{0,4}[0-~]?"  # other escapes
-    r"|\x9b[0-?]{0,64}[ -/]{0,16}[@-~]"  # 8-bit CSI
-    r"|\x9d[^\x07\x9c\x1b]{0,2048}(?:\x07|\x9c)"  # 8-bit OSC
-)
+def _escape_re(stop: str, c1_strings: str, c1_end: str) -> re.Pattern[str]:
+    """Terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC, 7- and 8-bit), each bounded.
+
+    ``stop``: characters that end a string sequence early; ``c1_strings``: the
+    8-bit introducers of string sequences; ``c1_end``: "?" when their
+    terminator is optional.
+    """
+    return re.compile(
+        "\x1b\\[[0-?]{0,64}[ -/]{0,16}[@-~]"  # CSI
+        f"|\x1b\\][^\x07\x1b{stop}]{{0,2048}}(?:\x07|\x1b\\\\)?"  # OSC
+        f"|\x1b[PX^_][^\x1b{stop}]{{0,2048}}(?:\x1b\\\\)?"  # DCS/SOS/PM/APC
+        "|\x1b[ -/]{0,4}[0-~]?"  # other escapes
+        "|\x9b[0-?]{0,64}[ -/]{0,16}[@-~]"  # 8-bit CSI
+        f"|[{c1_strings}][^\x07\x9c\x1b{stop}]{{0,2048}}(?:\x07|\x9c){c1_end}"  # 8-bit strings
+    )
+
+
+# In text, only a terminated 8-bit OSC goes: a lone C1 byte is usually mojibake
+# (UTF-8 read as latin-1) that the repair below turns back into a character.
+_ESCAPE_RE = _escape_re("", "\x9d", "")
+# In markup (a feed's XML before parsing), '<' and '&' end a string sequence so
+# that it can never swallow markup, and every 8-bit string introducer counts.
+_MARKUP_ESCAPE_RE = _escape_re("<&", "\x9d\x90\x98\x9e\x9f", "?")
+
+
+def strip_escapes(s: str, *, markup: bool = False) -> str:
+    """Remove terminal escape sequences whole (an ESC dropped alone leaves "[2J" behind).
+
+    ``markup``: ``s`` is XML or HTML not parsed yet, whose tags and entities
+    must survive a hostile sequence in front of them.
+    """
+    if "\x1b" in s or "\x9b" in s or "\x9d" in s:
+        return (_MARKUP_ESCAPE_RE if markup else _ESCAPE_RE).sub("", s)
+    return s
+
+
 _LINE_BREAKS = "\u2028\u2029\x85\x0b\x0c"  # besides \r: all become \n
 _NEWLINES_RE = re.compile(f"\r\n?|[{_LINE_BREAKS}]")
 # Controls, bidi, invisible formatting, tag chars, surrogates, noncharacters, U+FFFD.
@@ -331,7 +320,7 @@ _ALREADY_REPAIRED: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 
 @contextlib.contextmanager
-def repaired_text(on: bool = True):  # noqa: ANN201 - a context manager
+def repaired_text(on: bool = True) -> Iterator[None]:
     """Within this block, clean_text skips mojibake repair (text is repaired)."""
     token = _ALREADY_REPAIRED.set(on)
     try:
@@ -354,13 +343,12 @@ def clean_text(s: str) -> str:
             return s
         if _NEWLINES_ANY_RE.search(s):
             s = _NEWLINES_RE.sub("\n", s)
-        if "\x1b" in s or "\x9b" in s or "\x9d" in s:
-            s = _ANSI_RE.sub("", s)
+        s = strip_escapes(s)
         if s.isascii() or _ALREADY_REPAIRED.get():  # nothing to repair
             s = _DROP_RE.sub("", s)
             return _trailing_ws(s)
         s = _PRE_DROP_RE.sub("", s)
-        s = _repair_mojibake(s)
+        s = repair_mojibake(s)
         with contextlib.suppress(Exception):
             # ftfy works line by line and costs ~1 µs a character; its own
             # badness test is one regex over the text, so ask it first.

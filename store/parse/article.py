@@ -8,6 +8,7 @@ punctuation that is followed by a paragraph, a numbered sub-heading or bullets.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from store.models import ParsedDocument, ParsedEntry, Section
 from store.parse.common import (
@@ -58,9 +59,9 @@ def parse_article(text: str, *, name: str = "") -> ParsedDocument:
     title = clean_line(md_inline(lines[0].lstrip("# ")))
     rest = lines[1:]
     intro: list[str] = []
-    tops: list[dict] = []
-    cur: dict | None = None  # current top section
-    sub: dict | None = None  # current numbered sub-section
+    tops: list[dict[str, Any]] = []
+    cur: dict[str, Any] | None = None  # current top section
+    sub: dict[str, Any] | None = None  # current numbered sub-section
 
     def nxt(i: int) -> str:
         return rest[i + 1] if i + 1 < len(rest) else ""
@@ -143,12 +144,12 @@ def parse_article(text: str, *, name: str = "") -> ParsedDocument:
         )
     summary = intro[0] if intro else ""
     body_parts = list(intro)
-    for s in sections:
-        body_parts.append(s.title)
-        if s.text:
-            body_parts.append(s.text)
-        body_parts.extend("- " + b for b in s.bullets)
-        for x in s.sections:
+    for sec in sections:
+        body_parts.append(sec.title)
+        if sec.text:
+            body_parts.append(sec.text)
+        body_parts.extend("- " + b for b in sec.bullets)
+        for x in sec.sections:
             body_parts.append(f"{x.number}. {x.title}")
             if x.text:
                 body_parts.append(x.text)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 
 from store.models import Section
-from store.text import clean_line
+from store.text import clean_line, safe_url
 
 WORDS_PER_MINUTE = 230
 
@@ -166,7 +166,6 @@ def strip_emphasis(s: str) -> str:
 
 def md_inline(s: str, *, keep_urls: bool = True) -> str:
     """Markdown inline → readable text: ``[t](u)`` → ``t (u)``, no emphasis marks."""
-    from store.text import safe_url
 
     def link(m: re.Match[str]) -> str:
         text, url = m.group(1).strip(), safe_url(m.group(2))
@@ -182,8 +181,6 @@ def md_inline(s: str, *, keep_urls: bool = True) -> str:
 
 
 def first_md_link(s: str) -> str | None:
-    from store.text import safe_url
-
     m = _LINK_MD_RE.search(s)
     if m:
         u = safe_url(m.group(2))
@@ -191,13 +188,6 @@ def first_md_link(s: str) -> str | None:
             return u
     m = URL_RE.search(s)
     return safe_url(m.group()) if m else None
-
-
-def bullet_text(s: str) -> str:
-    """A bullet line's text with ``**Label**: text`` kept as ``Label: text``."""
-    m = BULLET_RE.match(s)
-    body = m.group(1) if m else s
-    return clean_line(md_inline(body))
 
 
 def sentences(text: str, limit: int = 1000) -> list[str]:
@@ -280,7 +270,3 @@ def strip_quotes(s: str) -> str:
     if s[-1:] in '”"»' or (opened and s[-1:] in "’'"):
         s = s[:-1]
     return s.strip()
-
-
-def iso_now() -> datetime:
-    return datetime.now().astimezone()

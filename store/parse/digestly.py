@@ -10,8 +10,9 @@ the heading, so any number of episodes and any headings work.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from store.models import ParsedDocument, ParsedEntry
+from store.models import ParsedDocument, ParsedEntry, Section
 from store.parse.common import (
     BULLET_RE,
     CHROME_RE,
@@ -50,7 +51,7 @@ def split_show_title(h: str) -> tuple[str | None, str]:
 
 def _is_kp(line: str) -> bool:
     m = KEY_POINTS_RE.match(line)
-    return bool(m) and len(line.strip()) < 80 + len(m.group(2) or "")
+    return m is not None and len(line.strip()) < 80 + len(m.group(2) or "")
 
 
 def _heading_like(block: list[str]) -> bool:
@@ -81,7 +82,7 @@ def _blocks_before(lines: list[str], k: int, floor: int) -> list[tuple[int, int]
 def parse_digestly(text: str, *, name: str = "") -> ParsedDocument:
     lines = [ln for ln in text.split("\n") if not CHROME_RE.match(ln)]
     markers = [i for i, ln in enumerate(lines) if _is_kp(ln)]
-    episodes: list[dict] = []
+    episodes: list[dict[str, Any]] = []
     floor = 0
     for k in markers:
         blocks = _blocks_before(lines, k, floor)
@@ -114,9 +115,9 @@ def parse_digestly(text: str, *, name: str = "") -> ParsedDocument:
             # nothing heading-like: the block right above the summary may still be the title
             pass
         start = head if head is not None else (summary_blocks[-1][0] if summary_blocks else k)
-        summary = [" ".join(x.strip() for x in lines[a:b]) for a, b in reversed(summary_blocks)]
+        paras = [" ".join(x.strip() for x in lines[a:b]) for a, b in reversed(summary_blocks)]
         episodes.append(
-            {"head": head, "start": start, "marker": k, "summary": summary, "extra_markers": []}
+            {"head": head, "start": start, "marker": k, "summary": paras, "extra_markers": []}
         )
         floor = k + 1
 
@@ -141,7 +142,7 @@ def parse_digestly(text: str, *, name: str = "") -> ParsedDocument:
                 mode = "details"
                 continue
             (kp_lines if mode == "kp" else detail_lines).append(ln)
-        key_points = []
+        key_points: list[str] = []
         for ln in kp_lines:
             s = ln.strip()
             if not s:
@@ -152,6 +153,8 @@ def parse_digestly(text: str, *, name: str = "") -> ParsedDocument:
                 key_points.append(kp)
         sections, loose = parse_sections(detail_lines)
         summary = "\n\n".join(clean_line(p) for p in ep["summary"] if clean_line(p))
+        show: str | None
+        title: str | None
         if ep["head"] is not None:
             show, title = split_show_title(lines[ep["head"]])
         else:
@@ -184,7 +187,7 @@ def parse_digestly(text: str, *, name: str = "") -> ParsedDocument:
     )
 
 
-def _section_words(sections: tuple) -> list[str]:
+def _section_words(sections: tuple[Section, ...]) -> list[str]:
     out: list[str] = []
     stack = list(sections)
     while stack:
@@ -196,7 +199,7 @@ def _section_words(sections: tuple) -> list[str]:
     return out
 
 
-def _parse_header(lines: list[str]) -> dict:
+def _parse_header(lines: list[str]) -> dict[str, Any]:
     """Site, date, digest title and overview one-liners from the lines above episode 1."""
     nonblank = [ln.strip() for ln in lines if ln.strip()]
     site = title = date = None

@@ -2,7 +2,7 @@
 
 Why: feedparser's SAX handlers cost ~0.4 ms of CPU an item, the largest single
 cost of a refresh into an empty library. ElementTree builds the same tree in
-C in a few microseconds an item. This module reads only what ``store.sync.feeds``
+C in a few microseconds an item. This module reads only what ``store.parse.feed``
 uses of an entry (title, link, guid, date, author, categories, description,
 ``content:encoded``, comments, enclosure, ``itunes:duration``) and produces the
 same values feedparser 6 produces for them: the same whitespace strip,
@@ -95,7 +95,7 @@ def _text(el: ET.Element, cp1252: dict[int, str]) -> str:
 def read_rss20(data: bytes, base: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     """(feed, entries) as feedparser's dicts would give them, or None to use feedparser.
 
-    ``data`` is ``store.sync.feeds.prepare_xml`` output (UTF-8, no DOCTYPE);
+    ``data`` is ``store.parse.feed_bytes.prepare_xml`` output (UTF-8, no DOCTYPE);
     ``base`` is the document's URL ('' when there is none).
     """
     head = data[:4096]

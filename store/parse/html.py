@@ -22,6 +22,7 @@ from store.parse.common import (
     derive_key_points,
     sentences,
 )
+from store.parse.markdown import parse_markdown
 from store.parse.sections import parse_sections
 from store.text import clean_line, clean_text, repaired_text, safe_url
 
@@ -222,11 +223,7 @@ def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
         ln for ln in lines if ln and not _HEAD_RE.match(ln) and not BULLET_RE.match(ln.strip())
     ]
     summary = paras[0] if paras else ""
-    items = [
-        clean_line(BULLET_RE.match(ln.strip()).group(1))
-        for ln in lines
-        if BULLET_RE.match(ln.strip())
-    ]  # type: ignore[union-attr]
+    items = [clean_line(m.group(1)) for ln in lines if (m := BULLET_RE.match(ln.strip()))]
     kps_t = (
         tuple(x for x in items if x)[:6]
         or tuple(sentences(" ".join(paras), 3))
@@ -239,8 +236,6 @@ def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
 
 def parse_html_document(text: str, *, name: str = "") -> ParsedDocument:
     """A local HTML file: flattened to Markdown-ish lines, then parsed as Markdown."""
-    from store.parse.markdown import parse_markdown
-
     tree = LexborHTMLParser(text)
     title_node = tree.css_first("title")
     page_title = clean_line(title_node.text()) if title_node is not None else None

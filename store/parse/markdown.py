@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from store.models import ParsedDocument
-from store.parse.common import find_date, md_inline
+from store.parse.common import BULLET_RE, find_date, md_inline
 from store.parse.tree import Node, add_heading, digest_episodes, tree_entries
 from store.text import clean_line
 
@@ -91,8 +91,6 @@ def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
 
 
 def _overview_lines(root: Node) -> list[str]:
-    from store.parse.common import BULLET_RE
-
     out = []
     for ln in root.lines:
         s = ln.strip()

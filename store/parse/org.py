@@ -66,6 +66,7 @@ def parse_org(text: str, *, name: str = "") -> ParsedDocument:
     title = clean_line(meta["title"]) if meta.get("title") else None
     date = find_date(meta.get("date", "")) or (find_date(title) if title else None)
     episodes = digest_episodes(root, date)
+    overview: list[str]
     if episodes:
         entries, overview = episodes, []
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from store.models import ParsedDocument, ParsedEntry, Section
 from store.parse.common import (
@@ -142,7 +143,7 @@ def parse_post(text: str, *, name: str = "", mtime: float | None = None) -> Pars
 
     sections: list[Section] = []
     paras: list[str] = []
-    cur_sec: dict | None = None
+    cur_sec: dict[str, Any] | None = None
     for blk in post_blocks:
         for x in blk:
             if _is_section_head(x):

@@ -188,11 +188,7 @@ def node_entry(n: Node, date: str | None) -> ParsedEntry:
         secs, loose = parse_sections(["# " + c.title, *sec_lines])
         if secs:
             sections.extend(secs)
-    bullets = [
-        clean_line(md_inline(PLAIN_BULLET_RE.match(x).group(1)))
-        for x in own
-        if PLAIN_BULLET_RE.match(x)
-    ]  # type: ignore[union-attr]
+    bullets = [clean_line(md_inline(m.group(1))) for x in own if (m := PLAIN_BULLET_RE.match(x))]
     prose = [ln for ln in own if not PLAIN_BULLET_RE.match(ln)]
     own_text = _text_of(prose)
     if not summary:

@@ -2,6 +2,11 @@
 
 The CLI's ``ingest``, the first-run samples and refresh's local ``paths:`` all
 come through here, so they report and de-duplicate the same way.
+
+The UI imports this module when it starts (``store.sync.firstrun`` checks for
+first-run samples in a worker thread while the first frame is drawn), so the
+parsers, the tagger and the process pool are imported where they are first
+used, not here.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.models import DigestInfo, Entry, ParsedDocument, Source, short_hash
+from store.models import Entry, Source
 from store.storage.library import Library, SaveResult
+from store.storage.shards import content_text
 
 if TYPE_CHECKING:
     from store.index.topics import Prepared
@@ -84,84 +90,11 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], report: IngestReport) ->
     return out
 
 
-def file_source(doc: ParsedDocument, path: Path) -> Source:
-    """A file's source is named by the document (site, author), else its folder.
-
-    A folder of digests usually holds one producer's output (one file a day), so
-    the folder name groups them in the navigator better than each file's name.
-    """
-    name = doc.source_name
-    if not name and doc.entries and doc.entries[0].author:
-        name = doc.entries[0].author
-    if not name:
-        folder = path.resolve().parent.name
-        name = folder or path.stem
-    return Source("file", name, str(path))
-
-
-def entries_from_document(
-    doc: ParsedDocument, source: Source, *, id_scope: str | None = None
-) -> list[Entry]:
-    """Attach stable ids, source and digest info to a parsed document's entries.
-
-    Ids are derived from content, never from the path, so the same digest from
-    another folder is the same entry. Feed entries are scoped by the feed (its
-    URL) and their guid, since feed content changes under a stable guid.
-    """
-    digest = None
-    if doc.digest_title or doc.digest_date:
-        digest = DigestInfo(
-            short_hash(
-                "digest", doc.source_name or "", doc.digest_title or "", doc.digest_date or ""
-            ),
-            doc.digest_title,
-            doc.digest_date,
-        )
-    out: list[Entry] = []
-    seen: set[str] = set()
-    for pe in doc.entries:
-        if id_scope is not None and (pe.guid or pe.link):
-            eid = short_hash("feed", id_scope, pe.guid or pe.link or "")
-        else:
-            eid = short_hash(
-                "entry",
-                pe.show or "",
-                pe.title,
-                digest.title or "" if digest else "",
-                digest.date or "" if digest else "",
-                pe.summary[:300],
-                pe.body[:300] if not pe.summary else "",
-            )
-        if eid in seen:  # duplicate guids inside one feed: keep the first
-            continue
-        seen.add(eid)
-        out.append(
-            Entry(
-                id=eid,
-                source=source,
-                title=pe.title,
-                digest=digest,
-                show=pe.show,
-                author=pe.author,
-                link=pe.link,
-                published=pe.published,
-                summary=pe.summary,
-                key_points=pe.key_points,
-                key_points_derived=pe.key_points_derived,
-                sections=pe.sections,
-                body=pe.body,
-                replies=pe.replies,
-                enclosure=pe.enclosure,
-                reading_minutes=pe.reading_minutes,
-                extra=pe.extra,
-            )
-        )
-    return out
-
-
 def parse_path(path: Path) -> tuple[list[Entry], str | None]:
     """Parse one local file into entries; returns (entries, why-skipped)."""
     from store.parse import ParseError, looks_like_feed, parse_document
+    from store.parse.feed import parse_feed_bytes
+    from store.sync.entries import entries_from_document, file_source
 
     try:
         st = path.stat()
@@ -171,8 +104,6 @@ def parse_path(path: Path) -> tuple[list[Entry], str | None]:
     except OSError as exc:
         return [], f"cannot read: {exc.strerror or exc}"
     if looks_like_feed(data) or (path.suffix.lower() in FEED_SUFFIXES and b"<" in data[:4096]):
-        from store.sync.feeds import parse_feed_bytes
-
         try:
             doc = parse_feed_bytes(data, base_url=path.resolve().as_uri())
         except ParseError as exc:
@@ -221,10 +152,11 @@ def ingest_paths(
             prepared.clear()
 
     def save() -> None:
-        tag()
-        if not tagged:
+        if not (untagged or tagged):
             return
-        res: SaveResult = lib.save_entries(tagged, texts)
+        with lib.writing():  # the last tags, their word index and the entries: one session
+            tag()
+            res: SaveResult = lib.save_entries(tagged, texts)
         texts.clear()
         report.entries_new += len(res.new)
         report.entries_known += len(res.unchanged)
@@ -262,8 +194,6 @@ Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str]]
 
 def _parse_here(path: Path) -> Parsed:
     """``parse_path`` in this process: tagging prepares the entries itself."""
-    from store.storage.shards import content_text
-
     entries, why = parse_path(path)
     return entries, why, None, [content_text(e) for e in entries]
 
@@ -278,7 +208,6 @@ def _parse_and_prepare(path: Path) -> Parsed:
     and ingest was ~10% slower (refresh passes its vocabulary; neutral there).
     """
     from store.index.topics import prepare
-    from store.storage.shards import content_text
 
     entries, why = parse_path(path)
     return entries, why, [prepare(e) for e in entries], [content_text(e) for e in entries]
@@ -288,24 +217,17 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
     """Parse files in order; on many files, on every core (parsing is CPU-bound).
 
     Results come back in input order so reports and batches stay deterministic.
-    A pool that cannot start (no /dev/shm, no fork) falls back to one process.
+    A pool that cannot start (no /dev/shm, no fork, a worker that fails to
+    fork) falls back to one process.
     """
     workers = min(os.cpu_count() or 1, 4)
     if len(files) < PARALLEL_MIN_FILES or workers < 2:
         yield from (_parse_here(f) for f in files)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from store.sync.pool import start_workers
 
-    try:
-        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=ctx,
-            initializer=worker_init,
-            initargs=(os.getpid(),),
-        )
-    except (OSError, ValueError):
+    pool = start_workers("fork" if os.name == "posix" else "spawn", workers)
+    if pool is None:
         yield from (_parse_here(f) for f in files)
         return
     try:
@@ -318,55 +240,3 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-
-
-def worker_init(parent_pid: int | None = None) -> None:
-    """Pool initializer: Ctrl-C is the parent's to handle, and the worker dies with it.
-
-    The workers share the terminal's process group, so a Ctrl-C reaches them
-    too; without this each printed a KeyboardInterrupt traceback while the
-    parent stopped them anyway.
-    """
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent_pid)
-
-
-def die_with_parent(parent_pid: int | None = None) -> None:
-    """Pool initializer: a worker dies when the process that started it does.
-
-    Without it, a killed `ingest` leaves forked workers parsing on, holding its
-    stdout open (so `digest-tui ingest … | cat` never ends). Linux only;
-    elsewhere the pool's own shutdown is all there is. The parent may already
-    be gone before the worker got here: then the worker leaves at once.
-    """
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if parent_pid is not None and os.getppid() != parent_pid:
-        os._exit(0)
-
-
-def save_with_tags(
-    lib: Library,
-    entries: Sequence[Entry],
-    topics: Mapping[str, Sequence[str]] | None = None,
-) -> SaveResult:
-    """Give entries their automatic tags, then save them in one batch.
-
-    ``topics`` is the config's ``topics:`` map; it adds to the built-in
-    vocabulary. None means: read the config in force (env or platform dir).
-    """
-    from store.config import default_topics, topics_in_force
-    from store.index.topics import tag_entries
-    from store.index.vocabulary import merge_topics
-
-    vocab = merge_topics(default_topics(), topics_in_force() if topics is None else topics)
-    return lib.save_entries(tag_entries(entries, lib, vocab))

@@ -87,7 +87,7 @@ def test_parse_document_is_total(data: bytes) -> None:
 @given(data=st.one_of(st.binary(max_size=2000), FEEDISH))
 def test_parse_feed_bytes_is_total(data: bytes) -> None:
     from store.parse import ParseError
-    from store.sync.feeds import parse_feed_bytes
+    from store.parse.feed import parse_feed_bytes
 
     try:
         doc = parse_feed_bytes(data, base_url="http://127.0.0.1/feed.xml")

@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import store.sync.feeds as feeds
+import store.parse.feed as feed
 from bench import data as bench_data
 from store.parse import ParseError
+from store.parse.feed import parse_feed_bytes
+from store.parse.feed_bytes import prepare_xml
 from store.parse.feedfast import read_rss20
-from store.sync.feeds import parse_feed_bytes, prepare_xml
 from tests.support.reliability import CORPUS
 
 FILES = sorted(
@@ -34,9 +35,9 @@ BASES = [None, "http://example.org/news/feed.xml"]
 
 def both(data: bytes, base: str | None, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     """(with the fast reader, feedparser only): each a document or ('error', message)."""
-    out = []
+    out: list[Any] = []
     for fast in (True, False):
-        monkeypatch.setattr(feeds, "FAST_PATH", fast)
+        monkeypatch.setattr(feed, "FAST_PATH", fast)
         try:
             out.append(parse_feed_bytes(data, base_url=base))
         except ParseError as exc:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from store.parse import ParseError
-from store.sync.feeds import parse_duration, parse_feed_bytes, prepare_xml
+from store.parse.feed import parse_duration, parse_feed_bytes
+from store.parse.feed_bytes import prepare_xml
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 FEEDS = SHARED / "corpus" / "feeds"
@@ -242,7 +243,7 @@ def test_many_items_all_kept() -> None:
 
 def test_digest_structured_item_gets_show_and_sections() -> None:
     """An RSS item carrying Key Points / Details is split like a digest episode."""
-    from store.sync.feeds import parse_feed_bytes
+    from store.parse.feed import parse_feed_bytes
 
     html = (
         "<p>How a foundry became central to chips.</p>"

@@ -10,7 +10,15 @@ import pytest
 from store.config import Config, FeedConfig, RefreshSettings
 from store.storage.library import Library
 from store.sync.feeds import FeedResult, feed_status, refresh
-from tests.support.feedserver import FeedServer, conditional, gzipped, hang, redirect, rss
+from tests.support.feedserver import (
+    FeedServer,
+    Response,
+    conditional,
+    gzipped,
+    hang,
+    redirect,
+    rss,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 HOSTILE = SHARED / "corpus" / "hostile"
@@ -69,7 +77,7 @@ def test_same_body_without_validators_is_skipped(lib: Library) -> None:
 
 
 def test_errors_are_per_feed_and_others_are_stored(lib: Library) -> None:
-    routes = {
+    routes: dict[str, Response] = {
         "/ok.xml": (200, RSS_TYPE, rss(4)),
         "/404.xml": (404, {}, b"nope"),
         "/500.xml": (500, {}, b"boom"),
@@ -169,7 +177,11 @@ def test_several_large_bodies_parsed_in_worker_processes(lib: Library) -> None:
     big = (FEEDS / "rss-parser/many-links.rss").read_bytes()
     guardian = (FEEDS / "rss-parser/guardian.rss").read_bytes()
     atom = (FEEDS / "miniflux/large_atom.xml").read_bytes()
-    routes = {"/1": (200, {}, big), "/2": (200, {}, guardian), "/3": (200, {}, atom)}
+    routes: dict[str, Response] = {
+        "/1": (200, {}, big),
+        "/2": (200, {}, guardian),
+        "/3": (200, {}, atom),
+    }
     with FeedServer(routes) as srv:
         cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
         rep = refresh(lib, cfg)
@@ -179,7 +191,7 @@ def test_several_large_bodies_parsed_in_worker_processes(lib: Library) -> None:
 
 def test_every_corpus_feed_ingests_or_stores_an_error(lib: Library) -> None:
     files = sorted(p for p in FEEDS.rglob("*") if p.is_file() and p.suffix != ".md")
-    routes = {f"/{i}": (200, {}, p.read_bytes()) for i, p in enumerate(files)}
+    routes: dict[str, Response] = {f"/{i}": (200, {}, p.read_bytes()) for i, p in enumerate(files)}
     with FeedServer(routes) as srv:
         cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
         rep = refresh(lib, cfg)
@@ -195,7 +207,7 @@ def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
         refresh(lib, _config(FeedConfig(srv.url("/good"), "Good")))
     before = {r.id: r for r in lib.rows()}
     files = sorted(p for p in HOSTILE.iterdir() if p.is_file())
-    routes = {f"/{p.name}": (200, {}, p.read_bytes()) for p in files}
+    routes: dict[str, Response] = {f"/{p.name}": (200, {}, p.read_bytes()) for p in files}
     routes["/good"] = (200, RSS_TYPE, b"")  # the good feed now comes back empty
     with FeedServer(routes) as srv:
         cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
@@ -213,49 +225,58 @@ def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
 
 
 def test_worker_job_gives_what_the_library_owner_would_compute() -> None:
-    """_parse_job (run in a worker) does the per-entry work the main process relied on."""
+    """parse_job (run in a worker) does the per-entry work the main process relied on."""
     from bench import data as bench_data
     from store.config import default_topics
     from store.index.topics import prepare
     from store.index.vocabulary import merge_topics, vocabulary_for
+    from store.parse.feed import parse_feed_bytes
     from store.storage.shards import content_text
-    from store.sync.feeds import _feed_entries, _parse_job, parse_feed_bytes
+    from store.sync.entries import feed_entries
+    from store.sync.feed_job import parse_job
 
     body = next(iter(bench_data.feed_documents(5, 1, 12).values()))
     fc = FeedConfig(url="http://127.0.0.1:9/feed.xml", tags=("Space Weather",))
     topics = merge_topics(default_topics(), {"bench": ["story"]})
-    res = _parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
+    res = parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
     assert not isinstance(res, str)
     doc = parse_feed_bytes(body, base_url=fc.url)
     assert res.name == doc.source_name  # no configured name: the feed's title
-    assert res.entries == _feed_entries(doc, fc, res.name)
+    assert res.entries == feed_entries(doc, fc, res.name)
     assert all("space-weather" in e.auto_tags for e in res.entries)
     assert res.texts == [content_text(e) for e in res.entries]
     vocab = vocabulary_for(topics)
     assert res.prepared == [prepare(e, vocab) for e in res.entries]
     assert res.doc.entries == () and res.doc.source_name == doc.source_name
-    assert isinstance(_parse_job(b"not a feed", fc.url, {}, None, fc, (None, "x")), str)
+    assert isinstance(parse_job(b"not a feed", fc.url, {}, None, fc, (None, "x")), str)
 
 
 def test_an_error_in_the_result_handler_is_raised_not_retried() -> None:
-    """_parse_many: a failure while merging a result (a library error, say) must reach
+    """WorkerPool: a failure while merging a result (a library error, say) must reach
     the caller once, not make every feed be parsed again in this process."""
     from bench import data as bench_data
-    from store.sync.feeds import _parse_many
+    from store.sync.feed_job import parse_job
+    from store.sync.pool import WorkerPool
 
     docs = bench_data.feed_documents(6, 2, 200)  # > PARALLEL_MIN_BYTES: the pool path
-    jobs = []
+    jobs: list[tuple[str, tuple[object, ...], int]] = []
     for path, body in docs.items():
         fc = FeedConfig(url="http://127.0.0.1:9" + path)
-        jobs.append((fc.url, (body, fc.url, {}, None, fc, (None, "x"))))
+        jobs.append((fc.url, (body, fc.url, {}, None, fc, (None, "x")), len(body)))
     calls: list[str] = []
 
     def on_done(url: str, res: object) -> None:
         calls.append(url)
         raise RuntimeError("merge failed")
 
-    with pytest.raises(RuntimeError, match="merge failed"):
-        _parse_many(jobs, on_done)
+    pool = WorkerPool(parse_job, on_done, eager=False)
+    try:
+        with pytest.raises(RuntimeError, match="merge failed"):
+            for url, args, size in jobs:
+                pool.submit(url, args, size)
+            pool.finish()
+    finally:
+        pool.close()
     assert len(calls) == 1
 
 
@@ -265,7 +286,7 @@ def test_a_pool_that_cannot_start_leaves_no_worker_behind(monkeypatch: pytest.Mo
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from store.sync.feeds import _Parser
+    from store.sync.pool import start_workers
 
     real = ProcessPoolExecutor._spawn_process  # type: ignore[attr-defined]
     calls: list[int] = []
@@ -280,7 +301,7 @@ def test_a_pool_that_cannot_start_leaves_no_worker_behind(monkeypatch: pytest.Mo
         started.extend(p for pid, p in self._processes.items() if pid not in before)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(ProcessPoolExecutor, "_spawn_process", flaky)
-    assert _Parser._start("fork") is None
+    assert start_workers("fork") is None
     assert len(calls) == 2 and len(started) == 1
     started[0].join(10)
     assert not started[0].is_alive()

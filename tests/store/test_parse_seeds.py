@@ -37,7 +37,7 @@ def test_seed_002_digestly() -> None:
     assert doc.kind == "digestly"
     assert doc.source_name == "Digestly"
     assert doc.digest_date == "2025-02-03"
-    assert doc.digest_title.startswith("AI's Global Impact & Gender Talks")
+    assert (doc.digest_title or "").startswith("AI's Global Impact & Gender Talks")
     assert [o.split(":")[0] for o in doc.overview] == ["All-In Podcast", "Chris Williamson"]
     assert len(doc.entries) == 2
     e1, e2 = doc.entries
@@ -75,7 +75,7 @@ def test_seed_000_post() -> None:
     assert doc.kind == "post"
     (e,) = doc.entries
     assert e.author == "fdaudens"
-    assert datetime.fromisoformat(e.published) == datetime(
+    assert datetime.fromisoformat(e.published or "") == datetime(
         2025, 5, 1, 12, 0, tzinfo=UTC
     ) - timedelta(days=21)
     assert e.title == "I read the 456-page AI Index report so you don't have to (kidding)."

@@ -82,7 +82,7 @@ def test_three_episode_digestly() -> None:
     doc = parse_document(DIGESTLY.encode(), name="d.txt")
     assert doc.kind == "digestly"
     assert doc.source_name == "Digestly" and doc.digest_date == "2025-04-07"
-    assert doc.digest_title.startswith("Robots, Rates & Rivers")
+    assert (doc.digest_title or "").startswith("Robots, Rates & Rivers")
     assert len(doc.overview) == 3
     assert [(e.show, e.title) for e in doc.entries] == [
         ("Lex Fridman Podcast", "Hands Are the Hard Part"),

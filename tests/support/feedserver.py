@@ -74,6 +74,9 @@ class FeedServer:
                 with server._lock:
                     server.requests.append(req)
                 route = server.routes.get(path)
+                status: int
+                headers: Mapping[str, str]
+                body: Body
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
                 else:

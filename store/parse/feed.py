@@ -1,0 +1,336 @@
+"""A feed's bytes → :class:`ParsedDocument` whose entries all carry a ``guid``.
+
+Parsing is feedparser behind a guard, with the fast RSS 2.0 reader
+(``store.parse.feedfast``) in front for the plain well-formed feeds it can read
+exactly as feedparser would. The bytes are cleaned first (``feed_bytes``).
+HTML sanitising in feedparser is switched off (it is most of its run time)
+because every HTML field goes through our own HTML-to-text step, which keeps
+only text and safe links anyway.
+"""
+
+from __future__ import annotations
+
+import html as html_mod
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from store.models import Enclosure, ParsedDocument, ParsedEntry, short_hash
+from store.parse import ParseError
+from store.parse.common import derive_key_points, first_sentence, reading_minutes
+from store.parse.digestly import split_show_title
+from store.parse.feed_bytes import MAX_FEED_BYTES, prepare_xml
+from store.parse.feedfast import read_rss20
+from store.parse.html import HtmlParts, html_to_parts
+from store.text import clean_line, clean_text, safe_url
+
+__all__ = ["parse_duration", "parse_feed_bytes"]
+
+MAX_HTML_PER_ENTRY = 2_000_000
+MAX_TITLE = 500
+MAX_DURATION = 7 * 24 * 3600  # a week: longer is a broken tag, not an episode
+MAX_LENGTH = 50_000_000_000  # 50 GB: a bigger enclosure "length" is garbage
+_TAG_RE = re.compile(r"<[^<>]{0,2000}>")
+
+_DUR_NUM_RE = re.compile(r"^\d{1,9}(?:[.,]\d{1,9})?$")
+_DUR_HMS_RE = re.compile(r"^(\d{1,4}):(\d{1,2})(?::(\d{1,2}))?(?:[.,]\d{1,9})?$")
+_DUR_UNITS_RE = re.compile(
+    r"^(?:(\d{1,4})\s*h(?:ours?|rs?)?)?\s*(?:(\d{1,4})\s*m(?:in(?:utes?)?)?)?\s*"
+    r"(?:(\d{1,6})\s*s(?:ec(?:onds?)?)?)?$",
+    re.I,
+)
+_MIME_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]{0,60}/[a-z0-9][a-z0-9.+-]{0,80}$")
+
+
+def parse_duration(value: Any) -> int | None:
+    """An iTunes duration in any of its forms → whole seconds, or None.
+
+    Accepts ``SS``, ``MM:SS``, ``HH:MM:SS`` (with or without fractions),
+    ``1h 2m 3s``; minutes and seconds past 59 in H:M:S form, negative,
+    zero and over-a-week values are garbage and give None.
+    """
+    try:
+        if value is None or isinstance(value, bool):
+            return None
+        s = str(value) if isinstance(value, int | float) else str(value).strip()[:40]
+        if not s:
+            return None
+        if _DUR_NUM_RE.match(s):
+            secs = int(float(s.replace(",", ".")))
+        elif m := _DUR_HMS_RE.match(s):
+            a, b, c = int(m.group(1)), int(m.group(2)), m.group(3)
+            if c is None:  # MM:SS (MM may exceed 59: "75:30" is 75 minutes)
+                if b > 59:
+                    return None
+                secs = a * 60 + b
+            else:
+                if b > 59 or int(c) > 59:
+                    return None
+                secs = a * 3600 + b * 60 + int(c)
+        elif (m := _DUR_UNITS_RE.match(s)) and any(m.groups()):
+            h, mi, se = (int(g) if g else 0 for g in m.groups())
+            secs = h * 3600 + mi * 60 + se
+        else:
+            return None
+        if secs <= 0 or secs > MAX_DURATION:
+            return None
+        return secs
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _int_or_none(value: Any, hi: int) -> int | None:
+    try:
+        s = str(value).strip()
+        if not s or len(s) > 20 or not s.isdigit():
+            return None
+        n = int(s)
+    except (ValueError, TypeError):
+        return None
+    return n if 0 < n <= hi else None
+
+
+def _iso_date(t: Any) -> str | None:
+    """feedparser's struct_time → ISO-8601 UTC, or None for impossible dates."""
+    if not t:
+        return None
+    try:
+        year, month, day, hour, minute, second = tuple(t)[:6]
+        d = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if d.year < 1900 or d.year > datetime.now(UTC).year + 1:
+        return None
+    return d.isoformat()
+
+
+def _strip_tags(s: str) -> str:
+    return html_mod.unescape(_TAG_RE.sub(" ", s))
+
+
+def _title(value: str | None, detail: Any) -> str:
+    s = value or ""
+    if detail and "html" in str(detail.get("type", "")) and "<" in s:
+        s = _strip_tags(s)
+    s = clean_line(s[: MAX_TITLE * 8])
+    if len(s) > MAX_TITLE:
+        s = s[: MAX_TITLE - 1].rstrip() + "…"
+    return s
+
+
+def _html_parts(html_text: str, base: str | None) -> HtmlParts:
+    """Our HTML → text step (store.parse.html); never raises."""
+    try:
+        return html_to_parts(html_text, base)
+    except Exception:
+        return _fallback_parts(html_text)
+
+
+def _fallback_parts(html_text: str) -> HtmlParts:
+    """Plain text when the real HTML step fails: tags dropped, paragraphs kept."""
+    text = re.sub(r"(?i)<\s*(?:br|/p|/div|/li|/h\d)[^>]{0,200}>", "\n", html_text)
+    text = re.sub(r"(?is)<(script|style)[^>]{0,200}>.{0,200000}?</\1\s*>", " ", text)
+    body = clean_text(_strip_tags(text))
+    body = "\n".join(ln.strip() for ln in body.splitlines() if ln.strip())
+    first = body.split("\n", 1)[0] if body else ""
+    return HtmlParts(
+        summary=first_sentence(first, 600) if first else "",
+        key_points=derive_key_points((), body),
+        key_points_derived=True,
+        sections=(),
+        body=body,
+    )
+
+
+def _plain_to_html(text: str) -> str:
+    paras = re.split(r"\n\s*\n", text)
+    return "".join(f"<p>{html_mod.escape(p).replace(chr(10), '<br>')}</p>" for p in paras)
+
+
+def _content_of(e: Any) -> tuple[str, str | None, str]:
+    """(main HTML, its xml:base, description text): the richest body of an entry."""
+    best, best_base = "", None
+    for c in e.get("content") or ():
+        v = c.get("value") or ""
+        if "plain" in str(c.get("type", "")):
+            v = _plain_to_html(v)
+        if len(v) > len(best):
+            best, best_base = v, c.get("base")
+    sd = e.get("summary_detail") or {}
+    summ = e.get("summary") or ""
+    if summ and "plain" in str(sd.get("type", "")):
+        summ = _plain_to_html(summ)
+    if not best:
+        return summ, sd.get("base"), ""
+    return best, best_base, summ if summ and summ != best else ""
+
+
+def _enclosure(e: Any, base: str | None) -> Enclosure | None:
+    """The episode's media: first http(s) enclosure, audio/video preferred."""
+    cands: list[Any] = list(e.get("enclosures") or ())
+    for link in e.get("links") or ():
+        if link.get("rel") == "enclosure" and link not in cands:
+            cands.append(link)
+    chosen = None
+    for c in cands:
+        url = safe_url(str(c.get("href") or c.get("url") or "").strip(), base)
+        if not url or not url.startswith(("http://", "https://")):
+            continue
+        typ = clean_line(str(c.get("type") or "")).lower()
+        if not _MIME_RE.match(typ):
+            typ = ""
+        item = (url, typ or None, _int_or_none(c.get("length"), MAX_LENGTH))
+        if chosen is None or (typ.startswith(("audio/", "video/")) and not chosen[1]):
+            chosen = item
+            if typ.startswith(("audio/", "video/")):
+                break
+    if chosen is None:
+        return None
+    return Enclosure(
+        url=chosen[0],
+        type=chosen[1],
+        length=chosen[2],
+        duration_seconds=parse_duration(e.get("itunes_duration")),
+    )
+
+
+def _entry(e: Any, feed_base: str | None) -> ParsedEntry:
+    """One feedparser (or feedfast) entry → a ParsedEntry with a guid; may raise."""
+    link = safe_url(str(e.get("link") or ""), feed_base)
+    if link and not link.startswith(("http://", "https://")):
+        link = None
+    main, main_base, desc = _content_of(e)
+    base = safe_url(main_base or "", None) or link or safe_url(feed_base or "", None)
+    parts = _html_parts(main[:MAX_HTML_PER_ENTRY], base) if main.strip() else None
+    summary = clean_text(parts.summary).strip() if parts else ""
+    if desc and (not summary or len(desc) < len(main) // 2):
+        # the feed's own short description is the better summary of a long post
+        dtext = clean_line(_strip_tags(desc[:20000]))
+        if dtext:
+            summary = dtext if len(dtext) <= 1000 else first_sentence(dtext, 1000)
+    body = parts.body if parts else ""
+    if body and not body.isascii():  # ASCII lines left html_to_parts clean already
+        body = clean_text(body).strip()
+    title = _title(e.get("title"), e.get("title_detail"))
+    if not title:
+        title = first_sentence(summary or body, 120) or "(untitled)"
+    show = None
+    if parts and parts.sections and not parts.key_points_derived:
+        # a digest-structured item is titled like a digest episode: "Show - Title"
+        show, title = split_show_title(title)
+    guid = clean_line(str(e.get("id") or ""))[:1000] or link
+    if not guid:
+        guid = "h:" + short_hash(title, summary[:300], body[:300], str(e.get("published") or ""))
+    # dict.get: FeedParserDict.get warns when it maps updated→published itself
+    published = _iso_date(
+        dict.get(e, "published_parsed")
+        or dict.get(e, "updated_parsed")
+        or dict.get(e, "created_parsed")
+    )
+    author = clean_line(str(e.get("author") or ""))[:200] or None
+    extra: list[tuple[str, str]] = []
+    cats = [clean_line(str(t.get("term") or ""))[:60] for t in (e.get("tags") or ())[:20]]
+    cats = [c for c in dict.fromkeys(cats) if c]
+    if cats:
+        extra.append(("categories", ", ".join(cats)))
+    comments = safe_url(str(e.get("comments") or ""), feed_base)
+    if comments and comments.startswith(("http://", "https://")):
+        extra.append(("comments", comments))
+    return ParsedEntry(
+        title=title,
+        show=show,
+        author=author,
+        link=link,
+        published=published,
+        summary=summary,
+        key_points=tuple(k for k in (clean_line(x) for x in parts.key_points) if k)
+        if parts
+        else (),
+        key_points_derived=bool(parts.key_points_derived) if parts else False,
+        sections=tuple(parts.sections) if parts else (),
+        body=body,
+        enclosure=_enclosure(e, base),
+        reading_minutes=reading_minutes(body) if body else None,
+        extra=tuple(extra),
+        guid=guid,
+    )
+
+
+# False: every feed goes through feedparser (tests compare the two readers)
+FAST_PATH = True
+
+
+def parse_feed_bytes(
+    data: bytes,
+    *,
+    base_url: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> ParsedDocument:
+    """Parse a feed's bytes into a document whose entries all carry a ``guid``.
+
+    ``base_url`` is where the bytes came from (relative links resolve against
+    it); ``headers`` are the HTTP response headers (a charset in Content-Type
+    is honoured when the body is not valid UTF-8). Raises ParseError when
+    nothing usable is found; a feed with a valid header and no items is an
+    empty document, not an error. Never raises anything else.
+    """
+    if data is None or not bytes(data[:MAX_FEED_BYTES]).strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ParseError("empty document")
+    prepared = prepare_xml(data, headers)
+    rh = {"content-type": "application/xml; charset=utf-8"}
+    base = safe_url(base_url or "", None)
+    if base_url and not base:
+        base = None  # file:// and other schemes: relative links stay unresolved (dropped)
+    if base:
+        rh["content-location"] = base
+    fast = read_rss20(prepared, base or "") if FAST_PATH else None
+    if fast is not None:  # plain well-formed RSS 2.0: the same values, ~10x cheaper
+        feed, raw_entries = fast
+        bozo, version = None, "rss20"
+    else:
+        import feedparser  # ~65 ms to import; most feeds take the fast path
+
+        try:
+            fp = feedparser.parse(
+                prepared, response_headers=rh, sanitize_html=False, resolve_relative_uris=False
+            )
+        except RecursionError:
+            raise ParseError("nested too deeply to parse") from None
+        except Exception as exc:
+            raise ParseError(f"unparseable feed ({exc.__class__.__name__})") from None
+        feed = fp.get("feed") or {}
+        raw_entries = fp.get("entries") or []
+        bozo = fp.get("bozo_exception") if fp.get("bozo") else None
+        version = fp.get("version")
+    if not version and not raw_entries:
+        if bozo is not None:
+            raise ParseError(f"not a feed ({_bozo_text(bozo)})")
+        raise ParseError("not a feed (no RSS, Atom or RDF root)")
+    if not raw_entries and bozo is not None and not _harmless(bozo):
+        raise ParseError(f"ill-formed feed with no readable items ({_bozo_text(bozo)})")
+    feed_base = base or safe_url(str(feed.get("link") or ""), None)
+    feed_title = _title(feed.get("title"), feed.get("title_detail")) or None
+    entries: list[ParsedEntry] = []
+    for e in raw_entries:
+        try:
+            entries.append(_entry(e, feed_base))
+        except Exception:  # one broken item never costs the others
+            continue
+    warnings: tuple[str, ...] = ()
+    if bozo is not None and not _harmless(bozo):
+        warnings = (f"ill-formed feed, read leniently ({_bozo_text(bozo)})",)
+    return ParsedDocument(
+        entries=tuple(entries),
+        source_name=feed_title,
+        kind="feed",
+        warnings=warnings,
+    )
+
+
+def _bozo_text(exc: Any) -> str:
+    msg = clean_line(str(getattr(exc, "getMessage", lambda: exc)()) or str(exc))
+    return f"{exc.__class__.__name__}: {msg}"[:200] if msg else exc.__class__.__name__
+
+
+def _harmless(exc: Any) -> bool:
+    return exc.__class__.__name__ in ("CharacterEncodingOverride", "NonXMLContentType")

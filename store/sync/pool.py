@@ -1,0 +1,188 @@
+"""Worker processes for CPU-bound jobs (parsing), with the failure modes of a CLI in mind.
+
+Refresh and ingest both parse in worker processes. What they share lives here:
+workers that ignore Ctrl-C (the parent handles it) and die with their parent,
+a pool that never leaves a half-started worker behind, and ``WorkerPool``, which
+runs one job function (passed in) on bodies as they arrive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
+from typing import Any, Generic, TypeVar
+
+__all__ = ["WorkerPool", "die_with_parent", "start_workers", "worker_init"]
+
+R = TypeVar("R")
+
+WORKERS = 2
+PARALLEL_MIN_BYTES = 512 * 1024  # below this, starting worker processes costs more than it saves
+JOB_TIMEOUT = 120.0  # seconds for one job in a worker process
+
+
+def worker_init(parent_pid: int | None = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle, and the worker dies with it.
+
+    The workers share the terminal's process group, so a Ctrl-C reaches them
+    too; without this each printed a KeyboardInterrupt traceback while the
+    parent stopped them anyway.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Pool initializer: a worker dies when the process that started it does.
+
+    Without it, a killed `ingest` leaves forked workers parsing on, holding its
+    stdout open (so `digest-tui ingest … | cat` never ends). Linux only;
+    elsewhere the pool's own shutdown is all there is. The parent may already
+    be gone before the worker got here: then the worker leaves at once.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def start_workers(method: str, workers: int = WORKERS) -> ProcessPoolExecutor | None:
+    """A process pool (``fork`` or ``spawn``) whose workers run ``worker_init``; None
+    if it cannot start. With ``fork`` the workers are forked now, while the caller
+    is still the only thread. A worker that did start is killed if a later one
+    fails: it must not outlive us (an orphan kept the CLI from exiting)."""
+    pool = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=worker_init,
+            initargs=(os.getpid(),),
+        )
+        if method == "fork":
+            pool.submit(os.getpid)  # forks the workers now, while no other thread runs
+        return pool
+    except Exception:
+        if pool is not None:
+            kill_workers(pool)
+            with contextlib.suppress(Exception):
+                pool.shutdown(wait=False, cancel_futures=True)
+        return None
+
+
+def kill_workers(pool: ProcessPoolExecutor | None) -> None:
+    """Terminate a pool's workers: only for workers stuck past their time, never on
+    Ctrl-C (a worker killed while sending its result leaves a torn message that
+    the pool's reader thread then waits on for ever)."""
+    procs = getattr(pool, "_processes", None) or {}  # the executor's own, not ours
+    for p in list(procs.values()):
+        with contextlib.suppress(Exception):
+            p.terminate()
+
+
+class WorkerPool(Generic[R]):
+    """Run ``job(*args)`` on bodies as they arrive, in two worker processes or here.
+
+    ``eager`` (the CLI, where this is the only thread, refreshing feeds it
+    never stored): the workers are forked now, before any fetch thread
+    exists, and each body is parsed while the others are still downloading,
+    so a slow feed no longer holds up the parsing of the fast ones.
+    Otherwise (known feeds, mostly 304s and unchanged bodies; or a UI worker
+    thread, where ``fork`` would copy locks held by other threads) jobs are
+    queued, and ``finish`` runs them in workers (forked when this is the only
+    thread, else spawned) when they hold PARALLEL_MIN_BYTES or more.
+
+    ``job`` must be a module-level function (workers get it by name); a job
+    should return its own errors. ``on_done(key, result)`` runs in the calling
+    thread (from ``submit``, ``poll`` or ``finish``); an error it raises is the
+    caller's and propagates. A worker that crashes fails the jobs it held with
+    an error text; a pool that cannot start or breaks leaves the rest to this
+    process; jobs still unfinished JOB_TIMEOUT per two jobs after ``finish``
+    began are skipped with an error text.
+    """
+
+    def __init__(
+        self,
+        job: Callable[..., R],
+        on_done: Callable[[str, R | str], None],
+        *,
+        eager: bool,
+    ) -> None:
+        self.job = job
+        self.on_done = on_done
+        self.queued: list[tuple[str, tuple[Any, ...], int]] = []
+        self.futs: dict[Future[R], str] = {}
+        self.broken = False  # a pool broke: the rest runs here, no new pool
+        self.pool = start_workers("fork") if eager else None
+
+    def submit(self, key: str, args: tuple[Any, ...], size: int) -> None:
+        """Run one job (``size``: its input's bytes); merge whatever is ready."""
+        if self.pool is not None:
+            try:
+                self.futs[self.pool.submit(self.job, *args)] = key
+            except Exception:  # the pool broke: this job and the rest run here
+                self._drop_pool()
+                self.queued.append((key, args, size))
+            self.poll()
+        else:
+            self.queued.append((key, args, size))
+
+    def poll(self) -> None:
+        """Merge the results that are ready, without waiting."""
+        for fut in [f for f in self.futs if f.done()]:
+            self._deliver(fut)
+
+    def _deliver(self, fut: Future[R]) -> None:
+        key = self.futs.pop(fut)
+        res: R | str
+        try:
+            res = fut.result()
+        except Exception as exc:
+            res = f"parser crashed ({exc.__class__.__name__})"
+        self.on_done(key, res)
+
+    def finish(self) -> None:
+        """Wait for every job submitted; run what is queued."""
+        big = len(self.queued) >= 2 and sum(q[2] for q in self.queued) >= PARALLEL_MIN_BYTES
+        if self.pool is None and not self.broken and big:
+            alone = threading.active_count() == 1 and os.name == "posix"
+            self.pool = start_workers("fork" if alone else "spawn")
+            queued, self.queued = self.queued, []
+            for key, args, size in queued:
+                self.submit(key, args, size)
+        if self.futs:
+            try:
+                timeout = JOB_TIMEOUT * max(1, len(self.futs) / 2)
+                for fut in as_completed(list(self.futs), timeout=timeout):
+                    self._deliver(fut)
+            except FuturesTimeout:
+                kill_workers(self.pool)
+                for fut in list(self.futs):
+                    self.on_done(self.futs.pop(fut), "parsing took too long; skipped")
+        while self.queued:
+            key, args, _size = self.queued.pop(0)
+            self.on_done(key, self.job(*args))
+
+    def _drop_pool(self) -> None:
+        if self.pool is not None:
+            with contextlib.suppress(Exception):
+                self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            self.broken = True
+
+    def close(self) -> None:
+        """Stop the workers: jobs not started are dropped, and each worker (deaf
+        to Ctrl-C) exits after the job in hand. Not terminate() (see
+        ``kill_workers``). Idempotent."""
+        self._drop_pool()
