@@ -16,7 +16,7 @@ from pathlib import Path
 from store.storage.library import Library
 from store.sync.ingest import ingest_paths
 from tests.support.cli import cli_env, run_cli
-from tests.support.feedserver import FeedServer, conditional, hang, rss
+from tests.support.feedserver import FeedServer, Response, conditional, hang, rss
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 FEEDS = SHARED / "corpus" / "feeds"
@@ -144,7 +144,10 @@ def _gated_feeds(tmp_path: Path) -> Iterator[tuple[FeedServer, Path, threading.E
         gate.wait(60)
         return 200, {"Content-Type": "application/rss+xml"}, rss(2, prefix="slow")
 
-    routes = {"/a": (200, {}, rss(3, prefix="a")), "/b": (200, {}, rss(4, prefix="b"))}
+    routes: dict[str, Response] = {
+        "/a": (200, {}, rss(3, prefix="a")),
+        "/b": (200, {}, rss(4, prefix="b")),
+    }
     with FeedServer({**routes, "/slow": slow}) as srv:
         cfg = _yaml(tmp_path, srv.url("/slow"), srv.url("/a"), srv.url("/b"), timeout=90)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -13,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.widgets.display import line as safe_line
+from tui.text import line as safe_line
 
 
 class RemoveTagDialog(ModalScreen[str | None]):
@@ -29,7 +30,7 @@ class RemoveTagDialog(ModalScreen[str | None]):
     RemoveTagDialog .hint { color: $text-muted; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="untag-cancel"),
         Binding("j", "down", "Down", show=False, id="untag-down"),
         Binding("k", "up", "Up", show=False, id="untag-up"),
