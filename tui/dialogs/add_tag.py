@@ -44,15 +44,7 @@ def matches(tags: Sequence[str], typed: str, limit: int = MAX_MATCHES) -> list[s
 class AddTagDialog(ModalScreen[str | None]):
     """Returns the tag to add, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    AddTagDialog { align: center middle; }
-    AddTagDialog > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    AddTagDialog OptionList { height: auto; max-height: 10; border: none; }
-    AddTagDialog .hint { color: $text-muted; }
-    """
+    CSS_PATH = "add_tag.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="tag-cancel"),

@@ -20,15 +20,7 @@ from tui.text import line as safe_line
 class RemoveTagDialog(ModalScreen[str | None]):
     """Returns the tag to remove, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    RemoveTagDialog { align: center middle; }
-    RemoveTagDialog > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    RemoveTagDialog OptionList { height: auto; max-height: 16; border: none; }
-    RemoveTagDialog .hint { color: $text-muted; }
-    """
+    CSS_PATH = "remove_tag.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="untag-cancel"),

@@ -12,6 +12,7 @@ handler (``on_worker_state_changed``): a notification, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -36,7 +37,12 @@ from tui.workers import report_worker_error
 class MainScreen(MainView):
     """The reader's one screen: the view, plus every key that acts on an entry."""
 
-    CSS_PATH = "main.tcss"
+    # each widget's styles sit beside it; a screen loads them (same rules, same order as before)
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "main.tcss",
+        "../widgets/episode_list.tcss",
+        "../widgets/reader.tcss",
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     COMMANDS = {LibraryCommands}
     AUTO_FOCUS = "#episodes"
