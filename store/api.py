@@ -158,9 +158,14 @@ def entry_row(lib: Library, entry_id: str) -> Row:
     return lib.row(entry_id)
 
 
-def entry_marks(lib: Library, entry_id: str) -> tuple[Marks, tuple[Sequence[str], Sequence[str]]]:
-    """An entry's marks and its (automatic, user) tags, as they are now."""
-    return lib.marks(entry_id), lib.effective_tags(entry_id)
+def entry_marks(lib: Library, entry_id: str) -> Marks:
+    """An entry's marks (read, bookmarked, the user's tags), as they are now."""
+    return lib.marks(entry_id)
+
+
+def entry_tags(lib: Library, entry_id: str) -> tuple[Sequence[str], Sequence[str]]:
+    """An entry's tags as shown: (automatic ones not removed, the user's)."""
+    return lib.effective_tags(entry_id)
 
 
 def export_entries_json(lib: Library, rows: Sequence[Row], *, full: bool = True) -> list[Any]:

@@ -142,7 +142,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
         _write(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     for r in rows:
-        m, _tags = api.entry_marks(lib, r.id)
+        m = api.entry_marks(lib, r.id)
         flags = ("*" if m.bookmarked else " ") + (" " if m.read else "N")
         date = (r.date or "")[:10].ljust(10)
         title = f"{r.show} — {r.title}" if r.show else r.title

@@ -104,7 +104,8 @@ class MainScreen(MainView):
             event.after(event.result)
         entry = self.reader.entry
         if entry is not None:
-            self.reader.update_marks(*api.entry_marks(self.lib, entry.id))
+            marks = api.entry_marks(self.lib, entry.id)
+            self.reader.update_marks(marks, api.entry_tags(self.lib, entry.id))
         self.requery()
 
     def action_toggle_bookmark(self) -> None:
@@ -123,8 +124,7 @@ class MainScreen(MainView):
         if entry_id is None:
             return
         self.sticky.add(entry_id)
-        marks, _tags = api.entry_marks(self.lib, entry_id)
-        read = not marks.read
+        read = not api.entry_marks(self.lib, entry_id).read
         self._write(lambda: api.mark_read(self.lib, [entry_id], read))
 
     def action_add_tag(self) -> None:
@@ -156,7 +156,7 @@ class MainScreen(MainView):
         entry_id = self.target_id()
         if entry_id is None:
             return
-        _marks, (auto, user) = api.entry_marks(self.lib, entry_id)
+        auto, user = api.entry_tags(self.lib, entry_id)
         if not auto and not user:
             self.app.notify("This entry has no tags.", timeout=2)
             return
