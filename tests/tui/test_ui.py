@@ -280,7 +280,7 @@ def test_every_binding_has_an_id() -> None:
 
 
 async def test_palette_offers_actions_sources_and_tags(lib_dir: Path) -> None:
-    from tui.screens.main_commands import LibraryCommands
+    from tui.screens.palette import LibraryCommands
 
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:

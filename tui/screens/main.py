@@ -27,8 +27,8 @@ from store.errors import DigestError
 from tui.dialogs.add_tag import AddTagDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
-from tui.screens.main_commands import LibraryCommands
 from tui.screens.main_view import MainView
+from tui.screens.palette import LibraryCommands
 from tui.text import line
 from tui.widgets.reader import web_link
 from tui.workers import report_worker_error
