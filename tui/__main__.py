@@ -1,5 +1,6 @@
-"""`python -m tui` is `digest-tui`."""
+"""`python -m tui` is `digest-tui` (guarded: importing it runs nothing)."""
 
 from tui.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

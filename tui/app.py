@@ -3,31 +3,33 @@
 The App stays thin on purpose: the panes and their actions live in
 ``tui.screens.main``, the widgets in ``tui.widgets``. What is here is what
 belongs to the whole process: the library handle, the UI lock that detects a
-second instance, the theme and keymap the user chose (kept in the library's
-``ui.json`` side file), and first-run samples.
+second instance, the theme and keymap the user chose (the library's UI state,
+through ``store.api``), and first-run samples.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
+from textual.binding import BindingType
+from textual.message import Message
 from textual.theme import Theme
 from textual.worker import Worker
 
+from store import api
 from store.errors import DigestError
-from store.storage.library import Library
 from tui.keys import APP_BINDINGS
-from tui.safe_output import safe_line
 from tui.screens.error import LibraryErrorScreen
-from tui.screens.main import MainScreen, report_worker_error
+from tui.screens.main import MainScreen
+from tui.text import line
+from tui.workers import report_worker_error
 
 if TYPE_CHECKING:
     from filelock import FileLock
 
-UI_STATE = "ui.json"
 POLL_SECONDS = 4.0
 LOADING_FRAME_AFTER = 0.4  # seconds: a slower library open shows the empty frame first
 SECOND_INSTANCE = (
@@ -39,9 +41,26 @@ SECOND_INSTANCE = (
 class DigestApp(App[int]):
     """A terminal reader for digests: Navigator | Episodes | Reader."""
 
+    class LibraryOpened(Message):
+        """The library opened (in a worker): list it."""
+
+        def __init__(self, lib: api.Library) -> None:
+            super().__init__()
+            self.lib = lib
+
+    class LibraryFailed(Message):
+        """The library would not open: say why, instead of the panes."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    class SamplesAdded(Message):
+        """First-run samples went into the library."""
+
     CSS_PATH = "app.tcss"
     TITLE = "digest-tui"
-    BINDINGS = APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
 
     def __init__(
         self,
@@ -56,7 +75,7 @@ class DigestApp(App[int]):
         self.config_override = config_override
         self.first_run = first_run
         self.poll_seconds = poll_seconds
-        self.lib: Library | None = None
+        self.lib: api.Library | None = None
         self.load_error: str | None = None
         self.second_instance = False
         self._ui_lock: FileLock | None = None
@@ -90,18 +109,20 @@ class DigestApp(App[int]):
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
     def _open_library(self) -> None:
         try:
-            lib = Library.open(self.data_dir)
+            lib = api.open_library(self.data_dir)
         except DigestError as exc:
-            self.call_from_thread(self._open_failed, str(exc))
+            self.post_message(self.LibraryFailed(str(exc)))
             return
-        self.call_from_thread(self._library_opened, lib)
+        self.post_message(self.LibraryOpened(lib))
 
-    def _open_failed(self, message: str) -> None:
-        self.load_error = message
-        self.push_screen(LibraryErrorScreen(message))
+    @on(LibraryFailed)
+    def _open_failed(self, event: LibraryFailed) -> None:
+        self.load_error = event.error
+        self.push_screen(LibraryErrorScreen(event.error))
 
-    async def _library_opened(self, lib: Library) -> None:
-        self.lib = lib
+    @on(LibraryOpened)
+    async def _library_opened(self, event: LibraryOpened) -> None:
+        lib = self.lib = event.lib
         self._restore_settings()
         screen = self.main_screen
         if screen is None:
@@ -116,14 +137,9 @@ class DigestApp(App[int]):
             self._first_run()
 
     def _restore_settings(self) -> None:
-        """Theme and keymap from ui.json; a bad value is ignored, not fatal."""
+        """Theme and keymap from the UI state; a bad value is ignored, not fatal."""
         assert self.lib is not None
-        try:
-            state = self.lib.read_sidecar(UI_STATE) or {}
-        except DigestError:
-            state = {}
-        if not isinstance(state, dict):
-            state = {}
+        state = api.ui_state(self.lib)
         theme = state.get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -157,17 +173,14 @@ class DigestApp(App[int]):
         """Bundled samples for a library that never had anything (store decides)."""
         assert self.lib is not None
         try:
-            from store.sync.firstrun import ensure_samples
-
-            report = ensure_samples(self.lib)
-        except ImportError:
-            return
+            added = api.ensure_samples(self.lib)
         except DigestError as exc:
-            self.call_from_thread(self.notify, safe_line(str(exc)), severity="warning")
+            self.call_from_thread(self.notify, line(str(exc)), severity="warning")
             return
-        if report is not None and getattr(report, "entries_new", 0):
-            self.call_from_thread(self._library_changed)
+        if added:
+            self.post_message(self.SamplesAdded())
 
+    @on(SamplesAdded)
     def _library_changed(self) -> None:
         screen = self.main_screen
         if screen is not None:
@@ -199,13 +212,10 @@ class DigestApp(App[int]):
     def _save_theme(self, name: str) -> None:
         assert self.lib is not None
 
-        def change(state: Any) -> dict[str, Any]:
-            return {**(state if isinstance(state, dict) else {}), "theme": name}
-
         try:
-            self.lib.update_sidecar(UI_STATE, change)
+            api.update_ui_state(self.lib, lambda state: {**state, "theme": name})
         except DigestError as exc:
-            self.call_from_thread(self.notify, safe_line(str(exc)), severity="warning")
+            self.call_from_thread(self.notify, line(str(exc)), severity="warning")
 
     # -- actions ---------------------------------------------------------------
     def action_help(self) -> None:

@@ -232,8 +232,8 @@ def test_fsync_failure_on_mark_is_reported(tmp_path: Path, monkeypatch: pytest.M
 # Python may live where nobody can read), so permission checks really apply.
 AS_NOBODY = r"""
 import os, sys, pkgutil, importlib
-import store, tui.commands
-for pkg in (store, tui.commands):
+import store, tui.cli
+for pkg in (store, tui.cli):
     for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         try:
             importlib.import_module(m.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from textual.pilot import Pilot
@@ -14,7 +15,7 @@ from tui.app import DigestApp
 from tui.screens.main import MainScreen
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Wait until no worker is running, none is about to start, and the screen caught up.
 
     "About to start": the main screen starts the tag summary only after the
@@ -25,7 +26,7 @@ async def settle(pilot: Pilot[object]) -> None:
         await pilot.pause()
         # a dialog's worker waits for the user: never wait for it
         busy = [w for w in app.workers if w.group != "dialog" and not w.is_finished]
-        screen = getattr(app, "main_screen", None)
+        screen = app.main_screen if isinstance(app, DigestApp) else None
         pending = screen is not None and screen.tags_pending
         if not busy and not pending:
             return
@@ -48,7 +49,7 @@ def reader_text(app: DigestApp) -> str:
     return console.export_text()
 
 
-async def open_entry(pilot: Pilot[object], entry_id: str) -> None:
+async def open_entry(pilot: Pilot[Any], entry_id: str) -> None:
     """Move the cursor with j until it is on entry_id, then press enter."""
     episodes = main(pilot.app).episodes  # type: ignore[arg-type]
     for _ in range(20):

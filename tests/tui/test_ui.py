@@ -14,6 +14,7 @@ from textual.widgets import Collapsible, Static
 
 from store.models import short_hash
 from store.storage.library import Library
+from store.views import Selection
 from tests.support.ui import main, open_entry, reader_text, settle, stored
 from tui.app import DigestApp
 from tui.screens.error import LibraryErrorScreen
@@ -98,9 +99,7 @@ async def test_bookmark_from_list_and_bookmarks_view(lib_dir: Path) -> None:
         screen = main(app)
         line = screen.episodes._plain(screen.episodes.render_line(1))
         assert "★" in line
-        screen.go_to(
-            __import__("tui.widgets.navigator", fromlist=["Selection"]).Selection("bookmarks")
-        )
+        screen.go_to(Selection("bookmarks"))
         await settle(pilot)
         assert [r.id for r in screen.episodes.rows_in_order] == [PODCAST]
 
@@ -181,7 +180,8 @@ async def test_search_filters_live_and_enter_opens(lib_dir: Path) -> None:
         first = episodes.current.id
         await pilot.press("enter")  # and open it
         await settle(pilot)
-        assert main(app).reader.entry is not None and main(app).reader.entry.id == first
+        opened = main(app).reader.entry
+        assert opened is not None and opened.id == first
         await pilot.press("escape", "slash", "escape")  # back to the list, clear
         await settle(pilot)
         assert episodes.row_count == 5
@@ -280,7 +280,7 @@ def test_every_binding_has_an_id() -> None:
 
 
 async def test_palette_offers_actions_sources_and_tags(lib_dir: Path) -> None:
-    from tui.screens.main_commands import LibraryCommands
+    from tui.screens.palette import LibraryCommands
 
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -412,7 +412,7 @@ async def test_frame_is_drawn_while_the_library_loads(
         await settle(pilot)
         assert screen.loaded
         assert screen.episodes.row_count == 5
-        assert screen._nav_data.tags  # the tag summary followed the first paint
+        assert screen.nav_data.tags  # the tag summary followed the first paint
 
 
 async def test_one_section_opens_from_the_keyboard(lib_dir: Path) -> None:
@@ -453,7 +453,7 @@ async def test_unread_view_counts_what_was_just_read(lib_dir: Path) -> None:
         assert screen.episodes.has_id(DEEPSEEK)
         title = str(screen.query_one("#middle").border_title)
         assert f"Unread · {before - 1} (+1 read)" in title
-        assert screen._nav_data.unread == before - 1
+        assert screen.nav_data.unread == before - 1
 
 
 async def test_list_takes_the_width_until_an_entry_is_open(lib_dir: Path) -> None:

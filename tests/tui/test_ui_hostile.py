@@ -89,7 +89,7 @@ async def test_hostile_title_is_literal_and_fires_nothing(hostile_dir: Path) -> 
 
 
 async def test_hostile_names_in_navigator_and_palette(hostile_dir: Path) -> None:
-    from tui.screens.main_commands import LibraryCommands
+    from tui.screens.palette import LibraryCommands
 
     app = DigestApp(hostile_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -51,18 +51,18 @@ async def test_refresh_shows_progress_errors_and_new_entries(lib_dir: Path, tmp_
             assert screen is not None
             before = screen.episodes.row_count
             bar = screen.query_one("#refresh-progress", ProgressBar)
-            seen: list[tuple[bool, float, str]] = []
-            report = screen._refresh_progress
+            seen: list[tuple[bool, float]] = []
+            advance = bar.advance
 
-            def spy(result: object) -> None:  # what the bar showed as each feed finished
-                report(result)
-                seen.append((bar.display, bar.progress, str(getattr(result, "name", ""))))
+            def spy(step: float = 1) -> None:  # what the bar showed as each feed finished
+                advance(step)
+                seen.append((bar.display, bar.progress))
 
-            screen._refresh_progress = spy  # type: ignore[method-assign]
+            bar.advance = spy  # type: ignore[method-assign,assignment]
             await pilot.press("r", "j")  # the UI keeps answering keys meanwhile
             await settle(pilot)
-            assert [d for d, _p, _n in seen] == [True, True]
-            assert sorted(p for _d, p, _n in seen) == [1, 2]
+            assert [d for d, _p in seen] == [True, True]
+            assert sorted(p for _d, p in seen) == [1, 2]
             assert not screen.refreshing and not bar.display
             assert bar.progress == bar.total == 2
             messages = [n.message for n in app._notifications]

@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 
 from store.models import Marks, Row
 from tests.support.ui import settle
-from tui.widgets.episode_list import EpisodeList, Header
+from tui.widgets.episode_list import EpisodeList, Header, build_lines
 
 pytestmark = pytest.mark.anyio
 
@@ -61,7 +61,7 @@ async def test_hundred_thousand_rows_scroll() -> None:
             return original(y)
 
         episodes.render_line = counting  # type: ignore[method-assign]
-        episodes.set_rows(data, lambda _id: Marks())
+        episodes.set_lines(build_lines(data), lambda _id: Marks())
         episodes.focus()
         await settle(pilot)
         assert episodes.row_count == N
@@ -81,7 +81,7 @@ async def test_hundred_thousand_rows_scroll() -> None:
 
 def test_show_column_gives_titles_the_room() -> None:
     """Capped at a quarter of the pane, dropped when narrow or when every row has one show."""
-    from tui.widgets.episode_list import build_lines, show_width
+    from tui.widgets.episode_list import show_width
 
     assert show_width(85, 30) == 16
     assert show_width(54, 30) == 13

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -14,7 +15,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.widgets.display import line as safe_line
+from store import api
+from tui.text import line as safe_line
 
 MAX_MATCHES = 8
 
@@ -26,9 +28,7 @@ def normalise_tag(value: str) -> str:
     word the store would never pick as an automatic tag is still the user's
     to use, so it falls back to trimmed lower case.
     """
-    from store.index.usertags import user_tag
-
-    return user_tag(safe_line(value).lstrip("#"))
+    return api.user_tag(safe_line(value).lstrip("#"))
 
 
 def matches(tags: Sequence[str], typed: str, limit: int = MAX_MATCHES) -> list[str]:
@@ -44,17 +44,9 @@ def matches(tags: Sequence[str], typed: str, limit: int = MAX_MATCHES) -> list[s
 class AddTagDialog(ModalScreen[str | None]):
     """Returns the tag to add, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    AddTagDialog { align: center middle; }
-    AddTagDialog > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    AddTagDialog OptionList { height: auto; max-height: 10; border: none; }
-    AddTagDialog .hint { color: $text-muted; }
-    """
+    CSS_PATH = "add_tag.tcss"
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="tag-cancel"),
         Binding("tab", "complete", "Complete", priority=True, id="tag-complete"),
         Binding("down", "next_match", "Next match", show=False, id="tag-next"),

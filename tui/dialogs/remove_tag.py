@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -13,23 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.widgets.display import line as safe_line
+from tui.text import line as safe_line
 
 
 class RemoveTagDialog(ModalScreen[str | None]):
     """Returns the tag to remove, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    RemoveTagDialog { align: center middle; }
-    RemoveTagDialog > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    RemoveTagDialog OptionList { height: auto; max-height: 16; border: none; }
-    RemoveTagDialog .hint { color: $text-muted; }
-    """
+    CSS_PATH = "remove_tag.tcss"
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="untag-cancel"),
         Binding("j", "down", "Down", show=False, id="untag-down"),
         Binding("k", "up", "Up", show=False, id="untag-up"),

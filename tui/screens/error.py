@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui.safe_output import safe_text
+from tui.text import block_text
 
 
 class LibraryErrorScreen(Screen[None]):
@@ -29,7 +29,7 @@ class LibraryErrorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="error-box") as box:
             box.border_title = "The library cannot be opened"
-            yield Static(Text(safe_text(self.message)), id="error-message")
+            yield Static(block_text(self.message), id="error-message")
             yield Static(
                 Text(
                     "Nothing was changed. Run `digest-tui doctor` to see the options, "

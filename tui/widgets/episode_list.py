@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,9 +25,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from store.api import Row
 from store.models import Marks
-from store.storage.library import Row
-from tui.widgets.display import line as safe_line
+from tui.text import line as safe_line
 
 SHOW_MAX = 16  # the show column never takes more than this
 SHOW_SHARE = 4  # ... nor more than a quarter of the pane
@@ -120,7 +121,7 @@ def build_lines(rows: Sequence[Row]) -> Lines:
 class EpisodeList(ScrollView, can_focus=True):
     """Entries of the current selection, grouped, with its own cursor."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="list-down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="list-up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="list-page-down"),
@@ -178,16 +179,6 @@ class EpisodeList(ScrollView, can_focus=True):
         self._show_len = 0
 
     # -- data ------------------------------------------------------------------
-    def set_rows(
-        self,
-        rows: Sequence[Row],
-        marks_of: Callable[[str], Marks],
-        *,
-        keep: str | None = None,
-    ) -> None:
-        """Replace the rows (one pass, headers inserted) and keep the cursor on ``keep``."""
-        self.set_lines(build_lines(rows), marks_of, keep=keep)
-
     def set_lines(
         self,
         lines: Lines,
@@ -213,7 +204,7 @@ class EpisodeList(ScrollView, can_focus=True):
         """Line number of an entry, or -1 (the index is built once per listing)."""
         if self._index is None:
             self._index = {
-                line.id: i for i, line in enumerate(self._lines) if type(line) is not Header
+                line.id: i for i, line in enumerate(self._lines) if isinstance(line, Row)
             }
         return self._index.get(entry_id, -1)
 

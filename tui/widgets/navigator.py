@@ -7,9 +7,8 @@ a small Rich table (label, trend, count). Every label is built with
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,9 +18,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store.models import Marks
-from store.storage.library import Row
-from tui.widgets.display import line as safe_line
+from store.views import NavData, Selection
+from tui.text import line as safe_line
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 TREND_WEEKS = 8
@@ -38,92 +36,10 @@ def trend(weekly: Sequence[tuple[str, int]], weeks: int = TREND_WEEKS) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SourceCount:
-    """One source's line in the navigator."""
-
-    name: str
-    kind: str
-    total: int
-    unread: int
-
-
-@dataclass(frozen=True, slots=True)
-class TagCount:
-    """One tag's line: how many entries, how many sources, and its trend."""
-
-    tag: str
-    entries: int
-    sources: int = 1
-    weekly: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(slots=True)
-class NavData:
-    """Everything the navigator shows, computed in one pass over rows and marks."""
-
-    total: int = 0
-    unread: int = 0
-    bookmarked: int = 0
-    sources: list[SourceCount] = field(default_factory=list)
-    tags: list[TagCount] = field(default_factory=list)
-
-
-def count_rows(rows: Iterable[Row], marks: Mapping[str, Marks]) -> NavData:
-    """Counts for All / Unread / Bookmarks / each source (one pass; marks is sparse)."""
-    data = NavData()
-    totals: Counter[tuple[str, str]] = Counter()
-    unread: Counter[tuple[str, str]] = Counter()
-    for row in rows:
-        key = (row.source, row.source_kind)
-        totals[key] += 1
-        m = marks.get(row.id)
-        if m is None or not m.read:
-            unread[key] += 1
-        if m is not None and m.bookmarked:
-            data.bookmarked += 1
-    data.total = sum(totals.values())
-    data.unread = sum(unread.values())
-    # digests (files) first, then feeds; alphabetical within each
-    data.sources = [
-        SourceCount(name, kind, n, unread[(name, kind)])
-        for (name, kind), n in sorted(
-            totals.items(), key=lambda kv: (kv[0][1] != "file", kv[0][0].lower())
-        )
-    ]
-    return data
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """What the navigator points at: ``kind`` is all/unread/bookmarks/source/tag."""
-
-    kind: str
-    value: str = ""
-
-    @property
-    def option_id(self) -> str:
-        return f"{self.kind}:{self.value}" if self.value else self.kind
-
-    @classmethod
-    def from_option_id(cls, option_id: str) -> Selection:
-        kind, _, value = option_id.partition(":")
-        return cls(kind, value)
-
-    def label(self) -> str:
-        if self.kind == "source":
-            return self.value
-        if self.kind == "tag":
-            return "#" + self.value
-        return {"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}.get(
-            self.kind, self.kind
-        )
-
-
 class Navigator(OptionList):
     """The left pane; posts ``Navigator.Selected`` whenever the highlight moves."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="nav-down"),
         Binding("k", "cursor_up", "Up", show=False, id="nav-up"),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from rich.table import Table
@@ -22,10 +23,10 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, OptionList, Static
 from textual.widgets.option_list import Option
 
+from store.api import reading_time
 from store.models import Entry, Marks, Section
-from store.render import reading_time
-from tui.widgets.display import block as safe_text
-from tui.widgets.display import line as safe_line
+from tui.text import block as safe_text
+from tui.text import line as safe_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ SELECT_HINT = "Select an entry; enter reads it."
 class Reader(VerticalScroll, can_focus=True):
     """Shows one entry; posts ``Reader.OpenRelated`` when a related entry is chosen."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "lines(1)", "Scroll down", show=False, id="reader-down"),
         Binding("k,up", "lines(-1)", "Scroll up", show=False, id="reader-up"),
         Binding("space", "page(1)", "Page down", show=False, id="reader-page-down"),

@@ -1,13 +1,18 @@
-"""ingest, list, show, tag/untag, bookmark/unbookmark, read/unread, export."""
+"""ingest, list, show, tag/untag, bookmark/unbookmark, read/unread, export: shells over store.api."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from tui.safe_output import safe_line, safe_text
+from store import api
+from store.api import clean_line as safe_line
+from store.errors import UsageError
+from store.models import entry_to_json
 
 
 def register(sub: Any) -> None:
@@ -63,12 +68,8 @@ def _write(text: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
-    from store.config import load_config
-    from store.sync.ingest import ingest_paths
-
-    topics = load_config(ctx.config_path()).topics
-    lib = ctx.library()
-    report = ingest_paths(lib, args.paths, topics=topics)
+    config = api.read_config(ctx.config_path())
+    report = api.ingest(ctx.library(), args.paths, config)
     if args.json:
         _write(
             json.dumps(
@@ -96,9 +97,8 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
 
 def _parse_list_terms(terms: list[str]) -> tuple[str, bool, int | None]:
     """Pull --json / --limit N out of the free-form query."""
-    from store.errors import UsageError
-
-    as_json, limit, rest = False, None, []
+    as_json, limit = False, None
+    rest: list[str] = []
     it = iter(terms)
     for t in it:
         if t == "--json":
@@ -129,24 +129,20 @@ def _quote(term: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
-    from store.index.select import select_rows
-    from store.models import entry_to_json
-
     if any(t in ("-h", "--help") for t in args.terms):
         print("usage: digest-tui list [QUERY...] [--json] [--limit N]")
         return 0
     query, as_json, limit = _parse_list_terms(args.terms)
     lib = ctx.library()
-    rows = select_rows(lib, query)
+    rows = api.list_rows(lib, query)
     if limit is not None:
         rows = rows[:limit]
     if as_json:
-        entries = lib.get_many([r.id for r in rows])
-        out = [entry_to_json(e, lib.marks(e.id), full=False) for e in entries]
+        out = api.export_entries_json(lib, rows, full=False)
         _write(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     for r in rows:
-        m = lib.marks(r.id)
+        m = api.entry_marks(lib, r.id)
         flags = ("*" if m.bookmarked else " ") + (" " if m.read else "N")
         date = (r.date or "")[:10].ljust(10)
         title = f"{r.show} — {r.title}" if r.show else r.title
@@ -155,50 +151,27 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
-    from store.models import entry_to_json
-    from store.render import entry_text
-
     lib = ctx.library()
-    eid = lib.resolve(args.id)
-    e = lib.get(eid)
-    m = lib.marks(eid)
-    auto, _user = lib.effective_tags(eid)
-    related = _related(lib, eid)
+    opened = api.show_entry(lib, api.resolve(lib, args.id))
     if args.json:
-        d = entry_to_json(e, m)
-        d["related"] = related
+        d = entry_to_json(opened.entry, opened.marks)
+        d["related"] = [
+            {
+                "id": r.id,
+                "title": r.title,
+                "score": round(r.score, 4),
+                "shared_tags": list(r.shared_tags),
+            }
+            for r in opened.related
+        ]
         _write(json.dumps(d, ensure_ascii=False, indent=1))
         return 0
-    rel = [(r["id"], r["title"], r["shared_tags"]) for r in related]
-    _write(safe_text(entry_text(e, m, auto, rel)))
+    _write(api.clean_text(api.show_text(opened)))
     return 0
 
 
-def _related(lib: Any, eid: str) -> list[dict[str, Any]]:
-    try:
-        from store.index.tagindex import related_entries
-    except ImportError:
-        return []
-    return [
-        {
-            "id": r.id,
-            "title": r.title,
-            "score": round(r.score, 4),
-            "shared_tags": list(r.shared_tags),
-        }
-        for r in related_entries(lib, eid, limit=10)
-    ]
-
-
-def _resolve_all(lib: Any, ids: list[str]) -> list[str]:
-    return [lib.resolve(i) for i in ids]
-
-
 def _norm_tags(tags: list[str]) -> list[str]:
-    from store.errors import UsageError
-    from store.index.usertags import user_tag
-
-    out = [t for t in (user_tag(x) for x in tags) if t]
+    out = api.user_tags(tags)
     if not out:
         raise UsageError("digest-tui: no usable tag given")
     return out
@@ -206,20 +179,18 @@ def _norm_tags(tags: list[str]) -> list[str]:
 
 def cmd_tag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
-    eid = lib.resolve(args.id)
+    eid = api.resolve(lib, args.id)
     tags = _norm_tags(args.tags)
-    lib.add_tags([eid], tags)
+    api.tag(lib, [eid], tags)
     _write(safe_line(f"{eid[:8]}: tagged {', '.join(tags)}"))
     return 0
 
 
 def cmd_untag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
-    eid = lib.resolve(args.id)
+    eid = api.resolve(lib, args.id)
     tags = _norm_tags(args.tags)
-    auto, user = lib.effective_tags(eid)
-    present = [t for t in tags if t in auto or t in user]
-    lib.remove_tags([eid], tags)
+    present = api.untag(lib, [eid], tags)
     if not present:
         _write(safe_line(f"{eid[:8]}: had none of {', '.join(tags)}"))
     else:
@@ -227,58 +198,38 @@ def cmd_untag(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def _mark(args: argparse.Namespace, ctx: Any, method: str, value: bool, word: str) -> int:
+def _mark(args: argparse.Namespace, ctx: Any, write: Callable[..., Any], word: str) -> int:
     lib = ctx.library()
-    ids = _resolve_all(lib, args.ids)
-    getattr(lib, method)(ids, value)
+    ids = [api.resolve(lib, i) for i in args.ids]
+    write(lib, ids)
     _write(f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'} {word}")
     return 0
 
 
 def cmd_bookmark(args: argparse.Namespace, ctx: Any) -> int:
-    return _mark(args, ctx, "set_bookmarked", True, "bookmarked")
+    return _mark(args, ctx, lambda lib, ids: api.bookmark(lib, ids, True), "bookmarked")
 
 
 def cmd_unbookmark(args: argparse.Namespace, ctx: Any) -> int:
-    return _mark(args, ctx, "set_bookmarked", False, "unbookmarked")
+    return _mark(args, ctx, lambda lib, ids: api.bookmark(lib, ids, False), "unbookmarked")
 
 
 def cmd_read(args: argparse.Namespace, ctx: Any) -> int:
-    return _mark(args, ctx, "set_read", True, "marked read")
+    return _mark(args, ctx, lambda lib, ids: api.mark_read(lib, ids, True), "marked read")
 
 
 def cmd_unread(args: argparse.Namespace, ctx: Any) -> int:
-    return _mark(args, ctx, "set_read", False, "marked unread")
+    return _mark(args, ctx, lambda lib, ids: api.mark_read(lib, ids, False), "marked unread")
 
 
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
-    from store.index.select import select_rows
-    from store.models import entry_to_json
-    from store.render import entries_markdown
-
     if args.format == "opml":
-        from store.opml import export_opml
-
-        text = export_opml(ctx.config_path())
+        text = api.export(None, "opml", config=ctx.config_path())
     else:
-        lib = ctx.library()
-        rows = select_rows(lib, " ".join(args.query))
-        if args.bookmarked:
-            rows = [r for r in rows if lib.marks(r.id).bookmarked]
-        entries = lib.get_many([r.id for r in rows])
-        if args.format == "json":
-            text = json.dumps(
-                [entry_to_json(e, lib.marks(e.id)) for e in entries], ensure_ascii=False, indent=1
-            )
-        else:
-            title = "Bookmarks" if args.bookmarked else "digest-tui export"
-            text = entries_markdown(((e, lib.marks(e.id)) for e in entries), title)
+        query = " ".join(args.query)
+        text = api.export(ctx.library(), args.format, query, bookmarked=args.bookmarked)
     if args.output:
-        from pathlib import Path
-
-        from store.storage.atomic import write_bytes_atomic
-
-        write_bytes_atomic(Path(args.output), (text.rstrip("\n") + "\n").encode("utf-8"))
+        api.write_text(Path(args.output), text)
     else:
         _write(text)
     return 0

@@ -1,13 +1,15 @@
-"""refresh, feeds, import-opml: thin shells over store.sync.feeds and store.opml."""
+"""refresh, feeds, import-opml: thin shells over store.api."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from tui.safe_output import safe_line
+from store import api
+from store.api import clean_line as safe_line
 
 
 def register(sub: Any) -> None:
@@ -62,17 +64,14 @@ def _result_json(r: Any) -> dict[str, Any]:
 
 
 def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
-    from store.config import load_config
-    from store.sync.feeds import refresh, select_feeds
-
-    config = load_config(ctx.config_path())
+    config = api.read_config(ctx.config_path())
     lib = ctx.library()
     use_bar = not args.json and sys.stdout.isatty()
     if use_bar:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        n = len(select_feeds(config, args.names, lib.feed_states()))
+        n = api.feeds_to_refresh(lib, config, args.names)
         console = Console(highlight=False, markup=False)
         with Progress(
             TextColumn("refreshing"),
@@ -89,11 +88,11 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
                 if not r.ok:
                     bar.console.print(_result_line(r), markup=False, highlight=False)
 
-            report = refresh(lib, config, args.names or None, on_feed)
+            report = api.refresh(lib, config, args.names or None, on_feed)
     elif args.json:
-        report = refresh(lib, config, args.names or None)
+        report = api.refresh(lib, config, args.names or None)
     else:
-        report = refresh(lib, config, args.names or None, lambda r: _write(_result_line(r)))
+        report = api.refresh(lib, config, args.names or None, lambda r: _write(_result_line(r)))
     ing = report.ingest
     if args.json:
         out: dict[str, Any] = {
@@ -123,11 +122,8 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace, ctx: Any) -> int:
-    from store.config import load_config
-    from store.sync.feeds import feed_status
-
-    config = load_config(ctx.config_path())
-    statuses = feed_status(ctx.library(), config)
+    config = api.read_config(ctx.config_path())
+    statuses = api.feed_statuses(ctx.library(), config)
     if args.json:
         _write(
             json.dumps(
@@ -169,12 +165,6 @@ def cmd_feeds(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace, ctx: Any) -> int:
-    from pathlib import Path
-
-    from store.opml import import_opml, opml_target
-
-    config_path = ctx.config_path()
-    added, known = import_opml(Path(args.file), config_path)
-    target = opml_target(config_path)
+    added, known, target = api.import_opml(Path(args.file), ctx.config_path())
     _write(safe_line(f"{added} feed(s) added, {known} already present: {target}"))
     return 0

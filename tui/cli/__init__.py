@@ -1,53 +1,44 @@
 """The ``digest-tui`` command: opens the UI, or runs a subcommand for scripts.
 
-Every subcommand is a thin shell over a ``store`` function, the same one the
-UI's key calls. A user mistake is one line on stderr and exit status 2 (1 for
-a library/IO failure), never a traceback. Textual is imported only when the
-UI opens, so scripted commands start fast.
+Every subcommand is a thin shell over a ``store.api`` function, the same one
+the UI's key calls; one module per group of commands (library, feeds, tags,
+doctor), each with ``register(subparsers)`` and handlers taking (args, ctx). A
+user mistake is one line on stderr and exit status 2 (1 for a library/IO
+failure), never a traceback. Textual is imported only when the UI opens, so
+scripted commands start fast.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from store import api
 from store.errors import DigestError, UsageError
+from tui.cli import doctor, feeds, library, tags
 
-# Each module defines ``register(subparsers)``; handlers get (args, ctx).
-COMMAND_MODULES = (
-    "tui.commands.library_cmds",
-    "tui.commands.feed_cmds",
-    "tui.commands.tag_cmds",
-    "tui.commands.doctor_cmd",
-)
+COMMAND_GROUPS = (library, feeds, tags, doctor)
 
 
 class Context:
     """What every command needs: where the library and config are, lazily opened."""
 
     def __init__(self, data_dir: str | None, config: str | None) -> None:
-        from store.paths import data_dir as resolve_data
-
-        self.data_dir: Path = resolve_data(data_dir)
+        self.data_dir: Path = api.data_dir(data_dir)
         self.config_override = config
-        self._lib = None
+        self._lib: api.Library | None = None
 
-    def library(self):  # noqa: ANN201 - store.storage.library.Library, imported lazily
+    def library(self) -> api.Library:
         if self._lib is None:
-            from store.storage.library import Library
-
-            self._lib = Library.open(self.data_dir)
+            self._lib = api.open_library(self.data_dir)
         return self._lib
 
     def config_path(self) -> Path:
-        from store.paths import config_file
-
-        return config_file(self.config_override)
+        return api.config_path(self.config_override)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,14 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="feeds.yaml to use (env DIGEST_TUI_CONFIG)")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        mod.register(sub)
+    for group in COMMAND_GROUPS:
+        group.register(sub)
     return parser
 
 
@@ -116,10 +101,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _err(msg: str) -> None:
-    from tui.safe_output import safe_line
-
-    print(safe_line(msg), file=sys.stderr)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    print(api.clean_line(msg), file=sys.stderr)

@@ -4,33 +4,52 @@ Built as a Provider rather than ``App.get_system_commands`` because the
 palette parses plain-string prompts as markup, and source names come from
 feeds: here every prompt is a ``rich.text.Text`` (literal). Themes come from
 Textual's own "Theme" system command.
+
+The provider needs only what ``PaletteScreen`` says (what the navigator
+shows, a way to go to a selection, a way to run an action), not the main
+screen itself: so the screen can name this provider in ``COMMANDS`` without
+an import circle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 from rich.style import Style
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+from textual.fuzzy import Matcher
 
+from store.views import NavData, Selection
 from tui.keys import ACTION_HELP, APP_BINDINGS, MAIN_BINDINGS
-from tui.widgets.display import line as safe_line
-from tui.widgets.navigator import Selection
-
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+from tui.text import line as safe_line
 
 MATCH_STYLE = Style(bold=True, underline=True)
+
+
+@runtime_checkable
+class PaletteScreen(Protocol):
+    """What the palette needs from the screen it is opened on."""
+
+    nav_data: NavData
+
+    def go_to(self, selection: Selection) -> None: ...
+
+    async def run_action(
+        self, action: str, namespaces: Mapping[str, DOMNode] | None = None
+    ) -> None: ...
 
 
 class LibraryCommands(Provider):
     """Actions (with their keys), sources and tags of the open library."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        screen: MainScreen = self.screen  # type: ignore[assignment]
+        screen = self.screen
+        if not isinstance(screen, PaletteScreen):
+            return []
         out: list[tuple[str, str, Callable[[], object]]] = []
         for binding in [*MAIN_BINDINGS, *APP_BINDINGS]:
             if binding.action == "command_palette":
@@ -44,24 +63,23 @@ class LibraryCommands(Provider):
                     partial(target.run_action, binding.action),
                 )
             )
-        nav = getattr(screen, "_nav_data", None)
-        if nav is not None:
-            for s in nav.sources:
-                out.append(
-                    (
-                        "Source: " + safe_line(s.name),
-                        f"{s.total} entries, {s.unread} unread",
-                        partial(screen.go_to, Selection("source", s.name)),
-                    )
+        nav = screen.nav_data
+        for s in nav.sources:
+            out.append(
+                (
+                    "Source: " + safe_line(s.name),
+                    f"{s.total} entries, {s.unread} unread",
+                    partial(screen.go_to, Selection("source", s.name)),
                 )
-            for t in nav.tags:
-                out.append(
-                    (
-                        "Tag: #" + safe_line(t.tag),
-                        f"{t.entries} entries from {t.sources} sources",
-                        partial(screen.go_to, Selection("tag", t.tag)),
-                    )
+            )
+        for t in nav.tags:
+            out.append(
+                (
+                    "Tag: #" + safe_line(t.tag),
+                    f"{t.entries} entries from {t.sources} sources",
+                    partial(screen.go_to, Selection("tag", t.tag)),
                 )
+            )
         for kind, label in (("all", "All"), ("unread", "Unread"), ("bookmarks", "Bookmarks")):
             out.append((f"Show: {label}", "", partial(screen.go_to, Selection(kind))))
         return out
@@ -86,13 +104,10 @@ class LibraryCommands(Provider):
                 )
 
     @staticmethod
-    def _highlight(matcher: object, title: str) -> Text:
+    def _highlight(matcher: Matcher, title: str) -> Text:
         """Literal text with the matched letters emphasised (the palette's own highlighter parses markup)."""
         text = Text(title)
-        fuzzy = getattr(matcher, "fuzzy_search", None)
-        query = getattr(matcher, "query", "")
-        if fuzzy is not None:
-            _score, offsets = fuzzy.match(query, title)
-            for offset in offsets:
-                text.stylize(MATCH_STYLE, offset, offset + 1)
+        _score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+        for offset in offsets:
+            text.stylize(MATCH_STYLE, offset, offset + 1)
         return text

@@ -7,7 +7,8 @@ import json
 import sys
 from typing import Any
 
-from tui.safe_output import safe_line
+from store import api
+from store.api import clean_line as safe_line
 
 _SPARK = " ▁▂▃▄▅▆▇█"
 
@@ -31,9 +32,7 @@ def sparkline(counts: list[int], width: int = 12) -> str:
 
 
 def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
-    from store.index.tagindex import tag_summary
-
-    stats = tag_summary(ctx.library())
+    stats = api.tags_summary(ctx.library())
     if args.json:
         sys.stdout.write(json.dumps([s.to_json() for s in stats], ensure_ascii=False) + "\n")
         return 0

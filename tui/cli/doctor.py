@@ -13,7 +13,8 @@ import json
 import sys
 from typing import Any
 
-from tui.safe_output import safe_line
+from store import api
+from store.api import clean_line as safe_line
 
 
 def register(sub: Any) -> None:
@@ -41,15 +42,8 @@ def register(sub: Any) -> None:
 
 def cmd_doctor(args: argparse.Namespace, ctx: Any) -> int:
     """Diagnose, then restore / repair if asked; print one line per finding."""
-    from store.storage.doctor import diagnose, repair, restore
-
-    done: list[str] = []
-    if args.restore:
-        done += restore(ctx.data_dir)
-    if args.repair:
-        done += repair(ctx.data_dir)
-    rep = diagnose(ctx.data_dir)
-    rep.done = done
+    rep = api.doctor(ctx.data_dir, fix_restore=args.restore, fix_repair=args.repair)
+    done = rep.done
     if args.json:
         sys.stdout.write(json.dumps(rep.to_json(), ensure_ascii=True, indent=1) + "\n")
         return 0 if rep.healthy else 1

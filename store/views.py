@@ -1,0 +1,156 @@
+"""Plain results the door (``store.api``) hands to the UI and the CLI.
+
+What the navigator counts, what a listing or an opened entry carries: frozen
+or simple dataclasses, so tui/ renders them without reaching into the library.
+They live here, not in ``store.models``, because they are views of a library
+(counts, selections), not stored records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from store.models import EMPTY_MARKS, Entry, Marks
+from store.storage.library import Row
+
+if TYPE_CHECKING:  # the tag index is loaded when related entries are first asked for
+    from store.index.tagindex import Related
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """One source's line in the navigator."""
+
+    name: str
+    kind: str
+    total: int
+    unread: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    """One tag's line: how many entries, how many sources, and its trend."""
+
+    tag: str
+    entries: int
+    sources: int = 1
+    weekly: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(slots=True)
+class NavData:
+    """Everything the navigator shows, computed in one pass over rows and marks."""
+
+    total: int = 0
+    unread: int = 0
+    bookmarked: int = 0
+    sources: list[SourceCount] = field(default_factory=list)
+    tags: list[TagCount] = field(default_factory=list)
+
+
+def count_rows(rows: Iterable[Row], marks: Mapping[str, Marks]) -> NavData:
+    """Counts for All / Unread / Bookmarks / each source (one pass; marks is sparse)."""
+    data = NavData()
+    totals: Counter[tuple[str, str]] = Counter()
+    unread: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        key = (row.source, row.source_kind)
+        totals[key] += 1
+        m = marks.get(row.id)
+        if m is None or not m.read:
+            unread[key] += 1
+        if m is not None and m.bookmarked:
+            data.bookmarked += 1
+    data.total = sum(totals.values())
+    data.unread = sum(unread.values())
+    # digests (files) first, then feeds; alphabetical within each
+    data.sources = [
+        SourceCount(name, kind, n, unread[(name, kind)])
+        for (name, kind), n in sorted(
+            totals.items(), key=lambda kv: (kv[0][1] != "file", kv[0][0].lower())
+        )
+    ]
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What the navigator points at: ``kind`` is all/unread/bookmarks/source/tag."""
+
+    kind: str
+    value: str = ""
+
+    @property
+    def option_id(self) -> str:
+        return f"{self.kind}:{self.value}" if self.value else self.kind
+
+    @classmethod
+    def from_option_id(cls, option_id: str) -> Selection:
+        kind, _, value = option_id.partition(":")
+        return cls(kind, value)
+
+    def label(self) -> str:
+        if self.kind == "source":
+            return self.value
+        if self.kind == "tag":
+            return "#" + self.value
+        return {"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}.get(
+            self.kind, self.kind
+        )
+
+
+def selection_filter(
+    selection: Selection, marks: Mapping[str, Marks], sticky: frozenset[str] | set[str]
+) -> Callable[[Row], bool] | None:
+    """The row test of a selection (None: every row); ``sticky`` rows stay listed.
+
+    Sticky rows are the ones opened or marked in this view: they stay under
+    Unread / Bookmarks until the view changes, so the cursor does not jump.
+    """
+    if selection.kind == "unread":
+        return lambda r: r.id in sticky or not marks.get(r.id, EMPTY_MARKS).read
+    if selection.kind == "bookmarks":
+        return lambda r: r.id in sticky or marks.get(r.id, EMPTY_MARKS).bookmarked
+    if selection.kind == "source":
+        source = selection.value
+        return lambda r: r.source == source
+    if selection.kind == "tag":
+        tag = selection.value
+
+        def has_tag(r: Row) -> bool:
+            m = marks.get(r.id)
+            if m is None:
+                return tag in r.auto_tags
+            return tag in m.user_tags or (tag in r.auto_tags and tag not in m.removed_auto)
+
+        return has_tag
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One listing: the rows of a view (None when the query is wrong), and its context.
+
+    ``marks`` is the one snapshot the filter and the counts used; ``error`` the
+    query's error as one line; ``generation`` the library's, so a caller can
+    tell that entries changed since it last looked.
+    """
+
+    rows: list[Row] | None
+    marks: dict[str, Marks]
+    nav: NavData
+    error: str | None
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An entry as the reader shows it: the entry, its marks, tags and related entries."""
+
+    entry: Entry
+    marks: Marks
+    tags: tuple[Sequence[str], Sequence[str]]  # (automatic, the user's)
+    related: list[Related]

@@ -1,1 +1,0 @@
-"""Subcommands of ``digest-tui``, one module per family; each has ``register``."""

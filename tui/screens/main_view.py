@@ -1,0 +1,400 @@
+"""The main screen's view half: the panes, the listing, the tags and the entry read.
+
+``MainView`` holds the state that ties the panes together (selection, query,
+the entry being read) and keeps them in step with the library: it lists, it
+counts, it opens. The keys that change the library live in ``MainScreen``
+(``tui.screens.main``), which builds on this.
+
+Library work runs in thread workers that call ``store.api`` and post the
+result back as a message (``ListingReady``, ``TagsReady``, ``EntryOpened``),
+handled here with ``@on`` on the UI thread; a failing worker is reported by
+the screen's one worker-error handler. A stale listing (the user typed on) is
+dropped by comparing a request counter, as in Textual's dictionary example.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus, Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from store import api
+from store.models import EMPTY_MARKS, Marks
+from store.views import Listing, NavData, Opened, Selection, TagCount
+from tui.text import line
+from tui.widgets.episode_list import EpisodeList, Lines, build_lines
+from tui.widgets.navigator import Navigator
+from tui.widgets.reader import SELECT_HINT, Reader, RelatedItem
+
+NARROW_WIDTH = 120
+LOADING = "Loading library…"
+# actions that need the open library (disabled while it loads)
+LIBRARY_ACTIONS = frozenset(
+    {
+        "search",
+        "toggle_bookmark",
+        "add_tag",
+        "remove_tag",
+        "toggle_read",
+        "step_entry",
+        "refresh",
+        "open_link",
+        "copy_link",
+    }
+)
+EMPTY_HELP = (
+    "Your library is empty.\n\n"
+    "Add digests from files:   digest-tui ingest PATH…\n"
+    "Add feeds:                list them under `feeds:` in feeds.yaml\n"
+    "                          (digest-tui import-opml FILE adds many), then press r.\n"
+)
+
+
+class MainView(Screen[None]):
+    """Three panes; narrow terminals show the list or the reader, not both."""
+
+    class ListingReady(Message):
+        """A listing worker's result: the view's rows as list lines, and their context."""
+
+        def __init__(self, token: int, listing: Listing, lines: Lines | None, keep: str | None):
+            super().__init__()
+            self.token = token
+            self.listing = listing
+            self.lines = lines
+            self.keep = keep
+
+    class TagsReady(Message):
+        """The navigator's tag section, computed off the UI thread."""
+
+        def __init__(self, tags: list[TagCount]) -> None:
+            super().__init__()
+            self.tags = tags
+
+    class EntryOpened(Message):
+        """An entry was loaded (and marked read) for the reader."""
+
+        def __init__(self, opened: Opened) -> None:
+            super().__init__()
+            self.opened = opened
+
+    def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
+        super().__init__()
+        # None while the app opens the library in a thread: the frame is drawn first
+        self._lib = lib
+        self.config_override = config_override
+        self.selection = Selection("all")
+        self.search_query = ""
+        # opened here: stays listed under Unread until the view changes
+        self.sticky: set[str] = set()
+        self.marks: dict[str, Marks] = {}
+        self._token = 0
+        self._generation_seen = -1
+        self._nav_tags: list[TagCount] = []
+        self.nav_data = NavData()  # what the navigator shows (the palette reads it too)
+        # the tag summary is scheduled after the first list paint; tests wait on this
+        self.tags_pending = False
+        self._listed_once = False
+        self._empty_help = False  # the reader shows EMPTY_HELP
+
+    @property
+    def lib(self) -> api.Library:
+        """The open library (only reached once ``attach`` ran: actions check first)."""
+        if self._lib is None:
+            raise RuntimeError("the library is still loading")
+        return self._lib
+
+    @property
+    def loaded(self) -> bool:
+        return self._lib is not None
+
+    def attach(self, lib: api.Library) -> None:
+        """The library is open: list it (the tag summary follows the first paint)."""
+        self._lib = lib
+        self.refresh_bindings()
+        self.requery()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Library actions are shown disabled until the library is open."""
+        if action in LIBRARY_ACTIONS and self._lib is None:
+            return None
+        return True
+
+    # -- layout ----------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield Navigator(id="nav")
+            with Vertical(id="middle"):
+                yield Input(
+                    placeholder='filter: words "phrase" +tag -tag is:unread source:NAME @7-days-ago',
+                    id="search",
+                )
+                yield Static(id="search-error")
+                yield EpisodeList(id="episodes")
+            yield Reader(id="reader")
+        yield ProgressBar(id="refresh-progress", show_eta=False)
+        yield Footer()
+
+    @property
+    def episodes(self) -> EpisodeList:
+        return self.query_one("#episodes", EpisodeList)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one("#reader", Reader)
+
+    @property
+    def navigator(self) -> Navigator:
+        return self.query_one("#nav", Navigator)
+
+    def on_mount(self) -> None:
+        self.query_one("#nav").border_title = "Navigator"
+        self.query_one("#middle").border_title = "Episodes"
+        self.reader.border_title = "Reader"
+        self.query_one("#search").display = False
+        self.query_one("#search-error").display = False
+        self.query_one("#refresh-progress").display = False
+        self._apply_width(self.app.size.width)
+        # no entry open yet: the list gets the width the reader will take (main.tcss)
+        self.add_class("idle")
+        if self._lib is None:
+            self.episodes.empty_message = LOADING
+            self.query_one("#middle").border_title = "Episodes · loading…"
+        else:
+            self.requery()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "narrow")
+
+    def _set_reading(self, reading: bool) -> None:
+        self.set_class(reading, "reading")
+
+    @on(Navigator.Selected)
+    def _nav_selected(self, event: Navigator.Selected) -> None:
+        if event.selection != self.selection:
+            self.selection = event.selection
+            self.sticky.clear()
+            self.requery()
+        if event.chosen:
+            self.focus_pane(self.episodes)
+
+    def focus_pane(self, pane: Widget) -> None:
+        """Focus a pane; in a narrow terminal also swap which panes are shown."""
+        self._set_reading(pane is self.reader)
+        self.call_after_refresh(pane.focus)
+
+    def action_pane(self, step: int) -> None:
+        panes: list[Widget] = [self.navigator, self.episodes, self.reader]
+        focused = self.focused
+        index = 1
+        for i, pane in enumerate(panes):
+            if focused is not None and (focused is pane or pane in focused.ancestors):
+                index = i
+        if focused is not None and focused.id == "search":
+            index = 1
+        self.focus_pane(panes[(index + step) % len(panes)])
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        widget = event.widget
+        in_reader = widget is self.reader or self.reader in widget.ancestors
+        self._set_reading(in_reader)
+
+    def in_reader(self) -> bool:
+        """True when the focus is in the reader pane."""
+        focused = self.focused
+        return focused is not None and (focused is self.reader or self.reader in focused.ancestors)
+
+    # -- listing ---------------------------------------------------------------
+    def requery(self) -> None:
+        """List the rows of the current selection and query (in a worker)."""
+        if self._lib is None:
+            return  # attach() lists once the library is open
+        self._token += 1
+        keep = self.episodes.current.id if self.episodes.current else None
+        sticky = frozenset(self.sticky)
+        self._listing_worker(self._token, self.selection, self.search_query, sticky, keep)
+
+    @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
+    def _listing_worker(
+        self,
+        token: int,
+        selection: Selection,
+        query: str,
+        sticky: frozenset[str],
+        keep: str | None,
+    ) -> None:
+        """Everything the paint needs, computed here: rows, list lines, counts.
+
+        The list's lines (group headers included) are built here too, so the UI
+        thread only swaps them in.
+        """
+        listing = api.list_view(self.lib, selection, query, sticky)
+        lines = build_lines(listing.rows) if listing.rows is not None else None
+        self.post_message(self.ListingReady(token, listing, lines, keep))
+
+    @on(ListingReady)
+    def _listing_ready(self, event: ListingReady) -> None:
+        if event.token != self._token:
+            return  # the user moved on; a newer listing is coming
+        listing, lines = event.listing, event.lines
+        self.marks = listing.marks
+        err = self.query_one("#search-error", Static)
+        err.display = bool(listing.error)
+        err.update(Text(listing.error or ""))
+        nav = listing.nav
+        nav.tags = self._nav_tags
+        self.nav_data = nav
+        self.navigator.show_data(nav, self.selection)
+        if lines is not None:
+            episodes = self.episodes
+            episodes.empty_message = (
+                "The library is empty." if not nav.total else "Nothing matches this view."
+            )
+            keep = event.keep or (self.reader.entry.id if self.reader.entry else None)
+            episodes.set_lines(lines, self._marks_of, keep=keep)
+            self.query_one("#middle").border_title = Text(self._episodes_title(lines))  # type: ignore[assignment]
+        if not nav.total and self.reader.entry is None:
+            self.remove_class("idle")  # the how-to needs the reader's width
+            self._empty_help = True
+            self.call_later(self.reader.show_message, EMPTY_HELP)
+        elif nav.total and self._empty_help and self.reader.entry is None:
+            # entries arrived (first-run samples, an ingest, a refresh): the how-to
+            # for an empty library would now be wrong
+            self._empty_help = False
+            self.add_class("idle")
+            self.call_later(self.reader.show_message, SELECT_HINT)
+        if not self._listed_once:
+            # the tag summary is the heaviest job at start (~1 s at 100k): start it
+            # only once the list is on screen, so it never competes with first paint
+            self._listed_once = True
+            self._generation_seen = listing.generation
+            self.tags_pending = True
+            self.call_after_refresh(self._start_tags)
+        elif listing.generation != self._generation_seen:
+            self._generation_seen = listing.generation
+            self.load_tags()
+
+    def _start_tags(self) -> None:
+        self.tags_pending = False
+        self.load_tags()
+
+    def _episodes_title(self, lines: Lines) -> str:
+        """'Episodes · Unread · 12': in Unread/Bookmarks, entries kept for you are counted apart."""
+        title = f"Episodes · {self.selection.label()} · {lines.row_count}"
+        kept = 0
+        if self.selection.kind in ("unread", "bookmarks") and self.sticky:
+            marks = self.marks
+            key = "read" if self.selection.kind == "unread" else "bookmarked"
+            for entry_id in self.sticky:
+                m = marks.get(entry_id, EMPTY_MARKS)
+                left = m.read if key == "read" else not m.bookmarked
+                if left and self.episodes.has_id(entry_id):
+                    kept += 1
+        if kept:
+            title = (
+                f"Episodes · {self.selection.label()} · {lines.row_count - kept}"
+                f" (+{kept} {'read' if self.selection.kind == 'unread' else 'unbookmarked'})"
+            )
+        if self.search_query:
+            title += " · /" + line(self.search_query)
+        return title
+
+    def _marks_of(self, entry_id: str) -> Marks:
+        return self.marks.get(entry_id, EMPTY_MARKS)
+
+    @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
+    def load_tags(self) -> None:
+        """The navigator's tag section, computed off the UI thread."""
+        self.post_message(self.TagsReady(api.nav_tags(self.lib)))
+
+    @on(TagsReady)
+    def _tags_ready(self, event: TagsReady) -> None:
+        self._nav_tags = event.tags
+        self.nav_data.tags = event.tags
+        self.navigator.show_data(self.nav_data, self.selection)
+
+    # -- opening ---------------------------------------------------------------
+    @on(EpisodeList.Chosen)
+    def _chosen(self, event: EpisodeList.Chosen) -> None:
+        self.open_entry(event.row.id, focus=True)
+
+    @on(Reader.OpenRelated)
+    def _open_related(self, event: Reader.OpenRelated) -> None:
+        if not self.episodes.select_id(event.entry_id):
+            # not in this view: widen to All so n/p keep making sense
+            self.selection = Selection("all")
+            self.search_query = ""
+            self.query_one("#search", Input).value = ""
+        self.open_entry(event.entry_id, focus=True)
+
+    def open_entry(self, entry_id: str, *, focus: bool = False) -> None:
+        """Load an entry in a worker, show it, mark it read."""
+        self.sticky.add(entry_id)
+        if focus:
+            self.focus_pane(self.reader)
+        self._open_worker(entry_id)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_worker(self, entry_id: str) -> None:
+        self.post_message(self.EntryOpened(api.open_entry(self.lib, entry_id)))
+
+    @on(EntryOpened)
+    async def _entry_opened(self, event: EntryOpened) -> None:
+        opened = event.opened
+        entry = opened.entry
+        related = [RelatedItem(r.id, r.title, tuple(r.shared_tags)) for r in opened.related]
+        await self.reader.show_entry(entry, opened.marks, opened.tags, related)
+        self.remove_class("idle")
+        self.reader.border_title = Text("Reader · " + line(entry.show or entry.source.name))  # type: ignore[assignment]
+        self.marks[entry.id] = opened.marks
+        self.episodes.refresh_marks(self._marks_of)
+        self.requery()
+
+    def action_step_entry(self, step: int) -> None:
+        """n / p: open the next / previous episode of the list."""
+        episodes = self.episodes
+        current = self.reader.entry
+        if (
+            current is not None
+            and episodes.current is not None
+            and episodes.current.id != current.id
+        ):
+            episodes.select_id(current.id)
+        before = episodes.cursor
+        if step > 0:
+            episodes.action_cursor_down()
+        else:
+            episodes.action_cursor_up()
+        row = episodes.current
+        if row is None:
+            return
+        if episodes.cursor == before and current is not None and current.id == row.id:
+            self.app.notify("No more episodes this way.", timeout=2)
+            return
+        self.open_entry(row.id, focus=self.focused is self.reader or self.has_class("reading"))
+
+    # -- the entry a key acts on ---------------------------------------------
+    def target_id(self) -> str | None:
+        """The reader's entry when reading, else the list's cursor."""
+        if self.in_reader() and self.reader.entry is not None:
+            return self.reader.entry.id
+        row = self.episodes.current
+        if row is not None:
+            return row.id
+        return self.reader.entry.id if self.reader.entry else None
+
+    def go_to(self, selection: Selection) -> None:
+        """Point the navigator at a source or tag (from the command palette)."""
+        self.selection = selection
+        self.sticky.clear()
+        self.navigator.show_data(self.nav_data, selection)
+        self.requery()
+        self.focus_pane(self.episodes)
