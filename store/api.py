@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from store import paths
 from store.errors import DigestError, UsageError
 from store.index.select import select_rows
-from store.models import Marks, entry_to_json
+from store.models import Marks, Row, entry_to_json
 from store.render import entries_markdown, entry_text, reading_time
 from store.storage.atomic import write_bytes_atomic
-from store.storage.library import Library, Row
+from store.storage.library import Library
 from store.text import clean_line, clean_text
 from store.views import Listing, Opened, Selection, TagCount, count_rows, selection_filter
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from store.config import Config as Config
     from store.index.tagindex import Related as Related
     from store.index.tagindex import TagStat as TagStat
-    from store.storage.doctor import Report as Report
+    from store.storage.checks import Report as Report
     from store.sync.feeds import FeedResult as FeedResult
     from store.sync.feeds import FeedStatus as FeedStatus
     from store.sync.feeds import RefreshReport as RefreshReport
@@ -48,8 +48,6 @@ if TYPE_CHECKING:
 # Part of the door besides the verbs: the library's types, and the text
 # hygiene tui/ shares with the store (one owner: store.text).
 __all__ = ["Library", "Row", "clean_line", "clean_text", "reading_time"]
-
-UI_STATE = "ui.json"  # theme and keymap the user chose
 
 
 # -- where things are ---------------------------------------------------------
@@ -327,7 +325,8 @@ def write_text(path: Path, text: str) -> None:
 # -- the library's health -------------------------------------------------------
 def doctor(directory: Path, *, fix_restore: bool = False, fix_repair: bool = False) -> Report:
     """Check every file of a data dir (which need not open), restoring/repairing if asked."""
-    from store.storage.doctor import diagnose, repair, restore
+    from store.storage.checks import diagnose
+    from store.storage.doctor import repair, restore
 
     done: list[str] = []
     if fix_restore:
@@ -343,7 +342,7 @@ def doctor(directory: Path, *, fix_restore: bool = False, fix_repair: bool = Fal
 def ui_state(lib: Library) -> dict[str, Any]:
     """The UI's saved state (theme, keymap); a damaged or odd file counts as empty."""
     try:
-        state = lib.read_sidecar(UI_STATE) or {}
+        state = lib.ui_state()
     except DigestError:
         return {}
     return state if isinstance(state, dict) else {}
@@ -351,4 +350,4 @@ def ui_state(lib: Library) -> dict[str, Any]:
 
 def update_ui_state(lib: Library, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     """Change the UI's saved state under the library's lock (no lost updates)."""
-    lib.update_sidecar(UI_STATE, lambda state: fn(state if isinstance(state, dict) else {}))
+    lib.update_ui_state(lambda state: fn(state if isinstance(state, dict) else {}))

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store.models import EMPTY_MARKS, Entry, Marks
-from store.storage.library import Row
+from store.models import EMPTY_MARKS, Entry, Marks, Row
 
 if TYPE_CHECKING:  # the tag index is loaded when related entries are first asked for
     from store.index.tagindex import Related

@@ -358,7 +358,7 @@ async def test_theme_choice_persists(lib_dir: Path) -> None:
         await settle(pilot)
         app.theme = "nord"
         await settle(pilot)
-    assert (Library.open(lib_dir).read_sidecar("ui.json") or {}).get("theme") == "nord"
+    assert Library.open(lib_dir).ui_state().get("theme") == "nord"
     again = DigestApp(lib_dir, first_run=False)
     async with again.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
