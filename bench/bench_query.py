@@ -152,10 +152,7 @@ def main(n: int = 100_000) -> None:
 
 def feed_items(lib: Library, n: int = 2000) -> None:
     """Tagging cost per entry on the refresh benchmark's generated feed items (~2.8 kB)."""
-    try:
-        from bench.data import iter_entries
-    except ImportError:
-        return
+    from bench.data import iter_entries
     from store.index.topics import tag_entries
 
     items = [e.with_(auto_tags=()) for e in iter_entries(11, n, 20)]

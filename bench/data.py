@@ -300,15 +300,12 @@ def build_library(
     lib = Library.open(directory)
     buf: list[object] = []
     ids: list[str] = []
-    try:  # what ingest and refresh maintain beside the content (absent in old checkouts)
-        from store.index.wordindex import add_entries as index_words
-    except ImportError:
-        index_words = None
+    # what ingest and refresh maintain beside the content
+    from store.index.wordindex import add_entries as index_words
 
     def flush() -> None:
         lib.save_entries(buf)  # type: ignore[arg-type]
-        if index_words is not None:
-            index_words(lib, buf)  # type: ignore[arg-type]
+        index_words(lib, buf)  # type: ignore[arg-type]
         buf.clear()
 
     for e in iter_entries(seed, n, n_feeds):

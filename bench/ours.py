@@ -111,10 +111,7 @@ def query_times(data_dir: Path, query: str, runs: int) -> tuple[list[float], int
     ``[0]`` is the first call of the process (it loads the index segments once
     per session); the caller reports it apart from the median of the others.
     """
-    try:
-        from store.index.query import run_query
-    except ImportError:
-        return None
+    from store.index.query import run_query
     from store.storage.library import Library
 
     lib = Library.open(data_dir)
