@@ -368,12 +368,7 @@ def _check_content(rep: Report, d: Path, index_ids: set[str] | None) -> None:
         for name in cnames:
             p = cdir / name
             if _TEMP_RE.search(name):
-                rep.add(
-                    str(p),
-                    "note",
-                    "is a leftover from an interrupted write",
-                    "harmless; delete it if you like",
-                )
+                _note_leftover(rep, p)
                 continue
             if _DAMAGED_RE.search(name) or not SHARD_RE.match(name):
                 continue
@@ -423,12 +418,7 @@ def _check_side_files(rep: Report, d: Path, names: list[str]) -> None:
         if name in (INDEX, BACKUP, JOURNAL, LOCK, CONTENT) or _DAMAGED_RE.search(name):
             continue
         if _TEMP_RE.search(name):
-            rep.add(
-                str(p),
-                "note",
-                "is a leftover from an interrupted write",
-                "harmless; delete it if you like",
-            )
+            _note_leftover(rep, p)
             continue
         if not name.endswith(".json") or not p.is_file():
             continue
@@ -483,3 +473,10 @@ def _safe_read(rep: Report, path: Path) -> bytes | None:
     except OSError as exc:
         rep.add(path, "error", f"cannot be read ({exc.strerror})", "check the file's permissions")
         return None
+
+
+def _note_leftover(rep: Report, p: Path) -> None:
+    """A temp file an interrupted atomic write left: worth a note, never an error."""
+    rep.add(
+        str(p), "note", "is a leftover from an interrupted write", "harmless; delete it if you like"
+    )
