@@ -27,7 +27,7 @@ from store.models import Marks, Row, entry_to_json
 from store.render import entries_markdown, entry_text, reading_time
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
-from store.text import clean_line, clean_text
+from store.text import clean_line, screen_line, screen_text
 from store.views import Listing, Opened, Selection, TagCount, count_rows, selection_filter
 
 # Start-up speed: the UI's first paint and a scripted command need only the
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 # Part of the door besides the verbs: the library's types, and the text
 # hygiene tui/ shares with the store (one owner: store.text).
-__all__ = ["Library", "Row", "clean_line", "clean_text", "reading_time"]
+__all__ = ["Library", "Row", "reading_time", "screen_line", "screen_text"]
 
 
 # -- where things are ---------------------------------------------------------

@@ -398,6 +398,23 @@ def clean_line(s: str) -> str:
         return ""
 
 
+def screen_line(s: str) -> str:
+    """``clean_line`` for text on its way out (the screen, the CLI): hygiene, no repair.
+
+    What is shown was repaired once, when it came in; repairing again on every
+    paint costs ~30 µs a non-ASCII title (ftfy) and could show other text than
+    the library stores and searches. Escapes, controls and bidi tricks still go.
+    """
+    with repaired_text():
+        return clean_line(s)
+
+
+def screen_text(s: str) -> str:
+    """``clean_text`` for text on its way out, newlines kept (see ``screen_line``)."""
+    with repaired_text():
+        return clean_text(s)
+
+
 _LABEL_RE = re.compile(r"^([^:]{1,60}):\s+(\S.*)$", re.S)
 
 

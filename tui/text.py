@@ -14,30 +14,22 @@ glyph and makes the widths agree.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from rich.style import StyleType
 from rich.text import Text
 
-from store.api import clean_line, clean_text
+from store.api import screen_line, screen_text
 
 _WIDTH_TRICKS = str.maketrans("", "", "\ufe0f\u200d")
 
 
-@lru_cache(maxsize=8192)
 def line(s: str | None) -> str:
-    """One display line (whitespace collapsed).
-
-    Cached: the list draws the same titles on every repaint, and the store's
-    cleaning (mojibake repair included) costs ~30 µs for a non-ASCII title,
-    ten times the old terminal-only filter; a cache hit costs well under 1 µs.
-    """
-    return clean_line(s or "").translate(_WIDTH_TRICKS)
+    """One display line (whitespace collapsed)."""
+    return screen_line(s or "").translate(_WIDTH_TRICKS)
 
 
 def block(s: str | None) -> str:
     """Multi-line display text (newlines kept)."""
-    return clean_text(s or "").translate(_WIDTH_TRICKS)
+    return screen_text(s or "").translate(_WIDTH_TRICKS)
 
 
 def block_text(s: str | None, style: StyleType = "") -> Text:

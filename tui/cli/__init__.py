@@ -101,4 +101,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _err(msg: str) -> None:
-    print(api.clean_line(msg), file=sys.stderr)
+    print(api.screen_line(msg), file=sys.stderr)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from store import api
-from store.api import clean_line as safe_line
+from store.api import screen_line as safe_line
 
 
 def register(sub: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from store import api
-from store.api import clean_line as safe_line
+from store.api import screen_line as safe_line
 from store.errors import UsageError
 from store.models import entry_to_json
 
@@ -166,7 +166,7 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
         ]
         _write(json.dumps(d, ensure_ascii=False, indent=1))
         return 0
-    _write(api.clean_text(api.show_text(opened)))
+    _write(api.screen_text(api.show_text(opened)))
     return 0
 
 

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from store import api
-from store.api import clean_line as safe_line
+from store.api import screen_line as safe_line
 
 _SPARK = " ▁▂▃▄▅▆▇█"
 
