@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from store import paths
 from store.errors import DigestError, UsageError
 from store.index.select import select_rows
-from store.models import Marks, Row, entry_to_json
+from store.models import Entry, Marks, Row, entry_to_json
 from store.render import entries_markdown, entry_text, reading_time
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
@@ -133,15 +133,16 @@ def open_entry(lib: Library, entry_id: str) -> Opened:
     entry = lib.get(entry_id)
     if not lib.marks(entry_id).read:
         lib.set_read([entry_id], True)
-    rel = related(lib, entry_id)
-    return Opened(entry, lib.marks(entry_id), lib.effective_tags(entry_id), rel)
+    return _opened(lib, entry)
 
 
 def show_entry(lib: Library, entry_id: str) -> Opened:
     """An entry to show (``digest-tui show``): like ``open_entry``, but left unread."""
-    entry = lib.get(entry_id)
-    rel = related(lib, entry_id)
-    return Opened(entry, lib.marks(entry_id), lib.effective_tags(entry_id), rel)
+    return _opened(lib, lib.get(entry_id))
+
+
+def _opened(lib: Library, entry: Entry) -> Opened:
+    return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), related(lib, entry.id))
 
 
 def show_text(opened: Opened) -> str:
