@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import Input, ProgressBar
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from store import api
@@ -29,6 +29,7 @@ from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
 from tui.screens.main_view import MainView
 from tui.screens.palette import LibraryCommands
+from tui.screens.refresh_status import RefreshTally, refresh_summary
 from tui.text import line
 from tui.widgets.reader import web_link
 from tui.workers import report_worker_error
@@ -82,6 +83,7 @@ class MainScreen(MainView):
     def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
         super().__init__(lib, config_override=config_override)
         self.refreshing = False
+        self._tally = RefreshTally()
 
     # -- writes ------------------------------------------------------------------
     def _title_of(self, entry_id: str) -> str:
@@ -237,15 +239,17 @@ class MainScreen(MainView):
             self.app.notify("A refresh is already running.", timeout=2)
             return
         self.refreshing = True
+        self._tally = RefreshTally()
         bar = self.query_one("#refresh-progress", ProgressBar)
         bar.update(total=None, progress=0)
-        bar.display = True
+        self._show_tally()
+        self.query_one("#refresh-row").display = True
         self._refresh_worker()
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self) -> None:
         config = api.read_config(api.config_path(self.config_override))
-        self.post_message(self.RefreshStarted(len(config.feeds)))
+        self.post_message(self.RefreshStarted(api.feeds_to_refresh(self.lib, config, None)))
 
         def progress(result: api.FeedResult) -> None:
             self.post_message(self.FeedRefreshed(result))
@@ -256,7 +260,9 @@ class MainScreen(MainView):
     @on(RefreshStarted)
     def _refresh_started(self, event: RefreshStarted) -> None:
         bar = self.query_one("#refresh-progress", ProgressBar)
-        bar.update(total=max(1, event.total), progress=0)
+        bar.update(total=max(1, event.total), progress=self._tally.done)
+        self._tally.total = event.total
+        self._show_tally()
         if event.total == 0:
             self.app.notify(
                 "No feeds configured: add some under `feeds:` in feeds.yaml.", timeout=4
@@ -265,25 +271,38 @@ class MainScreen(MainView):
     @on(FeedRefreshed)
     def _feed_refreshed(self, event: FeedRefreshed) -> None:
         self.query_one("#refresh-progress", ProgressBar).advance(1)
-        result = event.result
-        if not result.ok:
-            name = line(result.name or result.url or "feed")
-            err = line(result.error or "failed")
-            self.app.notify(
-                f"{name}: {err}", title="Feed error", severity="error", timeout=8, markup=False
-            )
+        self._tally.add(event.result)
+        self._show_tally()
+
+    def _show_tally(self) -> None:
+        self.query_one("#refresh-label", Static).update(Text(self._tally.progress_line()))
 
     @on(RefreshDone)
     def _refresh_done(self, event: RefreshDone) -> None:
-        new = event.report.entries_new
-        self.app.notify(f"Refresh done: {new} new entr{'y' if new == 1 else 'ies'}.", timeout=4)
+        """One notification for the whole run; failures are listed on the Feeds screen."""
+        summary, failed = refresh_summary(event.report)
+        self.app.notify(
+            summary,
+            title="Refresh" if not failed else "Refresh: some feeds failed",
+            severity="warning" if failed else "information",
+            timeout=8 if failed else 4,
+            markup=False,
+        )
         self._refresh_over()
 
     def _refresh_over(self) -> None:
         self.refreshing = False
-        self.query_one("#refresh-progress", ProgressBar).display = False
+        self.query_one("#refresh-row").display = False
         self.requery()
         self.load_tags()
+
+    def action_feeds(self) -> None:
+        if self._lib is None:
+            return
+        from tui.screens.feeds import FeedsScreen  # only when asked for
+
+        if not isinstance(self.app.screen, FeedsScreen):
+            self.app.push_screen(FeedsScreen(self._lib, self.config_override))
 
     # -- worker failures -------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

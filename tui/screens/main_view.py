@@ -137,7 +137,9 @@ class MainView(Screen[None]):
                 yield Static(id="search-error")
                 yield EpisodeList(id="episodes")
             yield Reader(id="reader")
-        yield ProgressBar(id="refresh-progress", show_eta=False)
+        with Horizontal(id="refresh-row"):
+            yield Static(id="refresh-label")
+            yield ProgressBar(id="refresh-progress", show_eta=False)
         yield Footer()
 
     @property
@@ -158,7 +160,7 @@ class MainView(Screen[None]):
         self.reader.border_title = "Reader"
         self.query_one("#search").display = False
         self.query_one("#search-error").display = False
-        self.query_one("#refresh-progress").display = False
+        self.query_one("#refresh-row").display = False
         self._apply_width(self.app.size.width)
         # no entry open yet: the list gets the width the reader will take (main.tcss)
         self.add_class("idle")
