@@ -30,7 +30,7 @@ from tui.workers import report_worker_error
 if TYPE_CHECKING:
     from filelock import FileLock
 
-POLL_SECONDS = 4.0
+POLL_SECONDS = 1.0
 LOADING_FRAME_AFTER = 0.4  # seconds: a slower library open shows the empty frame first
 SECOND_INSTANCE = (
     "Another digest-tui is open on this library. Both can write: changes are merged "
@@ -132,7 +132,9 @@ class DigestApp(App[int]):
         self._take_ui_lock()
         if self.second_instance:
             self.notify(SECOND_INSTANCE, title="Library shared", timeout=10)
-            self.set_interval(self.poll_seconds, self._poll)
+        # the shell (`digest-tui bookmark`, a cron `refresh`) and another UI write the same
+        # library: a stat of the index and the marks journal a second finds their writes
+        self.set_interval(self.poll_seconds, self._poll)
         if self.first_run:
             self._first_run()
 

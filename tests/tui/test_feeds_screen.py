@@ -118,3 +118,31 @@ async def test_failing_feeds_give_one_notice_and_the_feeds_screen_names_them(
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is screen
+
+
+async def test_a_bookmark_made_from_the_shell_shows_in_the_open_ui(lib_dir: Path) -> None:
+    """Issue 17.5: the first (only) UI notices another process's writes, list and reader."""
+    from store.storage.library import Library
+    from tests.support.ui import main
+
+    app = DigestApp(lib_dir, first_run=False, poll_seconds=0.05)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert not app.second_instance
+        screen = main(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = screen.reader.entry
+        assert opened is not None
+        marks_line = screen.reader.query_one("#reader-marks", Static)
+        assert "☆ not bookmarked" in str(marks_line.visual)
+        Library.open(lib_dir).set_bookmarked([opened.id], True)  # as `digest-tui bookmark` does
+        for _ in range(200):
+            await pilot.pause(0.02)
+            marks = screen.marks.get(opened.id)
+            shown = "★ bookmarked" in str(marks_line.visual)
+            if marks is not None and marks.bookmarked and shown:
+                break
+        else:
+            raise AssertionError("the open UI never showed the bookmark made from the shell")
+        assert screen.reader.entry is not None and screen.reader.entry.id == opened.id

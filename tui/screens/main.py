@@ -11,6 +11,7 @@ handler (``on_worker_state_changed``): a notification, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -320,4 +321,12 @@ class MainScreen(MainView):
 
     @on(Reloaded)
     def _reloaded(self, _event: Reloaded) -> None:
+        """Another process wrote: the open entry's marks, the list (cursor kept) and the counts."""
+        entry = self.reader.entry
+        if entry is not None:
+            with contextlib.suppress(DigestError):  # the entry may be gone from the library
+                self.reader.update_marks(
+                    api.entry_marks(self.lib, entry.id), api.entry_tags(self.lib, entry.id)
+                )
         self.requery()
+        self.load_tags()
