@@ -220,6 +220,14 @@ class DigestApp(App[int]):
             self.call_from_thread(self.notify, line(str(exc)), severity="warning")
 
     # -- actions ---------------------------------------------------------------
+    def action_quit_or_back(self) -> None:
+        """``q`` in the reader goes back to the list (as newsboat's does); elsewhere it quits."""
+        screen = self.main_screen
+        if screen is not None and self.screen is screen and screen.in_reader():
+            screen.action_escape()
+            return
+        self.exit()
+
     def action_help(self) -> None:
         if self.main_screen is None:
             return  # the first 0.4 s: the panes (and their keys) are not there yet

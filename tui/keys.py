@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 APP_BINDINGS: list[Binding] = [
-    Binding("q", "quit", "Quit", id="quit"),
+    Binding("q", "quit_or_back", "Quit", id="quit"),
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
     Binding(
         "ctrl+p", "command_palette", "Palette", show=False, priority=True, id="command-palette"
@@ -36,7 +36,7 @@ MAIN_BINDINGS: list[Binding] = [
 
 # What each action does, for the palette and the help screen (action -> help).
 ACTION_HELP: dict[str, str] = {
-    "quit": "Leave digest-tui",
+    "quit_or_back": "Back to the list from the reader; elsewhere leave digest-tui",
     "help": "List every key",
     "command_palette": "Actions, sources, tags and themes by name",
     "pane(1)": "Move to the next pane (navigator → episodes → reader)",

@@ -369,6 +369,7 @@ async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatc
     opened: list[str] = []
     app = DigestApp(lib_dir, first_run=False)
     monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
     copied: list[str] = []
     monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
     async with app.run_test(size=(160, 48)) as pilot:

@@ -36,6 +36,18 @@ from tui.widgets.reader import web_link
 from tui.workers import report_worker_error
 
 
+def browser_available() -> bool:
+    """Whether ``o`` can open anything: over ssh or in a container there is often no browser,
+    and saying "Opening…" there while nothing happens is worse than saying so."""
+    import webbrowser  # only when a link is opened
+
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
+
+
 class MainScreen(MainView):
     """The reader's one screen: the view, plus every key that acts on an entry."""
 
@@ -195,9 +207,17 @@ class MainScreen(MainView):
 
     def action_open_link(self) -> None:
         url = self._link()
-        if url:
-            self.app.open_url(url)
-            self.app.notify(Text("Opening " + url).plain, timeout=2, markup=False)
+        if not url:
+            return
+        if not browser_available():
+            self.app.notify(
+                "No web browser found here (set $BROWSER): y copies the link instead.",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        self.app.open_url(url)
+        self.app.notify(Text("Opening " + url).plain, timeout=2, markup=False)
 
     def action_copy_link(self) -> None:
         url = self._link()

@@ -30,6 +30,11 @@ from tui.text import line as safe_line
 MATCH_STYLE = Style(bold=True, underline=True)
 
 
+def _n(count: int, one: str, many: str) -> str:
+    """ "1 entry", "2 entries": the palette's help lines are read, not parsed."""
+    return f"{count} {one if count == 1 else many}"
+
+
 @runtime_checkable
 class PaletteScreen(Protocol):
     """What the palette needs from the screen it is opened on."""
@@ -52,8 +57,8 @@ class LibraryCommands(Provider):
             return []
         out: list[tuple[str, str, Callable[[], object]]] = []
         for binding in [*MAIN_BINDINGS, *APP_BINDINGS]:
-            if binding.action == "command_palette":
-                continue
+            if binding.action in ("command_palette", "quit_or_back"):
+                continue  # the palette itself, and Quit: Textual's own "Quit" command is listed
             key = binding.key_display or binding.key
             target = self.app if binding in APP_BINDINGS else screen
             out.append(
@@ -68,7 +73,7 @@ class LibraryCommands(Provider):
             out.append(
                 (
                     "Source: " + safe_line(s.name),
-                    f"{s.total} entries, {s.unread} unread",
+                    f"{_n(s.total, 'entry', 'entries')}, {s.unread} unread",
                     partial(screen.go_to, Selection("source", s.name)),
                 )
             )
@@ -76,7 +81,7 @@ class LibraryCommands(Provider):
             out.append(
                 (
                     "Tag: #" + safe_line(t.tag),
-                    f"{t.entries} entries from {t.sources} sources",
+                    f"{_n(t.entries, 'entry', 'entries')} from {_n(t.sources, 'source', 'sources')}",
                     partial(screen.go_to, Selection("tag", t.tag)),
                 )
             )

@@ -1,0 +1,66 @@
+"""Small reader behaviours a newsboat user expects (issue 17, item 9): `q` goes back from
+the reader, `o` says when it cannot open anything, the palette reads as English and
+lists each action once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.ui import main, settle
+from tui.app import DigestApp
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def test_q_in_the_reader_goes_back_and_q_in_the_list_quits(lib_dir: Path) -> None:
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.reader.entry is not None and screen.in_reader()
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running and not screen.in_reader()
+        assert app.focused is screen.episodes
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_open_link_without_a_browser_says_so(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    app = DigestApp(lib_dir, first_run=False)
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    monkeypatch.setattr("tui.screens.main.browser_available", lambda: False)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert opened == []
+        messages = [n.message for n in app._notifications]
+        assert any("No web browser" in m and "y copies" in m for m in messages), messages
+
+
+async def test_palette_lists_quit_once_and_counts_in_english(lib_dir: Path) -> None:
+    from tui.screens.palette import LibraryCommands
+
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        provider = LibraryCommands(main(app))
+        commands = provider._commands()
+        titles = [t for t, _h, _cb in commands]
+        assert not [t for t in titles if t.startswith("Quit")]  # Textual's own Quit is the one
+        helps = [h for _t, h, _cb in commands]
+        assert not [h for h in helps if h.startswith("1 entries") or "1 sources" in h], helps
+        assert any(h.startswith(("1 entry", "2 entries")) for h in helps), helps
