@@ -64,3 +64,17 @@ async def test_palette_lists_quit_once_and_counts_in_english(lib_dir: Path) -> N
         helps = [h for _t, h, _cb in commands]
         assert not [h for h in helps if h.startswith("1 entries") or "1 sources" in h], helps
         assert any(h.startswith(("1 entry", "2 entries")) for h in helps), helps
+
+
+def test_a_digest_header_does_not_repeat_its_date() -> None:
+    from store.models import Row
+    from tui.widgets.episode_list import group_key
+
+    def row(title: str | None, day: str = "2025-04-14") -> Row:
+        return Row("a1", "T", None, "Src", "file", day, "dg1", title, None, (), "h")
+
+    assert group_key(row("Weekly ML Digest — 2025-04-14"))[1] == "2025-04-14 · Weekly ML Digest"
+    assert group_key(row("Notes (2025-04-14)"))[1] == "2025-04-14 · Notes"
+    assert group_key(row("2025-04-14"))[1] == "2025-04-14 · Src"  # only the date: name the source
+    assert group_key(row("Digest of 2025-04-13"))[1] == "2025-04-14 · Digest of 2025-04-13"
+    assert group_key(row(None))[1] == "2025-04-14 · Src"

@@ -10,6 +10,7 @@ approach). Rows are store-cleaned text, but everything is built as plain
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -34,11 +35,22 @@ SHOW_SHARE = 4  # ... nor more than a quarter of the pane
 TITLE_MIN = 30  # below this much room for titles, the show column goes
 
 
+def _without_day(title: str, day: str) -> str:
+    """A digest title minus the date the header already shows ("Weekly — 2025-04-14")."""
+    if not day or day not in title:
+        return title
+    rest = title.replace(day, " ")
+    rest = re.sub(r"\(\s*\)|\[\s*\]", " ", rest)  # "(2025-04-14)" leaves "()"
+    rest = re.sub(r"\s+", " ", rest).strip(" -\u2013\u2014·|:,")
+    return rest.strip()
+
+
 def group_key(row: Row) -> tuple[str, str]:
     """(key, header text) of the group a row belongs to: its digest, else its day."""
     day = row.date[:10] if row.date else ""
     if row.digest_id:
-        label = " · ".join(x for x in (day, row.digest_title or row.source) if x)
+        title = _without_day(row.digest_title or "", day) or row.source
+        label = " · ".join(x for x in (day, title) if x)
         return "d:" + row.digest_id, label or "Digest"
     return "t:" + day, day or "Undated"
 
