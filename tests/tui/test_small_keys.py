@@ -78,3 +78,39 @@ def test_a_digest_header_does_not_repeat_its_date() -> None:
     assert group_key(row("2025-04-14"))[1] == "2025-04-14 · Src"  # only the date: name the source
     assert group_key(row("Digest of 2025-04-13"))[1] == "2025-04-14 · Digest of 2025-04-13"
     assert group_key(row(None))[1] == "2025-04-14 · Src"
+
+
+async def test_the_tag_dialog_cuts_a_long_title_with_an_ellipsis(lib_dir: Path) -> None:
+    from textual.geometry import Region
+    from textual.widgets import Label
+
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(10):  # to an entry whose title cannot fit 80 columns' dialog
+            row = main(app).episodes.current
+            if row is not None and len(row.title) > 45:
+                break
+            await pilot.press("j")
+        await pilot.press("t")
+        await settle(pilot)
+        label = app.screen.query_one(".dialog-title", Label)
+        title = main(app).episodes.current
+        assert title is not None and len("Add a tag to: " + title.title) > label.size.width
+        strips = label.render_lines(Region(0, 0, label.size.width, 1))
+        shown = "".join(seg.text for seg in strips[0]).rstrip()
+        assert shown.startswith("Add a tag to: ") and shown.endswith("…"), shown
+        await pilot.press("escape")
+
+
+async def test_an_empty_bookmarks_view_says_how_to_bookmark(lib_dir: Path) -> None:
+    from store.views import Selection
+
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.go_to(Selection("bookmarks"))
+        await settle(pilot)
+        assert screen.episodes.row_count == 0
+        assert "b bookmarks the entry you are on" in screen.episodes.empty_message

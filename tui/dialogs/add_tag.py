@@ -60,7 +60,10 @@ class AddTagDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text("Add a tag to: " + safe_line(self._title)))
+            yield Label(
+                Text("Add a tag to: " + safe_line(self._title)),
+                classes="dialog-title",
+            )
             yield Input(
                 placeholder="tag (tab completes)",
                 suggester=SuggestFromList(self._tags, case_sensitive=False),

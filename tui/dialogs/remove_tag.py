@@ -36,7 +36,14 @@ class RemoveTagDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text("Remove a tag from: " + safe_line(self._title)))
+            yield Label(
+                Text(
+                    "Remove a tag from: " + safe_line(self._title),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
+                classes="dialog-title",
+            )
             options = [Option(Text(f"#{safe_line(t)}  (yours)"), id=t) for t in self._user]
             options += [Option(Text(f"#{safe_line(t)}  (automatic)"), id=t) for t in self._auto]
             yield OptionList(*options)

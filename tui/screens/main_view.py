@@ -142,6 +142,19 @@ class MainView(Screen[None]):
             yield ProgressBar(id="refresh-progress", show_eta=False)
         yield Footer()
 
+    def _empty_view_message(self, total: int) -> str:
+        """What an empty list says: how to fill it, where there is a way."""
+        if not total:
+            return "The library is empty."
+        if self.search_query:
+            return "Nothing matches this search (escape clears it)."
+        kind = self.selection.kind
+        if kind == "bookmarks":
+            return "No bookmarks yet: b bookmarks the entry you are on."
+        if kind == "unread":
+            return "Nothing unread: all caught up."
+        return "Nothing matches this view."
+
     @property
     def episodes(self) -> EpisodeList:
         return self.query_one("#episodes", EpisodeList)
@@ -257,9 +270,7 @@ class MainView(Screen[None]):
         self.navigator.show_data(nav, self.selection)
         if lines is not None:
             episodes = self.episodes
-            episodes.empty_message = (
-                "The library is empty." if not nav.total else "Nothing matches this view."
-            )
+            episodes.empty_message = self._empty_view_message(nav.total)
             keep = event.keep or (self.reader.entry.id if self.reader.entry else None)
             episodes.set_lines(lines, self._marks_of, keep=keep)
             self.query_one("#middle").border_title = Text(self._episodes_title(lines))  # type: ignore[assignment]
