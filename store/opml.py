@@ -150,6 +150,9 @@ def import_opml(opml_path: Path, config_path: Path) -> tuple[int, int]:
     yaml = _yaml()
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
+    # never re-wrap: the user's long lines (the topics: phrase lists) must come back
+    # byte for byte, so that an import changes only the feeds list
+    yaml.width = 1 << 30
     data = yaml.load(text) if text.strip() else None
     if data is None:
         data = CommentedMap()
