@@ -68,6 +68,20 @@ def read_config(path: Path) -> Config:
     return load_config(path)
 
 
+def config_in_force(override: str | os.PathLike[str] | None = None) -> Config:
+    """The config in force; one the user named (--config, $DIGEST_TUI_CONFIG) must exist.
+
+    A mistyped ``--config`` used to read as "no feeds" and exit 0; only the user's
+    own default file may be missing (then the shipped one is used).
+    """
+    from store.errors import ConfigError
+
+    path = config_path(override)
+    if (override or os.environ.get(paths.CONFIG_ENV)) and not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    return read_config(path)
+
+
 def open_library(directory: Path) -> Library:
     """Open (or create) the library in ``directory``; damage raises ``LibraryError``."""
     return Library.open(directory)
@@ -319,7 +333,9 @@ def export(
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write a text file atomically, ending in one newline."""
+    """Write a text file atomically, ending in one newline; never creates folders."""
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such directory")
     write_bytes_atomic(path, (text.rstrip("\n") + "\n").encode("utf-8"))
 
 

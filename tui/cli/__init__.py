@@ -40,6 +40,10 @@ class Context:
     def config_path(self) -> Path:
         return api.config_path(self.config_override)
 
+    def config(self) -> api.Config:
+        """The config in force (a named one that is missing is an error)."""
+        return api.config_in_force(self.config_override)
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]

@@ -64,7 +64,7 @@ def _result_json(r: Any) -> dict[str, Any]:
 
 
 def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
-    config = api.read_config(ctx.config_path())
+    config = ctx.config()
     lib = ctx.library()
     use_bar = not args.json and sys.stdout.isatty()
     if use_bar:
@@ -122,7 +122,7 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace, ctx: Any) -> int:
-    config = api.read_config(ctx.config_path())
+    config = ctx.config()
     statuses = api.feed_statuses(ctx.library(), config)
     if args.json:
         _write(

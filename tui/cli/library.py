@@ -68,7 +68,7 @@ def _write(text: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
-    config = api.read_config(ctx.config_path())
+    config = ctx.config()
     report = api.ingest(ctx.library(), args.paths, config)
     if args.json:
         _write(

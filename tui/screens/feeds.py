@@ -88,7 +88,7 @@ class FeedsScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
     def _load(self) -> None:
         path = api.config_path(self.config_override)
-        config = api.read_config(path)
+        config = api.config_in_force(self.config_override)
         self.post_message(self.Loaded(api.feed_statuses(self.lib, config), str(path)))
 
     @on(Loaded)

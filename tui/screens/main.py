@@ -269,7 +269,7 @@ class MainScreen(MainView):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self) -> None:
-        config = api.read_config(api.config_path(self.config_override))
+        config = api.config_in_force(self.config_override)
         self.post_message(self.RefreshStarted(api.feeds_to_refresh(self.lib, config, None)))
 
         def progress(result: api.FeedResult) -> None:
