@@ -251,6 +251,26 @@ def mark_read(lib: Library, ids: Sequence[str], read: bool = True) -> list[str]:
     return lib.set_read(ids, read)
 
 
+# -- the episode's audio ----------------------------------------------------------
+def play(lib: Library, config: Config, entry_id: str) -> tuple[str, str]:
+    """Start the entry's enclosure in the player, detached: (player name, url).
+
+    ``DigestError`` says why not: no enclosure, a link that is not http(s)/file,
+    no player installed.
+    """
+    from store.player import PLAYABLE_SCHEMES, launch, player_argv
+
+    entry = lib.get(entry_id)
+    enc = entry.enclosure
+    if enc is None or not enc.url:
+        raise UsageError("this entry has no audio (no enclosure)")
+    if not enc.url.lower().startswith(PLAYABLE_SCHEMES):
+        raise UsageError("the enclosure is not an http, https or file link")
+    argv = player_argv(config.player, enc.url)
+    launch(argv)
+    return Path(argv[0]).name, enc.url
+
+
 # -- bringing entries in --------------------------------------------------------
 def ingest(lib: Library, paths_: Sequence[str], config: Config) -> IngestReport:
     """Add digest files, folders or feed files, tagged with the config's topics."""

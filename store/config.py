@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from store.errors import ConfigError
 from store.paths import config_file, default_config_file
 
-TOP_KEYS = ("feeds", "paths", "topics", "refresh")
+TOP_KEYS = ("feeds", "paths", "topics", "refresh", "player")
 FEED_KEYS = ("url", "name", "tags")
 FEED_SCHEMES = ("http", "https", "file")
 MAX_CONFIG_BYTES = 5_000_000
@@ -69,6 +69,7 @@ class Config:
     paths: tuple[Path, ...] = ()
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
+    player: tuple[str, ...] = ()  # the audio player's command line; () means mpv if installed
     path: Path = Path("feeds.yaml")
 
 
@@ -232,6 +233,18 @@ class _Loader:
                 )
         return RefreshSettings(**kw)
 
+    def player(self, value: Any, line: int) -> tuple[str, ...]:
+        """``player: mpv --no-video`` (split as a shell would, never run by a shell)."""
+        if value is None:
+            return ()
+        import shlex
+
+        try:
+            argv = tuple(shlex.split(self.text(value, line, "player")))
+        except ValueError as exc:
+            raise self.fail(line, "player", f"cannot split the command line ({exc})") from None
+        return argv
+
 
 def _kind(value: Any) -> str:
     if value is None:
@@ -284,6 +297,7 @@ def parse_config_text(text: str, path: Path) -> Config:
         paths=loader.paths(data.get("paths"), line("paths")),
         topics=loader.topics(data.get("topics"), line("topics")),
         refresh=loader.refresh(data.get("refresh"), line("refresh")),
+        player=loader.player(data.get("player"), line("player")),
         path=path,
     )
 

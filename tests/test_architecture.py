@@ -27,6 +27,7 @@ FLOORS: dict[str, int] = {
     "store.config": 0,
     "store.render": 0,
     "store.samples": 0,
+    "store.player": 0,  # starts the audio player (subprocess), used by api.play
     "store.parse": 1,
     "store.storage": 2,
     "store.opml": 2,  # writes the OPML file atomically (storage.atomic)

@@ -31,6 +31,7 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("F", "feeds", "Feeds", show=False, id="feeds"),
     Binding("o", "open_link", "Open link", show=False, id="open-link"),
     Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
+    Binding("a", "play_audio", "Play audio", show=False, id="play-audio"),
     Binding("escape", "escape", "Back / clear search", show=False, id="escape"),
 ]
 
@@ -52,6 +53,7 @@ ACTION_HELP: dict[str, str] = {
     "feeds": "Every feed: last fetch, last success, entries, error",
     "open_link": "Open the entry's link in the browser (http/https only)",
     "copy_link": "Copy the entry's link to the clipboard",
+    "play_audio": "Play the episode's audio in the player (player: in feeds.yaml, else mpv)",
     "escape": "Clear the search, or go back to the list",
     "toggle_sections": "Open every detail section, or close them all",
     "focus_section(1)": "Move to the next section header (enter opens / closes it)",

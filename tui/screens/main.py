@@ -225,6 +225,18 @@ class MainScreen(MainView):
             self.app.copy_to_clipboard(url)
             self.app.notify("Link copied.", timeout=2)
 
+    def action_play_audio(self) -> None:
+        entry_id = self.target_id()
+        if entry_id is None:
+            return
+        override = self.config_override
+
+        def play() -> str:
+            player, url = api.play(self.lib, api.config_in_force(override), entry_id)
+            return f"Playing in {player}: {url}"
+
+        self._write(play, lambda said: self.app.notify(line(said), timeout=3, markup=False))
+
     # -- search ----------------------------------------------------------------
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
