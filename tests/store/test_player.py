@@ -13,11 +13,13 @@ from tests.support import fakeplayer
 
 
 def test_player_line_is_split_like_a_shell_and_checked(tmp_path: Path) -> None:
-    cfg = parse_config_text("player: 'my player' --x \"a b\"\n", tmp_path / "f.yaml")
-    assert cfg.player == ("my player", "--x", "a b")
+    cfg = parse_config_text('player: mpv --x "a b"\n', tmp_path / "f.yaml")
+    assert cfg.player == ("mpv", "--x", "a b")
+    cfg = parse_config_text("player: \"'my player' {url}\"\n", tmp_path / "f.yaml")
+    assert cfg.player == ("my player", "{url}")
     assert parse_config_text("feeds: []\n", tmp_path / "f.yaml").player == ()
     with pytest.raises(ConfigError, match="player"):
-        parse_config_text("player: 'unbalanced\n", tmp_path / "f.yaml")
+        parse_config_text('player: "mpv \'unbalanced"\n', tmp_path / "f.yaml")
     with pytest.raises(ConfigError, match="player"):
         parse_config_text("player: [mpv]\n", tmp_path / "f.yaml")
 
