@@ -114,3 +114,29 @@ async def test_an_empty_bookmarks_view_says_how_to_bookmark(lib_dir: Path) -> No
         await settle(pilot)
         assert screen.episodes.row_count == 0
         assert "b bookmarks the entry you are on" in screen.episodes.empty_message
+
+
+async def test_next_unread_walks_the_unread_entries_in_order(lib_dir: Path) -> None:
+    """Issue 18.6: N opens each unread entry of the view in turn, skipping read ones."""
+    from store.models import short_hash
+
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        order = [r.id for r in screen.episodes.rows_in_order]
+        unread = [i for i in order if i != short_hash("post")]  # the post is read already
+        assert len(unread) == 4 and len(order) == 5
+        seen = []
+        for _ in unread:
+            await pilot.press("N")
+            await settle(pilot)
+            assert screen.reader.entry is not None
+            seen.append(screen.reader.entry.id)
+        assert seen == unread
+        await pilot.press("N")
+        await settle(pilot)
+        assert any("No unread entries below" in n.message for n in app._notifications)
+        await pilot.press("P")  # every entry is read now
+        await settle(pilot)
+        assert screen.reader.entry is not None and screen.reader.entry.id == unread[-1]

@@ -394,6 +394,27 @@ class MainView(Screen[None]):
             return
         self.open_entry(row.id, focus=self.focused is self.reader or self.has_class("reading"))
 
+    def action_step_unread(self, step: int) -> None:
+        """N / P: open the next / previous unread entry of this view (newsboat's N, Elfeed's n)."""
+        episodes = self.episodes
+        current = self.reader.entry
+
+        def unread(r: api.Row) -> bool:
+            return not self._marks_of(r.id).read
+
+        if current is not None:
+            episodes.select_id(current.id)
+        here = episodes.current
+        # nothing open yet: the entry under the cursor is the first candidate
+        row = here if current is None and here is not None and unread(here) else None
+        row = row or episodes.next_matching(step, unread)
+        if row is None:
+            way = "below" if step > 0 else "above"
+            self.app.notify(f"No unread entries {way} in this view.", timeout=2)
+            return
+        episodes.select_id(row.id)
+        self.open_entry(row.id, focus=self.focused is self.reader or self.has_class("reading"))
+
     # -- the entry a key acts on ---------------------------------------------
     def target_id(self) -> str | None:
         """The reader's entry when reading, else the list's cursor."""

@@ -264,6 +264,16 @@ class EpisodeList(ScrollView, can_focus=True):
             i += step
         return -1
 
+    def next_matching(self, step: int, keep: Callable[[Row], bool]) -> Row | None:
+        """The first row after (``step`` 1) or before (-1) the cursor that ``keep`` accepts."""
+        i = self._next_row(self.cursor, step)
+        while i >= 0:
+            line = self._lines[i]
+            if isinstance(line, Row) and keep(line):
+                return line
+            i = self._next_row(i, step)
+        return None
+
     # -- cursor ----------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
         if new >= 0:
