@@ -180,7 +180,11 @@ def check_journal(raw: bytes) -> tuple[int, int | None, str | None, int]:
             continue
         try:
             rec = json.loads(line)
-            if not isinstance(rec, dict) or not all(isinstance(v, dict) for v in rec.values()):
+            if not isinstance(rec, dict):
+                raise ValueError("not a map of marks")
+            # "#t" / "#end": a bulk change's transaction token (see store.storage.marks)
+            rec = {k: v for k, v in rec.items() if not str(k).startswith("#")}
+            if not all(isinstance(v, dict) for v in rec.values()):
                 raise ValueError("not a map of marks")
         except ValueError:
             return len(marks), n, tail, end

@@ -42,6 +42,7 @@ from store.storage import shards
 from store.storage.atomic import dump_json, fsync_dir, read_json, write_bytes_atomic
 from store.storage.marks import MarksJournal
 from store.storage.state import StateTable, read_feed_states, save_feed_states
+from store.storage.undo import UndoLog, UndoStep
 
 LOCK_TIMEOUT = 30.0
 SAMPLES_FLAG = "samples_offered"
@@ -73,6 +74,7 @@ class Library:
         self._sorted: list[Row] | None = None
         self._index_stamp: index_file.Stamp | None = None
         self._marks = MarksJournal(directory)
+        self._undo = UndoLog(directory)
         self._tlock = threading.RLock()
         self._flock = FileLock(str(directory / ".write.lock"), timeout=LOCK_TIMEOUT)
         self.generation = 0  # bumps whenever rows change; UIs use it to re-query
@@ -301,58 +303,94 @@ class Library:
         return self._write_locked(do)
 
     # -- writing marks -------------------------------------------------------
-    def _update_marks(self, ids: Iterable[str], change: Callable[[Marks], Marks]) -> list[str]:
+    def _update_marks(
+        self, ids: Iterable[str], change: Callable[[str, Marks], Marks], label: str
+    ) -> list[str]:
+        """Change marks under the lock: the new states, then the undo step.
+
+        One call is one undo step and one journal write (a transaction when it
+        spans several lines), so a bulk action is undone, and survives a kill,
+        as a whole.
+        """
         wanted = list(dict.fromkeys(ids))
         for i in wanted:
             self.row(i)
-        return self._write_locked(lambda: self._marks.update(wanted, change))
+
+        def do() -> list[str]:
+            before: dict[str, Marks] = {}
+            after: dict[str, Marks] = {}
+            for eid in wanted:
+                old = self._marks.get(eid)
+                new = change(eid, old)
+                if new != old:
+                    before[eid], after[eid] = old, new
+            if not after:
+                return []
+            changed = self._marks.set_many(after)
+            try:
+                self._undo.push(label, before)
+            except LibraryError as exc:
+                raise LibraryError(f"the change was saved but cannot be undone: {exc}") from exc
+            return changed
+
+        return self._write_locked(do)
 
     def set_bookmarked(self, ids: Iterable[str], on: bool = True) -> list[str]:
-        return self._update_marks(ids, lambda m: replace(m, bookmarked=on))
+        label = "bookmark" if on else "remove bookmark"
+        return self._update_marks(ids, lambda _i, m: replace(m, bookmarked=on), label)
 
     def set_read(self, ids: Iterable[str], read: bool = True) -> list[str]:
-        return self._update_marks(ids, lambda m: replace(m, read=read))
+        label = "mark read" if read else "mark unread"
+        return self._update_marks(ids, lambda _i, m: replace(m, read=read), label)
 
     def toggle_bookmark(self, entry_id: str) -> bool:
         """Flip one bookmark; returns the new state (decided under the lock)."""
         state: list[bool] = []
 
-        def change(m: Marks) -> Marks:
+        def change(_eid: str, m: Marks) -> Marks:
             state.append(not m.bookmarked)
             return replace(m, bookmarked=not m.bookmarked)
 
-        self._update_marks([entry_id], change)
+        self._update_marks([entry_id], change, "bookmark")
         return state[0] if state else self.marks(entry_id).bookmarked
 
     def add_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
         """Add user tags; a tag the user had removed from the auto tags comes back."""
 
-        def change(m: Marks) -> Marks:
+        def change(_eid: str, m: Marks) -> Marks:
             user = tuple(dict.fromkeys((*m.user_tags, *tags)))
             removed = tuple(t for t in m.removed_auto if t not in tags)
             return replace(m, user_tags=user, removed_auto=removed)
 
-        return self._update_marks(ids, change)
+        return self._update_marks(ids, change, "tag " + ", ".join(tags))
 
     def remove_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
         """Remove tags: user tags are dropped, auto tags are hidden for good."""
         wanted = list(dict.fromkeys(ids))
         autos = {i: set(self.row(i).auto_tags) for i in wanted}
 
-        def change_for(eid: str) -> Callable[[Marks], Marks]:
-            # per-id, so the change knows each entry's auto tags
-            def change(m: Marks) -> Marks:
-                user = tuple(t for t in m.user_tags if t not in tags)
-                hide = [t for t in tags if t in autos[eid] and t not in m.removed_auto]
-                return replace(m, user_tags=user, removed_auto=(*m.removed_auto, *hide))
+        def change(eid: str, m: Marks) -> Marks:
+            user = tuple(t for t in m.user_tags if t not in tags)
+            hide = [t for t in tags if t in autos[eid] and t not in m.removed_auto]
+            return replace(m, user_tags=user, removed_auto=(*m.removed_auto, *hide))
 
-            return change
+        return self._update_marks(wanted, change, "untag " + ", ".join(tags))
 
-        def do() -> list[str]:
-            out: list[str] = []
-            for eid in wanted:
-                out += self._marks.update([eid], change_for(eid))
-            return out
+    def undo_steps(self) -> list[UndoStep]:
+        """What ``undo`` can take back, oldest first."""
+        return self._undo.steps()
+
+    def undo(self) -> UndoStep | None:
+        """Put back the marks the last change replaced; None when nothing is left to undo."""
+
+        def do() -> UndoStep | None:
+            steps = self._undo.steps()
+            if not steps:
+                return None
+            last = steps[-1]
+            self._marks.set_many(dict(last.before))
+            self._undo.mark_undone(last.n)
+            return last
 
         return self._write_locked(do)
 

@@ -10,7 +10,11 @@ on every keystroke, so they live apart from content in an append-only journal:
   under the lock after catching up with the journal), so replay is "last line
   wins" and two processes never lose each other's updates;
 * readers replay incrementally from the last offset they saw;
-* the journal is compacted (atomically rewritten) when it is mostly history.
+* the journal is compacted (atomically rewritten) when it is mostly history;
+* a change that takes more than one line (a bulk action: "mark all read" over a
+  view of thousands) is a transaction: its lines carry one ``"#t"`` token and the
+  last one ``"#end"``; replay applies them only when the end is there, so a
+  process killed half-way leaves all of the change or none of it.
 
 A line that does not parse means the file was damaged by hand or by the disk:
 we refuse to guess and raise a clear error, leaving the file untouched.
@@ -21,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ from store.storage.atomic import write_bytes_atomic
 
 JOURNAL_NAME = "marks.jsonl"
 LINE_IDS = 50  # ids per journal line: ~1-2 kB, under a page
+TXN, TXN_END = "#t", "#end"  # keys of transaction lines; entry ids never start with "#"
 
 
 def _marks_to_json(m: Marks) -> dict[str, Any]:
@@ -72,6 +76,7 @@ class MarksJournal:
         self._offset = 0
         self._ino: int | None = None
         self._lines = 0
+        self._pending: dict[str, dict[str, Marks]] = {}  # transactions not yet ended
         self.torn_tail = False
 
     # -- reading -----------------------------------------------------------
@@ -97,6 +102,7 @@ class MarksJournal:
         if st.st_ino != self._ino or st.st_size < self._offset:
             # compacted or replaced by another process: replay from the start
             self._marks.clear()
+            self._pending.clear()
             self._offset, self._lines = 0, 0
             self._ino = st.st_ino
         if st.st_size == self._offset:
@@ -119,8 +125,7 @@ class MarksJournal:
             if not raw.strip():
                 continue
             try:
-                rec = json.loads(raw)
-                self._marks.update({str(eid): _marks_from_json(m) for eid, m in rec.items()})
+                self._apply(json.loads(raw))
             except (ValueError, AttributeError, TypeError) as exc:
                 raise LibraryError(
                     f"marks file {self.path} has a damaged line; it was left untouched "
@@ -129,6 +134,19 @@ class MarksJournal:
             self._lines += 1
         self._offset += end
 
+    def _apply(self, rec: dict[str, Any]) -> None:
+        """One journal line: marks now, or held until its transaction's last line."""
+        token = rec.pop(TXN, None)
+        end = rec.pop(TXN_END, None)
+        marks = {str(eid): _marks_from_json(m) for eid, m in rec.items()}
+        if token is None:
+            self._marks.update(marks)
+            return
+        held = self._pending.setdefault(str(token), {})
+        held.update(marks)
+        if end:
+            self._marks.update(self._pending.pop(str(token)))
+
     def get(self, entry_id: str) -> Marks:
         return self._marks.get(entry_id, EMPTY_MARKS)
 
@@ -136,24 +154,25 @@ class MarksJournal:
         return self._marks
 
     # -- writing (caller holds the write lock and has called catch_up) ------
-    def update(self, ids: Iterable[str], change: Callable[[Marks], Marks]) -> list[str]:
-        """Apply ``change`` to each id and append the new states in one write.
+    def set_many(self, states: dict[str, Marks]) -> list[str]:
+        """Write these exact states (undo puts back what a change replaced)."""
+        new = {k: v for k, v in states.items() if self._marks.get(k, EMPTY_MARKS) != v}
+        if new:
+            self._append(new)
+        return list(new)
 
-        Returns the ids whose marks actually changed.
-        """
-        new: dict[str, Marks] = {}
-        for eid in ids:
-            old = self._marks.get(eid, EMPTY_MARKS)
-            m = change(old)
-            if m != old:
-                new[eid] = m
-        if not new:
-            return []
+    def _append(self, new: dict[str, Marks]) -> None:
+        """Append the states in one go: one line, or one transaction of several."""
         # short lines (LINE_IDS ids each), written one by one below
         items = list(new.items())
         lines = []
+        token = os.urandom(6).hex() if len(items) > LINE_IDS else None
         for i in range(0, len(items), LINE_IDS):
-            rec = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
+            rec: dict[str, Any] = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
+            if token is not None:
+                rec[TXN] = token
+                if i + LINE_IDS >= len(items):
+                    rec[TXN_END] = 1
             lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
         payload = ("\n".join(lines) + "\n").encode("utf-8")
         try:
@@ -189,7 +208,6 @@ class MarksJournal:
         live_lines = len(self._marks) // LINE_IDS + 1
         if self._lines > 1000 + 2 * live_lines:
             self.compact()
-        return list(new)
 
     def compact(self) -> None:
         """Rewrite the journal as the current state only (atomic rename)."""

@@ -1,0 +1,151 @@
+"""The undo log: what each change of marks replaced, several steps deep, across restarts.
+
+Why a file of its own (``undo.jsonl``) and not a state table: a "mark all read"
+over a large view records tens of thousands of previous states, and the state
+tables file is rewritten whole on every settings change.
+
+Each line is one JSON object, appended (O_APPEND, fsync) under the library's
+write lock:
+
+* ``{"n": 7, "label": "mark read", "at": ISO, "before": {id: marks}}`` — a step:
+  the states a change replaced, written right after the change succeeded (a
+  change that failed leaves no step; a kill in between costs that one step).
+* ``{"undone": 7}`` — that step was undone.
+
+A torn last line (a crash mid-write) is ignored: it was never acknowledged. The
+log keeps the last ``MAX_STEPS`` steps and is rewritten atomically when it
+grows past a few times that.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from store.errors import LibraryError
+from store.models import Marks
+from store.storage.atomic import write_bytes_atomic
+
+__all__ = ["MAX_STEPS", "UNDO_NAME", "UndoLog", "UndoStep"]
+
+UNDO_NAME = "undo.jsonl"
+MAX_STEPS = 50
+MAX_BYTES = 32 << 20  # a few "mark all read" over 100k entries; compacted past this
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """One undoable change: its label, when, and the states it replaced."""
+
+    n: int
+    label: str
+    at: str
+    before: dict[str, Marks]
+
+
+def _to_json(m: Marks) -> dict[str, Any]:
+    return {"r": m.read, "b": m.bookmarked, "u": list(m.user_tags), "x": list(m.removed_auto)}
+
+
+def _from_json(d: Any) -> Marks:
+    if not isinstance(d, dict):
+        raise ValueError("not a marks object")
+    return Marks(
+        read=bool(d.get("r")),
+        bookmarked=bool(d.get("b")),
+        user_tags=tuple(str(t) for t in d.get("u") or ()),
+        removed_auto=tuple(str(t) for t in d.get("x") or ()),
+    )
+
+
+class UndoLog:
+    """Read and append the log; callers hold the library's write lock to append."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / UNDO_NAME
+
+    def _records(self) -> list[dict[str, Any]]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        out: list[dict[str, Any]] = []
+        for line in raw[: raw.rfind(b"\n") + 1].splitlines():
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue  # a damaged line costs one undo step, never the marks themselves
+            if isinstance(rec, dict):
+                out.append(rec)
+        return out
+
+    def steps(self) -> list[UndoStep]:
+        """The steps that can still be undone, oldest first."""
+        steps: dict[int, UndoStep] = {}
+        for rec in self._records():
+            if "undone" in rec:
+                steps.pop(int(rec["undone"]), None)
+                continue
+            try:
+                before = {str(k): _from_json(v) for k, v in dict(rec["before"]).items()}
+                step = UndoStep(int(rec["n"]), str(rec["label"]), str(rec["at"]), before)
+            except (KeyError, TypeError, ValueError):
+                continue
+            steps[step.n] = step
+        return sorted(steps.values(), key=lambda s: s.n)
+
+    def push(self, label: str, before: dict[str, Marks]) -> int:
+        """Record a step about to happen; returns its number."""
+        records = self._records()
+        n = 1 + max((int(r.get("n") or r.get("undone") or 0) for r in records), default=0)
+        at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        rec = {
+            "n": n,
+            "label": label,
+            "at": at,
+            "before": {k: _to_json(v) for k, v in before.items()},
+        }
+        self._append(rec)
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            size = 0
+        if len(records) > 4 * MAX_STEPS or size > MAX_BYTES:
+            self._compact()
+        return n
+
+    def mark_undone(self, n: int) -> None:
+        self._append({"undone": n})
+
+    def _append(self, rec: dict[str, Any]) -> None:
+        data = (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                if os.write(fd, data) != len(data):
+                    raise OSError(28, "short write (disk full?)")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise LibraryError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+
+    def _compact(self) -> None:
+        """Keep the last MAX_STEPS undoable steps within MAX_BYTES / 2 (atomic rewrite)."""
+        lines: list[str] = []
+        size = 0
+        for s in reversed(self.steps()[-MAX_STEPS:]):
+            rec = {"n": s.n, "label": s.label, "at": s.at}
+            rec["before"] = {k: _to_json(v) for k, v in s.before.items()}
+            line = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+            if lines and size + len(line) > MAX_BYTES // 2:
+                break  # the newest step is always kept, however large
+            lines.insert(0, line)
+            size += len(line)
+        write_bytes_atomic(self.path, ("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
