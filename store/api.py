@@ -251,6 +251,19 @@ def mark_read(lib: Library, ids: Sequence[str], read: bool = True) -> list[str]:
     return lib.set_read(ids, read)
 
 
+def undo(lib: Library) -> tuple[str, int] | None:
+    """Take back the last mark change (one key, one command, one bulk action):
+    (what it was, how many entries), or None when there is nothing to undo."""
+    step = lib.undo()
+    return None if step is None else (step.label, len(step.before))
+
+
+def last_change(lib: Library) -> tuple[str, int] | None:
+    """What ``undo`` would take back, without doing it."""
+    steps = lib.undo_steps()
+    return None if not steps else (steps[-1].label, len(steps[-1].before))
+
+
 # -- the episode's audio ----------------------------------------------------------
 def play(lib: Library, config: Config, entry_id: str) -> tuple[str, str]:
     """Start the entry's enclosure in the player, detached: (player name, url).

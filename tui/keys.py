@@ -29,12 +29,30 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("p", "step_entry(-1)", "Prev", show=False, id="prev-entry"),
     Binding("N", "step_unread(1)", "Next unread", show=False, id="next-unread"),
     Binding("P", "step_unread(-1)", "Previous unread", show=False, id="prev-unread"),
+    Binding("u,ctrl+z", "undo", "Undo", show=False, id="undo"),
+    Binding("A", "mark_view_read", "All read", show=False, id="mark-view-read"),
     Binding("r", "refresh", "Refresh", id="refresh"),
     Binding("F", "feeds", "Feeds", show=False, id="feeds"),
     Binding("o", "open_link", "Open link", show=False, id="open-link"),
     Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
     Binding("a", "play_audio", "Play audio", show=False, id="play-audio"),
     Binding("escape", "escape", "Back / clear search", show=False, id="escape"),
+]
+
+# Actions offered by name in the palette only (no key of their own): (action, title, help).
+PALETTE_ACTIONS: list[tuple[str, str, str]] = [
+    (
+        "mark_view_read('above')",
+        "Mark read above the cursor",
+        "Every entry above, cursor's included",
+    ),
+    (
+        "mark_view_read('below')",
+        "Mark read below the cursor",
+        "Every entry below, cursor's included",
+    ),
+    ("bookmark_view", "Bookmark every entry of this view", "Asks first; u undoes"),
+    ("tag_view", "Tag every entry of this view", "One tag on the whole view; u undoes"),
 ]
 
 # What each action does, for the palette and the help screen (action -> help).
@@ -53,6 +71,8 @@ ACTION_HELP: dict[str, str] = {
     "step_entry(-1)": "Open the previous episode",
     "step_unread(1)": "Open the next unread entry of this view",
     "step_unread(-1)": "Open the previous unread entry of this view",
+    "undo": "Undo the last change of marks (read, bookmark, tag, a bulk action), many steps back",
+    "mark_view_read": "Mark every entry of this view read (asks first; u undoes)",
     "refresh": "Fetch every feed in feeds.yaml (runs in the background)",
     "feeds": "Every feed: last fetch, last success, entries, error",
     "open_link": "Open the entry's link in the browser (http/https only)",

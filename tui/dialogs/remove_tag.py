@@ -37,11 +37,7 @@ class RemoveTagDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
-                Text(
-                    "Remove a tag from: " + safe_line(self._title),
-                    no_wrap=True,
-                    overflow="ellipsis",
-                ),
+                Text("Remove a tag from: " + safe_line(self._title)),
                 classes="dialog-title",
             )
             options = [Option(Text(f"#{safe_line(t)}  (yours)"), id=t) for t in self._user]

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from store import api
 from store.errors import DigestError
 from tui.dialogs.add_tag import AddTagDialog
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
 from tui.screens.main_view import MainView
@@ -34,6 +35,10 @@ from tui.screens.refresh_status import RefreshTally, refresh_summary
 from tui.text import line
 from tui.widgets.reader import web_link
 from tui.workers import report_worker_error
+
+
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
 def browser_available() -> bool:
@@ -160,6 +165,71 @@ class MainScreen(MainView):
                 self.load_tags()
 
             self._write(lambda: api.tag(self.lib, [entry_id], [tag]), tagged)
+
+    # -- undo and changes to the whole view ----------------------------------------
+    def action_undo(self) -> None:
+        def said(result: tuple[str, int] | None) -> None:
+            if result is None:
+                self.app.notify("Nothing to undo.", timeout=2)
+            else:
+                label, n = result
+                self.app.notify(f"Undone: {label} ({_entries(n)}).", timeout=3, markup=False)
+
+        self._write(lambda: api.undo(self.lib), said)
+
+    def _view_ids(self, where: str = "all") -> list[str]:
+        """Ids of the view's rows: all, or those above / below the cursor (cursor's included)."""
+        rows = self.episodes.rows_in_order
+        here = self.episodes.current
+        if where == "all" or here is None:
+            return [r.id for r in rows]
+        i = next((k for k, r in enumerate(rows) if r.id == here.id), 0)
+        return [r.id for r in (rows[: i + 1] if where == "above" else rows[i:])]
+
+    def action_mark_view_read(self, where: str = "all") -> None:
+        ids = self._view_ids(where)
+        unread = [i for i in ids if not api.entry_marks(self.lib, i).read]
+        if not unread:
+            self.app.notify("Nothing unread here.", timeout=2)
+            return
+        what = {"all": "in this view", "above": "above the cursor", "below": "below the cursor"}
+        self._bulk(
+            f"Mark {_entries(len(unread))} {what[where]} read?",
+            lambda: api.mark_read(self.lib, unread, True),
+            "marked read",
+        )
+
+    def action_bookmark_view(self) -> None:
+        ids = self._view_ids()
+        self._bulk(
+            f"Bookmark {_entries(len(ids))} in this view?",
+            lambda: api.bookmark(self.lib, ids, True),
+            "bookmarked",
+        )
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_tag_view(self) -> None:
+        ids = self._view_ids()
+        if not ids:
+            return
+        tag = await self.app.push_screen_wait(
+            AddTagDialog(f"{_entries(len(ids))} in this view", self._all_tags())
+        )
+        if tag:
+            self._bulk(None, lambda: api.tag(self.lib, ids, [tag]), f"tagged #{tag}")
+
+    @work(group="dialog", exit_on_error=False)
+    async def _bulk(self, question: str | None, change: Callable[[], list[str]], done: str) -> None:
+        """Ask (when there is a question), change in a worker, say how to undo."""
+        if question is not None and not await self.app.push_screen_wait(ConfirmDialog(question)):
+            return
+
+        def said(changed: list[str]) -> None:
+            msg = f"{_entries(len(changed))} {done} — u to undo" if changed else "Nothing changed."
+            self.app.notify(msg, timeout=4, markup=False)
+            self.load_tags()
+
+        self._write(change, said)
 
     def _all_tags(self) -> list[str]:
         try:

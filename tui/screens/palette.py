@@ -24,7 +24,7 @@ from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
 from store.views import NavData, Selection
-from tui.keys import ACTION_HELP, APP_BINDINGS, MAIN_BINDINGS
+from tui.keys import ACTION_HELP, APP_BINDINGS, MAIN_BINDINGS, PALETTE_ACTIONS
 from tui.text import line as safe_line
 
 MATCH_STYLE = Style(bold=True, underline=True)
@@ -68,6 +68,8 @@ class LibraryCommands(Provider):
                     partial(target.run_action, binding.action),
                 )
             )
+        for action, title, help_text in PALETTE_ACTIONS:
+            out.append((title, help_text, partial(screen.run_action, action)))
         nav = screen.nav_data
         for s in nav.sources:
             out.append(
