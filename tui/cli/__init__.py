@@ -19,9 +19,9 @@ from pathlib import Path
 
 from store import api
 from store.errors import DigestError, UsageError
-from tui.cli import doctor, feeds, library, player, tags
+from tui.cli import doctor, feeds, library, player, tags, undo
 
-COMMAND_GROUPS = (library, feeds, tags, player, doctor)
+COMMAND_GROUPS = (library, feeds, tags, player, undo, doctor)
 
 
 class Context:
