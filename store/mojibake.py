@@ -17,10 +17,11 @@ mojibake beyond doubt:
 * an incomplete sequence counts as damaged mojibake only when the bytes a code
   page cannot carry, put back, make a symbol, punctuation or emoji of it
   (what UTF-8 read through cp1252 really loses), never a letter;
-* a stretch of sequences is replaced only with evidence: a complete sequence of
-  three or four bytes that decodes to a symbol (no Greek or Latin word holds
-  "β€™" or "πŸ’°"), a damaged emoji or quotation mark (the prefixes "πŸ",
-  "β€"), or ftfy's own badness test on the original characters ("Ã©").
+* a stretch of sequences is replaced only with evidence: a damaged emoji or
+  quotation mark (the prefixes "πŸ", "β€"), a complete sequence of three or
+  four bytes that decodes to punctuation, a symbol or an emoji from characters
+  no word holds together (Greek beside Latin letters, € or ™ beside letters:
+  "β€™", "πŸ’°", "βš–"), or ftfy's own badness test on the original ("Ã©").
 
 Linear in the text (one bounded regex scan, a cached test per damaged sequence).
 """
@@ -30,8 +31,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
-__all__ = ["repair_mojibake"]
+__all__ = ["repair_mojibake", "repair_with_ftfy"]
 
 _CODEPAGES = ("cp1252", "cp1253")
 
@@ -96,6 +98,43 @@ def _is_symbolic(ch: str) -> bool:
     )
 
 
+# Where UTF-8 mojibake of real text lands: punctuation and symbols (U+2000-2BFF),
+# CJK punctuation, variation selectors, fullwidth forms, emoji. A Tibetan mark
+# or a Braille pattern from "ΰΌ”" or "βΆΆ" is no evidence.
+_MOJIBAKE_TARGETS = (
+    ("\u2000", "\u2bff"),
+    ("\u3000", "\u303f"),
+    ("\ufe00", "\ufe0f"),
+    ("\ufeff", "\uff65"),
+    ("\U0001f000", "\U0001faff"),
+)
+# beside letters in real text: quotes, dashes, the ellipsis, Greek accents
+_COMMON = frozenset("“”‘’«»…–—\u00a0΄΅·„")
+
+
+def _is_target(ch: str) -> bool:
+    return any(a <= ch <= b for a, b in _MOJIBAKE_TARGETS) and _is_symbolic(ch)
+
+
+def _odd(original: str) -> bool:
+    """Characters no word holds together: Greek beside Latin letters, € or ™ beside letters."""
+    greek = latin = False
+    for c in original:
+        if c.isalpha():
+            if "\u0370" <= c <= "\u03ff":
+                greek = True
+            else:
+                latin = True
+        elif c not in _COMMON:
+            return True
+    return greek and latin
+
+
+def _is_near_letter(ch: str) -> bool:
+    """A two-byte sequence's character as mojibake yields it: Latin-1 to Cyrillic, no control."""
+    return "\u00a0" <= ch <= "\u04ff" and unicodedata.category(ch)[0] != "C"
+
+
 def _is_symbol(ch: str) -> bool:
     return bool(ch) and (unicodedata.category(ch) == "So" or ord(ch) >= 0x1F000)
 
@@ -115,7 +154,7 @@ def _damaged_symbol(part: bytes, need: int) -> bool:
                     ch = cand.decode("utf-8")
                 except UnicodeDecodeError:
                     continue
-                if len(ch) == 1 and _is_symbolic(ch):
+                if len(ch) == 1 and _is_target(ch):
                     return True
     return False
 
@@ -131,11 +170,16 @@ def _segments(data: bytes) -> list[tuple[int, int, int, str]]:
             j += 1
         if ln and j - i == ln:
             try:
-                segs.append((i, j, _OK, data[i:j].decode("utf-8")))
+                ch = data[i:j].decode("utf-8")
+            except UnicodeDecodeError:
+                ch = ""
+            # Our repair is for symbols and Latin/Greek/Cyrillic letters; other
+            # letters (CJK, Hebrew read through cp1252) are ftfy's, whole lines at
+            # a time. A C1 control is no text anyone wrote ("Â”" stays).
+            if ch and (_is_target(ch) if j - i >= 3 else _is_near_letter(ch)):
+                segs.append((i, j, _OK, ch))
                 i = j
                 continue
-            except UnicodeDecodeError:
-                pass
         elif ln and j - i >= 2 and _damaged_symbol(data[i:j], ln - (j - i)):
             segs.append((i, j, _LOSSY, ""))
             i = j
@@ -154,11 +198,11 @@ def _bad(text: str) -> bool:
 
 def _evidence(data: bytes, segs: list[tuple[int, int, int, str]], original: str) -> bool:
     """Is this stretch of sequences mojibake beyond doubt? (see the module docstring)."""
-    for a, b, kind, ch in segs:
-        if kind == _OK and b - a >= 3 and _is_symbolic(ch):
-            return True
+    for a, _b, kind, _ch in segs:
         if kind == _LOSSY and data[a : a + 2] in _STRONG_PREFIXES:
             return True
+    if _odd(original) and any(k == _OK and b - a >= 3 and _is_target(ch) for a, b, k, ch in segs):
+        return True
     return _bad(original)
 
 
@@ -230,3 +274,142 @@ def repair_mojibake(s: str) -> str:
         pos = m.end()
     out.append(s[pos:])
     return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# ftfy, for what it repairs well: whole lines read through one code page
+# --------------------------------------------------------------------------
+
+_FTFY: list[tuple[Any, Any, Any]] = []  # filled on first use
+
+# UTF-8 read through a legacy code page always shows a lead byte 0xC2-0xF4 as
+# one of these: Latin-1 letters (cp1252/latin-1), Greek (cp1253), Cyrillic
+# (cp1251) or MacRoman's ¬ √ ƒ ≈ ∆ ("Portugu√™s"). Text without any (emoji,
+# typographic quotes, CJK) cannot be that mojibake, and ftfy's own badness
+# test costs ~1 ms per 6 kB.
+_MOJIBAKE_LEAD_RE = re.compile("[\u00ac\u00c0-\u00ff\u0192\u0370-\u04ff\u2206\u221a\u2248]")
+
+
+def _ftfy() -> tuple[Any, Any, Any]:
+    """ftfy, its badness test and our config, imported on first suspicious text.
+
+    Importing ftfy costs ~30 ms; commands that only print ASCII (a 304 refresh,
+    `list`) should not pay it.
+    """
+    if not _FTFY:
+        import ftfy
+        from ftfy.badness import is_bad
+
+        config = ftfy.TextFixerConfig(
+            unescape_html=False,
+            uncurl_quotes=False,
+            fix_character_width=False,
+            fix_latin_ligatures=False,
+            fix_line_breaks=False,
+            # a C1 control from decoding is no text: keep it so that _plausible
+            # refuses the repair ("“Â”" is not "“”")
+            fix_c1_controls=False,
+            explain=False,
+        )
+        _FTFY.append((ftfy.fix_text, is_bad, config))
+    return _FTFY[0]
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
+# scripts that UTF-8 mojibake of real text decodes to (first word of a letter's name)
+_SCRIPTS = frozenset(
+    [
+        "LATIN",
+        "GREEK",
+        "CYRILLIC",
+        "ARMENIAN",
+        "HEBREW",
+        "ARABIC",
+        "DEVANAGARI",
+        "BENGALI",
+        "GURMUKHI",
+        "GUJARATI",
+        "TAMIL",
+        "TELUGU",
+        "KANNADA",
+        "MALAYALAM",
+        "SINHALA",
+        "THAI",
+        "LAO",
+        "GEORGIAN",
+        "HANGUL",
+        "HIRAGANA",
+        "KATAKANA",
+        "CJK",
+        "IDEOGRAPHIC",
+    ]
+)
+
+
+_FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "IDEOGRAPHIC": "CJK"}
+_LONE_LEAD_RE = re.compile("\u00c2(?=[\u00a0-\u00bf])")
+
+
+def _plausible(line: str, fixed: str) -> bool:
+    """Does ftfy's repair read as text? Letters of a common script, marks after their letters.
+
+    Random Cyrillic such as "аҐ’" is, to ftfy, cp1251 mojibake of a Devanagari
+    stress sign, and "“áŽ”" an Ethiopic mark; real mojibake decodes to letters
+    of common scripts with their own marks, punctuation and symbols.
+    """
+    before = set(line)
+    if before.issuperset(fixed):
+        # a repair that only deletes: only "Â" before U+00A0-00BF ("Â£" is "£"),
+        # where a UTF-8 lead byte was read as a letter; "“Â”" is not "“”"
+        return _LONE_LEAD_RE.sub("", line) == fixed
+    scripts: set[str] = set()
+    prev = ""
+    for ch in fixed:
+        cat = unicodedata.category(ch)
+        if cat in ("Co", "Cn") or (cat == "Cc" and ch not in "\t\n"):
+            return False
+        if ch not in before:
+            if cat[0] == "L":
+                script = _script(ch)
+                if script not in _SCRIPTS:
+                    return False
+                if script != "LATIN":
+                    scripts.add(_FAMILY.get(script, script))
+            if cat[0] in "SP" and ch >= "\u0100" and not _is_target(ch):
+                return False
+        if cat[0] == "M":
+            script = _script(ch)
+            if script not in ("COMBINING", "VARIATION") and (
+                not prev or unicodedata.category(prev)[0] not in "LM" or _script(prev) != script
+            ):
+                return False
+        prev = ch
+    return len(scripts) <= 1  # one script besides Latin: "Қټ" from "Ňš Ůľ" is no text
+
+
+def repair_with_ftfy(s: str) -> str:
+    """ftfy's repair, line by line, where its badness test flags a line; NFC otherwise.
+
+    A repair that does not read as text (see ``_plausible``) is not kept: the
+    line stays as it was. Never raises.
+    """
+    try:
+        if not _MOJIBAKE_LEAD_RE.search(s):
+            return unicodedata.normalize("NFC", s)
+        fix_text, is_bad, config = _ftfy()
+        if not is_bad(s):
+            return unicodedata.normalize("NFC", s)
+        out: list[str] = []
+        for line in s.split("\n"):
+            fixed = line
+            if _MOJIBAKE_LEAD_RE.search(line) and is_bad(line):
+                fixed = fix_text(line, config)
+                if fixed != line and not _plausible(line, fixed):
+                    fixed = line
+            out.append(unicodedata.normalize("NFC", fixed))
+        return "\n".join(out)
+    except Exception:
+        return s
