@@ -6,8 +6,12 @@ like markup must keep ("AT&T", "a < b", "x<y>").
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from store.parse import ParseError
 from store.text import clean_line, clean_text, screen_line, screen_text
 from store.text.leftovers import decode_leftovers, decode_neutral
 
@@ -144,3 +148,37 @@ def test_linear_on_hostile_input() -> None:
     out = clean_line(s)
     assert out.startswith("x<a <a ") and out.endswith("&&&")
     assert decode_leftovers("&" * 100_000) == "&" * 100_000
+
+
+# --------------------------------------------------------------------------
+# real feeds: no field of any item keeps a leftover
+# --------------------------------------------------------------------------
+
+REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "realworld"
+LEFTOVER = re.compile(
+    r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|<!--"
+    r"|</?(?:br|p|a|div|span|img|b|i|em|strong|ul|ol|li|h[1-6]|font|blockquote)\b[^<>]{0,500}>",
+    re.I,
+)
+
+
+def test_no_field_of_a_real_feed_keeps_a_leftover() -> None:
+    from store.parse.feed import parse_feed_bytes
+
+    assert REALWORLD.is_dir(), f"the shared corpus is missing: expected it at {REALWORLD}"
+    files = sorted(p for p in REALWORLD.iterdir() if p.suffix in (".xml", ".rss", ".atom"))
+    assert len(files) > 50, f"expected the realworld feeds in {REALWORLD}, found {len(files)}"
+    fields, bad = 0, []
+    for p in files:
+        try:
+            doc = parse_feed_bytes(p.read_bytes())
+        except ParseError:
+            continue  # a feed refused whole is another test's business
+        for e in doc.entries:
+            for v in (e.title, e.show or "", e.author or "", e.summary, e.body, *e.key_points):
+                fields += 1
+                m = LEFTOVER.search(v)
+                if m:
+                    bad.append(f"{p.name}: {v[max(0, m.start() - 40) : m.end() + 40]!r}")
+    assert fields > 10_000
+    assert not bad, f"{len(bad)} fields keep HTML leftovers:\n" + "\n".join(bad[:20])
