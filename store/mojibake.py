@@ -196,14 +196,42 @@ def _bad(text: str) -> bool:
     return bool(badness(text))
 
 
-def _evidence(data: bytes, segs: list[tuple[int, int, int, str]], original: str) -> bool:
-    """Is this stretch of sequences mojibake beyond doubt? (see the module docstring)."""
+_CLOSERS = frozenset("»”’›“‘")  # “ and ‘ close German quotes
+
+
+def _fits(segs: list[tuple[int, int, int, str]], original: str, left: str, right: str) -> bool:
+    """Would the repair fit its neighbours? Asked when ftfy's badness is the only evidence.
+
+    "AÐ»" is Icelandic, not "Aл": a decoded letter of another script than the
+    letters beside it is no repair. "MANHÃ»", "HÂLÂ»": an uppercase word's last
+    letter before a closing quote, not "û" or "»".
+    """
+    if left.isupper() and original[-1] in _CLOSERS:
+        return False
+    decoded = "".join(ch for _a, _b, _k, ch in segs)
+    if decoded in _CLOSERS and not left.isalnum():
+        return False  # "«Â»": a one-letter word quoted, not an empty quotation
+    for nb in (left, right):
+        if nb.isalpha():
+            for a, b, kind, ch in segs:
+                if kind == _OK and b - a == 2 and ch.isalpha() and _script(ch) != _script(nb):
+                    return False
+    return True
+
+
+def _evidence(
+    data: bytes, segs: list[tuple[int, int, int, str]], original: str, left: str, right: str
+) -> bool:
+    """Is this stretch of sequences mojibake beyond doubt? (see the module docstring).
+
+    ``left`` and ``right``: the characters beside the stretch ("" at an end).
+    """
     for a, _b, kind, _ch in segs:
         if kind == _LOSSY and data[a : a + 2] in _STRONG_PREFIXES:
             return True
     if _odd(original) and any(k == _OK and b - a >= 3 and _is_target(ch) for a, b, k, ch in segs):
         return True
-    return _bad(original)
+    return _bad(original) and _fits(segs, original, left, right)
 
 
 def _decode_stretch(data: bytes, segs: list[tuple[int, int, int, str]], before: str) -> str:
@@ -223,11 +251,11 @@ def _decode_stretch(data: bytes, segs: list[tuple[int, int, int, str]], before: 
     return "".join(out)
 
 
-def _repair_run(run: str, before: str) -> str | None:
+def _repair_run(run: str, before: str, after: str = "") -> str | None:
     """Repair the mojibake stretches of one run; None when nothing in it is mojibake.
 
     ``before`` is the text of the current line already produced, used to close
-    an opened “ whose ” lost a byte.
+    an opened “ whose ” lost a byte; ``after`` the character after the run.
     """
     data = bytes(_BYTE_OF[c] for c in run)
     segs = _segments(data)
@@ -245,7 +273,9 @@ def _repair_run(run: str, before: str) -> str | None:
             m += 1
         stretch = segs[k:m]
         start, end = stretch[0][0], stretch[-1][1]
-        if _evidence(data, stretch, run[start:end]):
+        left = run[start - 1] if start else before[-1:]
+        right = run[end] if end < len(run) else after
+        if _evidence(data, stretch, run[start:end], left, right):
             out.append(_decode_stretch(data, stretch, before + "".join(out)))
             changed = True
         else:
@@ -267,7 +297,7 @@ def repair_mojibake(s: str) -> str:
         nl = piece.rfind("\n")
         line_ctx = piece[nl + 1 :] if nl >= 0 else (line_ctx + piece)
         line_ctx = line_ctx[-400:]
-        fixed = _repair_run(m.group(), line_ctx)
+        fixed = _repair_run(m.group(), line_ctx, s[m.end() : m.end() + 1])
         fixed = m.group() if fixed is None else fixed
         out.append(fixed)
         line_ctx = (line_ctx + fixed)[-400:]
@@ -350,7 +380,23 @@ _SCRIPTS = frozenset(
 
 
 _FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "IDEOGRAPHIC": "CJK"}
-_LONE_LEAD_RE = re.compile("\u00c2(?=[\u00a0-\u00bf])")
+_QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
+# "Â" read from a UTF-8 lead byte, not the last letter of an uppercase word ("HÂLÂ»")
+_LONE_LEAD_RE = re.compile("(?<![A-Z\u00c0-\u00de])\u00c2(?=[\u00a0-\u00bf])")
+
+
+def _fits_word(fixed: str, i: int, script: str) -> bool:
+    """Does the new letter ``fixed[i]`` fit its word? Same script, and case, as its neighbours.
+
+    "AÐ»" is Icelandic, not "Aл"; "MANHÃ»" is Portuguese, not "MANHû".
+    """
+    prev = fixed[i - 1] if i else ""
+    nxt = fixed[i + 1] if i + 1 < len(fixed) else ""
+    for nb in (prev, nxt):
+        if nb.isalpha() and _script(nb) != script:
+            return False
+    before2 = fixed[i - 2] if i >= 2 else ""
+    return not (fixed[i].islower() and prev.isupper() and before2.isupper() and not nxt.isalpha())
 
 
 def _plausible(line: str, fixed: str) -> bool:
@@ -360,6 +406,9 @@ def _plausible(line: str, fixed: str) -> bool:
     stress sign, and "“áŽ”" an Ethiopic mark; real mojibake decodes to letters
     of common scripts with their own marks, punctuation and symbols.
     """
+    for a, b in _QUOTE_PAIRS:
+        if line.count(a) == line.count(b) and fixed.count(a) != fixed.count(b):
+            return False  # "“SÃ”" is a quoted word, not "“SÔ": a repair keeps quotes paired
     before = set(line)
     if before.issuperset(fixed):
         # a repair that only deletes: only "Â" before U+00A0-00BF ("Â£" is "£"),
@@ -367,7 +416,7 @@ def _plausible(line: str, fixed: str) -> bool:
         return _LONE_LEAD_RE.sub("", line) == fixed
     scripts: set[str] = set()
     prev = ""
-    for ch in fixed:
+    for i, ch in enumerate(fixed):
         cat = unicodedata.category(ch)
         if cat in ("Co", "Cn") or (cat == "Cc" and ch not in "\t\n"):
             return False
@@ -378,6 +427,8 @@ def _plausible(line: str, fixed: str) -> bool:
                     return False
                 if script != "LATIN":
                     scripts.add(_FAMILY.get(script, script))
+                if not _fits_word(fixed, i, script):
+                    return False
             if cat[0] in "SP" and ch >= "\u0100" and not _is_target(ch):
                 return False
         if cat[0] == "M":

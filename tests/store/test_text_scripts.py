@@ -174,3 +174,38 @@ def test_every_letter_of_real_feed_titles_survives() -> None:
                 lost.append(f"{p.name}: {raw[:80]!r} -> {got[:80]!r}")
     assert seen > 1000
     assert not lost, f"{len(lost)} titles lost letters:\n" + "\n".join(lost[:20])
+
+
+# --------------------------------------------------------------------------
+# real words: wordfreq's most frequent words of many languages, as text has them
+# --------------------------------------------------------------------------
+
+LANGUAGES = [
+    "el", "ru", "uk", "bg", "mk", "sk", "cs", "pl", "hu", "ro", "vi", "zh", "ja", "ko",
+    "ar", "fa", "he", "hi", "bn", "ta", "fr", "de", "es", "pt", "it", "tr", "is", "da",
+    "nb", "sv", "fi", "lt", "lv", "ca", "nl",
+]  # fmt: skip
+
+
+def _forms(word: str) -> list[str]:
+    """A word as prose shows it: cased three ways, quoted, elided, possessive."""
+    out = []
+    for w in (word, word.capitalize(), word.upper()):
+        out += [w, f"“{w}”", f"«{w}»", f"„{w}“", f"‘{w}’", f"{w}…", f"{w}’s", f"{w} — {w}"]
+    return [unicodedata.normalize("NFC", f) for f in out]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_real_words_of_many_languages_are_unchanged(lang: str) -> None:
+    from wordfreq import top_n_list
+
+    words = [
+        w
+        for w in top_n_list(lang, 3000)
+        # letters only as clean text has them: wordfreq keeps a few soft hyphens and ZWJs
+        if any(unicodedata.category(c)[0] == "L" for c in w)
+        and not any(unicodedata.category(c)[0] == "C" for c in w)
+    ]
+    assert len(words) > 1000
+    changed = [(f, clean_line(f)) for w in words for f in _forms(w) if clean_line(f) != f]
+    assert not changed, f"{len(changed)} forms changed, e.g. {changed[:8]}"
