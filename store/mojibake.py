@@ -21,9 +21,14 @@ mojibake beyond doubt:
   quotation mark (the prefixes "πŸ", "β€"), a complete sequence of three or
   four bytes that decodes to punctuation, a symbol or an emoji from characters
   no word holds together (Greek beside Latin letters, € or ™ beside letters:
-  "β€™", "πŸ’°", "βš–"), or ftfy's own badness test on the original ("Ã©").
+  "β€™", "πŸ’°", "βš–"), or ftfy's own badness test on the original ("Ã©")
+  when the repair fits its word (same script and case as the letters beside
+  it, quotes still paired: "«AÐ»" is Icelandic, "“IRMÃ”" Portuguese).
 
-Linear in the text (one bounded regex scan, a cached test per damaged sequence).
+``repair_with_ftfy`` then lets ftfy repair whole lines read through one code
+page (cp1251, latin-1, MacRoman), and keeps its repair only where it reads as
+text by the same measures. Linear in the text (one bounded regex scan, a
+cached test per damaged sequence).
 """
 
 from __future__ import annotations
