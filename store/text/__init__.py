@@ -1,215 +1,41 @@
-"""Text hygiene: bytes to text, mojibake repair, control stripping, safe URLs.
+"""Text hygiene: bytes to text, mojibake repair, HTML leftovers, controls, safe URLs.
 
 Everything a parser or a feed yields passes through here before it is stored or
-shown, because the terminal is an attack surface (ESC sequences, bidi tricks)
-and real digests arrive mis-decoded (UTF-8 read through Windows code pages).
+shown, because the terminal is an attack surface (ESC sequences, bidi tricks),
+real digests arrive mis-decoded (UTF-8 read through Windows code pages) and
+feeds leave entities and tags in their text (``store.text.leftovers``).
 All functions are total: they never raise, whatever they are given, and they
 run in linear time (no backtracking regexes over unbounded input).
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import contextvars
 import re
-import unicodedata
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
-from charset_normalizer import from_bytes as cn_from_bytes
-
-from store.mojibake import repair_mojibake
+from store.mojibake import repair_mojibake, repair_with_ftfy
+from store.text.decode import decode_bytes
+from store.text.leftovers import decode_leftovers, decode_neutral, maybe_leftover
 
 __all__ = [
     "clean_line",
     "clean_text",
     "decode_bytes",
+    "decode_leftovers",
+    "repaired_text",
     "safe_url",
+    "screen_line",
+    "screen_text",
     "split_label",
     "strip_escapes",
 ]
 
 # --------------------------------------------------------------------------
-# decode_bytes
-# --------------------------------------------------------------------------
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_UTF8_SEQ = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-_TAG_BYTES_RE = re.compile(rb"<[^<>]{0,2000}>")
-# what the guess for markup chooses from (cp1252 wins a tie, see _guess_markup)
-_MARKUP_CODECS = [
-    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "koi8_r", "iso8859_2",
-    "cp1255", "cp1256", "cp874", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr",
-]  # fmt: skip
-
-
-def _sniff_utf16(data: bytes) -> str | None:
-    """Guess BOM-less UTF-16 from where the NUL bytes sit (ASCII-heavy text)."""
-    head = data[:4096]
-    if len(head) < 4 or b"\x00" not in head:
-        return None
-    even = head[0::2].count(0)
-    odd = head[1::2].count(0)
-    half = len(head) / 2
-    if odd > half * 0.3 and even < half * 0.05:
-        return "utf-16-le"
-    if even > half * 0.3 and odd < half * 0.05:
-        return "utf-16-be"
-    return None
-
-
-def _codec(name: str | None) -> str | None:
-    """A Python codec for a declared charset, or None if unknown or unsafe to trust.
-
-    UTF-16/32 are trusted only with a BOM or a NUL pattern (checked before).
-    """
-    if not name:
-        return None
-    try:
-        c = codecs.lookup(name.strip().lower()).name
-    except LookupError:
-        return None
-    return None if c.startswith(("utf-16", "utf-32")) else c
-
-
-def _unicode(data: bytes) -> str | None:
-    """The bytes as Unicode when they say so (BOM, NUL pattern, UTF-8), else None."""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            body = data[len(bom) :]
-            if enc.startswith("utf-16") and b"\x00" not in body[:200]:
-                # a UTF-16 BOM in front of a UTF-8 body: believe the body if it reads so
-                with contextlib.suppress(UnicodeDecodeError):
-                    return body.decode("utf-8")
-            return body.decode(enc, errors="replace")
-    enc16 = _sniff_utf16(data)
-    if enc16:
-        return data.decode(enc16, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            # one multi-byte character cut at the very end: drop it, keep UTF-8
-            return data[: exc.start].decode("utf-8", errors="replace")
-    # Mostly UTF-8 with a few broken bytes: keep UTF-8, lose only the bad bytes.
-    high = sum(1 for b in data[:65536] if b >= 0x80)
-    good = sum(len(m.group()) for m in _UTF8_SEQ.finditer(data[:65536]))
-    if high and good >= high * 0.6:
-        return data.decode("utf-8", errors="replace")
-    return None
-
-
-def _guess_text(data: bytes) -> str:
-    """Legacy bytes of a text file: charset_normalizer's best guess, else cp1252."""
-    with contextlib.suppress(Exception):
-        best = cn_from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding:
-            enc = best.encoding
-            return data.decode("cp1252" if enc in ("ascii", "utf_8") else enc, errors="replace")
-    return data.decode("cp1252", errors="replace")
-
-
-def _guess_markup(data: bytes) -> str:
-    """Undeclared legacy markup: guess from the text between tags, cp1252 on a tie.
-
-    Markup is ASCII and dilutes the signal, so the guess looks at text only;
-    cp1250/cp1257 score the same as cp1252 on most Western text, and cp1252
-    is by far the commoner, so it wins when its score is as good.
-    """
-    with contextlib.suppress(Exception):
-        sample = _TAG_BYTES_RE.sub(b" ", data[:400_000])
-        results = list(cn_from_bytes(sample, cp_isolation=_MARKUP_CODECS))
-        if results:
-            best = min(results, key=lambda r: r.chaos)
-            enc = best.encoding
-            for r in results:
-                if r.encoding == "cp1252" and r.chaos <= best.chaos + 0.01:
-                    enc = "cp1252"
-            return data.decode(enc, errors="replace")
-    return data.decode("cp1252", errors="replace")
-
-
-def decode_bytes(data: bytes, declared: Sequence[str | None] = (), *, markup: bool = False) -> str:
-    """Decode outside bytes: BOM, UTF-16 by its NULs, UTF-8, the declared charset, a guess.
-
-    Valid UTF-8 beats a declaration because a document declared latin-1 (or
-    UTF-16) whose bytes are valid multi-byte UTF-8 is, in practice, UTF-8; and
-    a real latin-1 text almost never validates as UTF-8. ``declared`` are the
-    charsets the bytes claim, first the most authoritative (HTTP header, then
-    XML declaration): the first known one is used; latin-1 and ASCII are read
-    as cp1252, as every browser does (it keeps “smart quotes”).
-    ``markup``: a feed, whose legacy code page is guessed from the text between
-    its tags. NULs near the start mean UTF-16/32 or binary: then the
-    declaration and the markup guess are not trusted.
-
-    Never raises: undecodable bytes become U+FFFD, which :func:`clean_text`
-    later drops.
-    """
-    try:
-        if not isinstance(data, bytes | bytearray | memoryview):
-            return str(data)
-        data = bytes(data)
-        text = _unicode(data)
-        if text is not None:
-            return text
-        if b"\x00" in data[:512]:
-            declared, markup = (), False
-        enc = next((c for c in map(_codec, declared) if c), None)
-        if enc and enc != "utf-8":
-            if enc in ("latin-1", "iso8859-1", "ascii"):
-                enc = "cp1252"
-            return data.decode(enc, errors="replace")
-        return _guess_markup(data) if markup else _guess_text(data)
-    except Exception:
-        try:
-            return bytes(data).decode("utf-8", errors="replace")
-        except Exception:
-            return ""
-
-
-# --------------------------------------------------------------------------
 # clean_text / clean_line
 # --------------------------------------------------------------------------
-
-_FTFY: list[tuple[Any, Any, Any]] = []  # filled on first use
-
-
-# UTF-8 read through a legacy code page always shows a lead byte 0xC2-0xF4 as
-# one of these: Latin-1 letters (cp1252/latin-1), Greek (cp1253) or Cyrillic
-# (cp1251). Text without any (emoji, typographic quotes, CJK) cannot be that
-# mojibake, and ftfy's own badness test costs ~1 ms per 6 kB.
-_MOJIBAKE_LEAD_RE = re.compile("[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]")
-
-
-def _ftfy() -> tuple[Any, Any, Any]:
-    """ftfy, its badness test and our config, imported on first non-ASCII text.
-
-    Importing ftfy costs ~30 ms; commands that only print ASCII (a 304 refresh,
-    `list`) should not pay it.
-    """
-    if not _FTFY:
-        import ftfy
-        from ftfy.badness import is_bad
-
-        config = ftfy.TextFixerConfig(
-            unescape_html=False,
-            uncurl_quotes=False,
-            fix_character_width=False,
-            fix_latin_ligatures=False,
-            explain=False,
-        )
-        _FTFY.append((ftfy.fix_text, is_bad, config))
-    return _FTFY[0]
 
 
 def _escape_re(stop: str, c1_strings: str, c1_end: str) -> re.Pattern[str]:
@@ -329,11 +155,23 @@ def repaired_text(on: bool = True) -> Iterator[None]:
         _ALREADY_REPAIRED.reset(token)
 
 
-def clean_text(s: str) -> str:
+# what clean_text does with HTML leftovers (see store.text.leftovers)
+_NEUTRAL, _PLAIN, _KEEP = 0, 1, 2
+
+
+def clean_text(s: str, *, plain: bool = False) -> str:
     """Repair mojibake and remove everything unsafe for a terminal; keep \\n and \\t.
 
-    Never raises. Newlines are normalised to LF.
+    Entities that mean the same in markup and in text are decoded and HTML
+    comments dropped, since callers pass markup still to be parsed too (a
+    document, an HTML fragment). ``plain``: ``s`` is a text field, never
+    parsed again, so every leftover goes as in :func:`clean_line` (entities,
+    double escapes, stray tags). Never raises. Newlines are normalised to LF.
     """
+    return _clean_text(s, _PLAIN if plain else _NEUTRAL)
+
+
+def _clean_text(s: str, leftovers: int) -> str:
     try:
         if s is None:
             return ""
@@ -341,6 +179,8 @@ def clean_text(s: str) -> str:
             s = str(s)
         if not s:
             return s
+        if leftovers != _KEEP and ("&" in s or "<" in s):
+            s = decode_leftovers(s) if leftovers == _PLAIN else decode_neutral(s)
         if _NEWLINES_ANY_RE.search(s):
             s = _NEWLINES_RE.sub("\n", s)
         s = strip_escapes(s)
@@ -349,14 +189,7 @@ def clean_text(s: str) -> str:
             return _trailing_ws(s)
         s = _PRE_DROP_RE.sub("", s)
         s = repair_mojibake(s)
-        with contextlib.suppress(Exception):
-            # ftfy works line by line and costs ~1 µs a character; its own
-            # badness test is one regex over the text, so ask it first.
-            if _MOJIBAKE_LEAD_RE.search(s):
-                fix_text, is_bad, config = _ftfy()
-                s = fix_text(s, config) if is_bad(s) else unicodedata.normalize("NFC", s)
-            else:
-                s = unicodedata.normalize("NFC", s)
+        s = repair_with_ftfy(s)
         if _NEWLINES_ANY_RE.search(s):
             s = _NEWLINES_RE.sub("\n", s)
         s = _DROP_RE.sub("", s)
@@ -382,18 +215,40 @@ _ASCII_CONTROLS = {c: None for c in [*range(0, 9), *range(14, 32), 127]}
 
 
 def clean_line(s: str) -> str:
-    """One display line: cleaned, whitespace collapsed, stripped. Never raises."""
+    """One display line: cleaned, HTML leftovers decoded, whitespace collapsed. Never raises.
+
+    A line is plain text by definition (a title, an author, a bullet): entities
+    (double escapes too), stray tags and comments go, see ``store.text.leftovers``.
+    """
     try:
         if not s:
             return ""
-        if s.isascii() and "\x1b" not in s:
+        if s.isascii():
             # the common case, hundreds of thousands of times per refresh:
             # str methods instead of four regex passes (isprintable: no
-            # control character at all, so nothing to translate away)
+            # control character at all, ESC neither, nothing to translate away)
+            if s.isprintable():
+                if ("&" not in s and "<" not in s) or not maybe_leftover(s):
+                    return " ".join(s.split())
+            elif "\x1b" not in s and "&" not in s and "<" not in s:
+                return " ".join(s.translate(_ASCII_CONTROLS).split())
+        return _line(s, True)
+    except Exception:
+        return ""
+
+
+def _line(s: str, leftovers: bool) -> str:
+    """clean_line past its ASCII fast path; ``leftovers``: decode HTML leftovers first."""
+    try:
+        if not s:
+            return ""
+        if leftovers and ("&" in s or "<" in s):
+            s = decode_leftovers(s)
+        if s.isascii() and "\x1b" not in s:
             if s.isprintable():
                 return " ".join(s.split())
             return " ".join(s.translate(_ASCII_CONTROLS).split())
-        return _WS_RE.sub(" ", clean_text(s)).strip()
+        return _WS_RE.sub(" ", _clean_text(s, _KEEP)).strip()
     except Exception:
         return ""
 
@@ -401,18 +256,20 @@ def clean_line(s: str) -> str:
 def screen_line(s: str) -> str:
     """``clean_line`` for text on its way out (the screen, the CLI): hygiene, no repair.
 
-    What is shown was repaired once, when it came in; repairing again on every
-    paint costs ~30 µs a non-ASCII title (ftfy) and could show other text than
-    the library stores and searches. Escapes, controls and bidi tricks still go.
+    What is shown was repaired and decoded once, when it came in; repairing
+    again on every paint costs ~30 µs a non-ASCII title (ftfy), and decoding
+    again could show other text than the library stores and searches (a
+    stored "&amp;" that was "&amp;amp;"). Escapes, controls and bidi tricks
+    still go.
     """
     with repaired_text():
-        return clean_line(s)
+        return _line(s, False)
 
 
 def screen_text(s: str) -> str:
     """``clean_text`` for text on its way out, newlines kept (see ``screen_line``)."""
     with repaired_text():
-        return clean_text(s)
+        return _clean_text(s, _KEEP)
 
 
 _LABEL_RE = re.compile(r"^([^:]{1,60}):\s+(\S.*)$", re.S)
