@@ -91,9 +91,9 @@ def dispatch(text: str, *, name: str, mtime: float | None) -> ParsedDocument:
 
         doc = parse_org(text, name=name)
     elif kind == "html":
-        from store.parse.html import parse_html_document
+        from store.parse.page import parse_html_page
 
-        doc = parse_html_document(text, name=name)
+        doc = parse_html_page(text, name=name)
     elif kind == "post":
         from store.parse.post import parse_post
 
