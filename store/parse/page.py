@@ -24,6 +24,7 @@ from store.parse.html import html_to_lines, parse_html_document
 from store.parse.outline import article_parts, strip_heading_url
 from store.parse.pagemeta import PageMeta, page_meta
 from store.parse.pageshape import main_region, page_shape, strip_chrome, text_units
+from store.parse.refusal import ParseError
 from store.text import clean_line, repaired_text
 
 __all__ = ["INDEX_NOTE", "parse_html_page"]
@@ -44,8 +45,6 @@ def _is_digest(lines: list[str]) -> bool:
 
 def parse_html_page(text: str, *, name: str = "") -> ParsedDocument:
     """One local HTML file → a document; raises ParseError for an index or an empty page."""
-    from store.parse import ParseError
-
     with repaired_text(False):
         flat = html_to_lines(text)
     if _is_digest(flat):
