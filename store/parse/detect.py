@@ -48,6 +48,10 @@ def detect_kind(text: str, name: str = "") -> str:
         and not _MD_HEADING_RE.search(head)
     ):
         return "org"
+    from store.parse.frontmatter import read_front_matter
+
+    if read_front_matter(lines[:200]).style:
+        return "markdown"  # a metadata block (YAML, TOML, Pelican headers) tops a post
     md_headings = len(_MD_HEADING_RE.findall(head))
     is_md_name = lower_name.endswith((".md", ".markdown"))
     if _MD_KP_RE.search(text[:2_000_000]):

@@ -9,27 +9,12 @@ import re
 
 from store.models import ParsedDocument
 from store.parse.common import BULLET_RE, find_date, md_inline
+from store.parse.frontmatter import read_front_matter
 from store.parse.tree import Node, add_heading, digest_episodes, tree_entries
 from store.text import clean_line
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
-_FRONT_RE = re.compile(r"^([A-Za-z_][\w-]{0,40})\s*:\s*(.*)$")
-
-
-def front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
-    """Flat ``key: value`` pairs of a leading ``---`` block (no YAML evaluation)."""
-    if not lines or lines[0].strip() != "---":
-        return {}, 0
-    meta: dict[str, str] = {}
-    for i in range(1, min(len(lines), 200)):
-        s = lines[i].strip()
-        if s in ("---", "..."):
-            return meta, i + 1
-        m = _FRONT_RE.match(s)
-        if m:
-            meta[m.group(1).lower()] = m.group(2).strip().strip("\"'")
-    return {}, 0
 
 
 def build_md_tree(lines: list[str]) -> Node:
@@ -53,8 +38,9 @@ def build_md_tree(lines: list[str]) -> Node:
 
 def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
     lines = text.split("\n")
-    meta, skip = front_matter(lines)
-    root = build_md_tree(lines[skip:])
+    fm = read_front_matter(lines)
+    meta = {k: fm.text(k) or "" for k in fm.fields}
+    root = build_md_tree(lines[fm.end :])
     digest_title = meta.get("title")
     h1s = [c for c in root.children if c.level == 1]
     if len(h1s) == 1:
@@ -79,6 +65,10 @@ def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
             overview=tuple(overview),
             kind="markdown",
         )
+    if fm.fields.get("title") and not _linked_items(root):
+        from store.parse.mdarticle import front_matter_article
+
+        return front_matter_article(lines[fm.end :], fm, name=name)
     entries, overview = tree_entries(root, date, clean_line(digest_title) if digest_title else None)
     return ParsedDocument(
         entries=tuple(entries),
@@ -88,6 +78,11 @@ def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
         overview=tuple(overview),
         kind="markdown",
     )
+
+
+def _linked_items(root: Node) -> bool:
+    """Three or more headings that are links: a list of items, not one article."""
+    return sum(1 for n in root.walk() if n is not root and "](" in n.title) >= 3
 
 
 def _overview_lines(root: Node) -> list[str]:

@@ -1,0 +1,52 @@
+"""A Markdown (or text) article with front matter: one entry, dated and signed.
+
+A file whose metadata block names a title is a post, not a digest: its title,
+date, author and tags come from the block, its summary is the first real
+paragraph, its sections are its own headings. (A Markdown digest, whose
+headings own "Key Points", never reaches here.)
+"""
+
+from __future__ import annotations
+
+from store.models import ParsedDocument, ParsedEntry
+from store.parse.common import derive_key_points, md_inline, reading_minutes
+from store.parse.frontmatter import FrontMatter
+from store.parse.outline import article_parts
+from store.parse.pagemeta import iso_date
+from store.text import clean_line, safe_url
+
+__all__ = ["front_matter_article"]
+
+
+def front_matter_article(lines: list[str], fm: FrontMatter, *, name: str = "") -> ParsedDocument:
+    """``lines`` are the file's lines after the metadata block."""
+    title = clean_line(md_inline(fm.text("title") or "", keep_urls=False))
+    parts = article_parts(lines, title)
+    summary = parts.summary or clean_line(fm.text("summary", "description", "excerpt") or "")
+    body = parts.body or summary
+    date = iso_date(fm.text("date", "published", "pubdate", "created")) or parts.date
+    author = clean_line(fm.text("author", "authors", "by") or "") or None
+    tags = [clean_line(t) for t in fm.items("tags", "categories", "category", "keywords")]
+    extra: list[tuple[str, str]] = []
+    if tags:
+        extra.append(("tags", ", ".join(t for t in tags if t)))
+    source = clean_line(fm.text("site", "source", "publication", "publisher") or "")
+    link = safe_url(fm.text("link", "url", "canonical", "canonical_url") or "")
+    entry = ParsedEntry(
+        title=title or parts.first_heading or name or "Untitled",
+        author=author,
+        link=link if link and link.startswith(("http://", "https://")) else None,
+        published=date,
+        summary=summary,
+        key_points=derive_key_points(parts.sections, body),
+        key_points_derived=True,
+        sections=parts.sections,
+        body=body,
+        reading_minutes=reading_minutes(body),
+        extra=tuple(extra),
+    )
+    return ParsedDocument(
+        entries=(entry,),
+        source_name=source or None,
+        kind="markdown",
+    )
