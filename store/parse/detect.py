@@ -78,9 +78,40 @@ def detect_kind(text: str, name: str = "") -> str:
     return "text"
 
 
+def _refuse_non_document(text: str, name: str, kind: str) -> None:
+    """Raise ParseError for a config file, a data file, a script or a word list.
+
+    Only formless kinds are judged: a digest, an Org file, a page or a post has
+    a shape of its own. A Markdown file (by name) is judged only by its suffix;
+    text that merely starts with ``---`` is judged after its front matter,
+    unless that names a title (then it is a post).
+    """
+    from store.parse.nondoc import not_a_document
+
+    if kind not in ("text", "article", "chapter", "markdown"):
+        return
+    lower = name.lower()
+    if kind == "markdown" and lower.endswith((".md", ".markdown")):
+        return
+    if kind == "markdown":
+        from store.parse.frontmatter import read_front_matter
+
+        lines = text.split("\n")
+        fm = read_front_matter(lines[:200])
+        if fm.fields.get("title"):
+            return
+        text = "\n".join(lines[fm.end :]) if fm.end else text
+    reason = not_a_document(text, name, kind)
+    if reason:
+        from store.parse.refusal import ParseError
+
+        raise ParseError(reason)
+
+
 def dispatch(text: str, *, name: str, mtime: float | None) -> ParsedDocument:
     """Parse ``text`` with the detected family; fall back to plain text if it yields nothing."""
     kind = detect_kind(text, name)
+    _refuse_non_document(text, name, kind)
     doc: ParsedDocument | None = None
     if kind == "digestly":
         from store.parse.digestly import parse_digestly
