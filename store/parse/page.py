@@ -109,6 +109,7 @@ def _extract_markdown(html: str) -> str | None:
     return out if isinstance(out, str) and out.strip() else None
 
 
+_CONTAINERS = frozenset({"body", "div", "main", "article", "section", "header", "aside"})
 _INLINE_HEAD_RE = re.compile(r"\s#{2,6}\s+")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -132,7 +133,15 @@ def _markdown_lines(md: str) -> list[str]:
 
 
 def _region_lines(region: LexborNode) -> list[str]:
-    """The main region flattened (the fallback when trafilatura is not importable)."""
+    """The main region flattened (the fallback when trafilatura is not importable).
+
+    A ``<time>`` standing alone in a container (not inside a sentence) is the
+    page's dateline, already read as metadata: it would run into the next line.
+    """
+    for t in region.css("time"):
+        parent = t.parent
+        if parent is not None and parent.tag in _CONTAINERS:
+            t.decompose()
     with repaired_text(False):
         lines = html_to_lines(region.html or "")
     return [strip_heading_url(ln)[0] for ln in lines]

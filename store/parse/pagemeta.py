@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -222,9 +223,10 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
         h1,
         [ld.get("title"), _first(meta, "og:title", "twitter:title", "dc.title"), doc_title],
     )
+    if doc_title and not site:
+        site = split_site_from_title(doc_title, None)[1]
     if not title and doc_title:
-        title, site_from_title = split_site_from_title(doc_title, site)
-        site = site or site_from_title
+        title = split_site_from_title(doc_title, site)[0]
     elif title and site:
         title, _ = split_site_from_title(title, site)
     date = None
@@ -264,6 +266,11 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
             a = clean_line(by.text(deep=True))
             author = a[:MAX_FIELD] if a and len(a.split()) <= 6 else None
     description = _first(meta, "og:description", "description", "twitter:description")
+    url = _canonical(tree, meta)
+    if not site and url:
+        # the page names no publisher: its own address's host is the next best name
+        host = urlsplit(url).hostname or ""
+        site = host.removeprefix("www.") or None
     return PageMeta(
         title=title or None,
         date=date,
@@ -271,7 +278,7 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
         site_name=site or None,
         description=description,
         doc_title=doc_title or None,
-        url=_canonical(tree, meta),
+        url=url,
         h1=h1 or None,
     )
 
