@@ -72,12 +72,15 @@ def is_link_line(s: str) -> bool:
         return False
     if re.fullmatch(r"https?://\S+", t):
         return True
-    linked = sum(len(m.group(1)) for m in _MD_LINK_RE.finditer(t))
+    found = list(_MD_LINK_RE.finditer(t))
+    linked = sum(len(m.group(1)) for m in found)
     rest_text = _MD_LINK_RE.sub("", t)
-    for m in _PAREN_LINK_RE.finditer(rest_text):  # "label (https://…)", html_to_lines' form
-        linked += len(m.group(1))
-    rest = len(_PAREN_LINK_RE.sub("", rest_text).strip(" |·,;"))
-    return linked > 0 and linked >= 2 * rest
+    paren = list(_PAREN_LINK_RE.finditer(rest_text))  # "label (https://…)", html_to_lines' form
+    linked += sum(len(m.group(1)) for m in paren)
+    rest = len(_PAREN_LINK_RE.sub("", rest_text).strip(" |·,;[]"))
+    links = len(found) + len(paren)
+    # a strip of three or more links ("Next: …, Previous: …, Up: …") is navigation
+    return linked > 0 and (linked >= 2 * rest or (links >= 3 and linked >= rest))
 
 
 _PAREN_LINK_RE = re.compile(r"([^()\n]{1,300}?)\s*\(https?://[^\s()]{1,2000}\)")
@@ -238,7 +241,7 @@ def _walk(sections: tuple[Section, ...]) -> list[Section]:
 def _summary_like(txt: str) -> bool:
     """A paragraph a reader would take for the gist: real sentences, not a byline."""
     units = text_units(txt)
-    if units < 8:
+    if units < 8 or not (txt[0].isalnum() or txt[0] in "\"'“‘«¿¡("):
         return False
     if _BYLINE_RE.match(txt) and units <= 12:
         return False

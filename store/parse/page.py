@@ -116,20 +116,37 @@ _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
 def _markdown_lines(md: str) -> list[str]:
     """trafilatura's Markdown → the Markdown-ish lines the parsers share: escapes
-    undone, emphasis and table rules dropped, each line cleaned."""
+    undone, table rules dropped, each line cleaned.
+
+    trafilatura writes one paragraph a line but keeps a paragraph's own line
+    breaks too; a line that ends mid-sentence and a next line that starts in
+    lower case are one paragraph.
+    """
     out: list[str] = []
     for raw in md.split("\n"):
         s = _MD_ESCAPE_RE.sub(r"\1", raw.strip())
-        if re.fullmatch(r"\|?[\s:|-]*-{3,}[\s:|-]*\|?", s):
+        if not s or re.fullmatch(r"\|?[\s:|-]*-{3,}[\s:|-]*\|?", s):
             continue
         if not s.startswith("#"):
             s = _INLINE_HEAD_RE.sub(" ", s)  # a heading trafilatura ran into a paragraph
         m = re.match(r"^\d{1,3}[.)]\s+(.*)$", s)
         if m:
             s = "- " + m.group(1)
-        out.append(clean_line(s) if not s.startswith("#") else s)
-        out.append("")  # trafilatura writes one paragraph a line
+        s = clean_line(s) if not s.startswith("#") else s
+        prev = out[-2] if len(out) >= 2 else ""
+        if (
+            prev
+            and not prev.startswith(("#", "- ", "* ", "|"))
+            and not prev.endswith(_ENDS)
+            and s[:1].islower()
+        ):
+            out[-2] = f"{prev} {s}"
+            continue
+        out.extend((s, ""))
     return out
+
+
+_ENDS = (".", "!", "?", ":", ";", '"', "”", ")", "…", "。", "！", "？")
 
 
 def _region_lines(region: LexborNode) -> list[str]:
@@ -142,9 +159,30 @@ def _region_lines(region: LexborNode) -> list[str]:
         parent = t.parent
         if parent is not None and parent.tag in _CONTAINERS:
             t.decompose()
+    _drop_link_clusters(region)
     with repaired_text(False):
         lines = html_to_lines(region.html or "")
     return [strip_heading_url(ln)[0] for ln in lines]
+
+
+def _drop_link_clusters(region: LexborNode) -> None:
+    """Blocks of three or more links that are mostly link text ("Next | Previous
+    | Up", a related-posts list) are navigation; the prose around them stays."""
+    total = max(text_units(region.text(deep=True) or ""), 1)
+    doomed = []
+    for blk in region.css("p, div, ul, ol, dl, table, center, td"):
+        anchors = blk.css("a")
+        if len(anchors) < 3:
+            continue
+        units = text_units(blk.text(deep=True) or "")
+        linked = sum(text_units(a.text(deep=True) or "") for a in anchors)
+        if units and linked >= 0.5 * units and units < 0.5 * total:
+            doomed.append(blk)
+    for blk in doomed:
+        try:
+            blk.decompose()
+        except Exception:  # noqa: S112 - inside a block already removed
+            continue
 
 
 def _article_entry(
