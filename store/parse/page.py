@@ -55,6 +55,11 @@ def parse_html_page(text: str, *, name: str = "") -> ParsedDocument:
     region = main_region(tree)
     if region is None:
         raise ParseError(EMPTY_NOTE)
+    from store.parse.pageitems import digest_of_items
+
+    listed = digest_of_items(region, meta)
+    if listed is not None:
+        return listed
     shape = page_shape(region)
     kind = shape.kind
     if kind == "index":

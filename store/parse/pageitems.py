@@ -14,17 +14,17 @@ from collections import Counter
 
 from selectolax.lexbor import LexborNode
 
-from store.models import ParsedEntry
-from store.parse.common import find_date, is_date_line
+from store.models import ParsedDocument, ParsedEntry
+from store.parse.common import URL_RE, find_date, is_date_line
 from store.parse.html import html_to_lines
-from store.parse.markdown import build_md_tree
+from store.parse.markdown import build_md_tree, parse_markdown
 from store.parse.outline import strip_heading_url
 from store.parse.pagemeta import PageMeta
 from store.parse.pageshape import text_units
 from store.parse.tree import Node, node_entry
 from store.text import repaired_text
 
-__all__ = ["MIN_ITEM_UNITS", "item_entries"]
+__all__ = ["MIN_ITEM_UNITS", "digest_of_items", "item_entries"]
 
 MIN_ITEM_UNITS = 60
 
@@ -62,3 +62,57 @@ def item_entries(region: LexborNode, meta: PageMeta) -> list[ParsedEntry]:
             continue
         out.append(node_entry(n, _item_date(n, current)))
     return out
+
+
+def _linked_heading_levels(root: Node) -> int | None:
+    """The heading level at which three or more headings each carry an address
+    in the first lines under them (``Link: https://…``). Headings that are
+    themselves links are judged by the page's shape instead (``pageshape``):
+    titles with teasers are a site index, titles with whole posts are items."""
+    by_level: dict[int, list[bool]] = {}
+    for n in root.walk():
+        if n is root:
+            continue
+        head = [ln for ln in n.lines if ln.strip()][:3]
+        has = not URL_RE.search(n.title) and any(URL_RE.search(ln) for ln in head)
+        by_level.setdefault(n.level, []).append(has)
+    for level, flags in sorted(by_level.items()):
+        if sum(flags) >= 3 and sum(flags) >= 0.8 * len(flags):
+            return level
+    return None
+
+
+def digest_of_items(region: LexborNode, meta: PageMeta) -> ParsedDocument | None:
+    """An HTML digest of one heading per item, each with its own link (the HTML
+    form of a Markdown list digest), read as that digest: one entry an item.
+
+    Read on the page's main region with its chrome removed, and a linked
+    heading's address becomes the entry's link instead of trailing its title.
+    """
+    with repaired_text(False):
+        lines = html_to_lines(region.html or "")
+    root = build_md_tree(lines)
+    if _linked_heading_levels(root) is None:
+        return None
+    fixed: list[str] = []
+    for ln in lines:
+        title, url = strip_heading_url(ln)
+        if url:
+            hashes, _, text = title.partition(" ")
+            fixed.append(f"{hashes} [{text}]({url})")
+        else:
+            fixed.append(ln)
+    page_title = meta.title or meta.doc_title
+    if page_title and not any(ln.startswith("# ") for ln in fixed):
+        fixed = ["# " + page_title, "", *fixed]
+    doc = parse_markdown("\n".join(fixed))
+    if len(doc.entries) < 3:
+        return None
+    return ParsedDocument(
+        entries=doc.entries,
+        digest_title=doc.digest_title or page_title,
+        digest_date=doc.digest_date,
+        source_name=doc.source_name or meta.site_name,
+        overview=doc.overview,
+        kind="html",
+    )

@@ -200,6 +200,8 @@ def split_site_from_title(title: str, site: str | None) -> tuple[str, str | None
         if first.casefold() == low:
             return rest or title, site
         return title, site
+    if len(seps) == 1 and _DOMAIN_RE.match(first) and not _DOMAIN_RE.match(tail):
+        return rest, first  # "example.org — What the page is"
     short_tail = "|" in seps[0].group() and len(tail.split()) <= 4
     if len(seps) == 1 and len(tail) < len(head) and (short_tail or _DOMAIN_RE.match(tail)):
         return head, tail

@@ -310,3 +310,23 @@ def test_realworld_pages_read_as_documents(reader: str) -> None:
             assert not e.summary.startswith(("http://", "https://")), (p.name, e.summary[:80])
         assert len(doc.entries) <= 5, (p.name, [e.title for e in doc.entries])
     assert read >= 1
+
+
+def test_html_list_digest_keeps_one_entry_an_item(reader: str) -> None:
+    """One heading an item, each with its own link line: the HTML form of a list
+    digest stays one entry an item; the sidebar's heading is not one."""
+    items = "".join(
+        f"<h3>{i + 1}. Story number {i}</h3>"
+        f'<p>Link: <a href="https://news.example/{i}">https://news.example/{i}</a></p>'
+        f"<p>Why it matters: story {i} changes how small towns fund libraries and parks.</p>"
+        for i in range(4)
+    )
+    html = (
+        "<html><head><title>Link Digest 2025-12-11</title></head><body>"
+        '<nav><a href="/">Home</a> <a href="/archive">Archive</a></nav>'
+        f"<h1>Link Digest 2025-12-11</h1>{items}{SIDEBAR}</body></html>"
+    )
+    doc = _one(html)
+    assert [e.title for e in doc.entries] == [f"Story number {i}" for i in range(4)]
+    assert [e.link for e in doc.entries] == [f"https://news.example/{i}" for i in range(4)]
+    assert doc.digest_date == "2025-12-11"
