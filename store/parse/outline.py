@@ -56,34 +56,51 @@ class _Sec:
     children: list[_Sec] = field(default_factory=list)
     lines: int = 0  # paragraphs and bullets read
     linky: int = 0  # ... of which mostly one link
+    prose: int = 0  # words in the others (a real paragraph among links is content)
 
     def is_link_list(self) -> bool:
         """ "Related", "Recommended", "More from": a block of links, not content."""
-        return self.lines >= 2 and self.linky >= 0.6 * self.lines
+        return self.lines >= 2 and self.linky >= 0.6 * self.lines and self.prose < 40
 
 
 _MD_LINK_RE = re.compile(r"\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
 
 
 def is_link_line(s: str) -> bool:
-    """A paragraph or bullet that is mostly link text (or a bare address)."""
+    """A paragraph or bullet that is mostly link text (or a bare address).
+
+    Linear: each link is found once (``[label](url)`` by one pattern, the
+    ``label (url)`` form of ``html_to_lines`` by its address, the label being
+    the words just before it).
+    """
     t = s.strip().lstrip("-*+•· ").strip()
     if not t:
         return False
-    if re.fullmatch(r"https?://\S+", t):
+    if t.startswith(("http://", "https://")) and " " not in t:
         return True
-    found = list(_MD_LINK_RE.finditer(t))
+    if "](" not in t and "(http" not in t:
+        return False
+    found = list(_MD_LINK_RE.finditer(t)) if "](" in t else []
     linked = sum(len(m.group(1)) for m in found)
-    rest_text = _MD_LINK_RE.sub("", t)
-    paren = list(_PAREN_LINK_RE.finditer(rest_text))  # "label (https://…)", html_to_lines' form
-    linked += sum(len(m.group(1)) for m in paren)
-    rest = len(_PAREN_LINK_RE.sub("", rest_text).strip(" |·,;[]"))
-    links = len(found) + len(paren)
+    rest_text = _MD_LINK_RE.sub("", t) if found else t
+    links = len(found)
+    kept: list[str] = []
+    pos = 0
+    for m in _PAREN_URL_RE.finditer(rest_text):
+        before = rest_text[pos : m.start()]
+        cut = max(before.rfind(c) for c in ".,;|:·)]")
+        label = before[cut + 1 :] if cut >= 0 else before
+        label = label[-120:]
+        kept.append(before[: len(before) - len(label)])
+        linked += len(label.strip())
+        links += 1
+        pos = m.end()
+    kept.append(rest_text[pos:])
+    rest = len("".join(kept).strip(" |·,;[]"))
     # a strip of three or more links ("Next: …, Previous: …, Up: …") is navigation
     return linked > 0 and (linked >= 2 * rest or (links >= 3 and linked >= rest))
 
 
-_PAREN_LINK_RE = re.compile(r"([^()\n]{1,300}?)\s*\(https?://[^\s()]{1,2000}\)")
 _PAREN_URL_RE = re.compile(r"\s*\(https?://[^\s()]{1,2000}\)")
 
 
@@ -159,6 +176,8 @@ def article_parts(lines: list[str], title: str | None) -> ArticleParts:
             (sec.bullets if bullet else sec.text).append(txt)
             sec.lines += 1
             sec.linky += linky
+            if not linky:
+                sec.prose += text_units(txt)
         elif not linky:
             intro.append("- " + txt if bullet else txt)
 

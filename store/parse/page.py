@@ -32,6 +32,7 @@ __all__ = ["INDEX_NOTE", "parse_html_page"]
 INDEX_NOTE = "a list of links (site index), not an article"
 EMPTY_NOTE = "a web page with no article text"
 _HEAD_RE = re.compile(r"^(#{1,6})\s+(.*)$")
+_KP_WORDS_RE = re.compile(r"key(?:\s|&nbsp;|&#160;)*points|takeaways", re.I)
 
 
 def _is_digest(lines: list[str]) -> bool:
@@ -45,10 +46,11 @@ def _is_digest(lines: list[str]) -> bool:
 
 def parse_html_page(text: str, *, name: str = "") -> ParsedDocument:
     """One local HTML file → a document; raises ParseError for an index or an empty page."""
-    with repaired_text(False):
-        flat = html_to_lines(text)
-    if _is_digest(flat):
-        return parse_html_document(text, name=name)
+    if _KP_WORDS_RE.search(text):  # only then can it be a digest: skip a flattening
+        with repaired_text(False):
+            flat = html_to_lines(text)
+        if _is_digest(flat):
+            return parse_html_document(text, name=name)
     tree = LexborHTMLParser(text)
     meta = page_meta(tree)
     strip_chrome(tree)
@@ -57,11 +59,13 @@ def parse_html_page(text: str, *, name: str = "") -> ParsedDocument:
         raise ParseError(EMPTY_NOTE)
     from store.parse.pageitems import digest_of_items
 
-    listed = digest_of_items(region, meta)
+    listed = None if meta.is_article else digest_of_items(region, meta)
     if listed is not None:
         return listed
     shape = page_shape(region)
     kind = shape.kind
+    if meta.is_article and kind != "article" and shape.prose_units >= 40:
+        kind = "article"  # the page says it is one article; its linked headings are its own
     if kind == "index":
         raise ParseError(INDEX_NOTE)
     if kind == "items":

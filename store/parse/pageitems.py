@@ -10,6 +10,7 @@ An item with almost no text of its own (a title and an excerpt) is left out.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from selectolax.lexbor import LexborNode
@@ -27,6 +28,12 @@ from store.text import repaired_text
 __all__ = ["MIN_ITEM_UNITS", "digest_of_items", "item_entries"]
 
 MIN_ITEM_UNITS = 60
+# "Link: https://…", "Source: the paper (https://…)", a bare address: a line that
+# gives the item's address (a list item or a sentence with a link does not)
+_LINK_LINE_RE = re.compile(
+    r"^(?:https?://\S+|[^\s:()]{1,20}(?:\s[^\s:()]{1,20}){0,2}:\s*"
+    r"(?:https?://\S+|[^()]{0,60}\(https?://[^\s()]+\)))$"
+)
 
 
 def _item_date(n: Node, current: str | None) -> str | None:
@@ -74,7 +81,7 @@ def _linked_heading_levels(root: Node) -> int | None:
         if n is root:
             continue
         head = [ln for ln in n.lines if ln.strip()][:3]
-        has = not URL_RE.search(n.title) and any(URL_RE.search(ln) for ln in head)
+        has = not URL_RE.search(n.title) and any(_LINK_LINE_RE.match(ln.strip()) for ln in head)
         by_level.setdefault(n.level, []).append(has)
     for level, flags in sorted(by_level.items()):
         if sum(flags) >= 3 and sum(flags) >= 0.8 * len(flags):

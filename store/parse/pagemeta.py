@@ -39,6 +39,7 @@ class PageMeta:
     doc_title: str | None = None  # the raw <title>
     url: str | None = None  # the page's canonical address
     h1: str | None = None  # the first visible top heading
+    is_article: bool = False  # the page calls itself an article (og:type, JSON-LD, article:*)
 
 
 _ISO_FULL_RE = re.compile(
@@ -130,6 +131,7 @@ def _json_ld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
     return out
 
 
+_POST_TYPES = re.compile(r"(article|posting|report|review|recipe|howto)\b", re.I)
 _ARTICLE_TYPES = re.compile(
     r"(article|posting|report|blog|news|webpage|creativework|review|recipe|howto)$", re.I
 )
@@ -152,6 +154,8 @@ def _ld_fields(objs: list[dict[str, Any]]) -> dict[str, str]:
     """Headline, date, author and publisher of the page's main JSON-LD object."""
     out: dict[str, str] = {}
     typed = [o for o in objs if _ARTICLE_TYPES.search(str(o.get("@type") or ""))]
+    if any(_POST_TYPES.search(str(o.get("@type") or "")) for o in typed):
+        out["is_article"] = "1"
     for o in typed:
         for key in ("headline", "name"):
             v = o.get(key)
@@ -282,6 +286,11 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
         doc_title=doc_title or None,
         url=url,
         h1=h1 or None,
+        is_article=bool(
+            ld.get("is_article")
+            or (meta.get("og:type") or "").strip().lower().startswith("article")
+            or meta.get("article:published_time")
+        ),
     )
 
 
@@ -292,7 +301,10 @@ def _pick_title(h1: str, candidates: list[str | None]) -> str | None:
     given = [clean_line(c) for c in candidates if c and clean_line(c)]
     if h1 and len(h1) >= 3:
         low = h1.casefold()
-        if any(c.casefold().startswith(low) or low in c.casefold() for c in given):
+        if any(
+            c.casefold().startswith(low) or (low in c.casefold() and len(low) * 2 >= len(c))
+            for c in given
+        ):
             return h1
     return given[0] if given and given[0] != (candidates[-1] or "") else None
 

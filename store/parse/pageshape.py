@@ -129,6 +129,13 @@ def _href(a: LexborNode) -> str | None:
     return h
 
 
+def _item_href(a: LexborNode) -> str | None:
+    """A link to another page: an address with a fragment is a section anchor
+    (``…/post#methods``), the heading's own permalink, not a listed item."""
+    h = _href(a)
+    return h if h and "#" not in h else None
+
+
 def link_headings(region: LexborNode) -> list[tuple[LexborNode, str]]:
     """Headings that are (mostly) one link to another page: the titles of listed items."""
     out: list[tuple[LexborNode, str]] = []
@@ -137,7 +144,7 @@ def link_headings(region: LexborNode) -> list[tuple[LexborNode, str]]:
         if not text:
             continue
         for a in h.css("a"):
-            href = _href(a)
+            href = _item_href(a)
             label = " ".join((a.text(deep=True) or "").split())
             if href and len(label) >= 0.6 * len(text):
                 out.append((h, href))
@@ -145,8 +152,8 @@ def link_headings(region: LexborNode) -> list[tuple[LexborNode, str]]:
         else:
             # <a href><h2>Title</h2></a>: the card pattern of many home pages
             parent = h.parent
-            if parent is not None and parent.tag == "a" and _href(parent):
-                out.append((h, _href(parent) or ""))
+            if parent is not None and parent.tag == "a" and _item_href(parent):
+                out.append((h, _item_href(parent) or ""))
     return out
 
 
