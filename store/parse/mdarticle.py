@@ -9,9 +9,9 @@ headings own "Key Points", never reaches here.)
 from __future__ import annotations
 
 from store.models import ParsedDocument, ParsedEntry
-from store.parse.common import derive_key_points, md_inline, reading_minutes
+from store.parse.common import md_inline, reading_minutes
 from store.parse.frontmatter import FrontMatter
-from store.parse.outline import article_parts
+from store.parse.outline import article_key_points, article_parts
 from store.parse.pagemeta import iso_date
 from store.text import clean_line, safe_url
 
@@ -38,7 +38,7 @@ def front_matter_article(lines: list[str], fm: FrontMatter, *, name: str = "") -
         link=link if link and link.startswith(("http://", "https://")) else None,
         published=date,
         summary=summary,
-        key_points=derive_key_points(parts.sections, body),
+        key_points=article_key_points(parts),
         key_points_derived=True,
         sections=parts.sections,
         body=body,

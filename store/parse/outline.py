@@ -12,11 +12,25 @@ import re
 from dataclasses import dataclass, field
 
 from store.models import Section
-from store.parse.common import BULLET_RE, find_date, is_date_line, md_inline
+from store.parse.common import (
+    BULLET_RE,
+    derive_key_points,
+    find_date,
+    is_date_line,
+    md_inline,
+    sentences,
+)
 from store.parse.pageshape import text_units
 from store.text import clean_line, safe_url
 
-__all__ = ["ArticleParts", "article_parts", "is_link_line", "is_nav_line", "strip_heading_url"]
+__all__ = [
+    "ArticleParts",
+    "article_key_points",
+    "article_parts",
+    "is_link_line",
+    "is_nav_line",
+    "strip_heading_url",
+]
 
 _HEAD_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TRAILING_URL_RE = re.compile(r"\s*\((https?://[^\s()]{1,2000})\)\s*$")
@@ -266,3 +280,28 @@ def _summary_like(txt: str) -> bool:
         return False
     letters = sum(ch.isalpha() for ch in txt)
     return letters >= 0.5 * len(txt)
+
+
+def article_key_points(parts: ArticleParts, limit: int = 5) -> tuple[str, ...]:
+    """Key points of an article: the opening sentence of its paragraphs after the
+    summary (a writer's topic sentences), in order; headings and link lists are
+    not points. Falls back to the shared rule when the article is too short."""
+    summary_head = parts.summary[:80]
+    out: list[str] = []
+    seen: set[str] = set()
+    for para in parts.body.split("\n\n"):
+        if len(out) >= limit:
+            break
+        if para.startswith("- ") or para[:80] == summary_head or not _summary_like(para):
+            continue
+        first = next(iter(sentences(para, 1)), "")
+        words = len(first.split())
+        if not (6 <= words <= 45) or not first.rstrip("\"'”’)").endswith((".", "!", "?", "。")):
+            continue
+        key = first.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(first)
+    if len(out) >= 2:
+        return tuple(out)
+    return derive_key_points(parts.sections, parts.body)

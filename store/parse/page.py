@@ -19,9 +19,9 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from store.models import ParsedDocument, ParsedEntry
-from store.parse.common import KEY_POINTS_RE, derive_key_points, reading_minutes
+from store.parse.common import KEY_POINTS_RE, reading_minutes
 from store.parse.html import html_to_lines, parse_html_document
-from store.parse.outline import article_parts, strip_heading_url
+from store.parse.outline import article_key_points, article_parts, strip_heading_url
 from store.parse.pagemeta import PageMeta, page_meta
 from store.parse.pageshape import main_region, page_shape, strip_chrome, text_units
 from store.parse.refusal import ParseError
@@ -217,7 +217,7 @@ def _article_entry(
         link=meta.url,
         published=date,
         summary=summary,
-        key_points=derive_key_points(parts.sections, body),
+        key_points=article_key_points(parts),
         key_points_derived=True,
         sections=parts.sections,
         body=body,

@@ -267,10 +267,7 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
     if author and author.startswith(("http://", "https://")):
         author = None  # article:author is often a profile URL
     if not author:
-        by = tree.css_first('[rel="author"], [itemprop="author"], .byline .author, .author-name')
-        if by is not None:
-            a = clean_line(by.text(deep=True))
-            author = a[:MAX_FIELD] if a and len(a.split()) <= 6 else None
+        author = _byline(tree)
     description = _first(meta, "og:description", "description", "twitter:description")
     url = _canonical(tree, meta)
     if not site and url:
@@ -292,6 +289,45 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
             or meta.get("article:published_time")
         ),
     )
+
+
+_BYLINE_SELECTORS = (
+    '[itemprop="author"] [itemprop="name"]',
+    '[rel="author"]',
+    '[itemprop="author"]',
+    ".byline__name, .byline-name, .author-name, .author__name, .authorName",
+    ".byline",
+    ".author",
+    '[class*="byline"]',
+)
+_BY_PREFIX_RE = re.compile(
+    r"^(?:(?:written|posted|published|reviewed|edited)\s+)?"
+    r"(?:by|par|von|por|door|di|av|af|de)\s*:?\s+",
+    re.I,
+)
+_NOT_A_NAME_RE = re.compile(
+    r"^(?:follow|author|authors|about the author|more from|posted|share|contact|staff)\b", re.I
+)
+
+
+def _byline(tree: LexborHTMLParser) -> str | None:
+    """The visible byline ("By Ada Lovelace"), when metadata names no author:
+    the first element marked as the author whose text reads as a name."""
+    for sel in _BYLINE_SELECTORS:
+        for node in tree.css(sel)[:5]:
+            text = clean_line(node.text(deep=True, separator=" "))
+            text = _BY_PREFIX_RE.sub("", text)
+            text = re.split(r"\s*(?:\d|\||·|•|—|–\s|,\s*(?:updated|published))", text, maxsplit=1)[
+                0
+            ]
+            text = text.strip(" ,;:-")
+            words = text.split()
+            if not 1 <= len(words) <= 6 or _NOT_A_NAME_RE.match(text):
+                continue
+            if not text[0].isupper() or sum(ch.isalpha() for ch in text) < 0.7 * len(text):
+                continue
+            return text[:MAX_FIELD]
+    return None
 
 
 def _pick_title(h1: str, candidates: list[str | None]) -> str | None:
