@@ -176,22 +176,37 @@ def _region_lines(region: LexborNode) -> list[str]:
 
 def _drop_link_clusters(region: LexborNode) -> None:
     """Blocks of three or more links that are mostly link text ("Next | Previous
-    | Up", a related-posts list) are navigation; the prose around them stays."""
+    | Up", a related-posts list) are navigation; the prose around them stays.
+
+    Each link is charged to its nearest block (a few levels up at most), so the
+    work is linear in the links, not in blocks times their subtrees.
+    """
     total = max(text_units(region.text(deep=True) or ""), 1)
-    doomed = []
-    for blk in region.css("p, div, ul, ol, dl, table, center, td"):
-        anchors = blk.css("a")
-        if len(anchors) < 3:
+    groups: dict[int, tuple[LexborNode, int, int]] = {}
+    for a in region.css("a"):
+        blk = a.parent
+        hops = 0
+        while blk is not None and blk.tag not in _CLUSTER_BLOCKS and hops < 4:
+            blk, hops = blk.parent, hops + 1
+        if blk is None or blk.tag not in _CLUSTER_BLOCKS:
             continue
-        units = text_units(blk.text(deep=True) or "")
-        linked = sum(text_units(a.text(deep=True) or "") for a in anchors)
+        if blk.tag == "li" and blk.parent is not None:
+            blk = blk.parent  # the list, not one item
+        k = int(blk.mem_id)
+        node, n, linked = groups.get(k, (blk, 0, 0))
+        groups[k] = (node, n + 1, linked + text_units(a.text(deep=True) or ""))
+    for node, n, linked in groups.values():
+        if n < 3:
+            continue
+        units = text_units(node.text(deep=True) or "")
         if units and linked >= 0.5 * units and units < 0.5 * total:
-            doomed.append(blk)
-    for blk in doomed:
-        try:
-            blk.decompose()
-        except Exception:  # noqa: S112 - inside a block already removed
-            continue
+            try:
+                node.decompose()
+            except Exception:  # noqa: S112 - inside a block already removed
+                continue
+
+
+_CLUSTER_BLOCKS = frozenset({"p", "div", "ul", "ol", "dl", "table", "center", "td", "li", "nav"})
 
 
 def _article_entry(

@@ -21,7 +21,7 @@ from store.parse.html import html_to_lines
 from store.parse.markdown import build_md_tree, parse_markdown
 from store.parse.outline import strip_heading_url
 from store.parse.pagemeta import PageMeta
-from store.parse.pageshape import text_units
+from store.parse.pageshape import link_headings, text_units
 from store.parse.tree import Node, node_entry
 from store.text import repaired_text
 
@@ -36,6 +36,10 @@ _LINK_LINE_RE = re.compile(
 )
 
 
+def _norm(s: str) -> str:
+    return " ".join(s.split()).casefold()
+
+
 def _item_date(n: Node, current: str | None) -> str | None:
     for ln in n.lines[:4]:
         if ln.strip() and is_date_line(ln.strip()) and len(ln) < 80:
@@ -45,15 +49,19 @@ def _item_date(n: Node, current: str | None) -> str | None:
 
 def item_entries(region: LexborNode, meta: PageMeta) -> list[ParsedEntry]:
     """Entries for the linked items of ``region`` (chrome already removed)."""
+    linked = {_norm(h.text(deep=True) or "") for h, _href in link_headings(region)}
     with repaired_text(False):
         lines = html_to_lines(region.html or "")
     root = build_md_tree(lines)
     nodes = [n for n in root.walk() if n is not root]
+    items: set[int] = set()
     for n in nodes:
         title, url = strip_heading_url("# " + n.title)
         if url:
             n.title, n.link = title[2:], url
-    levels = Counter(n.level for n in nodes if n.link and not is_date_line(n.title))
+        if _norm(n.title) in linked and not is_date_line(n.title):
+            items.add(id(n))  # a link to another page (its address may be relative: no link)
+    levels = Counter(n.level for n in nodes if id(n) in items)
     if not levels:
         return []
     level = levels.most_common(1)[0][0]
@@ -63,7 +71,7 @@ def item_entries(region: LexborNode, meta: PageMeta) -> list[ParsedEntry]:
         if is_date_line(n.title):
             current = find_date(n.title) or current
             continue
-        if n.level != level or not n.link:
+        if n.level != level or id(n) not in items:
             continue
         if text_units(" ".join(ln for m in n.walk() for ln in m.lines)) < MIN_ITEM_UNITS:
             continue
