@@ -8,6 +8,8 @@ headings own "Key Points", never reaches here.)
 
 from __future__ import annotations
 
+import re
+
 from store.models import ParsedDocument, ParsedEntry
 from store.parse.common import md_inline, reading_minutes
 from store.parse.frontmatter import FrontMatter
@@ -18,13 +20,26 @@ from store.text import clean_line, safe_url
 __all__ = ["front_matter_article"]
 
 
+_JEKYLL_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+
+
+def _jekyll_date(name: str) -> str | None:
+    """``2024-05-06-night-train.md``: Jekyll dates a post in its file name."""
+    m = _JEKYLL_NAME_RE.match(name.rsplit("/", 1)[-1])
+    return iso_date(m.group(1)) if m else None
+
+
 def front_matter_article(lines: list[str], fm: FrontMatter, *, name: str = "") -> ParsedDocument:
     """``lines`` are the file's lines after the metadata block."""
     title = clean_line(md_inline(fm.text("title") or "", keep_urls=False))
     parts = article_parts(lines, title)
     summary = parts.summary or clean_line(fm.text("summary", "description", "excerpt") or "")
     body = parts.body or summary
-    date = iso_date(fm.text("date", "published", "pubdate", "created")) or parts.date
+    date = (
+        iso_date(fm.text("date", "published", "pubdate", "created"))
+        or parts.date
+        or _jekyll_date(name)
+    )
     author = clean_line(fm.text("author", "authors", "by") or "") or None
     tags = [clean_line(t) for t in fm.items("tags", "categories", "category", "keywords")]
     extra: list[tuple[str, str]] = []

@@ -197,3 +197,9 @@ def test_non_documents_are_refused_with_a_reason(name: str, text: str) -> None:
 def test_short_real_notes_are_read(text: str) -> None:
     doc = parse_document(text.encode(), name="note.txt")
     assert len(doc.entries) == 1 and doc.entries[0].body
+
+
+def test_jekyll_post_dated_by_its_file_name() -> None:
+    text = "---\ntitle: Harbour Notes\n---\n" + BODY
+    (e,) = parse_document(text.encode(), name="2024-05-06-harbour-notes.md").entries
+    assert e.title == "Harbour Notes" and e.published == "2024-05-06"
