@@ -81,8 +81,15 @@ def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
 
 
 def _linked_items(root: Node) -> bool:
-    """Three or more headings that are links: a list of items, not one article."""
-    return sum(1 for n in root.walk() if n is not root and "](" in n.title) >= 3
+    """Three or more headings that are links or give an address in their first
+    lines (``Link: https://…``): a list of items, not one article."""
+    from store.parse.outline import LINK_LINE_RE
+
+    def linked(n: Node) -> bool:
+        head = [ln.strip() for ln in n.lines if ln.strip()][:3]
+        return "](" in n.title or any(LINK_LINE_RE.match(ln) for ln in head)
+
+    return sum(1 for n in root.walk() if n is not root and linked(n)) >= 3
 
 
 def _overview_lines(root: Node) -> list[str]:

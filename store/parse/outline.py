@@ -24,6 +24,7 @@ from store.parse.pageshape import text_units
 from store.text import clean_line, safe_url
 
 __all__ = [
+    "LINK_LINE_RE",
     "ArticleParts",
     "article_key_points",
     "article_parts",
@@ -32,6 +33,12 @@ __all__ = [
     "strip_heading_url",
 ]
 
+# "Link: https://…", "Source: the paper (https://…)", "Link: [the paper](https://…)",
+# a bare address: a line that gives an item's address (a sentence with a link does not)
+LINK_LINE_RE = re.compile(
+    r"^(?:[-*]\s+)?(?:https?://\S+|[^\s:()\[\]]{1,20}(?:\s[^\s:()\[\]]{1,20}){0,2}:\s*"
+    r"(?:https?://\S+|[^()\[\]]{0,60}\(https?://[^\s()]+\)|\[[^\]]{0,200}\]\(https?://[^\s()]+\)))$"
+)
 _HEAD_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TRAILING_URL_RE = re.compile(r"\s*\((https?://[^\s()]{1,2000})\)\s*$")
 _NAV_SPLIT_RE = re.compile(r"\s*(?:\||·|•|»|«|/|\]\s*\[|—\s|–\s)\s*")

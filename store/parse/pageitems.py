@@ -10,7 +10,6 @@ An item with almost no text of its own (a title and an excerpt) is left out.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from selectolax.lexbor import LexborNode
@@ -19,7 +18,7 @@ from store.models import ParsedDocument, ParsedEntry
 from store.parse.common import URL_RE, find_date, is_date_line
 from store.parse.html import html_to_lines
 from store.parse.markdown import build_md_tree, parse_markdown
-from store.parse.outline import strip_heading_url
+from store.parse.outline import LINK_LINE_RE, strip_heading_url
 from store.parse.pagemeta import PageMeta
 from store.parse.pageshape import link_headings, text_units
 from store.parse.tree import Node, node_entry
@@ -28,12 +27,6 @@ from store.text import repaired_text
 __all__ = ["MIN_ITEM_UNITS", "digest_of_items", "item_entries"]
 
 MIN_ITEM_UNITS = 60
-# "Link: https://…", "Source: the paper (https://…)", a bare address: a line that
-# gives the item's address (a list item or a sentence with a link does not)
-_LINK_LINE_RE = re.compile(
-    r"^(?:https?://\S+|[^\s:()]{1,20}(?:\s[^\s:()]{1,20}){0,2}:\s*"
-    r"(?:https?://\S+|[^()]{0,60}\(https?://[^\s()]+\)))$"
-)
 
 
 def _norm(s: str) -> str:
@@ -89,7 +82,7 @@ def _linked_heading_levels(root: Node) -> int | None:
         if n is root:
             continue
         head = [ln for ln in n.lines if ln.strip()][:3]
-        has = not URL_RE.search(n.title) and any(_LINK_LINE_RE.match(ln.strip()) for ln in head)
+        has = not URL_RE.search(n.title) and any(LINK_LINE_RE.match(ln.strip()) for ln in head)
         by_level.setdefault(n.level, []).append(has)
     for level, flags in sorted(by_level.items()):
         if sum(flags) >= 3 and sum(flags) >= 0.8 * len(flags):

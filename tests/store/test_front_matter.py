@@ -203,3 +203,16 @@ def test_jekyll_post_dated_by_its_file_name() -> None:
     text = "---\ntitle: Harbour Notes\n---\n" + BODY
     (e,) = parse_document(text.encode(), name="2024-05-06-harbour-notes.md").entries
     assert e.title == "Harbour Notes" and e.published == "2024-05-06"
+
+
+def test_list_digest_with_link_lines_and_front_matter_stays_a_list() -> None:
+    items = "".join(
+        f"\n### {i + 1}. Story number {i}\nLink: https://news.example/{i}\n"
+        f"Why it matters: story {i} changes how small towns fund their libraries, parks and "
+        "bus routes, and what residents are asked to pay for them.\n"
+        for i in range(4)
+    )
+    text = "---\ntitle: Link Digest\ndate: 2025-12-11\n---\n\n# Link Digest\n" + items
+    doc = parse_document(text.encode(), name="links.md")
+    assert [e.title for e in doc.entries] == [f"Story number {i}" for i in range(4)]
+    assert [e.link for e in doc.entries] == [f"https://news.example/{i}" for i in range(4)]
