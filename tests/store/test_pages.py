@@ -331,3 +331,20 @@ def test_html_list_digest_keeps_one_entry_an_item(reader: str) -> None:
     assert [e.title for e in doc.entries] == [f"Story number {i}" for i in range(4)]
     assert [e.link for e in doc.entries] == [f"https://news.example/{i}" for i in range(4)]
     assert doc.digest_date == "2025-12-11"
+
+
+def test_ingest_names_the_source_after_the_site_and_reports_the_index(
+    tmp_path: Path, reader: str
+) -> None:
+    from store.storage.library import Library
+    from store.sync.ingest import ingest_paths
+
+    folder = tmp_path / "saved-pages"
+    folder.mkdir()
+    (folder / "night-train.html").write_text(ARTICLE, encoding="utf-8")
+    (folder / "home.html").write_text(HOME, encoding="utf-8")
+    lib = Library.open(tmp_path / "lib")
+    report = ingest_paths(lib, [folder], topics={})
+    rows = lib.rows()
+    assert [(r.title, r.source) for r in rows] == [("Why the Night Train Came Back", "Rail Notes")]
+    assert [(Path(p).name, why) for p, why in report.skipped] == [("home.html", INDEX_NOTE)]
