@@ -111,9 +111,11 @@ def _json_ld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` members included."""
     out: list[dict[str, Any]] = []
     for node in tree.css('script[type="application/ld+json"]'):
-        raw = node.text(deep=True) or ""
+        raw = (node.text(deep=True) or "").strip()
         if len(raw) > 500_000:
             continue
+        # some pages wrap the JSON in CDATA or a comment, for old XHTML parsers
+        raw = _LD_WRAP_RE.sub("", raw)
         try:
             data = json.loads(raw)
         except (ValueError, RecursionError):
@@ -132,6 +134,7 @@ def _json_ld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
 
 
 _POST_TYPES = re.compile(r"(article|posting|report|review|recipe|howto)\b", re.I)
+_LD_WRAP_RE = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
 _ARTICLE_TYPES = re.compile(
     r"(article|posting|report|blog|news|webpage|creativework|review|recipe|howto)$", re.I
 )
@@ -182,6 +185,7 @@ def _ld_fields(objs: list[dict[str, Any]]) -> dict[str, str]:
     return out
 
 
+_SITE_PREFIX_RE = re.compile(r"^(.{3,80}?)(?::|\s[|\-–—·»])\s+(.+)$")
 _DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]{1,60}(?:\.[\w-]{1,60})*\.[A-Za-z]{2,12}$")
 _TITLE_SEP_RE = re.compile(r"\s+[|\-–—·:»]\s+")
 
@@ -337,6 +341,10 @@ def _pick_title(h1: str, candidates: list[str | None]) -> str | None:
     given = [clean_line(c) for c in candidates if c and clean_line(c)]
     if h1 and len(h1) >= 3:
         low = h1.casefold()
+        for c in given:
+            m = _SITE_PREFIX_RE.match(c)
+            if m and m.group(1).casefold() == low and len(m.group(2)) > len(h1):
+                return m.group(2)  # "Blog Name: Post title": the page's h1 is the masthead
         if any(
             c.casefold().startswith(low) or (low in c.casefold() and len(low) * 2 >= len(c))
             for c in given
