@@ -348,3 +348,27 @@ def test_ingest_names_the_source_after_the_site_and_reports_the_index(
     rows = lib.rows()
     assert [(r.title, r.source) for r in rows] == [("Why the Night Train Came Back", "Rail Notes")]
     assert [(Path(p).name, why) for p, why in report.skipped] == [("home.html", INDEX_NOTE)]
+
+
+def test_cdata_json_ld_and_a_masthead_h1(reader: str) -> None:
+    html = """<html><head><title>Harbour Log: The Quay Reopens</title>
+    <script type="application/ld+json">
+    <![CDATA[
+    {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "The Quay Reopens",
+     "datePublished": "2021-06-01T08:00:00Z", "author": {"@type": "Person", "name": "Kai Moana"},
+     "publisher": {"@type": "Organization", "name": "Harbour Log"}}
+    ]]>
+    </script></head><body><h1>Harbour Log</h1><div class="post">
+    <p>The quay reopened on Tuesday after two winters of repairs, and the first boats tied up
+    before the ribbon had even been cut by the mayor and the harbour master.</p>
+    <p>Fishermen said the new bollards are higher than the old ones, which takes some getting
+    used to at low tide.</p></div></body></html>"""
+    doc = _one(html)
+    (e,) = doc.entries
+    assert e.title == "The Quay Reopens"
+    assert (e.published, e.author, doc.source_name) == (
+        "2021-06-01T08:00:00+00:00",
+        "Kai Moana",
+        "Harbour Log",
+    )
+    assert e.summary.startswith("The quay reopened on Tuesday")
