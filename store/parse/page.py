@@ -111,7 +111,7 @@ def _extract_markdown(html: str) -> str | None:
             include_links=True,
             include_formatting=True,
             with_metadata=False,
-            deduplicate=True,
+            deduplicate=False,  # its cache spans documents: a re-parse must read the same
         )
     except Exception:
         return None
