@@ -348,6 +348,15 @@ def test_ingest_names_the_source_after_the_site_and_reports_the_index(
     rows = lib.rows()
     assert [(r.title, r.source) for r in rows] == [("Why the Night Train Came Back", "Rail Notes")]
     assert [(Path(p).name, why) for p, why in report.skipped] == [("home.html", INDEX_NOTE)]
+    again = ingest_paths(lib, [folder], topics={})
+    assert (again.entries_new, again.entries_updated, again.entries_known) == (0, 0, 1)
+
+
+def test_a_page_reads_the_same_every_time(reader: str) -> None:
+    """The extractor keeps no state between documents: a re-parse is identical."""
+    first = parse_document(ARTICLE.encode(), name="a.html")
+    for _ in range(4):
+        assert parse_document(ARTICLE.encode(), name="a.html") == first
 
 
 def test_cdata_json_ld_and_a_masthead_h1(reader: str) -> None:
