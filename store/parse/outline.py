@@ -8,6 +8,7 @@ by level, each with its paragraphs and bullets.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from store.text import clean_line, safe_url
 
 __all__ = [
     "LINK_LINE_RE",
+    "undo_double_escape",
     "ArticleParts",
     "article_key_points",
     "article_parts",
@@ -43,6 +45,28 @@ _HEAD_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TRAILING_URL_RE = re.compile(r"\s*\((https?://[^\s()]{1,2000})\)\s*$")
 _NAV_SPLIT_RE = re.compile(r"\s*(?:\||·|•|»|«|/|\]\s*\[|—\s|–\s)\s*")
 _BYLINE_RE = re.compile(r"^(?:by|von|par|por|door|di|af|av)\s+\S", re.I)
+
+
+_LEFTOVER_ENTITY_RE = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,9});")
+_KEEP_ENTITIES = frozenset({"lt", "gt", "amp"})
+
+
+def undo_double_escape(s: str) -> str:
+    """``Filip&#233;ndula`` → ``Filipéndula``: an entity still in text that was
+    already decoded once is a publisher's double escape, and a reader means the
+    letter. ``&lt;``, ``&gt;`` and ``&amp;`` (and what decodes to ``<``/``>``)
+    stay as written: they are how pages show markup as text."""
+    if "&" not in s:
+        return s
+
+    def fix(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name.lower() in _KEEP_ENTITIES:
+            return m.group(0)
+        out = html.unescape(m.group(0))
+        return m.group(0) if out in ("<", ">", "&") or out == m.group(0) else out
+
+    return _LEFTOVER_ENTITY_RE.sub(fix, s)
 
 
 def strip_heading_url(line: str) -> tuple[str, str | None]:

@@ -21,7 +21,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from store.models import ParsedDocument, ParsedEntry
 from store.parse.common import KEY_POINTS_RE, reading_minutes
 from store.parse.html import html_to_lines, parse_html_document
-from store.parse.outline import article_key_points, article_parts, strip_heading_url
+from store.parse.outline import (
+    article_key_points,
+    article_parts,
+    strip_heading_url,
+    undo_double_escape,
+)
 from store.parse.pagemeta import PageMeta, page_meta
 from store.parse.pageshape import main_region, page_shape, strip_chrome, text_units
 from store.parse.refusal import ParseError
@@ -141,7 +146,7 @@ def _markdown_lines(md: str) -> list[str]:
         m = re.match(r"^\d{1,3}[.)]\s+(.*)$", s)
         if m:
             s = "- " + m.group(1)
-        s = clean_line(s) if not s.startswith("#") else s
+        s = undo_double_escape(clean_line(s) if not s.startswith("#") else s)
         prev = out[-2] if len(out) >= 2 else ""
         if (
             prev
@@ -171,7 +176,7 @@ def _region_lines(region: LexborNode) -> list[str]:
     _drop_link_clusters(region)
     with repaired_text(False):
         lines = html_to_lines(region.html or "")
-    return [strip_heading_url(ln)[0] for ln in lines]
+    return [undo_double_escape(strip_heading_url(ln)[0]) for ln in lines]
 
 
 def _drop_link_clusters(region: LexborNode) -> None:

@@ -103,8 +103,15 @@ def _first(d: dict[str, str], *keys: str) -> str | None:
     for k in keys:
         v = d.get(k)
         if v and clean_line(v):
-            return clean_line(v)[:MAX_FIELD]
+            return _clean(v)
     return None
+
+
+def _clean(v: str) -> str:
+    """A metadata value as one line; a double-escaped entity (``&#x27;``) decoded."""
+    from store.parse.outline import undo_double_escape
+
+    return clean_line(undo_double_escape(v))[:MAX_FIELD]
 
 
 def _json_ld_objects(tree: LexborHTMLParser) -> list[dict[str, Any]]:
@@ -164,7 +171,7 @@ def _ld_fields(objs: list[dict[str, Any]]) -> dict[str, str]:
             v = o.get(key)
             is_headline = key == "headline" or "article" in str(o.get("@type")).lower()
             if isinstance(v, str) and clean_line(v) and "title" not in out and is_headline:
-                out["title"] = clean_line(v)[:MAX_FIELD]
+                out["title"] = _clean(v)
         for key in ("datePublished", "dateCreated", "dateModified"):
             v = o.get(key)
             if isinstance(v, str) and "date" not in out and iso_date(v):
@@ -221,14 +228,14 @@ def page_meta(tree: LexborHTMLParser) -> PageMeta:
     meta = _meta_map(tree)
     ld = _ld_fields(_json_ld_objects(tree))
     title_node = tree.css_first("title")
-    doc_title = clean_line(title_node.text(deep=True))[:MAX_FIELD] if title_node else ""
+    doc_title = _clean(title_node.text(deep=True) or "") if title_node else ""
     site = ld.get("site") or _first(
         meta, "og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site"
     )
     if site and site.startswith("@"):  # a twitter handle is not a name
         site = site[1:] or None
     h1_node = tree.css_first("article h1, main h1, h1")
-    h1 = clean_line(h1_node.text(deep=True))[:MAX_FIELD] if h1_node is not None else ""
+    h1 = _clean(h1_node.text(deep=True) or "") if h1_node is not None else ""
     title = _pick_title(
         h1,
         [ld.get("title"), _first(meta, "og:title", "twitter:title", "dc.title"), doc_title],

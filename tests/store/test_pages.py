@@ -381,3 +381,17 @@ def test_cdata_json_ld_and_a_masthead_h1(reader: str) -> None:
         "Harbour Log",
     )
     assert e.summary.startswith("The quay reopened on Tuesday")
+
+
+def test_double_escaped_entities_are_letters(reader: str) -> None:
+    html = """<html><head><title>Google&amp;#x27;s Caf&amp;eacute; Plan</title></head><body>
+    <article><h1>Google&amp;#x27;s Caf&amp;eacute; Plan</h1>
+    <p>The company&amp;#8217;s new caf&amp;eacute; opens in March, and the menu was written by a
+    chef who used to cook for the harbour workers down the road.</p>
+    <p>Prices are &amp;euro;4 for a coffee and &amp;euro;9 for the harbour breakfast plate.</p>
+    </article></body></html>"""
+    (e,) = _one(html).entries
+    assert e.title == "Google's Café Plan"
+    assert e.summary.startswith("The company’s new café opens in March")
+    assert "€4 for a coffee" in e.body
+    assert not re.search(r"&#\\d+;|&#x[0-9a-f]+;|&eacute;", e.title + e.summary + e.body)
