@@ -13,7 +13,7 @@ import re
 from store.models import ParsedDocument, ParsedEntry
 from store.parse.common import md_inline, reading_minutes
 from store.parse.frontmatter import FrontMatter
-from store.parse.outline import article_key_points, article_parts
+from store.parse.outline import article_key_points, article_parts, undo_double_escape
 from store.parse.pagemeta import iso_date
 from store.text import clean_line, safe_url
 
@@ -31,8 +31,9 @@ def _jekyll_date(name: str) -> str | None:
 
 def front_matter_article(lines: list[str], fm: FrontMatter, *, name: str = "") -> ParsedDocument:
     """``lines`` are the file's lines after the metadata block."""
-    title = clean_line(md_inline(fm.text("title") or "", keep_urls=False))
-    parts = article_parts(lines, title)
+    # Markdown shows an entity as its character: decode them once, here
+    title = clean_line(undo_double_escape(md_inline(fm.text("title") or "", keep_urls=False)))
+    parts = article_parts([undo_double_escape(ln) for ln in lines], title)
     summary = parts.summary or clean_line(fm.text("summary", "description", "excerpt") or "")
     body = parts.body or summary
     date = (
