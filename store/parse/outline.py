@@ -48,14 +48,14 @@ _BYLINE_RE = re.compile(r"^(?:by|von|par|por|door|di|af|av)\s+\S", re.I)
 
 
 _LEFTOVER_ENTITY_RE = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,9});")
-_KEEP_ENTITIES = frozenset({"lt", "gt", "amp"})
+_KEEP_ENTITIES = frozenset({"lt", "gt"})
 
 
 def undo_double_escape(s: str) -> str:
     """``Filip&#233;ndula`` → ``Filipéndula``: an entity still in text that was
     already decoded once is a publisher's double escape, and a reader means the
-    letter. ``&lt;``, ``&gt;`` and ``&amp;`` (and what decodes to ``<``/``>``)
-    stay as written: they are how pages show markup as text."""
+    letter. ``&lt;`` and ``&gt;`` (and what decodes to ``<``/``>``) stay as
+    written: they are how pages show markup as text. One pass only."""
     if "&" not in s:
         return s
 
@@ -64,7 +64,7 @@ def undo_double_escape(s: str) -> str:
         if name.lower() in _KEEP_ENTITIES:
             return m.group(0)
         out = html.unescape(m.group(0))
-        return m.group(0) if out in ("<", ">", "&") or out == m.group(0) else out
+        return m.group(0) if out in ("<", ">") or out == m.group(0) else out
 
     return _LEFTOVER_ENTITY_RE.sub(fix, s)
 
