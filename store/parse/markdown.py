@@ -9,6 +9,7 @@ import re
 
 from store.models import ParsedDocument
 from store.parse.common import BULLET_RE, find_date, md_inline
+from store.parse.digestly import split_show_title
 from store.parse.frontmatter import read_front_matter
 from store.parse.tree import Node, add_heading, digest_episodes, tree_entries
 from store.text import clean_line
@@ -81,15 +82,24 @@ def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
 
 
 def _linked_items(root: Node) -> bool:
-    """Three or more headings that are links or give an address in their first
-    lines (``Link: https://…``): a list of items, not one article."""
+    """Three or more headings that are links, give an address in their first
+    lines (``Link: https://…``) or name a show (``Show — Title``): a list of
+    items or a digest, not one article."""
     from store.parse.outline import LINK_LINE_RE
 
     def linked(n: Node) -> bool:
         head = [ln.strip() for ln in n.lines if ln.strip()][:3]
         return "](" in n.title or any(LINK_LINE_RE.match(ln) for ln in head)
 
-    return sum(1 for n in root.walk() if n is not root and linked(n)) >= 3
+    nodes = [n for n in root.walk() if n is not root]
+    if sum(1 for n in nodes if linked(n)) >= 3:
+        return True
+    # "## Show — Episode title" headings: a digest's entries, not an article's sections
+    by_level: dict[int, list[bool]] = {}
+    for n in nodes:
+        show, _title = split_show_title(md_inline(n.title, keep_urls=False))
+        by_level.setdefault(n.level, []).append(show is not None)
+    return any(sum(f) >= 3 and sum(f) >= 0.6 * len(f) for f in by_level.values())
 
 
 def _overview_lines(root: Node) -> list[str]:

@@ -216,3 +216,16 @@ def test_list_digest_with_link_lines_and_front_matter_stays_a_list() -> None:
     doc = parse_document(text.encode(), name="links.md")
     assert [e.title for e in doc.entries] == [f"Story number {i}" for i in range(4)]
     assert [e.link for e in doc.entries] == [f"https://news.example/{i}" for i in range(4)]
+
+
+def test_show_title_digest_without_key_points_stays_a_digest() -> None:
+    shows = ("Harbour Hour", "Quay Talk", "Tide Tables")
+    episodes = "".join(
+        f"\n## {show} — Episode about topic {i}\n\nThe hosts spend the hour on topic {i}, from "
+        "the history of the quay to what the new ferry timetable means for the town.\n"
+        for i, show in enumerate(shows)
+    )
+    with_fm = parse_document(("---\ntitle: Podcast Picks\n---\n" + episodes).encode(), name="p.md")
+    without = parse_document(("# Podcast Picks\n" + episodes).encode(), name="p.md")
+    assert len(with_fm.entries) == 3
+    assert [e.title for e in with_fm.entries] == [e.title for e in without.entries]
