@@ -11,19 +11,12 @@ from __future__ import annotations
 import re
 
 from store.models import ParsedDocument
+from store.parse.refusal import ParseError
 from store.text import clean_text, decode_bytes, repaired_text
 
 __all__ = ["MAX_BYTES", "ParseError", "looks_like_feed", "parse_document"]
 
 MAX_BYTES = 20 * 1024 * 1024
-
-
-class ParseError(Exception):
-    """A file refused as a digest (too large, empty, not text)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 _FEED_RE = re.compile(rb"<(?:[A-Za-z0-9_-]{1,20}:)?(?:rss|feed|RDF)[\s>/]")

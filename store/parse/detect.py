@@ -48,6 +48,10 @@ def detect_kind(text: str, name: str = "") -> str:
         and not _MD_HEADING_RE.search(head)
     ):
         return "org"
+    from store.parse.frontmatter import read_front_matter
+
+    if read_front_matter(lines[:200]).style:
+        return "markdown"  # a metadata block (YAML, TOML, Pelican headers) tops a post
     md_headings = len(_MD_HEADING_RE.findall(head))
     is_md_name = lower_name.endswith((".md", ".markdown"))
     if _MD_KP_RE.search(text[:2_000_000]):
@@ -74,9 +78,40 @@ def detect_kind(text: str, name: str = "") -> str:
     return "text"
 
 
+def _refuse_non_document(text: str, name: str, kind: str) -> None:
+    """Raise ParseError for a config file, a data file, a script or a word list.
+
+    Only formless kinds are judged: a digest, an Org file, a page or a post has
+    a shape of its own. A Markdown file (by name) is judged only by its suffix;
+    text that merely starts with ``---`` is judged after its front matter,
+    unless that names a title (then it is a post).
+    """
+    from store.parse.nondoc import not_a_document
+
+    if kind not in ("text", "article", "chapter", "markdown"):
+        return
+    lower = name.lower()
+    if kind == "markdown" and lower.endswith((".md", ".markdown")):
+        return
+    if kind == "markdown":
+        from store.parse.frontmatter import read_front_matter
+
+        lines = text.split("\n")
+        fm = read_front_matter(lines[:200])
+        if fm.fields.get("title"):
+            return
+        text = "\n".join(lines[fm.end :]) if fm.end else text
+    reason = not_a_document(text, name, kind)
+    if reason:
+        from store.parse.refusal import ParseError
+
+        raise ParseError(reason)
+
+
 def dispatch(text: str, *, name: str, mtime: float | None) -> ParsedDocument:
     """Parse ``text`` with the detected family; fall back to plain text if it yields nothing."""
     kind = detect_kind(text, name)
+    _refuse_non_document(text, name, kind)
     doc: ParsedDocument | None = None
     if kind == "digestly":
         from store.parse.digestly import parse_digestly
@@ -91,9 +126,9 @@ def dispatch(text: str, *, name: str, mtime: float | None) -> ParsedDocument:
 
         doc = parse_org(text, name=name)
     elif kind == "html":
-        from store.parse.html import parse_html_document
+        from store.parse.page import parse_html_page
 
-        doc = parse_html_document(text, name=name)
+        doc = parse_html_page(text, name=name)
     elif kind == "post":
         from store.parse.post import parse_post
 

@@ -9,27 +9,13 @@ import re
 
 from store.models import ParsedDocument
 from store.parse.common import BULLET_RE, find_date, md_inline
+from store.parse.digestly import split_show_title
+from store.parse.frontmatter import read_front_matter
 from store.parse.tree import Node, add_heading, digest_episodes, tree_entries
 from store.text import clean_line
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
-_FRONT_RE = re.compile(r"^([A-Za-z_][\w-]{0,40})\s*:\s*(.*)$")
-
-
-def front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
-    """Flat ``key: value`` pairs of a leading ``---`` block (no YAML evaluation)."""
-    if not lines or lines[0].strip() != "---":
-        return {}, 0
-    meta: dict[str, str] = {}
-    for i in range(1, min(len(lines), 200)):
-        s = lines[i].strip()
-        if s in ("---", "..."):
-            return meta, i + 1
-        m = _FRONT_RE.match(s)
-        if m:
-            meta[m.group(1).lower()] = m.group(2).strip().strip("\"'")
-    return {}, 0
 
 
 def build_md_tree(lines: list[str]) -> Node:
@@ -53,8 +39,9 @@ def build_md_tree(lines: list[str]) -> Node:
 
 def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
     lines = text.split("\n")
-    meta, skip = front_matter(lines)
-    root = build_md_tree(lines[skip:])
+    fm = read_front_matter(lines)
+    meta = {k: fm.text(k) or "" for k in fm.fields}
+    root = build_md_tree(lines[fm.end :])
     digest_title = meta.get("title")
     h1s = [c for c in root.children if c.level == 1]
     if len(h1s) == 1:
@@ -79,6 +66,10 @@ def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
             overview=tuple(overview),
             kind="markdown",
         )
+    if fm.fields.get("title") and not _linked_items(root):
+        from store.parse.mdarticle import front_matter_article
+
+        return front_matter_article(lines[fm.end :], fm, name=name)
     entries, overview = tree_entries(root, date, clean_line(digest_title) if digest_title else None)
     return ParsedDocument(
         entries=tuple(entries),
@@ -88,6 +79,27 @@ def parse_markdown(text: str, *, name: str = "") -> ParsedDocument:
         overview=tuple(overview),
         kind="markdown",
     )
+
+
+def _linked_items(root: Node) -> bool:
+    """Three or more headings that are links, give an address in their first
+    lines (``Link: https://…``) or name a show (``Show — Title``): a list of
+    items or a digest, not one article."""
+    from store.parse.outline import LINK_LINE_RE
+
+    def linked(n: Node) -> bool:
+        head = [ln.strip() for ln in n.lines if ln.strip()][:3]
+        return "](" in n.title or any(LINK_LINE_RE.match(ln) for ln in head)
+
+    nodes = [n for n in root.walk() if n is not root]
+    if sum(1 for n in nodes if linked(n)) >= 3:
+        return True
+    # "## Show — Episode title" headings: a digest's entries, not an article's sections
+    by_level: dict[int, list[bool]] = {}
+    for n in nodes:
+        show, _title = split_show_title(md_inline(n.title, keep_urls=False))
+        by_level.setdefault(n.level, []).append(show is not None)
+    return any(sum(f) >= 3 and sum(f) >= 0.6 * len(f) for f in by_level.values())
 
 
 def _overview_lines(root: Node) -> list[str]:

@@ -24,6 +24,9 @@ def parse_plain(text: str, *, name: str = "", kind: str = "text") -> ParsedDocum
         title = first_line
     else:
         title = first_sentence(paras[0], 160) or first_line[:160]
+        if len(title.split()) < 2 and first_line:
+            # "1." or "Q:" is where a sentence splitter stopped, not a title
+            title = first_line[:160]
     summary = paras[0] if paras[0] != title else (paras[1] if len(paras) > 1 else "")
     body = "\n\n".join(paras)
     return ParsedDocument(
