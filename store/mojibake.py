@@ -386,8 +386,19 @@ _SCRIPTS = frozenset(
 
 _FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "IDEOGRAPHIC": "CJK"}
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
-# "Â" read from a UTF-8 lead byte, not the last letter of an uppercase word ("HÂLÂ»")
-_LONE_LEAD_RE = re.compile("(?<![A-Z\u00c0-\u00de])\u00c2(?=[\u00a0-\u00bf])")
+# "Â" read from a UTF-8 lead byte before U+00A0-00BF ("Â£" is "£")
+_LEAD_BEFORE_SYMBOL_RE = re.compile("\u00c2(?=[\u00a0-\u00bf])")
+
+
+def _drop_lone_leads(line: str) -> str:
+    """``line`` without the "Â"s a UTF-8 lead byte left, keeping an uppercase word's last
+    letter ("HÂLÂ»", Vietnamese "«ĂÂ»"): after any uppercase letter "Â" is a letter."""
+
+    def keep_after_upper(m: re.Match[str]) -> str:
+        i = m.start()
+        return m.group() if i and line[i - 1].isupper() else ""
+
+    return _LEAD_BEFORE_SYMBOL_RE.sub(keep_after_upper, line)
 
 
 def _fits_word(fixed: str, i: int, script: str) -> bool:
@@ -414,11 +425,13 @@ def _plausible(line: str, fixed: str) -> bool:
     for a, b in _QUOTE_PAIRS:
         if line.count(a) == line.count(b) and fixed.count(a) != fixed.count(b):
             return False  # "“SÃ”" is a quoted word, not "“SÔ": a repair keeps quotes paired
+    if fixed.count("\u00a0") > line.count("\u00a0") and "\u00c2 " in line:
+        return False  # ftfy reads "Â " as a lost no-break space; a plain space is no evidence
     before = set(line)
     if before.issuperset(fixed):
         # a repair that only deletes: only "Â" before U+00A0-00BF ("Â£" is "£"),
         # where a UTF-8 lead byte was read as a letter; "“Â”" is not "“”"
-        return _LONE_LEAD_RE.sub("", line) == fixed
+        return _drop_lone_leads(line) == fixed
     scripts: set[str] = set()
     prev = ""
     for i, ch in enumerate(fixed):
