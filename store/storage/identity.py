@@ -103,23 +103,26 @@ def feed_keys(
     title: str,
     summary: str,
     body: str,
+    base: str | None = None,
 ) -> list[str]:
     """A feed item's keys: (channel link, channel title) × (guid, else link, else content).
 
     ``scope`` (the path or URL the bytes came from) names the channel only when
     it has neither link nor title. A guid the parser made up from the content
-    (``h:``) is no guid.
+    (``h:``) is no guid. ``base`` is the URL the bytes were fetched from: the
+    parsers resolve a relative guid against it, so a guid under it is keyed both
+    as the file had it (relative) and as it is (whichever the file held).
     """
     real_guid = (guid or "").strip()
     if real_guid.startswith("h:"):
         real_guid = ""
-    item: tuple[str, ...]
+    forms: list[tuple[str, ...]]
     if real_guid:
-        item = ("g", real_guid)
+        forms = [("g", g) for g in _unresolved(real_guid, base)]
     elif norm_link(link):
-        item = ("u", norm_link(link))
+        forms = [("u", norm_link(u) or u) for u in _unresolved(link or "", base)]
     else:
-        item = ("c", *_content_part(title, summary, body))
+        forms = [("c", *_content_part(title, summary, body))]
     channels: list[tuple[str, str]] = []
     if norm_link(channel_link):
         channels.append(("l", norm_link(channel_link)))
@@ -127,7 +130,20 @@ def feed_keys(
         channels.append(("t", _norm_title(channel_title)))
     if not channels:
         channels.append(("s", scope))
-    return [short_hash("feed", *ch, *item) for ch in channels]
+    return [short_hash("feed", *ch, *item) for item in forms for ch in channels][:MAX_KEYS]
+
+
+def _unresolved(value: str, base: str | None) -> list[str]:
+    """``value`` as the feed may have written it (relative to ``base``), then as it is."""
+    if not base or "://" not in base:
+        return [value]
+    origin = base[: base.find("/", base.find("://") + 3) % (len(base) + 1)]
+    folder = base[: base.rfind("/") + 1]
+    if len(folder) > len(origin) and value.startswith(folder):
+        return [value[len(folder) :], value]
+    if value.startswith(origin + "/"):
+        return [value[len(origin) :], value]
+    return [value]
 
 
 def digest_key(

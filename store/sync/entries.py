@@ -51,9 +51,13 @@ def feed_name(fc: FeedConfig, title: str | None, known: str | None, label: str) 
     return fc.name or title or known or label
 
 
-def feed_entries(doc: ParsedDocument, fc: FeedConfig, name: str) -> list[Entry]:
-    """Entries of a subscribed feed; the feed's tags merged in as auto tags."""
-    entries = entries_from_document(doc, Source("feed", name, fc.url), id_scope=fc.url)
+def feed_entries(
+    doc: ParsedDocument, fc: FeedConfig, name: str, base_url: str | None = None
+) -> list[Entry]:
+    """Entries of a subscribed feed (fetched from ``base_url``, by default its URL);
+    the feed's tags merged in as auto tags."""
+    source = Source("feed", name, fc.url)
+    entries = entries_from_document(doc, source, id_scope=fc.url, base_url=base_url or fc.url)
     tags = _norm_tags(fc.tags)
     if tags:
         entries = [e.with_(auto_tags=tuple(dict.fromkeys((*e.auto_tags, *tags)))) for e in entries]
@@ -66,7 +70,11 @@ def _norm_tags(tags: Sequence[str]) -> tuple[str, ...]:
 
 
 def entries_from_document(
-    doc: ParsedDocument, source: Source, *, id_scope: str | None = None
+    doc: ParsedDocument,
+    source: Source,
+    *,
+    id_scope: str | None = None,
+    base_url: str | None = None,
 ) -> list[Entry]:
     """Attach stable ids, identity keys, source and digest info to a document's entries.
 
@@ -75,6 +83,7 @@ def entries_from_document(
     same item gets the same id whichever file, folder or URL brings it first; a
     document's from its content. ``id_scope`` (a feed's path or URL) marks a
     feed; it names the channel only when the channel has neither link nor title.
+    ``base_url`` is the URL a feed's bytes were fetched from (see ``feed_keys``).
     """
     digest = None
     if doc.digest_title or doc.digest_date:
@@ -98,6 +107,7 @@ def entries_from_document(
                 title=pe.title,
                 summary=pe.summary,
                 body=pe.body,
+                base=base_url,
             )
             eid = keys[0]
         else:
