@@ -154,10 +154,10 @@ class EntryBatch:
     def _unchanged(row: Row, e: Entry, text: str) -> bool:
         return substance_hash(e, text) == row.chash and set(e.auto_tags) <= set(row.auto_tags)
 
-    def _put(self, e: Entry, text: str, prep: Prepared | None) -> None:
-        if e.id not in self.items or self.items[e.id].tagged:
+    def _put(self, e: Entry, text: str, prep: Prepared | None, *, tagged: bool = False) -> None:
+        if not tagged and (e.id not in self.items or self.items[e.id].tagged):
             self.untagged.append(e.id)
-        self.items[e.id] = _Item(e, text, prep)
+        self.items[e.id] = _Item(e, text, prep, tagged)
         for k in e.ikey.split():
             self.keys.setdefault(k, e.id)
 
@@ -182,7 +182,9 @@ class EntryBatch:
             keys = merge_keys(row.ikey, a.ikey)
             if tid in self.confirmed and not self._wins(a, substance_hash(a, text), s, row.chash):
                 continue  # the stored copy is one of this run's, and the better one
-            if damage(a) > damage(s) and similar(a, s):
+            alike = similar(a, s)
+            da, ds = (damage(a), damage(s)) if alike else ((), ())
+            if alike and da > ds:
                 cand, prep = s.with_(auto_tags=a.auto_tags, source=source, ikey=keys), None
             else:
                 if source != a.source:
@@ -190,6 +192,13 @@ class EntryBatch:
                 cand = a.with_(source=source, ikey=keys)
             ctext = content_text(cand)
             if self._unchanged(row, cand, ctext):
+                continue
+            if alike and da >= ds:
+                # the same text but a detail (a link resolved against another base,
+                # another source: a feed file's items now refreshed from their
+                # subscription): it changes, its topics stay, so its tags stay
+                tags = tuple(dict.fromkeys((*a.auto_tags, *row.auto_tags)))
+                self._put(cand.with_(auto_tags=tags), ctext, None, tagged=True)
                 continue
             self._put(cand, ctext, prep)
 
@@ -241,6 +250,10 @@ class EntryBatch:
             for k, v in list(self.keys.items()):
                 if v == tid:
                     self.keys[k] = new_id
+        if p.tagged and similar(a_as, cur):  # tagged already, and the topics are the same
+            tags = tuple(dict.fromkeys((*a.auto_tags, *cur.auto_tags)))
+            self._put(cand.with_(auto_tags=tags), ctext, None, tagged=True)
+            return
         self._put(cand, ctext, prep if source == a.source else None)
 
     @staticmethod
