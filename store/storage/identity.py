@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from store.models import Entry, Section, Source, short_hash
 
 __all__ = [
+    "LEGACY",
+    "channel_parts",
     "damage",
     "digest_key",
     "feed_keys",
@@ -89,15 +91,30 @@ def _norm_title(title: str | None) -> str:
 
 
 def _content_part(title: str, summary: str, body: str) -> tuple[str, str]:
-    text = fold_text(summary)[:FOLD_CHARS] or fold_text(body)[:FOLD_CHARS]
+    # a prefix long enough for FOLD_CHARS folded characters even where damage
+    # tripled every non-ASCII character (folding a whole body costs ~1 ms)
+    cut = 6 * FOLD_CHARS
+    text = fold_text(summary[:cut])[:FOLD_CHARS] or fold_text(body[:cut])[:FOLD_CHARS]
     return fold_text(title), text
 
 
+def channel_parts(link: str | None, title: str | None, scope: str) -> list[tuple[str, str]]:
+    """What names a feed's channel in its items' keys: its own link and its title.
+
+    ``scope`` (the path or URL the bytes came from) names it only when it has
+    neither. Computed once a document, passed to every item's ``feed_keys``.
+    """
+    out: list[tuple[str, str]] = []
+    if norm_link(link):
+        out.append(("l", norm_link(link)))
+    if _norm_title(title):
+        out.append(("t", _norm_title(title)))
+    return out or [("s", scope)]
+
+
 def feed_keys(
+    channels: list[tuple[str, str]],
     *,
-    channel_link: str | None,
-    channel_title: str | None,
-    scope: str,
     guid: str | None,
     link: str | None,
     title: str,
@@ -105,13 +122,12 @@ def feed_keys(
     body: str,
     base: str | None = None,
 ) -> list[str]:
-    """A feed item's keys: (channel link, channel title) × (guid, else link, else content).
+    """A feed item's keys: each of its ``channel_parts`` × (guid, else link, else content).
 
-    ``scope`` (the path or URL the bytes came from) names the channel only when
-    it has neither link nor title. A guid the parser made up from the content
-    (``h:``) is no guid. ``base`` is the URL the bytes were fetched from: the
-    parsers resolve a relative guid against it, so a guid under it is keyed both
-    as the file had it (relative) and as it is (whichever the file held).
+    A guid the parser made up from the content (``h:``) is no guid. ``base`` is
+    the URL the bytes were fetched from: the parsers resolve a relative guid
+    against it, so a guid under it is keyed both as the file had it (relative)
+    and as it is (whichever the file held).
     """
     real_guid = (guid or "").strip()
     if real_guid.startswith("h:"):
@@ -119,17 +135,10 @@ def feed_keys(
     forms: list[tuple[str, ...]]
     if real_guid:
         forms = [("g", g) for g in _unresolved(real_guid, base)]
-    elif norm_link(link):
-        forms = [("u", norm_link(u) or u) for u in _unresolved(link or "", base)]
+    elif link and norm_link(link):
+        forms = [("u", norm_link(u) or u) for u in _unresolved(link, base)]
     else:
         forms = [("c", *_content_part(title, summary, body))]
-    channels: list[tuple[str, str]] = []
-    if norm_link(channel_link):
-        channels.append(("l", norm_link(channel_link)))
-    if _norm_title(channel_title):
-        channels.append(("t", _norm_title(channel_title)))
-    if not channels:
-        channels.append(("s", scope))
     return [short_hash("feed", *ch, *item) for item in forms for ch in channels][:MAX_KEYS]
 
 
@@ -162,11 +171,14 @@ def digest_key(
     )
 
 
+LEGACY = "~"  # the mark of a legacy key, so that arrivals probe them only where they exist
+
+
 def legacy_key(link: str | None, title: str, summary: str, body: str) -> str:
     """The key of a feed item stored before identity keys (its guid was not kept)."""
     if norm_link(link):
-        return short_hash("legacy", norm_link(link), fold_text(title))
-    return short_hash("legacy", *_content_part(title, summary, body))
+        return LEGACY + short_hash("legacy", norm_link(link), fold_text(title))
+    return LEGACY + short_hash("legacy", *_content_part(title, summary, body))
 
 
 def stored_keys(e: Entry) -> str:

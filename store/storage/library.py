@@ -83,6 +83,7 @@ class Library:
         # identity key -> id (store.storage.identity), built on first need by an
         # ingest or refresh, kept up to date by saves, dropped on a reload
         self._ikeys: dict[str, str] | None = None
+        self.has_legacy_keys = False  # whether any row has a previous release's key
 
     # -- opening -------------------------------------------------------------
     @classmethod
@@ -295,6 +296,8 @@ class Library:
         migration, done when first needed). Where two rows share a key (copies an
         older release made), the smaller id answers, so the result is deterministic.
         """
+        from store.storage.identity import LEGACY  # only ingest and refresh need keys
+
         with self._tlock:
             self.reload_if_changed()
             if self._ikeys is None:
@@ -306,6 +309,7 @@ class Library:
                         known = idx.get(k)
                         if known is None or r.id < known:
                             idx[k] = r.id
+                self.has_legacy_keys = any(k.startswith(LEGACY) for k in idx)
                 self._ikeys = idx
             return self._ikeys
 

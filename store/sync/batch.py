@@ -146,7 +146,7 @@ class EntryBatch:
                 return tid
         if e.id in self.items or self._row(e.id) is not None:
             return e.id
-        if e.source.kind == "feed":  # an item the previous release stored without keys
+        if e.source.kind == "feed" and self.lib.has_legacy_keys:  # stored by the previous release
             return index.get(legacy_key(e.link, e.title, e.summary, e.body))
         return None
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from store.config import FeedConfig
 from store.index.tagids import normalize_tag
 from store.models import DigestInfo, Entry, ParsedDocument, Source, short_hash
-from store.storage.identity import digest_key, feed_keys
+from store.storage.identity import channel_parts, digest_key, feed_keys
 
 __all__ = [
     "entries_from_document",
@@ -96,12 +96,11 @@ def entries_from_document(
         )
     out: list[Entry] = []
     seen: set[str] = set()
+    channels = channel_parts(doc.channel_link, doc.source_name, id_scope or "")
     for pe in doc.entries:
         if id_scope is not None:
             keys = feed_keys(
-                channel_link=doc.channel_link,
-                channel_title=doc.source_name,
-                scope=id_scope,
+                channels,
                 guid=pe.guid,
                 link=pe.link,
                 title=pe.title,
