@@ -126,8 +126,8 @@ def feed_keys(
 
     A guid the parser made up from the content (``h:``) is no guid. ``base`` is
     the URL the bytes were fetched from: the parsers resolve a relative guid
-    against it, so a guid under it is keyed both as the file had it (relative)
-    and as it is (whichever the file held).
+    against it, so a guid under it is keyed both as it is and as a file would
+    have it (relative), whichever the file held.
     """
     real_guid = (guid or "").strip()
     if real_guid.startswith("h:"):
@@ -143,15 +143,19 @@ def feed_keys(
 
 
 def _unresolved(value: str, base: str | None) -> list[str]:
-    """``value`` as the feed may have written it (relative to ``base``), then as it is."""
+    """``value`` as it is, then as the feed may have written it (relative to ``base``).
+
+    As it is first: the id comes from the first key, and a guid under the feed's
+    own host is far more often written whole than relative.
+    """
     if not base or "://" not in base:
         return [value]
     origin = base[: base.find("/", base.find("://") + 3) % (len(base) + 1)]
     folder = base[: base.rfind("/") + 1]
     if len(folder) > len(origin) and value.startswith(folder):
-        return [value[len(folder) :], value]
+        return [value, value[len(folder) :]]
     if value.startswith(origin + "/"):
-        return [value[len(origin) :], value]
+        return [value, value[len(origin) :]]
     return [value]
 
 

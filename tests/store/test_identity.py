@@ -245,3 +245,20 @@ def test_a_feed_stored_by_the_previous_release_is_found_again(tmp_path: Path) ->
     assert sorted(r.id for r in lib.rows()) == sorted(e.id for e in old)
     assert lib.marks(old[0].id).bookmarked
     assert all(r.ikey for r in Library.open(tmp_path / "lib").rows())
+
+
+def test_guids_on_the_feeds_own_host_give_the_same_ids_from_a_file_and_a_url(
+    tmp_path: Path,
+) -> None:
+    """A blog's feed served from its own host: a whole guid there is one id either way."""
+    lib = Library.open(tmp_path / "lib")
+    with FeedServer() as srv:
+        host = srv.url("")
+        body = rss(3, title="Own Host").replace("<guid>item-", f"<guid>{host}/?p=")
+        srv.routes["/feed/"] = (200, RSS_TYPE, body)
+        (tmp_path / "saved.xml").write_text(body, "utf-8")
+        ref = Library.open(tmp_path / "ref")
+        ingest_paths(ref, [tmp_path / "saved.xml"])
+        assert refresh(lib, _config(FeedConfig(srv.url("/feed/")))).entries_new == 3
+    assert sorted(r.id for r in lib.rows()) == sorted(r.id for r in ref.rows())
+    assert _counts(ingest_paths(lib, [tmp_path / "saved.xml"])) == (0, 3, 0, 0)
