@@ -115,6 +115,10 @@ class Entry:
     reading_minutes: float | None = None
     auto_tags: tuple[str, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()  # small typed-less facts (series, chapter, site)
+    # Identity keys (space-separated, see store.storage.identity): what makes two
+    # arrivals one entry whatever path brought them. Kept in the index row, not in
+    # the JSON form (a key is an internal hash, not something users script against).
+    ikey: str = ""
 
     def with_(self, **changes: Any) -> Entry:
         return replace(self, **changes)
@@ -152,7 +156,8 @@ class Row(NamedTuple):
     digest_title: str | None
     link: str | None
     auto_tags: tuple[str, ...]
-    chash: str  # hash of the stored content, to skip unchanged rewrites
+    chash: str  # hash of the stored content but its id and path (shards.substance_hash)
+    ikey: str = ""  # identity keys, space-separated ("" before schema 2: computed on demand)
 
     def to_json(self) -> list[Any]:
         return list(self)
@@ -160,10 +165,14 @@ class Row(NamedTuple):
     @classmethod
     def from_json(cls, d: list[Any]) -> Row:
         """A row from its JSON array; wrong shapes or types raise ValueError."""
+        if len(d) == len(cls._fields) - 1:  # a schema-1 row: no identity keys yet
+            d = [*d, ""]
         row = cls._make(d)
         if not (isinstance(row.id, str) and row.id and isinstance(row.title, str)):
             raise ValueError("bad row id or title")
-        if not all(isinstance(x, str) for x in (row.source, row.source_kind, row.date, row.chash)):
+        if not all(
+            isinstance(x, str) for x in (row.source, row.source_kind, row.date, row.chash, row.ikey)
+        ):
             raise ValueError("bad row field")
         if not all(x is None or isinstance(x, str) for x in (*row[6:9], row.show)):
             raise ValueError("bad row field")
@@ -190,6 +199,7 @@ def row_for(entry: Entry, chash: str) -> Row:
         link=entry.link,
         auto_tags=entry.auto_tags,
         chash=chash,
+        ikey=entry.ikey,
     )
 
 
@@ -222,6 +232,8 @@ class ParsedDocument:
     digest_title: str | None = None
     digest_date: str | None = None
     source_name: str | None = None  # e.g. "Digestly", a feed's title, a site name
+    # feeds: the channel's own link (alternate, else self), part of its items' identity
+    channel_link: str | None = None
     overview: tuple[str, ...] = ()  # "Top Podcast" one-liners: not entries
     kind: str = "text"  # which parser handled it (for `ingest` reports and tests)
     warnings: tuple[str, ...] = field(default=())

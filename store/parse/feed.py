@@ -319,9 +319,13 @@ def parse_feed_bytes(
     warnings: tuple[str, ...] = ()
     if bozo is not None and not _harmless(bozo):
         warnings = (f"ill-formed feed, read leniently ({_bozo_text(bozo)})",)
+    # the channel's own link (alternate, else self): part of its items' identity
+    selfs = [x.get("href") for x in feed.get("links") or () if x.get("rel") == "self"]
+    channel_link = str(feed.get("link") or next(iter(selfs), None) or "") or None
     return ParsedDocument(
         entries=tuple(entries),
         source_name=feed_title,
+        channel_link=channel_link,
         kind="feed",
         warnings=warnings,
     )

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from filelock import FileLock, Timeout
 
 from store.errors import LibraryError, NotFound
-from store.models import Entry, Marks, Row, row_for, short_hash
+from store.models import Entry, Marks, Row, row_for
 from store.storage import rows as index_file
 from store.storage import shards
 from store.storage.atomic import dump_json, fsync_dir, read_json, write_bytes_atomic
@@ -82,6 +82,10 @@ class Library:
         # they describe, keyed by their owner's name, so two libraries never share one
         # and one dropped library takes its caches with it.
         self.caches: dict[str, Any] = {}
+        # identity key -> id (store.storage.identity), built on first need by an
+        # ingest or refresh, kept up to date by saves, dropped on a reload
+        self._ikeys: dict[str, str] | None = None
+        self.has_legacy_keys = False  # whether any row has a previous release's key
 
     # -- opening -------------------------------------------------------------
     @classmethod
@@ -100,6 +104,7 @@ class Library:
         self._rows = cached if cached is not None else index_file.read_index(self.index_path)
         self._index_stamp = stamp
         self._sorted = None
+        self._ikeys = None
         self.generation += 1
 
     def reload_if_changed(self) -> bool:
@@ -242,14 +247,15 @@ class Library:
     ) -> SaveResult:
         """Insert or update entries in one batch: each touched shard written once.
 
-        Marks are never touched. Content identical to what is stored is skipped.
-        ``texts``, aligned with ``entries``, are their ``content_text`` when a
-        parse worker encoded them already.
+        Marks are never touched. Content identical to what is stored (but for
+        its path: ``shards.substance_hash``) is skipped. ``texts``, aligned with
+        ``entries``, are their ``content_text`` when a parse worker encoded them
+        already.
         """
         batch: dict[str, tuple[Entry, str, str]] = {}
         for i, e in enumerate(entries):
             text = texts[i] if texts is not None else shards.content_text(e)
-            batch[e.id] = (e, text, short_hash(text, length=16))
+            batch[e.id] = (e, text, shards.substance_hash(e, text))
 
         def do() -> SaveResult:
             res = SaveResult()
@@ -273,10 +279,65 @@ class Library:
             for items in changed.values():
                 for e, _text, h in items:
                     self._rows[e.id] = row_for(e, h)
+            ikeys = self._ikeys
             self._write_index()
+            if ikeys is not None:  # _write_index keeps it; a reload inside the lock drops it
+                for items in changed.values():
+                    for e, _text, _h in items:
+                        for k in e.ikey.split():
+                            ikeys.setdefault(k, e.id)
             return res
 
         return self._write_locked(do)
+
+    def identity_index(self) -> dict[str, str]:
+        """Every identity key of the library and the id it names (for ingest and refresh).
+
+        Rows of the previous release have no keys yet: they are computed here from
+        their stored content, with the content hash, and saved (the schema 1 → 2
+        migration, done when first needed). Where two rows share a key (copies an
+        older release made), the smaller id answers, so the result is deterministic.
+        """
+        from store.storage.identity import LEGACY  # only ingest and refresh need keys
+
+        with self._tlock:
+            self.reload_if_changed()
+            if self._ikeys is None:
+                if any(not r.ikey for r in self._rows.values()):
+                    self._write_locked(self._key_old_rows)
+                idx: dict[str, str] = {}
+                for r in self._rows.values():
+                    for k in r.ikey.split():
+                        known = idx.get(k)
+                        if known is None or r.id < known:
+                            idx[k] = r.id
+                self.has_legacy_keys = any(k.startswith(LEGACY) for k in idx)
+                self._ikeys = idx
+            return self._ikeys
+
+    def _key_old_rows(self) -> None:
+        """Give rows without identity keys their keys and content hash, from their content."""
+        from store.storage.identity import stored_keys
+
+        todo = [i for i, r in self._rows.items() if not r.ikey]
+        by_shard: dict[str, list[str]] = {}
+        for i in todo:
+            by_shard.setdefault(shards.shard_key(i), []).append(i)
+        changed = 0
+        for key, wanted in by_shard.items():
+            got = shards.read_entries(self.dir, key, wanted)
+            for i in wanted:
+                e = got.get(i)
+                if e is None:  # content lost: doctor's business, not a key's
+                    continue
+                row = self._rows[i]
+                self._rows[i] = row._replace(
+                    ikey=stored_keys(e), chash=shards.substance_hash(e.with_(auto_tags=()))
+                )
+                changed += 1
+        if changed:
+            self._write_index()
+            self._ikeys = None
 
     def _write_index(self) -> None:
         self._sorted = None

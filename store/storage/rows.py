@@ -23,7 +23,9 @@ from store.errors import LibraryError
 from store.models import Row
 from store.storage.atomic import dump_json, read_json, write_bytes_atomic
 
-SCHEMA_VERSION = 1
+# 2: rows end with their identity keys (``Row.ikey``); ``chash`` hashes the
+# content without id and path (``shards.substance_hash``)
+SCHEMA_VERSION = 2
 INDEX_NAME = "library.json"
 BACKUP_NAME = "library.json.bak"
 CACHE_NAME = "library.cache"
@@ -44,8 +46,15 @@ def index_stamp(path: Path) -> Stamp | None:
 
 
 def migrate(version: int, rows: list[Any]) -> list[Any]:
-    """Bring rows of an older schema up to SCHEMA_VERSION (none exist yet)."""
-    # when SCHEMA_VERSION becomes 2, convert version-1 rows here, in order.
+    """Bring rows of an older schema up to SCHEMA_VERSION.
+
+    1 → 2: a row gains its identity keys, empty here: they (and the content
+    hash, whose meaning changed) are computed from the stored content the first
+    time an ingest or refresh needs them (``Library.identity_index``), so
+    opening an old library to read it costs nothing more.
+    """
+    if version == 1:
+        rows = [[*r, ""] if isinstance(r, list) and len(r) == ROW_FIELDS - 1 else r for r in rows]
     return rows
 
 

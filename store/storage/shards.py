@@ -17,7 +17,7 @@ from tinydb import Query
 from tinydb.table import Table
 
 from store.errors import LibraryError
-from store.models import Entry, entry_from_record, entry_to_record
+from store.models import Entry, Source, entry_from_record, entry_to_record, short_hash
 from store.storage.atomic import batch_db, json_text, open_db
 
 CONTENT_DIR = "content"
@@ -41,6 +41,28 @@ def content_text(e: Entry) -> str:
     rec = entry_to_record(e)
     rec.pop("auto_tags", None)
     return json_text(rec)
+
+
+def substance_hash(e: Entry, text: str | None = None) -> str:
+    """The hash of an entry's stored content but its id and the path it came from.
+
+    Two arrivals of one item from two folders, or under an old and a new id,
+    hash the same, so a no-op ingest is seen as one before anything is tagged
+    or written. Whether the source is a subscribed URL still counts (an entry
+    moves from a feed file to the subscribed feed once). ``text`` is
+    ``content_text(e)`` when known: its head (id and source, always first) is
+    cut off instead of encoding the entry again.
+    """
+    if text is None:
+        text = content_text(e)
+    src = e.source
+    head = json_text({"id": e.id, "source": src.to_json()})[:-1] + ","
+    marker = "url" if "://" in src.location and not src.location.startswith("file:") else ""
+    if text.startswith(head):
+        rest = text[len(head) :]
+    else:  # pragma: no cover - content_text always starts with id and source
+        rest = content_text(e.with_(id="", source=Source(src.kind, src.name, "")))
+    return short_hash(src.kind, src.name, marker, rest, length=16)
 
 
 def _entries(db_path: Path, table: Table) -> Table:

@@ -49,7 +49,7 @@ def parse_job(
     try:
         doc = parse_feed_bytes(data, base_url=base_url, headers=headers)
         name = feed_name(fc, doc.source_name, *names)
-        entries = feed_entries(doc, fc, name)
+        entries = feed_entries(doc, fc, name, base_url)
         vocab = vocabulary_for(topics) if topics is not None else None
         return FeedParse(
             replace(doc, entries=()),

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from store.config import Config, FeedConfig, default_topics
 from store.errors import DigestError
-from store.index.topics import Prepared, tag_entries
 from store.index.vocabulary import merge_topics
-from store.models import Entry, short_hash
+from store.models import short_hash
 from store.storage.library import Library
+from store.sync.batch import EntryBatch
 from store.sync.entries import feed_name
 from store.sync.fetch import FetchRequest, FetchResult, fetch_all
 from store.sync.ingest import IngestReport, ingest_paths
@@ -117,32 +117,6 @@ def refresh(
     return report
 
 
-class _Batch:
-    """The entries parsed so far: tagged a chunk at a time, here, while the
-    workers parse the rest; saved by ``commit``."""
-
-    def __init__(self, lib: Library, vocab: dict[str, list[str]]) -> None:
-        self.lib = lib
-        self.vocab = vocab
-        self.untagged: list[Entry] = []
-        self.prepared: list[Prepared] = []  # aligned with untagged
-        self.tagged: list[Entry] = []
-        self.texts: list[str] = []  # content_text, aligned with untagged then tagged
-
-    def add(self, parse: FeedParse) -> None:
-        self.untagged.extend(parse.entries)
-        self.prepared.extend(parse.prepared)
-        self.texts.extend(parse.texts)
-        if len(self.untagged) >= TAG_CHUNK:
-            self.tag()
-
-    def tag(self) -> None:
-        if self.untagged:
-            self.tagged.extend(tag_entries(self.untagged, self.lib, self.vocab, self.prepared))
-            self.untagged.clear()
-            self.prepared.clear()
-
-
 class _Refresh:
     """One refresh run: the feeds asked for, what the library knew of them before,
     and what this run gathers (results, new feed states, entries) for one commit."""
@@ -162,8 +136,7 @@ class _Refresh:
         self.progress = progress
         self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
         self.vocab = merge_topics(default_topics(), config.topics)
-        self.known = {r.id for r in lib.rows()}
-        self.batch = _Batch(lib, self.vocab)
+        self.batch = EntryBatch(lib, self.vocab)
         self.results: list[FeedResult] = []
         self.new_states: dict[str, dict[str, Any]] = {}
         self.fetched: dict[str, FetchResult] = {}
@@ -244,16 +217,16 @@ class _Refresh:
         if isinstance(res, str):
             self.fail(fc, f"{fr.error}; {res}" if fr.error else res, fr.status)
             return
-        new = {e.id for e in res.entries} - self.known
-        self.known.update(new)
-        self.batch.add(res)
+        new = self.batch.add(res.entries, res.texts, res.prepared)
+        if self.batch.pending_untagged >= TAG_CHUNK:
+            self.batch.tag()
         st = self.base_state(fc)
-        total = int(st.get("entry_count") or 0) + len(new)
+        total = int(st.get("entry_count") or 0) + new
         warning = res.doc.warnings[0] if res.doc.warnings else None
         st.update(title=res.doc.source_name, entry_count=total, http_status=fr.status)
         if fr.error:  # truncated: keep what was salvaged, report the error, re-fetch next time
             st.update(last_error=fr.error, status="error", warning=warning)
-            result = FeedResult(res.name, url, False, "error", fr.error, len(new), total, warning)
+            result = FeedResult(res.name, url, False, "error", fr.error, new, total, warning)
             self.finish(result, st)
             return
         st.update(
@@ -265,7 +238,7 @@ class _Refresh:
             cfg=_cfg_hash(fc),
         )
         _keep_validators(st, fr)
-        self.finish(FeedResult(res.name, url, True, "new", None, len(new), total, warning), st)
+        self.finish(FeedResult(res.name, url, True, "new", None, new, total, warning), st)
 
     def base_state(self, fc: FeedConfig) -> dict[str, Any]:
         st = dict(self.old(fc))
@@ -306,12 +279,10 @@ class _Refresh:
     def commit(self) -> None:
         """The last tags, the entries, their word index and the feed states, in one
         write session (earlier chunks were tagged and indexed while parsing)."""
-        if not (self.new_states or self.batch.untagged or self.batch.tagged):
+        if not (self.new_states or self.batch.pending):
             return  # nothing was asked for: not even the lock is taken
         with self.lib.writing():
-            self.batch.tag()
-            if self.batch.tagged:
-                self.lib.save_entries(self.batch.tagged, self.batch.texts)
+            self.batch.save()
             if self.new_states:
                 # Pass every stored state, not only the changed ones: Library.save_feed_states
                 # (TinyDB 4.9 insert_multiple mixing Documents and plain dicts) can give a

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.models import Entry, Source
-from store.storage.library import Library, SaveResult
+from store.models import Entry
+from store.storage.library import Library
 from store.storage.shards import content_text
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class IngestReport:
     entries_new: int = 0
     entries_known: int = 0
     entries_updated: int = 0
+    duplicates_folded: int = 0  # copies of an item met earlier in the same ingest
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     new_ids: list[str] = field(default_factory=list)
 
@@ -94,7 +95,7 @@ def parse_path(path: Path) -> tuple[list[Entry], str | None]:
     """Parse one local file into entries; returns (entries, why-skipped)."""
     from store.parse import ParseError, looks_like_feed, parse_document
     from store.parse.feed import parse_feed_bytes
-    from store.sync.entries import entries_from_document, file_source
+    from store.sync.entries import entries_from_document, feed_file_source, file_source
 
     try:
         st = path.stat()
@@ -108,7 +109,7 @@ def parse_path(path: Path) -> tuple[list[Entry], str | None]:
             doc = parse_feed_bytes(data, base_url=path.resolve().as_uri())
         except ParseError as exc:
             return [], str(exc)
-        source = Source("feed", doc.source_name or path.stem, str(path))
+        source = feed_file_source(doc, path)
         return entries_from_document(doc, source, id_scope=source.location), None
     try:
         doc = parse_document(data, name=path.name, mtime=st.st_mtime)
@@ -129,41 +130,21 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders; writes in batches (never one write per entry).
 
-    Entries are tagged in chunks as parse results arrive, so tagging in this
-    process overlaps with parsing in the workers; they are saved in batches of
-    ``batch_size`` (each save rewrites every content shard it touches).
+    Arriving entries are folded by identity first (``store.sync.batch``): a copy
+    of a known item from another folder, or unchanged content, is counted and
+    left alone (not tagged, not written). The rest is tagged in chunks as parse
+    results arrive, so tagging in this process overlaps with parsing in the
+    workers, and saved in batches of ``batch_size`` (each save rewrites every
+    content shard it touches).
     """
     from store.config import default_topics, topics_in_force
-    from store.index.topics import tag_entries
     from store.index.vocabulary import merge_topics
+    from store.sync.batch import EntryBatch
 
     vocab = merge_topics(default_topics(), topics_in_force() if topics is None else topics)
     report = IngestReport()
     files = iter_files(paths, report)
-    untagged: list[Entry] = []
-    prepared: list[Prepared | None] = []  # aligned with untagged
-    tagged: list[Entry] = []
-    texts: list[str] = []  # content_text of untagged, then of tagged
-
-    def tag() -> None:
-        if untagged:
-            tagged.extend(tag_entries(untagged, lib, vocab, prepared))
-            untagged.clear()
-            prepared.clear()
-
-    def save() -> None:
-        if not (untagged or tagged):
-            return
-        with lib.writing():  # the last tags, their word index and the entries: one session
-            tag()
-            res: SaveResult = lib.save_entries(tagged, texts)
-        texts.clear()
-        report.entries_new += len(res.new)
-        report.entries_known += len(res.unchanged)
-        report.entries_updated += len(res.updated)
-        report.new_ids += res.new
-        tagged.clear()
-
+    batch = EntryBatch(lib, vocab)
     for n, (f, (entries, why, preps, encoded)) in enumerate(
         zip(files, _parse_all(files), strict=True), 1
     ):
@@ -173,14 +154,16 @@ def ingest_paths(
             report.skipped.append((str(f), why))
             continue
         report.files_read += 1
-        untagged.extend(entries)
-        prepared.extend(preps if preps is not None else [None] * len(entries))
-        texts.extend(encoded)
-        if len(untagged) >= TAG_CHUNK:
-            tag()
-        if len(tagged) >= batch_size:
-            save()
-    save()
+        batch.add(entries, encoded, preps)
+        if batch.pending_untagged >= TAG_CHUNK:
+            batch.tag()
+        if batch.pending >= batch_size:
+            report.new_ids += batch.save().new
+    report.new_ids += batch.save().new
+    report.entries_new = batch.entries_new
+    report.entries_known = batch.entries_known
+    report.entries_updated = batch.entries_updated
+    report.duplicates_folded = batch.duplicates_folded
     return report
 
 

@@ -16,10 +16,15 @@ from typing import Any
 
 import pytest
 
+from store.config import Config, FeedConfig, RefreshSettings
+from store.samples import sample_paths
 from store.storage.library import Library
+from store.sync.feeds import refresh
 from store.sync.firstrun import ensure_samples
+from store.sync.ingest import ingest_paths
 from tests.support.cli import run_cli
-from tests.support.make_upgrade_fixture import FEED_STATES, UI_STATE
+from tests.support.feedserver import FeedServer
+from tests.support.make_upgrade_fixture import FEED_STATES, UI_STATE, feed_entries
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "library-72fde32"
 
@@ -146,3 +151,59 @@ def test_an_old_library_still_finds_its_words_and_passes_doctor(old_dir: Path) -
     assert title[:30] in out
     doctor = run_cli(old_dir, "doctor", "--json", check=True)
     assert json.loads(doctor.stdout)["healthy"] is True
+
+
+def _feed_body() -> str:
+    """The fixture's feed items as the podcast's feed would serve them."""
+    items = "".join(
+        f"<item><title>{e.title}</title><link>{e.link}</link><guid>{e.link}#guid</guid>"
+        f"<description>{e.summary}</description></item>"
+        for e in feed_entries()
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Test Podcast</title><link>https://podcast.example/</link>{items}</channel></rss>"
+    )
+
+
+def test_ingesting_an_old_librarys_sources_again_adds_nothing(old_dir: Path) -> None:
+    """Rows of the previous release get identity keys from their stored content, so the
+    same samples and the same feed items (whose guid the old release did not keep) are
+    found again: no copy, every mark where it was."""
+    lib = Library.open(old_dir)
+    ids = {r.id for r in lib.rows()}
+    rep = ingest_paths(lib, [str(p) for p in sample_paths()])
+    assert (rep.entries_new, rep.duplicates_folded) == (0, 0)
+    assert rep.entries_known + rep.entries_updated == len(ids) - len(feed_entries())
+    with FeedServer(
+        {"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, _feed_body())}
+    ) as srv:
+        cfg = Config(
+            feeds=(FeedConfig(srv.url("/feed.xml"), "Test Podcast"),),
+            refresh=RefreshSettings(timeout=5, concurrency=2, max_bytes=1_000_000),
+            path=Path("test-feeds.yaml"),
+        )
+        assert refresh(lib, cfg).entries_new == 0
+    reopened = Library.open(old_dir)
+    assert {r.id for r in reopened.rows()} == ids
+    assert all(r.ikey for r in reopened.rows())
+    assert json.loads((old_dir / "library.json").read_text("utf-8"))["schema"] == 2
+    for eid, m in _journal(FIXTURE).items():
+        got = reopened.marks(eid)
+        assert (got.read, got.bookmarked) == (bool(m.get("r")), bool(m.get("b")))
+        assert list(got.user_tags) == m.get("u", [])
+        assert list(got.removed_auto) == m.get("x", [])
+    doctor = run_cli(old_dir, "doctor", "--json", check=True)
+    assert json.loads(doctor.stdout)["healthy"] is True
+
+
+def test_reading_an_old_library_writes_nothing(old_dir: Path) -> None:
+    """The keys are computed when an ingest or refresh first needs them, not on open."""
+    before = (old_dir / "library.json").read_bytes()
+    lib = Library.open(old_dir)
+    assert [r.ikey for r in lib.rows()] == [""] * len(lib)
+    lib.get_many([r.id for r in lib.rows()])
+    assert (old_dir / "library.json").read_bytes() == before
+    index = lib.identity_index()
+    assert {index[k] for r in lib.rows() for k in r.ikey.split()} == {r.id for r in lib.rows()}
+    assert all(r.ikey for r in Library.open(old_dir).rows())

@@ -78,6 +78,7 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
                     "new": report.entries_new,
                     "known": report.entries_known,
                     "updated": report.entries_updated,
+                    "duplicates_folded": report.duplicates_folded,
                     "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
                     "new_ids": report.new_ids,
                 },
@@ -87,7 +88,8 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
     else:
         _write(
             f"{report.files_read} file(s) read: {report.entries_new} new, "
-            f"{report.entries_known} already known, {report.entries_updated} updated"
+            f"{report.entries_known} already known, {report.entries_updated} updated, "
+            f"{report.duplicates_folded} duplicates folded"
         )
         for path, why in report.skipped:
             _write(safe_line(f"skipped {path}: {why}"))
