@@ -378,13 +378,7 @@ class Library:
             self.row(i)
 
         def do() -> list[str]:
-            before: dict[str, Marks] = {}
-            after: dict[str, Marks] = {}
-            for eid in wanted:
-                old = self._marks.get(eid)
-                new = change(eid, old)
-                if new != old:
-                    before[eid], after[eid] = old, new
+            before, after = self._marks.diff(wanted, change)
             if not after:
                 return []
             changed = self._marks.set_many(after)

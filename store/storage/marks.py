@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,19 @@ class MarksJournal:
         return self._marks
 
     # -- writing (caller holds the write lock and has called catch_up) ------
+    def diff(
+        self, ids: Iterable[str], change: Callable[[str, Marks], Marks]
+    ) -> tuple[dict[str, Marks], dict[str, Marks]]:
+        """(current, changed) states of the ids that ``change`` alters."""
+        before: dict[str, Marks] = {}
+        after: dict[str, Marks] = {}
+        for eid in ids:
+            old = self._marks.get(eid, EMPTY_MARKS)
+            new = change(eid, old)
+            if new != old:
+                before[eid], after[eid] = old, new
+        return before, after
+
     def set_many(self, states: dict[str, Marks]) -> list[str]:
         """Write these exact states (undo puts back what a change replaced)."""
         new = {k: v for k, v in states.items() if self._marks.get(k, EMPTY_MARKS) != v}
