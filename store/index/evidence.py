@@ -43,6 +43,7 @@ LEAD_CHARS = 600  # body text read as the lead when there is no summary or key p
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]{1,200}`")
+_IDENTIFIER = re.compile(r"\b[^\W_]*_\w*")
 _URL = re.compile(
     r"(?:https?://|ftp://|www\.)\S+"
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"  # e-mail
@@ -125,6 +126,8 @@ def clean(text: str) -> str:
     n = 0
     if "://" in text or "www." in text or "@" in text or _TLD.search(text) is not None:
         text, n = _URL.subn(_URL_MARK, text)
+    if "_" in text:
+        text = _IDENTIFIER.sub(" ", text)  # en_US, max_tokens: code, not words
     if not n and _CAPS_RUN.search(text) is None:
         low = text.lower()
         if not any(c in low for c in _cue_firsts()):

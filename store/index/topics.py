@@ -57,6 +57,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from store.errors import NotFound
 from store.index import wordindex
 from store.index.active import ActiveTopics, first_token, names_in
 from store.index.discovery import discover_candidates
@@ -78,6 +79,7 @@ DF_SHARE = 0.03  # a discovered topic on more than 3% of entries is not applied.
 DF_MIN_LIBRARY = 200  # ...once the library has this many entries
 MAX_RETAG = 100  # older entries re-tagged when one topic activates
 MAX_RETAG_LOADS = 400  # older entries loaded and re-tagged by one call, all topics together
+MAX_OWED = 5000  # entries waiting to be saved before they can be re-tagged
 MAX_PENDING = 20_000  # single-origin candidates kept (most recently seen)
 MAX_ACTIVE = 20_000  # active topics kept (most recently seen)
 
@@ -92,7 +94,15 @@ def _origin(e: Entry) -> str:
 
 
 def _empty_state() -> dict[str, Any]:
-    return {"v": STATE_VERSION, "seq": 0, "active": {}, "pending": {}, "kw": {}, "kwp": {}}
+    return {
+        "v": STATE_VERSION,
+        "seq": 0,
+        "active": {},
+        "pending": {},
+        "kw": {},
+        "kwp": {},
+        "owed": [],
+    }
 
 
 def _load_state(data: Any) -> dict[str, Any]:
@@ -102,6 +112,8 @@ def _load_state(data: Any) -> dict[str, Any]:
     for k in ("active", "pending", "kw", "kwp"):
         if not isinstance(data.get(k), dict):
             data[k] = {}
+    if not isinstance(data.get("owed"), list):
+        data["owed"] = []
     if not isinstance(data.get("seq"), int):
         data["seq"] = 0
     return data
@@ -247,6 +259,7 @@ def tag_entries(
     ceiling = df_ceiling(len(lib) + len(batch_ids))
     names: list[dict[str, Counts]] = []
     retag: dict[str, tuple[str, set[str]]] = {}
+    owed: list[str] = []
     final: dict[str, Any] = {}
 
     def update(data: Any) -> dict[str, Any]:
@@ -316,7 +329,11 @@ def tag_entries(
         _prune(kwp, MAX_PENDING)
         _prune(kw, MAX_ACTIVE)
         final["kw"] = dict(kw)
-        if retag:
+        # entries owed a re-tag that are saved by now: done below, with this state
+        saved = {i for i in state["owed"] if _saved(lib, i)}
+        owed[:] = [i for i in state["owed"] if i in saved and i not in batch_ids]
+        state["owed"] = [i for i in state["owed"] if i not in saved and i not in batch_ids]
+        if retag or owed:
             final["active"] = {k: list(v) for k, v in active.items()}
             final["pending"] = {v[0] for v in pending.values()} | set(kwp)
         return state
@@ -327,8 +344,10 @@ def tag_entries(
         e.with_(auto_tags=_tags_of(e.auto_tags, p, vocab, got, final["kw"]))
         for e, p, got in zip(entries, preps, names, strict=True)
     ]
-    if retag:
-        _retag_older(lib, retag, vocab, final, ceiling)
+    if retag or owed:
+        missing = _retag_older(lib, retag, owed, vocab, final, ceiling)
+        if missing:
+            _owe(lib, missing)
     return out
 
 
@@ -355,10 +374,11 @@ def _prune(d: dict[str, list[Any]], cap: int) -> None:
 def _retag_older(
     lib: Library,
     topics: Mapping[str, tuple[str, set[str]]],
+    owed: Sequence[str],
     vocab: Vocabulary,
     state: Mapping[str, Any],
     ceiling: float,
-) -> None:
+) -> list[str]:
     """Re-tag older entries holding a newly active topic: newest first, bounded.
 
     Each is tagged again from its content, exactly as if it were ingested now,
@@ -366,20 +386,25 @@ def _retag_older(
     ``MAX_RETAG`` entries per topic and ``MAX_RETAG_LOADS`` in all, so one call
     costs a bounded amount of work whatever the library's size. Tags that no
     rule here gives (a feed's ``tags:``) are kept, first.
+
+    ``owed`` are entries an earlier call could not re-tag (tagged, not yet
+    saved: an ingest saves its chunks together); returns the ids this call
+    could not re-tag, for the next one.
     """
-    wanted: dict[str, None] = {}
+    wanted: dict[str, None] = dict.fromkeys(owed)
+    missing: list[str] = []
     for _tag, hits in sorted(topics.values()):
         rows = []
-        for eid in hits:
+        for eid in sorted(hits):
             try:
                 rows.append(lib.row(eid))
-            except Exception:
-                continue  # not saved yet, or gone
+            except NotFound:
+                missing.append(eid)  # not saved yet (or gone)
         rows.sort(key=lambda r: (r.date, r.id), reverse=True)
         wanted.update((r.id, None) for r in rows[:MAX_RETAG])
     ids = list(wanted)[:MAX_RETAG_LOADS]
     if not ids:
-        return
+        return missing
     active: Mapping[str, list[Any]] = state["active"]
     matcher = ActiveTopics(active)
     automatic = vocab.tags | {rec[0] for rec in active.values()} | state["pending"]
@@ -396,6 +421,26 @@ def _retag_older(
             changes[e.id] = new
     if changes:
         lib.set_auto_tags(changes)
+    return missing
+
+
+def _saved(lib: Library, eid: str) -> bool:
+    try:
+        lib.row(eid)
+    except NotFound:
+        return False
+    return True
+
+
+def _owe(lib: Library, ids: Sequence[str]) -> None:
+    """Remember entries to re-tag once they are saved (bounded: ``MAX_OWED``)."""
+
+    def add(data: Any) -> dict[str, Any]:
+        state = _load_state(data)
+        state["owed"] = list(dict.fromkeys([*state["owed"], *ids]))[-MAX_OWED:]
+        return state
+
+    lib.update_sidecar(STATE_NAME, add)
 
 
 def retag_library(lib: Library, topics: Topics | None = None, batch: int = 2000) -> int:

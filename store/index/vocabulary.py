@@ -161,12 +161,17 @@ class Vocabulary:
         for a, b in pairs:
             for phrase, (tag, req) in by_pair[a, b]:
                 k, i, c = len(phrase), -1, 0
+                letters = all(len(t) == 1 for t in phrase)  # "U.S.", not in "U.S.S.R."
                 while True:
                     try:
                         i = index(a, i + 1)
                     except ValueError:
                         break
                     ok = i + k <= n and tuple(toks[i : i + k]) == phrase
+                    if ok and letters:
+                        ok = not (i + k < n and len(toks[i + k]) == 1) and not (
+                            i > 0 and len(toks[i - 1]) == 1
+                        )
                     if ok and (req is None or all(_fits(req[j], cases[i + j]) for j in range(k))):
                         c += 1
                 if c:
