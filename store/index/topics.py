@@ -244,8 +244,21 @@ def tag_entries(
     """
     if not entries:
         return []
-    vocab = vocabulary_for(topics)
     given = list(prepared) if prepared is not None else [None] * len(entries)
+    same = _unchanged(lib, entries)
+    if same:
+        # a no-op re-ingest changes nothing: unchanged entries keep their tags
+        fresh = [i for i, e in enumerate(entries) if e.id not in same]
+        tagged = iter(
+            tag_entries([entries[i] for i in fresh], lib, topics, [given[i] for i in fresh])
+        )
+        return [
+            e.with_(auto_tags=tuple(dict.fromkeys((*same[e.id], *e.auto_tags))))
+            if e.id in same
+            else next(tagged)
+            for e in entries
+        ]
+    vocab = vocabulary_for(topics)
     preps = [
         _complete(p if p is not None else prepare(e, vocab), e, vocab)
         for e, p in zip(entries, given, strict=True)
@@ -422,6 +435,23 @@ def _retag_older(
     if changes:
         lib.set_auto_tags(changes)
     return missing
+
+
+def _content_key(e: Entry) -> tuple[Any, ...]:
+    return (e.title, e.summary, e.key_points, e.sections, e.body)
+
+
+def _unchanged(lib: Library, entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
+    """Id -> stored automatic tags of the entries already saved with this very content."""
+    known = [e.id for e in entries if _saved(lib, e.id)]
+    if not known:
+        return {}
+    stored = {s.id: s for s in lib.get_many(known)}
+    return {
+        e.id: stored[e.id].auto_tags
+        for e in entries
+        if e.id in stored and _content_key(stored[e.id]) == _content_key(e)
+    }
 
 
 def _saved(lib: Library, eid: str) -> bool:
