@@ -6,7 +6,8 @@ one tag. A name is not a plural: "Texas", "Reuters", "iTunes", "OnePlus",
 function of the folded words (so an id normalises to itself):
 
 * the would-be singular is not an English word while the word is
-  ("texa", "christma", "reuter", "itune", "oneplu", "watcho"): word frequency;
+  ("texa", "christma", "reuter", "itune", "oneplu", "watcho"), or is far
+  rarer than the word ("Las Vegas", "headquarters"): word frequency;
 * the tag starts with a given name: a person ("steve-jobs");
 * the word is a known name ending ("windows", "times": ``words/name_plurals.txt``),
   which frequency cannot tell from an ordinary plural.
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 BROKEN_SINGULAR_ZIPF = 3.0  # a "singular" rarer than this, and rarer than its plural, is no word
+PLURAL_MARGIN = 0.9  # a "singular" this much rarer than its plural (Zipf) is not what is meant
 
 
 def given_names() -> frozenset[str]:
@@ -50,8 +52,11 @@ def keeps_plural(words: tuple[str, ...], sing: str) -> bool:
         return True
     if len(words) > 1 and words[0] in given_names():
         return True
-    z_plural = zipf(last)
-    return z_plural > 0.0 and zipf(sing) < min(BROKEN_SINGULAR_ZIPF, z_plural + 0.05)
+    z_plural, z_sing = zipf(last), zipf(sing)
+    if z_plural <= 0.0:
+        return False  # an unknown word: fold its plural ("robotaxis" and "robotaxi" agree)
+    # "texa", "christma": no word; "vega" of "Las Vegas": ten times rarer than the plural
+    return z_sing < min(BROKEN_SINGULAR_ZIPF, z_plural + 0.05) or z_sing < z_plural - PLURAL_MARGIN
 
 
 Counts = tuple[int, int, int]

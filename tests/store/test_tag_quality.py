@@ -135,6 +135,7 @@ def test_clean_drops_code_urls_and_chrome_but_keeps_prose() -> None:
         ("Steve Jobs", "steve-jobs"),
         ("New York Times", "new-york-times"),
         ("watchOS", "watchos"),
+        ("Las Vegas", "las-vegas"),
     ],
 )
 def test_names_are_never_singularised(name: str, tag: str) -> None:
