@@ -77,8 +77,8 @@ STATE_VERSION = 2
 # discovery bounds (see the module doc)
 DF_SHARE = 0.03  # a discovered topic on more than 3% of entries is not applied...
 DF_MIN_LIBRARY = 200  # ...once the library has this many entries
-MAX_RETAG = 100  # older entries re-tagged when one topic activates
-MAX_RETAG_LOADS = 400  # older entries loaded and re-tagged by one call, all topics together
+MAX_RETAG = 40  # older entries re-tagged when one topic activates
+MAX_RETAG_LOADS = 150  # older entries loaded and re-tagged by one call, all topics together
 MAX_OWED = 5000  # entries waiting to be saved before they can be re-tagged
 MAX_PENDING = 20_000  # single-origin candidates kept (most recently seen)
 MAX_ACTIVE = 20_000  # active topics kept (most recently seen)
