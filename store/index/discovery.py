@@ -21,6 +21,9 @@ import functools
 import re
 from collections.abc import Callable
 
+from store.index.evidence import clean
+from store.index.names import given_names
+from store.index.specificity import COMMON_ZIPF, zipf
 from store.index.tagids import is_junk, is_numberish, normalize_tag
 from store.index.tokens import Content, fold, singular, tokenize
 from store.index.wordlists import generic_words, modifiers, months_and_days, stop_words
@@ -34,7 +37,15 @@ _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+|\s[-\u2013\u2014]\s")
 _WORD_WITH_SEP = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
 _HAS_UPPER = re.compile(r"[A-Z]|[^\x00-\x7f]")  # non-ASCII: maybe an uppercase letter
 _FIRST_WORD = re.compile(r"\W*(\d+(?:\.\d+)+|[^\W_]+)")
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_ROMAN = re.compile(r"[ivxlcdm]+")
+# "General Data Protection Regulation (GDPR)": a long form and its acronym
+_EXPANSION = re.compile(
+    r"((?:[A-Z][\w-]*[ \t]+(?:(?:of|and|for|the|on|in|to|de)[ \t]+)?){1,7}[A-Z][\w-]*)"
+    r"[ \t]*\(([A-Z][A-Za-z]{1,7})\)"
+)
+_PLACE_PREFIXES = frozenset({"new", "north", "south", "east", "west", "great", "united"})
+_RUN_BREAKS = '()[],;:"\u201c\u201d|/'
+_MINOR = frozenset({"of", "and", "for", "the", "on", "in", "to", "de"})
 
 
 def _is_cap(tok: str) -> bool:
@@ -57,11 +68,13 @@ def _discoverable(raw: list[str]) -> bool:
         t = raw[0]
         s = singular(t)
         return not (
-            len(t) < 2
+            len(t) < 3  # "oh", "pt", "ii", "ep": letters, not topics
             or t in generic
             or s in generic
             or t in months_and_days()
             or t in mods
+            or t in given_names()  # "Alex joins us": a first name alone is nobody
+            or _ROMAN.fullmatch(t) is not None
             or is_numberish(t)
         )
     if all(t in generic or singular(t) in generic or t in mods for t in raw):
@@ -72,6 +85,8 @@ def _discoverable(raw: list[str]) -> bool:
 def _trim(raw: list[str]) -> list[str]:
     stop, mods, dates = stop_words(), modifiers(), months_and_days()
     while raw and (raw[0] in stop or raw[0] in mods or raw[0] in dates):
+        if raw[0] in _PLACE_PREFIXES and len(raw) > 1 and zipf(raw[1]) >= COMMON_ZIPF - 0.6:
+            break  # "New York", "New Jersey": a place, not a new thing
         raw = raw[1:]
     while raw and raw[-1] in stop:
         raw = raw[:-1]
@@ -90,7 +105,7 @@ def _candidate(raw: tuple[str, ...]) -> tuple[str, str] | None:
     return "".join(tokenize(" ".join(words))), tag
 
 
-def discover_candidates(text: str, salient: str = "") -> dict[str, str]:
+def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) -> dict[str, str]:
     """Candidate topics (compact key -> tag id): the *names* in ``text`` (and ``salient``).
 
     A name is a run of capitalised, camel-case or all-caps words ("Richard
@@ -98,17 +113,20 @@ def discover_candidates(text: str, salient: str = "") -> dict[str, str]:
     title-cased line (a heading) only camel case and acronyms count. Common
     lowercase word pairs are not candidates any more: on a small vocabulary
     nearly every pair recurs across sources, which made discovery unbounded.
-    Callers pass the *salient* text (title, summary, key points), not the body.
+    Callers pass the *salient* text (title, summary, key points), not the body;
+    ``cleaned``: it went through ``evidence.clean`` already.
     """
     out: dict[str, str] = {}
     stop = stop_words()
     text = f"{text}\n{salient}" if salient else text
     if not _HAS_UPPER.search(text):
         return out
-    if "://" in text or "www." in text or "WWW." in text:
-        text = _URL.sub(" ", text)
+    if not cleaned:
+        text = clean(text)
 
     def add(raw: list[str]) -> None:
+        if len(raw) == 1 and _common_word(raw[0]):
+            return
         hit = _candidate(tuple(raw))
         if hit is None:
             return
@@ -143,7 +161,15 @@ def discover_candidates(text: str, salient: str = "") -> dict[str, str]:
         run: list[str] = []
         run_start = 0
         for idx, ((w, start, _end), f) in enumerate(zip(words, folded, strict=True)):
-            joined = idx > 0 and sentence[words[idx - 1][2] : start] == "-"
+            gap = sentence[words[idx - 1][2] : start] if idx > 0 else ""
+            joined = gap == "-"
+            if f == "s" and gap in ("'", "\u2019"):
+                _add_name(run, run_start, title_case, add)  # "Ireland's DPC": two names
+                run = []
+                continue
+            if run and any(c in gap for c in _RUN_BREAKS):
+                _add_name(run, run_start, title_case, add)  # "Regulation (GDPR)": two names
+                run = []
             if _is_cap(w) and f not in stop:
                 if not run:
                     run_start = idx
@@ -155,7 +181,34 @@ def discover_candidates(text: str, salient: str = "") -> dict[str, str]:
             _add_name(run, run_start, title_case, add)
             run = []
         _add_name(run, run_start, title_case, add)
+    _fold_expansions(text, out)
     return out
+
+
+def _common_word(w: str) -> bool:
+    """A capitalised common English word ("Harvest", "Bonus", "Mother"): a name only with others."""
+    return zipf(w) >= COMMON_ZIPF
+
+
+def _fold_expansions(text: str, out: dict[str, str]) -> None:
+    """ "Long Form (LF)": both spellings are one tag, the acronym's."""
+    if "(" not in text:
+        return
+    for m in _EXPANSION.finditer(text):
+        words = m.group(1).split()
+        acr = m.group(2)
+        while (
+            words and "".join(w[0] for w in words if w.lower() not in _MINOR).upper() != acr.upper()
+        ):
+            words = words[1:]  # "Ireland's General Data ..." -> "General Data ..."
+        if len(words) < 2:
+            continue
+        acr_hit = _candidate((_fold_word(acr),))
+        long_hit = _candidate(tuple(_fold_word(w) for w in words))
+        if acr_hit is None or long_hit is None:
+            continue
+        out[acr_hit[0]] = acr_hit[1]
+        out[long_hit[0]] = acr_hit[1]
 
 
 def _strong_name(w: str) -> bool:

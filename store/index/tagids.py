@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
+from store.index.names import keeps_plural
 from store.index.tokens import raw_tokens, singular
 from store.index.wordlists import chrome, known_compounds, months_and_days, stop_words
 
@@ -61,7 +62,9 @@ def normalize_tag(s: str) -> str:
     vocabulary hits, discovered names), and the id is a pure function of ``s``.
 
     "Open Source", "open-source", "open_source" -> "open-source";
-    "Deep Seek", "DeepSeek", "deepseek" -> "deepseek"; "LLMs" -> "llm".
+    "Deep Seek", "DeepSeek", "deepseek" -> "deepseek"; "LLMs" -> "llm";
+    "Data Centers" -> "data-center"; names keep their "s" ("Texas", "Steve
+    Jobs", "iTunes": ``store.index.names.keeps_plural``).
     """
     if not s:
         return ""
@@ -77,4 +80,7 @@ def normalize_tag(s: str) -> str:
     hyph = "-".join(raw)
     if hyph in _KEEP_PHRASES:
         return hyph
-    return "-".join([*raw[:-1], singular(last)])
+    sing = singular(last)
+    if sing != last and keeps_plural(tuple(raw), sing):
+        return hyph  # a name, not a plural: "texas", "steve-jobs", "windows"
+    return "-".join([*raw[:-1], sing])

@@ -7,10 +7,13 @@ names one entry's salient text holds). This module decides, across entries,
 which discovered names are topics, and gives each entry its tags.
 
 Tags of an entry
-    Tags already on it (a feed's ``tags:``) first; then every vocabulary tag
-    found anywhere in its text; then at most ``MAX_DISCOVERED`` discovered
-    topics, rarest first. The caller passes the ``topics:`` map (see
-    ``tag_entries``): nothing here reads a config file.
+    Tags already on it (a feed's ``tags:``) first; then the salient ones of
+    its vocabulary tags, discovered topics and keywords of its own, at most 8
+    (``store.index.salience``: where a term occurs, how specific it is,
+    generic topics only when the entry is about them). What counts as
+    evidence is ``store.index.evidence`` (no URLs, code or share chrome). The
+    caller passes the ``topics:`` map (see ``tag_entries``): nothing here
+    reads a config file.
 
 Discovery: recurring *names*, accepted by document frequency (no library).
     A candidate becomes a topic once seen in entries of at least two
@@ -18,8 +21,8 @@ Discovery: recurring *names*, accepted by document frequency (no library).
     count apart). A topic is applied to an entry (anywhere in its text) only
     while its document frequency stays under a ceiling (``DF_SHARE`` of the
     library once it holds ``DF_MIN_LIBRARY`` entries: a name on 3% of all
-    entries tells nothing apart), and an entry gets at most ``MAX_DISCOVERED``
-    discovered topics, rarest first. Vocabulary tags are always kept.
+    entries tells nothing apart); among an entry's tags it is ranked by
+    salience like every other (``store.index.salience``).
     That is TF-IDF's "DF" used as an acceptance test, plus its "IDF" as the
     ranking; ``store.index.tagindex`` applies IDF again to rank related entries.
     Why not YAKE / KeyBERT / RAKE libraries: none is a dependency here, model
@@ -51,13 +54,18 @@ size), never O(library).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from store.errors import NotFound
 from store.index import wordindex
-from store.index.discovery import MAX_PHRASE_TOKENS, discover_candidates, salient_text
+from store.index.active import ActiveTopics, first_token, names_in
+from store.index.discovery import discover_candidates
+from store.index.evidence import Evidence, evidence
+from store.index.keywords import Keyword, keywords
+from store.index.salience import KEYWORD, NAME, Counts, kind_of_topic, rank
 from store.index.tagids import normalize_tag
-from store.index.tokens import Content, entry_text, singular, tokenize
+from store.index.tokens import Content, entry_text, tokenize
 from store.index.vocabulary import Topics, Vocabulary, vocabulary_for
 from store.models import Entry, short_hash
 from store.storage.library import Library
@@ -67,10 +75,11 @@ __all__ = ["Prepared", "df_ceiling", "prepare", "retag_library", "tag_entries"]
 STATE_NAME = "topics.json"
 STATE_VERSION = 2
 # discovery bounds (see the module doc)
-MAX_DISCOVERED = 8  # discovered tags per entry, rarest first
 DF_SHARE = 0.03  # a discovered topic on more than 3% of entries is not applied...
 DF_MIN_LIBRARY = 200  # ...once the library has this many entries
-MAX_RETAG = 100  # older entries re-tagged when one topic activates
+MAX_RETAG = 40  # older entries re-tagged when one topic activates
+MAX_RETAG_LOADS = 150  # older entries loaded and re-tagged by one call, all topics together
+MAX_OWED = 5000  # entries waiting to be saved before they can be re-tagged
 MAX_PENDING = 20_000  # single-origin candidates kept (most recently seen)
 MAX_ACTIVE = 20_000  # active topics kept (most recently seen)
 
@@ -85,24 +94,29 @@ def _origin(e: Entry) -> str:
 
 
 def _empty_state() -> dict[str, Any]:
-    return {"v": STATE_VERSION, "seq": 0, "active": {}, "pending": {}}
+    return {
+        "v": STATE_VERSION,
+        "seq": 0,
+        "active": {},
+        "pending": {},
+        "kw": {},
+        "kwp": {},
+        "owed": [],
+    }
 
 
 def _load_state(data: Any) -> dict[str, Any]:
     """The state, or an empty one (version 1 files held unbounded topics: dropped)."""
     if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
         return _empty_state()
-    for k in ("active", "pending"):
+    for k in ("active", "pending", "kw", "kwp"):
         if not isinstance(data.get(k), dict):
             data[k] = {}
+    if not isinstance(data.get("owed"), list):
+        data["owed"] = []
     if not isinstance(data.get("seq"), int):
         data["seq"] = 0
     return data
-
-
-def _first_token(tag: str) -> str:
-    """The token a tag's spelling starts with in ``tokenize`` output."""
-    return singular(tag.split("-", 1)[0])
 
 
 def df_ceiling(n_entries: int) -> float:
@@ -112,65 +126,9 @@ def df_ceiling(n_entries: int) -> float:
     return DF_SHARE * n_entries
 
 
-class _Active:
-    """Active topics indexed by the token their spellings start with.
-
-    Matching an entry is one dict lookup per token plus, on a hit, a few
-    string concatenations to compare compact keys, so "Quantix Net",
-    "QuantixNet" and "quantix-net" all meet the key "quantixnet" without
-    generating every n-gram of the text.
-    """
-
-    def __init__(self, active: Mapping[str, list[Any]]) -> None:
-        self.by_first: dict[str, list[str]] = {}
-        for key, rec in active.items():
-            self.add(key, rec)
-
-    def add(self, key: str, rec: list[Any]) -> None:
-        firsts = {key, *rec[3]} if len(rec) > 3 else {key, _first_token(rec[0])}
-        for f in firsts:
-            lst = self.by_first.setdefault(f, [])
-            if key not in lst:
-                lst.append(key)
-
-    def match(self, toks: Sequence[str]) -> list[str]:
-        found: dict[str, None] = {}
-        by_first = self.by_first
-        starts = set(toks).intersection(by_first) if by_first else None
-        if not starts:
-            return []
-        n = len(toks)
-        for i, t in enumerate(toks):
-            if t not in starts:
-                continue
-            keys = by_first[t]
-            for key in keys:
-                if key in found:
-                    continue
-                acc, j = t, i
-                while len(acc) < len(key) and j + 1 < n and j - i < MAX_PHRASE_TOKENS - 1:
-                    j += 1
-                    acc += toks[j]
-                    if not key.startswith(acc):
-                        break
-                if acc == key:
-                    found[key] = None
-        return list(found)
-
-
 # --------------------------------------------------------------------------
 # tag_entries
 # --------------------------------------------------------------------------
-
-
-def _merge(*groups: Iterable[str]) -> tuple[str, ...]:
-    out: dict[str, None] = {}
-    for g in groups:
-        for t in g:
-            n = normalize_tag(t)
-            if n:
-                out[n] = None
-    return tuple(out)
 
 
 class Prepared(NamedTuple):
@@ -183,11 +141,13 @@ class Prepared(NamedTuple):
     """
 
     text_hash: str  # short_hash(entry_text): the word index skips unchanged text
-    tokens: list[str]  # tokenize(entry_text): vocabulary and discovered-topic matching
+    tokens: list[str]  # tokenize(entry_text): the word index's tokens
     term_keys: bytes  # wordindex.token_terms(tokens) packed as array("Q")
-    candidates: dict[str, str]  # discover_candidates(salient_text)
+    candidates: dict[str, str]  # discover_candidates of the cleaned title and lead
     vocab_key: str = ""  # Vocabulary.key of the map ``found`` was matched with
-    found: list[str] | None = None  # that vocabulary's tags in ``tokens``
+    found: dict[str, Counts] | None = None  # that vocabulary's tags, counts by field
+    evidence: Evidence | None = None  # store.index.evidence: what tags rest on
+    keywords: dict[str, Keyword] | None = None  # store.index.keywords, best first
 
 
 def prepare(e: Content, vocab: Vocabulary | None = None) -> Prepared:
@@ -199,14 +159,66 @@ def prepare(e: Content, vocab: Vocabulary | None = None) -> Prepared:
     """
     text = entry_text(e)
     toks = tokenize(text)
+    ev = evidence(e)
     return Prepared(
         short_hash(text, length=10),
         toks,
         array("Q", wordindex.token_terms(toks)).tobytes(),
-        discover_candidates(salient_text(e)),
+        discover_candidates(ev.head, cleaned=True),
         vocab.key if vocab is not None else "",
-        vocab.match(toks) if vocab is not None else None,
+        vocab_counts(vocab, ev) if vocab is not None else None,
+        ev,
+        keywords(ev.raw, ev.tokens),
     )
+
+
+def vocab_counts(vocab: Vocabulary, ev: Evidence) -> dict[str, Counts]:
+    """Vocabulary tag -> occurrences by field (title, lead, details)."""
+    per = [vocab.count(t, c) for t, c in zip(ev.tokens, ev.cases, strict=True)]
+    tags = dict.fromkeys(t for m in per for t in m)
+    return {t: (per[0].get(t, 0), per[1].get(t, 0), per[2].get(t, 0)) for t in tags}
+
+
+def _complete(p: Prepared, e: Entry, vocab: Vocabulary) -> Prepared:
+    """``p`` with evidence and this vocabulary's matches (an older worker may lack them)."""
+    if p.evidence is None or p.keywords is None:
+        ev = evidence(e)
+        p = p._replace(evidence=ev, keywords=keywords(ev.raw, ev.tokens))
+    if p.found is None or p.vocab_key != vocab.key:
+        assert p.evidence is not None
+        p = p._replace(found=vocab_counts(vocab, p.evidence), vocab_key=vocab.key)
+    return p
+
+
+def _own_keywords(p: Prepared, vocab: Vocabulary) -> dict[str, Keyword]:
+    """The entry's keywords the vocabulary does not already give."""
+    return {
+        t: kw
+        for t, kw in (p.keywords or {}).items()
+        if t.replace("-", "") not in vocab.compacts and t not in vocab.tags
+    }
+
+
+def _tags_of(
+    given: Sequence[str],
+    p: Prepared,
+    vocab: Vocabulary,
+    names: Mapping[str, Counts],
+    recurring: Mapping[str, Any],
+) -> tuple[str, ...]:
+    """An entry's automatic tags: ``given`` first, then the salient ones (``salience.rank``)."""
+    cands: list[tuple[str, Counts, str, float]] = [
+        (t, c, kind_of_topic(t), 1.0) for t, c in (p.found or {}).items()
+    ]
+    cands += [(t, c, NAME, 1.0) for t, c in names.items()]
+    cands += [
+        (t, c, KEYWORD, f)
+        for t, (c, f, own) in _own_keywords(p, vocab).items()
+        if own or t in recurring
+    ]
+    norm = [normalize_tag(t) for t in given]
+    size = len(p.evidence.tokens[0]) + len(p.evidence.tokens[1]) if p.evidence else 0
+    return rank([t for t in norm if t], ((normalize_tag(t), c, k, f) for t, c, k, f in cands), size)
 
 
 def tag_entries(
@@ -223,27 +235,45 @@ def tag_entries(
     ``prepared`` (aligned with ``entries``; None items allowed) is each
     entry's ``prepare``, when a parse worker computed it already.
 
-    Tags already on an entry (feed-configured) are kept, first; then every
-    vocabulary tag found; then at most ``MAX_DISCOVERED`` discovered topics,
-    rarest first, each under the document-frequency ceiling. A topic that
-    activates in this batch is added to at most ``MAX_RETAG`` older entries
-    that contain it (found through the word index, no bodies loaded).
+    Tags already on an entry (feed-configured) are kept, first; then the
+    salient ones among the vocabulary tags, the discovered topics under the
+    document-frequency ceiling and the entry's own keywords, at most
+    ``salience.MAX_TAGS`` in all (``store.index.salience``). A topic that
+    activates in this batch re-tags at most ``MAX_RETAG`` older entries that
+    contain it (found through the word index), the same way.
     """
     if not entries:
         return []
-    vocab = vocabulary_for(topics)
     given = list(prepared) if prepared is not None else [None] * len(entries)
-    preps = [p if p is not None else prepare(e) for e, p in zip(entries, given, strict=True)]
+    same = _unchanged(lib, entries)
+    if same:
+        # a no-op re-ingest changes nothing: unchanged entries keep their tags
+        fresh = [i for i, e in enumerate(entries) if e.id not in same]
+        tagged = iter(
+            tag_entries([entries[i] for i in fresh], lib, topics, [given[i] for i in fresh])
+        )
+        return [
+            e.with_(auto_tags=tuple(dict.fromkeys((*same[e.id], *e.auto_tags))))
+            if e.id in same
+            else next(tagged)
+            for e in entries
+        ]
+    vocab = vocabulary_for(topics)
+    preps = [
+        _complete(p if p is not None else prepare(e, vocab), e, vocab)
+        for e, p in zip(entries, given, strict=True)
+    ]
     wordindex.add_prepared(
         lib, [(e.id, p.text_hash, p.term_keys) for e, p in zip(entries, preps, strict=True)]
     )
-    toks = [p.tokens for p in preps]
     cands = [p.candidates for p in preps]
     origins = [_origin(e) for e in entries]
     batch_ids = {e.id for e in entries}
     ceiling = df_ceiling(len(lib) + len(batch_ids))
-    discovered: list[list[str]] = []
+    names: list[dict[str, Counts]] = []
     retag: dict[str, tuple[str, set[str]]] = {}
+    owed: list[str] = []
+    final: dict[str, Any] = {}
 
     def update(data: Any) -> dict[str, Any]:
         state = _load_state(data)
@@ -252,13 +282,16 @@ def tag_entries(
         pending: dict[str, list[Any]] = state["pending"]
         newly: dict[str, set[str]] = {}
         for cand, origin in zip(cands, origins, strict=True):
-            for key, tag in cand.items():
-                if key in vocab.compacts:
+            for key in sorted(cand):  # sorted: the state does not depend on dict order
+                tag = cand[key]
+                if key in vocab.tag_compacts or (
+                    key in vocab.compacts and key not in vocab.acronyms
+                ):
                     continue
                 rec = active.get(key)
                 if rec is not None:
                     rec[2] = seq
-                    first = _first_token(tag)
+                    first = first_token(tag)
                     if first not in rec[3] and len(rec[3]) < 4:
                         rec[3].append(first)
                     continue
@@ -268,41 +301,66 @@ def tag_entries(
                 elif p[1] == origin:
                     p[2] = seq
                 else:
-                    best = p[0] if p[0].count("-") <= tag.count("-") else tag
-                    firsts = sorted({_first_token(p[0]), _first_token(tag)})
+                    best = min(p[0], tag, key=lambda t: (t.count("-"), t))
+                    firsts = sorted({first_token(p[0]), first_token(tag)})
                     hits = _phrase_hits(lib, key, best)
                     active[key] = [best, len(hits), seq, firsts]
                     newly[key] = hits
                     del pending[key]
-        matcher = _Active(active)
-        discovered.clear()
-        for tk in toks:
-            keys = matcher.match(tk)
+        kw: dict[str, list[Any]] = state["kw"]
+        kwp: dict[str, list[Any]] = state["kwp"]
+        for prep, origin in zip(preps, origins, strict=True):
+            for tag in sorted(_own_keywords(prep, vocab)):
+                if tag in kw:
+                    kw[tag][2] = seq
+                    continue
+                q = kwp.get(tag)
+                if q is None:
+                    kwp[tag] = [tag, origin, seq]
+                elif q[1] == origin:
+                    q[2] = seq
+                else:
+                    del kwp[tag]
+                    kw[tag] = [tag, 0, seq]
+                    hits = wordindex.phrase_ids(lib, tag.replace("-", " "))
+                    retag[tag] = (tag, hits - batch_ids)
+        matcher = ActiveTopics(active)
+        names.clear()
+        for prep in preps:
+            assert prep.evidence is not None
+            got, keys = names_in(matcher, active, prep.evidence, ceiling, prep.candidates)
             for k in keys:
                 if k not in newly:  # a new topic's count already holds this batch
                     active[k][1] += 1
-            ok = [k for k in keys if active[k][1] <= ceiling]
-            ok.sort(key=lambda k: active[k][1])
-            discovered.append([active[k][0] for k in ok[:MAX_DISCOVERED]])
+            names.append(got)
         for key, hits in newly.items():
             rec = active[key]
             if rec[1] <= ceiling:
                 retag[key] = (rec[0], hits - batch_ids)
         _prune(pending, MAX_PENDING)
         _prune(active, MAX_ACTIVE)
+        _prune(kwp, MAX_PENDING)
+        _prune(kw, MAX_ACTIVE)
+        final["kw"] = dict(kw)
+        # entries owed a re-tag that are saved by now: done below, with this state
+        saved = {i for i in state["owed"] if _saved(lib, i)}
+        owed[:] = [i for i in state["owed"] if i in saved and i not in batch_ids]
+        state["owed"] = [i for i in state["owed"] if i not in saved and i not in batch_ids]
+        if retag or owed:
+            final["active"] = {k: list(v) for k, v in active.items()}
+            final["pending"] = {v[0] for v in pending.values()} | set(kwp)
         return state
 
     lib.update_sidecar(STATE_NAME, update)
 
-    out: list[Entry] = []
-    for e, p, disc in zip(entries, preps, discovered, strict=True):
-        found = (
-            p.found if p.found is not None and p.vocab_key == vocab.key else vocab.match(p.tokens)
-        )
-        out.append(e.with_(auto_tags=_merge(e.auto_tags, found, disc)))
-
-    if retag:
-        _retag_older(lib, retag, vocab.tags)
+    out = [
+        e.with_(auto_tags=_tags_of(e.auto_tags, p, vocab, got, final["kw"]))
+        for e, p, got in zip(entries, preps, names, strict=True)
+    ]
+    if retag or owed:
+        missing = _retag_older(lib, retag, owed, vocab, final, ceiling)
+        if missing:
+            _owe(lib, missing)
     return out
 
 
@@ -327,31 +385,92 @@ def _prune(d: dict[str, list[Any]], cap: int) -> None:
 
 
 def _retag_older(
-    lib: Library, topics: Mapping[str, tuple[str, set[str]]], vocab_tags: set[str]
-) -> None:
-    """Add newly active topics to older entries: newest first, bounded.
+    lib: Library,
+    topics: Mapping[str, tuple[str, set[str]]],
+    owed: Sequence[str],
+    vocab: Vocabulary,
+    state: Mapping[str, Any],
+    ceiling: float,
+) -> list[str]:
+    """Re-tag older entries holding a newly active topic: newest first, bounded.
 
-    At most ``MAX_RETAG`` entries per topic, and never past ``MAX_DISCOVERED``
-    non-vocabulary tags on an entry, so one activation costs a bounded index
-    write whatever the library's size.
+    Each is tagged again from its content, exactly as if it were ingested now,
+    so the tags of a library do not depend on which entry came first. At most
+    ``MAX_RETAG`` entries per topic and ``MAX_RETAG_LOADS`` in all, so one call
+    costs a bounded amount of work whatever the library's size. Tags that no
+    rule here gives (a feed's ``tags:``) are kept, first.
+
+    ``owed`` are entries an earlier call could not re-tag (tagged, not yet
+    saved: an ingest saves its chunks together); returns the ids this call
+    could not re-tag, for the next one.
     """
-    changes: dict[str, list[str]] = {}
-    for tag, hits in topics.values():
+    wanted: dict[str, None] = dict.fromkeys(owed)
+    missing: list[str] = []
+    for _tag, hits in sorted(topics.values()):
         rows = []
-        for eid in hits:
+        for eid in sorted(hits):
             try:
                 rows.append(lib.row(eid))
-            except Exception:
-                continue
-        rows.sort(key=lambda r: r.date, reverse=True)
-        for row in rows[:MAX_RETAG]:
-            cur = changes.get(row.id) or list(row.auto_tags)
-            if tag in cur or sum(1 for t in cur if t not in vocab_tags) >= MAX_DISCOVERED:
-                continue
-            cur.append(tag)
-            changes[row.id] = cur
+            except NotFound:
+                missing.append(eid)  # not saved yet (or gone)
+        rows.sort(key=lambda r: (r.date, r.id), reverse=True)
+        wanted.update((r.id, None) for r in rows[:MAX_RETAG])
+    ids = list(wanted)[:MAX_RETAG_LOADS]
+    if not ids:
+        return missing
+    active: Mapping[str, list[Any]] = state["active"]
+    matcher = ActiveTopics(active)
+    automatic = vocab.tags | {rec[0] for rec in active.values()} | state["pending"]
+    automatic |= set(state["kw"])
+    changes: dict[str, Sequence[str]] = {}
+    for e in lib.get_many(ids):
+        p = prepare(e, vocab)
+        assert p.evidence is not None
+        got, _keys = names_in(matcher, active, p.evidence, ceiling, p.candidates)
+        own = automatic | set(p.keywords or ()) | set(p.candidates.values())
+        kept = [t for t in e.auto_tags if t not in own]
+        new = _tags_of(kept, p, vocab, got, state["kw"])
+        if new != e.auto_tags:
+            changes[e.id] = new
     if changes:
-        lib.set_auto_tags(dict[str, Sequence[str]](changes))
+        lib.set_auto_tags(changes)
+    return missing
+
+
+def _content_key(e: Entry) -> tuple[Any, ...]:
+    return (e.title, e.summary, e.key_points, e.sections, e.body)
+
+
+def _unchanged(lib: Library, entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
+    """Id -> stored automatic tags of the entries already saved with this very content."""
+    known = [e.id for e in entries if _saved(lib, e.id)]
+    if not known:
+        return {}
+    stored = {s.id: s for s in lib.get_many(known)}
+    return {
+        e.id: stored[e.id].auto_tags
+        for e in entries
+        if e.id in stored and _content_key(stored[e.id]) == _content_key(e)
+    }
+
+
+def _saved(lib: Library, eid: str) -> bool:
+    try:
+        lib.row(eid)
+    except NotFound:
+        return False
+    return True
+
+
+def _owe(lib: Library, ids: Sequence[str]) -> None:
+    """Remember entries to re-tag once they are saved (bounded: ``MAX_OWED``)."""
+
+    def add(data: Any) -> dict[str, Any]:
+        state = _load_state(data)
+        state["owed"] = list(dict.fromkeys([*state["owed"], *ids]))[-MAX_OWED:]
+        return state
+
+    lib.update_sidecar(STATE_NAME, add)
 
 
 def retag_library(lib: Library, topics: Topics | None = None, batch: int = 2000) -> int:

@@ -27,8 +27,9 @@ import re
 from collections.abc import Mapping, Sequence
 
 from store.config import default_topics
+from store.index.evidence import CaseSeq, case_class, cased_tokens
 from store.index.tagids import normalize_tag
-from store.index.tokens import raw_tokens, singular, tokenize
+from store.index.tokens import raw_tokens, singular
 from store.models import short_hash
 
 __all__ = ["KEY_NOT_A_PHRASE", "Vocabulary", "merge_topics", "vocabulary_for"]
@@ -41,8 +42,32 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 Topics = Mapping[str, Sequence[str]]
 
 
+Req = tuple[str, ...] | None  # case classes a phrase's tokens need in the text (None: any case)
+
+
+def _looser(a: Req, b: Req) -> bool:
+    """Whether requirement ``a`` accepts more spellings than ``b``."""
+    if b is None:
+        return False
+    if a is None:
+        return True
+    rank = {"l": 0, "C": 1, "U": 2}
+    return sum(rank[c] for c in a) < sum(rank[c] for c in b)
+
+
+def _fits(need: str, has: str) -> bool:
+    """Case class ``has`` of a text token satisfies ``need`` ("U" > "C" > "l")."""
+    return need == "l" or has == "U" or (need == "C" and has == "C")
+
+
 class Vocabulary:
-    """A compiled ``topics:`` map: token sequences -> tag ids, matched in one pass."""
+    """A compiled ``topics:`` map: token sequences -> tag ids, matched in one pass.
+
+    A phrase written with capitals matches only text written so: "US",
+    "U.S." and "AI" need capitals, "Python" a capital first letter, so the
+    pronoun "us" or a python in the garden give no tag; a lowercase phrase
+    matches any case.
+    """
 
     key = ""  # vocabulary_for's hash of the topics map: says which map matched a Prepared
 
@@ -50,77 +75,112 @@ class Vocabulary:
         # the matcher proper: set intersections of the text's tokens with the
         # one-word phrases, and of its adjacent token pairs with the first two
         # words of the longer phrases, so the per-token work is done in C
-        self.single: dict[str, tuple[str, ...]] = {}
-        self.by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-        self.lengths: dict[str, tuple[int, ...]] = {}
-        self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.single: dict[str, tuple[tuple[str, Req], ...]] = {}
+        self.by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, Req]]]] = {}
+        self.phrases: dict[tuple[str, ...], tuple[tuple[str, Req], ...]] = {}
         self.tags: set[str] = set()
         self.compacts: set[str] = set()  # every phrase's compact form
-        seen: set[tuple[tuple[str, ...], str]] = set()
+        self.tag_compacts: set[str] = set()  # every tag id's compact form
+        # listed acronyms ("GDPR", "MMLU"): also tags of their own when discovered
+        self.acronyms: set[str] = set()
         for raw_tag, phrases in topics.items():
             tag = normalize_tag(str(raw_tag))
             if not tag:
                 continue
             self.tags.add(tag)
+            self.tag_compacts.add(tag.replace("-", ""))
+            # the listed phrases say how a word is written; the tag id (written
+            # in lower case) adds only the spellings they do not give
             own = [] if tag in KEY_NOT_A_PHRASE and phrases else [str(raw_tag)]
-            for phrase in [*own, *(str(p) for p in phrases or ())]:
-                for variant in self._variants(phrase):
-                    if (variant, tag) in seen:
-                        continue
-                    seen.add((variant, tag))
-                    self.compacts.add("".join(variant))
-                    if len(variant) == 1:
-                        self.single[variant[0]] = (*self.single.get(variant[0], ()), tag)
-                    else:
-                        self.phrases[variant] = (*self.phrases.get(variant, ()), tag)
-                        lens = {*self.lengths.get(variant[0], ()), len(variant)}
-                        self.lengths[variant[0]] = tuple(sorted(lens))
-        self._index_pairs()
+            reqs: dict[tuple[str, ...], Req] = {}
+            for phrase in [*(str(p) for p in phrases or ()), *own]:
+                listed = phrase not in own
+                variants = self._variants(phrase)
+                first, first_req = variants[0] if variants else ((), None)
+                if listed and len(first) == 1 and first_req == ("U",) and len(first[0]) >= 3:
+                    self.acronyms.add(first[0])
+                for variant, req in variants:
+                    if variant not in reqs or listed and _looser(req, reqs[variant]):
+                        reqs[variant] = req
+            for variant, req in reqs.items():
+                self.compacts.add("".join(variant))
+                if len(variant) == 1:
+                    self.single[variant[0]] = (*self.single.get(variant[0], ()), (tag, req))
+                else:
+                    self.phrases[variant] = (*self.phrases.get(variant, ()), (tag, req))
+        for toks, hits in self.phrases.items():
+            for hit in hits:
+                self.by_pair.setdefault((toks[0], toks[1]), []).append((toks, hit))
 
     @staticmethod
-    def _variants(phrase: str) -> list[tuple[str, ...]]:
-        toks = tuple(tokenize(phrase))
+    def _variants(phrase: str) -> list[tuple[tuple[str, ...], Req]]:
+        raw = cased_tokens(phrase)
+        toks = tuple(singular(t.casefold()) for t in raw)
         if not toks:
             return []
-        out = [toks]
+        classes = tuple(map(case_class, raw))
+        req: Req = classes if any(c != "l" for c in classes) else None
+        out = [(toks, req)]
         if len(toks) > 1:
-            out.append((singular("".join(raw_tokens(phrase))),))  # "open source" -> opensource
-        camel = tuple(tokenize(_CAMEL.sub(" ", phrase)))
+            # "open source" -> opensource, "U.S." -> US
+            compact = (singular("".join(raw_tokens(phrase))),)
+            out.append((compact, None if req is None else (case_class("".join(raw)),)))
+        camel_raw = cased_tokens(_CAMEL.sub(" ", phrase))
+        camel = tuple(singular(t.casefold()) for t in camel_raw)
         if camel != toks:
-            out.append(camel)  # "DeepSeek" -> deep seek
+            # "DeepSeek" -> Deep Seek
+            out.append((camel, None if req is None else tuple(map(case_class, camel_raw))))
         return out
 
-    def _index_pairs(self) -> None:
-        for phrase, tags in self.phrases.items():
-            self.by_pair.setdefault((phrase[0], phrase[1]), []).append((phrase, tags))
-
-    def match(self, toks: Sequence[str]) -> list[str]:
-        """Tags whose phrases occur in ``toks`` (in first-seen order)."""
+    def count(self, toks: Sequence[str], cases: CaseSeq) -> dict[str, int]:
+        """Occurrences of each tag's phrases in ``toks`` (case classes ``cases``, aligned)."""
+        out: dict[str, int] = {}
         tokset = set(toks)
-        hits: list[tuple[int, str]] = []
-        single = self.single
-        index = toks.index
-        for t in tokset.intersection(single):  # set algebra in C, not a loop per token
-            pos = index(t)
-            hits += [(pos, tag) for tag in single[t]]
-        if tokset.isdisjoint(self.lengths):
-            hits.sort()
-            return list(dict.fromkeys(tag for _pos, tag in hits))
+        if not tokset:
+            return out
         n = len(toks)
+        index = toks.index
+        for t in tokset.intersection(self.single):
+            for tag, req in self.single[t]:
+                if req is None:
+                    c = toks.count(t)
+                else:
+                    c, i, need = 0, -1, req[0]
+                    while True:
+                        try:
+                            i = index(t, i + 1)
+                        except ValueError:
+                            break
+                        c += _fits(need, cases[i])
+                if c:
+                    out[tag] = out.get(tag, 0) + c
+        if n < 2:
+            return out
         by_pair = self.by_pair
-        for a, b in set(zip(toks, toks[1:], strict=False)).intersection(by_pair):
-            for phrase, tags in by_pair[a, b]:
-                k, i = len(phrase), -1
-                while True:  # the first occurrence, for first-seen order
+        pairs = set(zip(toks, toks[1:], strict=False)).intersection(by_pair)
+        for a, b in pairs:
+            for phrase, (tag, req) in by_pair[a, b]:
+                k, i, c = len(phrase), -1, 0
+                letters = all(len(t) == 1 for t in phrase)  # "U.S.", not in "U.S.S.R."
+                while True:
                     try:
                         i = index(a, i + 1)
                     except ValueError:
                         break
-                    if i + k <= n and tuple(toks[i : i + k]) == phrase:
-                        hits += [(i, tag) for tag in tags]
-                        break
-        hits.sort()
-        return list(dict.fromkeys(tag for _pos, tag in hits))
+                    ok = i + k <= n and tuple(toks[i : i + k]) == phrase
+                    if ok and letters:
+                        ok = not (i + k < n and len(toks[i + k]) == 1) and not (
+                            i > 0 and len(toks[i - 1]) == 1
+                        )
+                    if ok and (req is None or all(_fits(req[j], cases[i + j]) for j in range(k))):
+                        c += 1
+                if c:
+                    out[tag] = out.get(tag, 0) + c
+        return out
+
+    def match(self, toks: Sequence[str], cases: CaseSeq | None = None) -> list[str]:
+        """Tags whose phrases occur in ``toks`` (any case when ``cases`` is None)."""
+        return list(self.count(toks, cases if cases is not None else "U" * len(toks)))
 
 
 @functools.lru_cache(maxsize=8)

@@ -170,7 +170,7 @@ def test_discover_candidates_skips_sentence_start_words_and_urls() -> None:
     )
     assert "additionally" not in c and "men" not in c
     assert not any("example" in t or "https" in t for t in c)
-    assert {"richard-reeve", "deepseek"} <= c
+    assert {"richard-reeves", "deepseek"} <= c  # a person: never singularised
 
 
 def test_removed_auto_tag_stays_removed_through_reingest_and_retag(tmp_path: Path) -> None:
@@ -214,8 +214,10 @@ def test_seed_entries_carry_the_expected_topics(tmp_path: Path) -> None:
     from tests.support.seeds import seed_library
 
     lib, by = seed_library(tmp_path)
-    assert {"china", "open-source", "cost", "compute", "deepseek"} <= set(by["deepseek"].auto_tags)
-    assert {"china", "open-source", "cost", "gender"} <= set(by["post"].auto_tags)
+    assert {"china", "open-source", "compute", "deepseek"} <= set(by["deepseek"].auto_tags)
+    assert {"china", "gender", "ai"} <= set(by["post"].auto_tags)
+    # generic topics the episode merely mentions are not its tags any more
+    assert not {"cost", "job", "education", "security", "market"} & set(by["deepseek"].auto_tags)
     assert "gender" in by["williamson"].auto_tags
     assert "compute" in by["article"].auto_tags
     assert "compute" in by["chapter"].auto_tags
@@ -238,19 +240,17 @@ def test_lowercase_word_pairs_are_not_discovered(tmp_path: Path) -> None:
     assert all(e.auto_tags == () for e in tagged)
 
 
-def test_at_most_eight_discovered_tags_per_entry_rarest_first(tmp_path: Path) -> None:
-    from store.index import topics
+def test_at_most_eight_tags_per_entry_whatever_the_names(tmp_path: Path) -> None:
+    from store.index import salience
 
     lib = Library.open(tmp_path / "lib")
     names = [f"Zq{c}ron Labs" for c in "abcdefghijkl"]  # 12 distinct names
     lede = "Today " + ", ".join(f"the team at {n}" for n in names) + " met."
     es = [entry(f"n{i}", f"site{i}", f"News {i}", lede) for i in range(3)]
-    # one name also in a fourth entry: it is the most common, so it goes first
-    es.append(entry("n9", "site9", "More", f"Today the team at {names[0]} met again."))
     lib.save_entries(tag_entries(es, lib, {}))
     (probe,) = tag_entries([entry("p1", "site8", "Probe", lede)], lib, {})
-    assert len(probe.auto_tags) == topics.MAX_DISCOVERED
-    assert normalize_tag(names[0]) not in probe.auto_tags  # the commonest is dropped
+    assert 0 < len(probe.auto_tags) <= salience.MAX_TAGS
+    assert set(probe.auto_tags) <= {normalize_tag(n) for n in names}
 
 
 def test_topic_over_the_document_frequency_ceiling_is_not_applied(
