@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = REPO.parent / "shared" / "corpus" / "realworld"
@@ -63,10 +64,9 @@ _JUNK_ANYWHERE_RE = re.compile("|".join(_JUNK_ANYWHERE), re.I)
 _JUNK_WHOLE_RE = re.compile(r"^\s*(?:" + "|".join(_JUNK_WHOLE) + r")\s*$", re.I)
 # a point cut after an abbreviation or an initial: "The voice of Dr.", "by Robert C."
 _CUT_AFTER_ABBREV_RE = re.compile(
-    r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|St|Sen|Rep|Gen|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|Inc|Ltd|Co|Corp|"
-    r"vs|etc|e\.g|i\.e|nr|Nr|no|No|z\.B|bzw|ca|Ep|ep|Vol|vol|Mt|Ft|approx|Hr|Fr|Hl|Sr|Sra|"
-    r"[A-Z])\.$"
-)
+    r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Sen|Rep|Gen|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|vs|e\.g|i\.e|"
+    r"nr|Nr|z\.B|bzw|ca|Ep|ep|Vol|vol|Mt|Ft|approx|Hr|Fr|Hl|Sra|[A-Z])\.$"
+)  # "etc.", "Inc.", "Ltd.", "St." (street) and "No." end sentences often enough: not here
 _BARE_NUMBER_RE = re.compile(r"^\s*\d{1,3}[.)]?\s*$")
 _TIMESTAMP_RE = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*[-–—:|]?\s*")
 LEFTOVER_RE = re.compile(r"&#\d|&#x[0-9a-f]|&amp;|&nbsp;|&quot;|&lt;|&gt;|<br|<!--|</?p>", re.I)
@@ -164,7 +164,7 @@ def bad_link(link: str | None, feed_url: str | None, guid: str | None = None) ->
     if not _URL_RE.match(link):
         return "not an http(s) URL"
     g = (guid or "").strip()
-    if g and not _URL_RE.match(g) and len(g) > 6 and link.endswith(g.lstrip("/")):
+    if g and feed_url and not _URL_RE.match(g) and link == urljoin(feed_url, g):
         return "made from a guid that is not a URL"
     if feed_url and link == feed_url:
         return "the feed's own URL"

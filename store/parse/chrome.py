@@ -38,6 +38,8 @@ _PLUG: tuple[tuple[str, str], ...] = (
         r"\b(?:this|the|today'?s|our) (?:episode|show|podcast|program|programme|series)\b.{0,40}?"
         r"\b(?:brought to you|made possible|supported|presented|powered|sponsored) by\b(?! you\b)",
     ),
+    ("provided by", r"\b(?:bandwidth|hosting|cdn|streaming|transcripts?)\b.{0,60}\bprovided by\b"),
+    ("help us", r"\bhelp us (?:stay|keep|remain|grow|continue|make)\b"),
     ("support for", r"\bsupport for (?:this|the) (?:podcast|show|program|episode) comes from\b"),
     ("code", r"\b(?:promo|offer|coupon|discount|voucher) code\b"),
     ("code", r"\buse (?:the )?code\s+\W?[A-Za-z0-9]{2,}"),
@@ -118,6 +120,14 @@ _ONLY = [
     r"\W*",
 ]
 _ONLY_RE = re.compile(r"^\W*(?:" + "|".join(_ONLY) + r")\W*$", re.I)
+# a credit line: "Host: Leo", "Guests: A, B and C", "Music by: X"
+_CREDIT_RE = re.compile(
+    r"^\W*(?:co-?)?(?:hosts?|guests?|featuring|feat|with|panel(?:ists?)?|moderators?|producers?|"
+    r"produced by|executive producers?|editors?|edited by|music(?: by)?|theme music|artwork|"
+    r"cover art|credits?|cast|audio|engineers?|recorded (?:at|by)|mixed by|transcripts?|"
+    r"gäste?|moderation|invités?|invitados?|ospiti?|gasten?)\s*:",
+    re.I,
+)
 _LABEL_RE = re.compile(r"^\W*[^\s:][^:]{0,38}:\W*$")
 _URL_RE = re.compile(r"\(?\s*(?:https?://|www\.)\S+\s*\)?", re.I)
 _TIMESTAMP_RE = re.compile(
@@ -132,8 +142,14 @@ def fold(s: str) -> str:
 
 
 def is_label(s: str) -> bool:
-    """A label with nothing after it: "Tags:", "Follow-up:", "Links:", "Sponsored by:"."""
-    return bool(_LABEL_RE.match(s)) and len(s.split()) <= 5
+    """A label with nothing after it: "Tags:", "Follow-up:", "Links:", "Sponsored by:".
+
+    Also a short lead-in that only announces what follows ("Patch for x:").
+    """
+    t = s.rstrip()
+    if not t.endswith(":"):
+        return bool(_LABEL_RE.match(t)) and len(t.split()) <= 5
+    return len(t.split()) <= 5
 
 
 def is_link_line(s: str) -> bool:
@@ -142,7 +158,10 @@ def is_link_line(s: str) -> bool:
         return False
     rest = _URL_RE.sub(" ", s)
     words = [w for w in re.split(r"[\s,;|/·•:–—-]+", rest) if any(c.isalnum() for c in w)]
-    return len(words) <= 3
+    if len(words) <= 3:
+        return True
+    # "Follow the show on Youtube: https://…": a label and its link
+    return len(words) <= 8 and rest.rstrip(" .)(").endswith(":")
 
 
 def strip_timestamp(s: str) -> str:
@@ -161,4 +180,10 @@ def is_junk_sentence(s: str) -> bool:
     t = s.strip()
     if not t:
         return True
-    return bool(_ONLY_RE.match(t)) or is_label(t) or is_plug(t) or is_link_line(t)
+    return (
+        bool(_ONLY_RE.match(t))
+        or is_label(t)
+        or (bool(_CREDIT_RE.match(t)) and len(t.split()) <= 16)
+        or is_plug(t)
+        or is_link_line(t)
+    )

@@ -18,6 +18,7 @@ from typing import Any
 
 from store.models import Enclosure, ParsedDocument, ParsedEntry, short_hash
 from store.parse import ParseError
+from store.parse.chrome import fold
 from store.parse.common import first_sentence, reading_minutes
 from store.parse.feed_bytes import MAX_FEED_BYTES, prepare_xml
 from store.parse.feed_links import item_link, raw_guids, self_links
@@ -257,6 +258,8 @@ def _paragraphs_of(text: str, limit: int = 20000) -> list[str]:
     t = text[:limit]
     if "<" in t:
         t = _strip_tags(_BLOCK_BREAK_RE.sub("\n\n", t))
+        if "<" in t:  # escaped twice: the markup shows through as text
+            t = _TAG_RE.sub(" ", _BLOCK_BREAK_RE.sub("\n\n", t))
     elif "&" in t:
         t = html_mod.unescape(t)
     out = []
@@ -309,6 +312,8 @@ def _entry(e: Any, feed_base: str | None, ctx: _FeedContext) -> ParsedEntry:
         body = clean_text(body).strip()
     if not title:
         title = first_sentence(summary or body, 120) or "(untitled)"
+        if fold(summary) == fold(title):
+            summary = ""  # the title was made of it: not said twice (the body keeps it)
     show = None  # set for the whole feed at once (store.parse.feed_show)
     guid = clean_line(str(e.get("id") or ""))[:1000] or link
     if not guid:

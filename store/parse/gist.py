@@ -67,8 +67,8 @@ def summary_of(paragraphs: Iterable[str], title: str = "", max_len: int = MAX_SU
         if not text or is_label(text):
             continue
         f = fold(text)
-        if not f or f == t:
-            continue
+        if not f or f == t or (" " not in f and len(text) < 20):
+            continue  # the title again, or one word ("Time"): no gist
         return _cap(text, max_len)
     return ""
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from store.models import ParsedDocument, Section
+from store.parse.chrome import is_junk_sentence
 from store.parse.common import BULLET_RE, DETAILS_RE, KEY_POINTS_RE
 from store.parse.gist import pick_points, summary_of
 from store.parse.markdown import parse_markdown
@@ -46,6 +47,9 @@ _BLOCK = frozenset(
     }
 )  # fmt: skip
 _HEAD_RE = re.compile(r"^#{1,6}\s")
+_ESCAPED_TAG_RE = re.compile(
+    r"<(?:p|br|div|span|a\s+href|img|strong|em|b|i|ul|li)\b[^<>]{0,300}>", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,9 @@ def html_to_parts(html: str, base_url: str | None = None, title: str = "") -> Ht
             html = clean_text(html or "")
         with repaired_text():
             lines = html_to_lines(html, base_url)
+            if _ESCAPED_TAG_RE.search("\n".join(lines[:200])):
+                # the HTML was escaped twice ("&lt;p&gt;"): its text is HTML again
+                lines = html_to_lines("\n".join(lines), base_url)
     except Exception:
         lines = [clean_line(re.sub(r"<[^>]{0,2000}>", " ", html or ""))]
     kp_i = next(
@@ -203,7 +210,7 @@ def html_to_parts(html: str, base_url: str | None = None, title: str = "") -> Ht
                 break
             m = BULLET_RE.match(ln.strip())
             t = clean_line(m.group(1) if m else ln)
-            if t:
+            if t and not is_junk_sentence(t):  # a link list or a plug is no key point
                 kps.append(t)
             i += 1
         if i < len(lines) and DETAILS_RE.match(_HEAD_RE.sub("", lines[i])):
