@@ -20,6 +20,7 @@ __all__ = [
     "is_junk_sentence",
     "is_label",
     "is_plug",
+    "may_hold_junk",
     "is_link_line",
     "strip_timestamp",
 ]
@@ -96,15 +97,41 @@ _PLUG: tuple[tuple[str, str], ...] = (
     ("lees verder", r"\blees verder\b"),
     ("abonnement", r"\bcet article est disponible sur abonnement\b|\bnos abonnements\b"),
 )
-_PLUG_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kw, re.compile(rx, re.I)) for kw, rx in _PLUG
+_PLUG_RULES: dict[str, list[re.Pattern[str]]] = {}
+for _kw, _rx in _PLUG:
+    _PLUG_RULES.setdefault(_kw, []).append(re.compile(_rx, re.I))
+# one scan finds which literals a sentence holds; only their rules run
+_PLUG_GATE_RE = re.compile(
+    "|".join(re.escape(k) for k in sorted(_PLUG_RULES, key=len, reverse=True))
 )
+
+
+def may_hold_junk(paragraph: str) -> bool:
+    """Could a sentence of this paragraph be junk? False only when none can be.
+
+    A cheap whole-paragraph test (links, a plug's literal, a label's or a
+    credit's colon, a greeting's or chrome's shortness) that spares the
+    sentence split of the many clean paragraphs.
+    """
+    if "http" in paragraph or "www." in paragraph or "[" in paragraph:
+        return True
+    if _CREDIT_RE.match(paragraph):
+        return True
+    if _PLUG_GATE_RE.search(paragraph.lower()):
+        return True
+    # greetings and chrome are short sentences: any sentence of ≤ 5 words may be one
+    return any(len(s.split()) <= 5 for s in _SHORT_SPLIT_RE.split(paragraph))
+
+
+_SHORT_SPLIT_RE = re.compile(r"(?<=[.!?…])\s+")
 
 
 def is_plug(s: str) -> bool:
     """A sponsor read, a subscription or donation plug, or platform chrome, anywhere in ``s``."""
-    low = s.lower()
-    return any(kw in low and rx.search(s) for kw, rx in _PLUG_RULES)
+    found = _PLUG_GATE_RE.findall(s.lower())
+    if not found:
+        return False
+    return any(rx.search(s) for kw in set(found) for rx in _PLUG_RULES[kw])
 
 
 # a whole line (or sentence) that is only a label, a greeting or chrome

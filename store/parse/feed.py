@@ -154,8 +154,11 @@ def _summary(e: Any, parts: HtmlParts | None, main: str, desc: str, title: str) 
     paragraph that is not furniture, then ``itunes:subtitle``; a subtitle that
     the body only truncates loses to the body's fuller paragraph.
     """
+    desc_first = bool(desc) and len(desc) < len(main) // 2
+    if parts and parts.summary and not desc_first and not parts.summary.endswith(("…", "...")):
+        return clean_text(parts.summary).strip()  # html_to_parts chose it by the same rules
     cands: list[Callable[[], Sequence[str]]] = []
-    if desc and len(desc) < len(main) // 2:
+    if desc_first:
         cands.append(lambda: _paragraphs_of(desc))
     if parts and parts.summary:
         cands.append(lambda: [clean_text(parts.summary).strip()])
@@ -216,6 +219,8 @@ def _meaningful(html_text: str) -> int:
         return 0
     if "<" not in html_text:
         return len(html_text.strip())
+    if len(html_text) > 20_000 and _TAG_RE.sub("", html_text[:20_000]).strip():
+        return len(html_text) // 2  # plainly rich: not worth a full pass
     return len("".join(_TAG_RE.sub(" ", html_text[:200_000]).split()))
 
 
@@ -238,6 +243,8 @@ def _content_of(e: Any) -> tuple[str, str | None, str]:
     summ = e.get("summary") or ""
     if summ and "plain" in str(sd.get("type", "")):
         summ = _plain_to_html(summ)
+    if not fields:  # the common RSS item: a description only
+        return (summ, sd.get("base"), "") if summ.strip() else ("", None, "")
     summ_n = _meaningful(summ)
     best_n, best, best_base = 0, "", None
     for n, v, b in fields:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from store.parse.chrome import fold, is_junk_sentence, is_label, strip_timestamp
+from store.parse.chrome import fold, is_junk_sentence, is_label, may_hold_junk, strip_timestamp
 from store.parse.sentences import split_sentences
 
 __all__ = ["clean_paragraph", "pick_points", "pick_summary", "summary_of"]
@@ -38,6 +38,8 @@ def _sentences(paragraph: str) -> tuple[str, ...]:
 
 def clean_paragraph(paragraph: str) -> str:
     """The paragraph without its junk sentences (plugs, sponsor reads, chrome, labels)."""
+    if not may_hold_junk(paragraph):
+        return " ".join(paragraph.split())  # most paragraphs: nothing to drop, no split
     kept = [s for s in _sentences(paragraph) if not is_junk_sentence(s)]
     return " ".join(kept)
 
