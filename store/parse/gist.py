@@ -68,9 +68,10 @@ def summary_of(paragraphs: Iterable[str], title: str = "", max_len: int = MAX_SU
         text = clean_paragraph(strip_timestamp(p))
         if not text or is_label(text):
             continue
-        f = fold(text)
-        if not f or f == t or (" " not in f and len(text) < 20):
-            continue  # the title again, or one word ("Time"): no gist
+        if " " not in text and len(text) < 20:
+            continue  # one word ("Time"): no gist
+        if len(text) <= 2 * len(title) + 8 and fold(text) in ("", t):
+            continue  # the title again
         return _cap(text, max_len)
     return ""
 
@@ -98,16 +99,12 @@ def pick_summary(candidates: Iterable[Callable[[], Sequence[str]]], title: str =
     return best
 
 
-def _point(s: str, title: str, sentence: bool) -> str:
+def _point(s: str, sentence: bool) -> str:
     s = strip_timestamp(s).strip()
     if not s or is_junk_sentence(s):
         return ""
     if sentence and len(s.split()) <= 2 and len(s) < 25:
-        return (
-            ""  # a fragment of prose ("Ep.", "President."), not a point (list items may be short)
-        )
-    if fold(s) == title:
-        return ""
+        return ""  # a fragment of prose ("Ep.", "President."); list items may be short
     return s
 
 
@@ -130,9 +127,11 @@ def pick_points(
     out: list[str] = []
 
     def add(s: str, limit: int, sentence: bool = False) -> bool:
-        p = _point(s, t, sentence)
+        p = _point(s, sentence)
+        if not p:
+            return False
         f = fold(p)
-        if p and f not in seen:
+        if f != t and f not in seen:
             seen.add(f)
             out.append(p)
         return len(out) >= limit
