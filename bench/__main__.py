@@ -79,6 +79,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--smoke", action="store_true", help="tiny sizes, one run, no newsboat (for the test suite)"
     )
+    p.add_argument(
+        "--realworld",
+        nargs="*",
+        type=Path,
+        metavar="FOLDER",
+        help="only print junk counts of real feeds (default ../shared/corpus/realworld)",
+    )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     p.add_argument("--markdown", type=Path, help="also write the report (table + machine) here")
     a = p.parse_args(argv)
@@ -480,6 +487,10 @@ def bench_ingest(a: argparse.Namespace) -> list[Result]:
 # -- main ---------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
     a = parse_args(argv)
+    if a.realworld is not None:
+        from bench import realworld
+
+        return realworld.main([str(f) for f in a.realworld])
     a.work_dir.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ours.REPO))
     notes: list[str] = []

@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 
 from store.models import Section
+from store.parse.sentences import split_sentences
 from store.text import clean_line, safe_url
 
 WORDS_PER_MINUTE = 230
@@ -30,7 +31,6 @@ DETAILS_RE = re.compile(
     re.I,
 )
 URL_RE = re.compile(r"https?://[^\s<>()\[\]\"']{1,2000}")
-SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])")
 COUNTER_RE = re.compile(r"^\s*[\d.,]{1,12}\s*[kKmM]?\s*$")
 CHROME_RE = re.compile(
     r"^\s*(?:previous digests?|next digest|older digests|newer digests|subscribe( now)?|"
@@ -191,12 +191,8 @@ def first_md_link(s: str) -> str | None:
 
 
 def sentences(text: str, limit: int = 1000) -> list[str]:
-    """Split prose into sentences (cheap heuristic, linear)."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    out = [p.strip() for p in SENTENCE_END_RE.split(text[:200_000]) if p.strip()]
-    return out[:limit]
+    """Split prose into sentences (abbreviations, initials and numbers known; linear)."""
+    return split_sentences(text[:200_000], limit)
 
 
 def first_sentence(text: str, max_len: int = 300) -> str:

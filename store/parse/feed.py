@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import html as html_mod
 import re
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from store.models import Enclosure, ParsedDocument, ParsedEntry, short_hash
 from store.parse import ParseError
-from store.parse.common import derive_key_points, first_sentence, reading_minutes
-from store.parse.digestly import split_show_title
+from store.parse.chrome import fold
+from store.parse.common import first_sentence, reading_minutes
 from store.parse.feed_bytes import MAX_FEED_BYTES, prepare_xml
+from store.parse.feed_links import item_link, raw_guids, self_links
+from store.parse.feed_show import assign_shows
 from store.parse.feedfast import read_rss20
+from store.parse.gist import pick_points, pick_summary, summary_of
 from store.parse.html import HtmlParts, html_to_parts
 from store.text import clean_line, clean_text, safe_url
 
@@ -118,12 +122,73 @@ def _title(value: str | None, detail: Any) -> str:
     return s
 
 
-def _html_parts(html_text: str, base: str | None) -> HtmlParts:
+def _html_parts(html_text: str, base: str | None, title: str = "") -> HtmlParts:
     """Our HTML → text step (store.parse.html); never raises."""
     try:
-        return html_to_parts(html_text, base)
+        return html_to_parts(html_text, base, title)
     except Exception:
         return _fallback_parts(html_text)
+
+
+class _FeedContext:
+    """What every item of one feed is judged against: its self links, its guids as written."""
+
+    def __init__(self, prepared: bytes, feed: Any, base: str | None) -> None:
+        self.selves = self_links(feed, base)
+        self._prepared = prepared
+        self._joined = base is not None  # guids were joined to base: keep the written ones
+        self._guids: set[str] | None = None
+
+    def guids_as_written(self) -> set[str] | None:
+        if not self._joined:
+            return None
+        if self._guids is None:
+            self._guids = raw_guids(self._prepared)
+        return self._guids
+
+
+def _summary(e: Any, parts: HtmlParts | None, main: str, desc: str, title: str) -> str:
+    """The item's gist from the best of its fields (store.parse.gist.pick_summary).
+
+    Order: the feed's own short description of a long post, the body's first
+    paragraph that is not furniture, then ``itunes:subtitle``; a subtitle that
+    the body only truncates loses to the body's fuller paragraph.
+    """
+    desc_first = bool(desc) and len(desc) < len(main) // 2
+    if parts and parts.summary and not desc_first and not parts.summary.endswith(("…", "...")):
+        return clean_text(parts.summary).strip()  # html_to_parts chose it by the same rules
+    cands: list[Callable[[], Sequence[str]]] = []
+    if desc_first:
+        cands.append(lambda: _paragraphs_of(desc))
+    if parts and parts.summary:
+        cands.append(lambda: [clean_text(parts.summary).strip()])
+    elif desc:
+        cands.append(lambda: _paragraphs_of(desc))
+    sub = str(e.get("subtitle") or "")
+    if sub.strip():
+        cands.append(lambda: _paragraphs_of(sub, 4000))
+    return pick_summary(cands, title)
+
+
+_LEGACY_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])")
+
+
+def _legacy_summary(parts: HtmlParts | None, main: str, desc: str) -> str:
+    """The summary as the previous release chose it, for the hash of a guid-less item.
+
+    Why: an item with neither guid nor link is known by a hash of its text; the
+    hash keeps the old summary so such an item keeps its id (and its marks)
+    across the upgrade.
+    """
+    summary = clean_text(parts.lead).strip() if parts else ""
+    if desc and (not summary or len(desc) < len(main) // 2):
+        dtext = clean_line(_strip_tags(desc[:20000]))
+        if dtext:
+            if len(dtext) > 1000:
+                first = _LEGACY_SENTENCE_END_RE.split(dtext, 1)[0]
+                dtext = first if len(first) <= 1000 else first[:1000].rsplit(" ", 1)[0] + "…"
+            summary = dtext
+    return summary
 
 
 def _fallback_parts(html_text: str) -> HtmlParts:
@@ -132,13 +197,14 @@ def _fallback_parts(html_text: str) -> HtmlParts:
     text = re.sub(r"(?is)<(script|style)[^>]{0,200}>.{0,200000}?</\1\s*>", " ", text)
     body = clean_text(_strip_tags(text))
     body = "\n".join(ln.strip() for ln in body.splitlines() if ln.strip())
-    first = body.split("\n", 1)[0] if body else ""
+    paras = body.split("\n") if body else []
     return HtmlParts(
-        summary=first_sentence(first, 600) if first else "",
-        key_points=derive_key_points((), body),
+        summary=summary_of(paras),
+        key_points=pick_points((), paras),
         key_points_derived=True,
         sections=(),
         body=body,
+        lead=paras[0] if paras else "",
     )
 
 
@@ -147,22 +213,68 @@ def _plain_to_html(text: str) -> str:
     return "".join(f"<p>{html_mod.escape(p).replace(chr(10), '<br>')}</p>" for p in paras)
 
 
+def _meaningful(html_text: str) -> int:
+    """How much text a field holds once tags and whitespace are gone (for 'richest')."""
+    if not html_text or not html_text.strip():
+        return 0
+    if "<" not in html_text:
+        return len(html_text.strip())
+    if len(html_text) > 20_000 and _TAG_RE.sub("", html_text[:20_000]).strip():
+        return len(html_text) // 2  # plainly rich: not worth a full pass
+    return len("".join(_TAG_RE.sub(" ", html_text[:200_000]).split()))
+
+
 def _content_of(e: Any) -> tuple[str, str | None, str]:
-    """(main HTML, its xml:base, description text): the richest body of an entry."""
-    best, best_base = "", None
+    """(main HTML, its xml:base, the other description): the richest field is the body.
+
+    Candidates are every ``content`` value (``content:encoded``, Atom content,
+    an ``itunes:summary`` feedparser filed there) and ``summary``
+    (description, ``media:description``); an empty or whitespace-only one never
+    hides another. The description is returned too when it is not the body: a
+    feed's own short description is the better summary of a long post.
+    """
+    fields: list[tuple[int, str, str | None]] = []
     for c in e.get("content") or ():
         v = c.get("value") or ""
         if "plain" in str(c.get("type", "")):
             v = _plain_to_html(v)
-        if len(v) > len(best):
-            best, best_base = v, c.get("base")
+        fields.append((_meaningful(v), v, c.get("base")))
     sd = e.get("summary_detail") or {}
     summ = e.get("summary") or ""
     if summ and "plain" in str(sd.get("type", "")):
         summ = _plain_to_html(summ)
-    if not best:
+    if not fields:  # the common RSS item: a description only
+        return (summ, sd.get("base"), "") if summ.strip() else ("", None, "")
+    summ_n = _meaningful(summ)
+    best_n, best, best_base = 0, "", None
+    for n, v, b in fields:
+        if n > best_n:
+            best_n, best, best_base = n, v, b
+    if summ_n > best_n:
         return summ, sd.get("base"), ""
-    return best, best_base, summ if summ and summ != best else ""
+    if not best_n:
+        return "", None, ""
+    return best, best_base, summ if summ_n and summ != best else ""
+
+
+_BLOCK_BREAK_RE = re.compile(r"(?i)<\s*(?:br|/?p|/div|/li|/h\d|/blockquote|/tr)[^>]{0,200}>")
+
+
+def _paragraphs_of(text: str, limit: int = 20000) -> list[str]:
+    """A short field (description, subtitle) as paragraphs of plain text, cheaply."""
+    t = text[:limit]
+    if "<" in t:
+        t = _strip_tags(_BLOCK_BREAK_RE.sub("\n\n", t))
+        if "<" in t:  # escaped twice: the markup shows through as text
+            t = _TAG_RE.sub(" ", _BLOCK_BREAK_RE.sub("\n\n", t))
+    elif "&" in t:
+        t = html_mod.unescape(t)
+    out = []
+    for para in re.split(r"\n\s*\n|\n(?=\s*[-*•]\s)", t):
+        line = clean_line(para)
+        if line:
+            out.append(line)
+    return out
 
 
 def _enclosure(e: Any, base: str | None) -> Enclosure | None:
@@ -194,33 +306,26 @@ def _enclosure(e: Any, base: str | None) -> Enclosure | None:
     )
 
 
-def _entry(e: Any, feed_base: str | None) -> ParsedEntry:
+def _entry(e: Any, feed_base: str | None, ctx: _FeedContext) -> ParsedEntry:
     """One feedparser (or feedfast) entry → a ParsedEntry with a guid; may raise."""
-    link = safe_url(str(e.get("link") or ""), feed_base)
-    if link and not link.startswith(("http://", "https://")):
-        link = None
+    link = item_link(e, feed_base, ctx.selves, ctx.guids_as_written())
     main, main_base, desc = _content_of(e)
     base = safe_url(main_base or "", None) or link or safe_url(feed_base or "", None)
-    parts = _html_parts(main[:MAX_HTML_PER_ENTRY], base) if main.strip() else None
-    summary = clean_text(parts.summary).strip() if parts else ""
-    if desc and (not summary or len(desc) < len(main) // 2):
-        # the feed's own short description is the better summary of a long post
-        dtext = clean_line(_strip_tags(desc[:20000]))
-        if dtext:
-            summary = dtext if len(dtext) <= 1000 else first_sentence(dtext, 1000)
+    title = _title(e.get("title"), e.get("title_detail"))
+    parts = _html_parts(main[:MAX_HTML_PER_ENTRY], base, title) if main.strip() else None
+    summary = _summary(e, parts, main, desc, title)
     body = parts.body if parts else ""
     if body and not body.isascii():  # ASCII lines left html_to_parts clean already
         body = clean_text(body).strip()
-    title = _title(e.get("title"), e.get("title_detail"))
     if not title:
         title = first_sentence(summary or body, 120) or "(untitled)"
-    show = None
-    if parts and parts.sections and not parts.key_points_derived:
-        # a digest-structured item is titled like a digest episode: "Show - Title"
-        show, title = split_show_title(title)
+        if fold(summary) == fold(title):
+            summary = ""  # the title was made of it: not said twice (the body keeps it)
+    show = None  # set for the whole feed at once (store.parse.feed_show)
     guid = clean_line(str(e.get("id") or ""))[:1000] or link
     if not guid:
-        guid = "h:" + short_hash(title, summary[:300], body[:300], str(e.get("published") or ""))
+        legacy = _legacy_summary(parts, main, desc)
+        guid = "h:" + short_hash(title, legacy[:300], body[:300], str(e.get("published") or ""))
     # dict.get: FeedParserDict.get warns when it maps updated→published itself
     published = _iso_date(
         dict.get(e, "published_parsed")
@@ -310,12 +415,17 @@ def parse_feed_bytes(
         raise ParseError(f"ill-formed feed with no readable items ({_bozo_text(bozo)})")
     feed_base = base or safe_url(str(feed.get("link") or ""), None)
     feed_title = _title(feed.get("title"), feed.get("title_detail")) or None
+    ctx = _FeedContext(prepared, feed, base)
     entries: list[ParsedEntry] = []
     for e in raw_entries:
         try:
-            entries.append(_entry(e, feed_base))
+            entries.append(_entry(e, feed_base, ctx))
         except Exception:  # one broken item never costs the others
             continue
+    try:
+        shown = assign_shows(entries, feed_title)
+    except Exception:  # pragma: no cover - a rule never costs the entries
+        shown = tuple(entries)
     warnings: tuple[str, ...] = ()
     if bozo is not None and not _harmless(bozo):
         warnings = (f"ill-formed feed, read leniently ({_bozo_text(bozo)})",)
@@ -323,7 +433,7 @@ def parse_feed_bytes(
     selfs = [x.get("href") for x in feed.get("links") or () if x.get("rel") == "self"]
     channel_link = str(feed.get("link") or next(iter(selfs), None) or "") or None
     return ParsedDocument(
-        entries=tuple(entries),
+        entries=shown,
         source_name=feed_title,
         channel_link=channel_link,
         kind="feed",

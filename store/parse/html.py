@@ -15,13 +15,9 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from store.models import ParsedDocument, Section
-from store.parse.common import (
-    BULLET_RE,
-    DETAILS_RE,
-    KEY_POINTS_RE,
-    derive_key_points,
-    sentences,
-)
+from store.parse.chrome import is_junk_sentence
+from store.parse.common import BULLET_RE, DETAILS_RE, KEY_POINTS_RE
+from store.parse.gist import pick_points, summary_of
 from store.parse.markdown import parse_markdown
 from store.parse.sections import parse_sections
 from store.text import clean_line, clean_text, repaired_text, safe_url
@@ -51,6 +47,9 @@ _BLOCK = frozenset(
     }
 )  # fmt: skip
 _HEAD_RE = re.compile(r"^#{1,6}\s")
+_ESCAPED_TAG_RE = re.compile(
+    r"<(?:p|br|div|span|a\s+href|img|strong|em|b|i|ul|li)\b[^<>]{0,300}>", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +61,7 @@ class HtmlParts:
     key_points_derived: bool
     sections: tuple[Section, ...]
     body: str
+    lead: str = ""  # the first paragraph as it stands (the summary before 2026-12; ids use it)
 
 
 def _collapse_ws(t: str) -> str:
@@ -175,14 +175,20 @@ def _plain(lines: list[str]) -> str:
     return "\n".join(out).strip()
 
 
-def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
-    """Summary, key points, sections and body of an HTML fragment. Never raises."""
+def html_to_parts(html: str, base_url: str | None = None, title: str = "") -> HtmlParts:
+    """Summary, key points, sections and body of an HTML fragment. Never raises.
+
+    ``title`` is the item's title: a paragraph that only repeats it is not its summary.
+    """
     try:
         # repair the document once; per-line cleaning then skips the repair
         with repaired_text(False):
             html = clean_text(html or "")
         with repaired_text():
             lines = html_to_lines(html, base_url)
+            if _ESCAPED_TAG_RE.search("\n".join(lines[:200])):
+                # the HTML was escaped twice ("&lt;p&gt;"): its text is HTML again
+                lines = html_to_lines("\n".join(lines), base_url)
     except Exception:
         lines = [clean_line(re.sub(r"<[^>]{0,2000}>", " ", html or ""))]
     kp_i = next(
@@ -204,7 +210,7 @@ def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
                 break
             m = BULLET_RE.match(ln.strip())
             t = clean_line(m.group(1) if m else ln)
-            if t:
+            if t and not is_junk_sentence(t):  # a link list or a plug is no key point
                 kps.append(t)
             i += 1
         if i < len(lines) and DETAILS_RE.match(_HEAD_RE.sub("", lines[i])):
@@ -213,6 +219,7 @@ def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
         summary = "\n\n".join(s for s in summary_lines if not BULLET_RE.match(s))
         return HtmlParts(
             summary=summary,
+            lead=summary,
             key_points=tuple(kps),
             key_points_derived=False,
             sections=sections,
@@ -222,15 +229,18 @@ def html_to_parts(html: str, base_url: str | None = None) -> HtmlParts:
     paras = [
         ln for ln in lines if ln and not _HEAD_RE.match(ln) and not BULLET_RE.match(ln.strip())
     ]
-    summary = paras[0] if paras else ""
     items = [clean_line(m.group(1)) for ln in lines if (m := BULLET_RE.match(ln.strip()))]
-    kps_t = (
-        tuple(x for x in items if x)[:6]
-        or tuple(sentences(" ".join(paras), 3))
-        or derive_key_points((), body)
-    )
+    # the gist, not the furniture: plugs, sponsor reads, labels, links and the
+    # title itself are never the summary or a key point (store.parse.gist)
+    summary = summary_of(paras, title)
+    kps_t = pick_points([x for x in items if x], paras or [ln for ln in body.splitlines()], title)
     return HtmlParts(
-        summary=summary, key_points=kps_t, key_points_derived=True, sections=(), body=body
+        summary=summary,
+        key_points=kps_t,
+        key_points_derived=True,
+        sections=(),
+        body=body,
+        lead=paras[0] if paras else "",
     )
 
 
