@@ -211,8 +211,8 @@ def _fits(segs: list[tuple[int, int, int, str]], original: str, left: str, right
     letters beside it is no repair. "MANHÃ»", "HÂLÂ»": an uppercase word's last
     letter before a closing quote, not "û" or "»".
     """
-    if left.isupper() and original[-1] in _CLOSERS:
-        return False
+    if original[-1] in _CLOSERS and (left.isupper() or not left.isalnum()):
+        return False  # ...or a one-letter word in quotes: "“Ã”" is Portuguese, not "“Ô"
     decoded = "".join(ch for _a, _b, _k, ch in segs)
     if decoded in _CLOSERS and not left.isalnum():
         return False  # "«Â»": a one-letter word quoted, not an empty quotation
@@ -425,8 +425,10 @@ def _plausible(line: str, fixed: str) -> bool:
     for a, b in _QUOTE_PAIRS:
         if line.count(a) == line.count(b) and fixed.count(a) != fixed.count(b):
             return False  # "“SÃ”" is a quoted word, not "“SÔ": a repair keeps quotes paired
-    if fixed.count("\u00a0") > line.count("\u00a0") and "\u00c2 " in line:
-        return False  # ftfy reads "Â " as a lost no-break space; a plain space is no evidence
+    if any(fixed.count(p) < line.count(p) for p in ("\u00c3 ", "\u00c2 ")):
+        # ftfy reads "Ã " as "à" and "Â " as a no-break space whose byte became a
+        # space; a plain space is no evidence ("Ã" and "Â" are Vietnamese letters)
+        return False
     before = set(line)
     if before.issuperset(fixed):
         # a repair that only deletes: only "Â" before U+00A0-00BF ("Â£" is "£"),
