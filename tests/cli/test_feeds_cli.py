@@ -17,8 +17,8 @@ from store.storage.library import Library
 from store.sync.ingest import ingest_paths
 from tests.support.cli import cli_env, run_cli
 from tests.support.feedserver import FeedServer, Response, conditional, hang, rss
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 FEEDS = SHARED / "corpus" / "feeds"
 
 

@@ -19,8 +19,8 @@ from tests.support.feedserver import (
     redirect,
     rss,
 )
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 HOSTILE = SHARED / "corpus" / "hostile"
 FEEDS = SHARED / "corpus" / "feeds"
 RSS_TYPE = {"Content-Type": "application/rss+xml; charset=utf-8"}

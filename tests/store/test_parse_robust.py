@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from store.parse import ParseError, looks_like_feed, parse_document
 from store.samples import sample_paths
 from store.text import clean_text
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "corpus"
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}"

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.shared import SHARED  # noqa: F401 - one locator for all tests
+
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 
 
 def cli_env(**extra: str) -> dict[str, str]:

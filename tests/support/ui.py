@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,34 @@ async def settle(pilot: Pilot[Any]) -> None:
         if busy:
             await app.workers.wait_for_complete(busy)
         await pilot.pause()
+
+
+async def wait_for(
+    pilot: Pilot[Any],
+    condition: Callable[[], bool],
+    what: str,
+    *,
+    tries: int = 200,
+    step: float = 0.0,
+    workers: bool = True,
+) -> None:
+    """Wait until ``condition()`` holds, or fail naming ``what``.
+
+    Why: a fixed ``pilot.pause(0.3)`` is a guess that breaks on a loaded
+    machine and hides a condition that never comes. Each try lets the app
+    process its messages (and ``step`` seconds pass, for timers); the bound is a
+    number of tries, not a wall-clock threshold. ``workers=False`` when a
+    worker is held on purpose (waiting for it would wait for the hold).
+    """
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(step) if step else await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.group != "dialog" and not w.is_finished]
+        if busy and workers:
+            await pilot.app.workers.wait_for_complete(busy)
+    if not condition():
+        raise AssertionError(f"gave up waiting for {what} after {tries} tries")
 
 
 def main(app: DigestApp) -> MainScreen:

@@ -1,0 +1,120 @@
+"""Atomic writes: a failure at any step of a write leaves the old file byte-identical.
+
+Why: ``library.json`` is the commit point of every content change. Written in
+place, a crash or a full disk half-way leaves a torn index and the library does
+not open. SIGKILL rounds rarely land inside the few microseconds of a write, so
+these tests inject the failure at each step (data written, fsync, rename) and
+spy on the rename itself: a plain ``path.write_bytes`` fails all of them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.errors import LibraryError
+from store.models import Entry, Source
+from store.storage import atomic
+from store.storage.atomic import write_bytes_atomic
+from store.storage.library import Library
+
+
+def _entries(n: int, tag: str = "a") -> list[Entry]:
+    return [
+        Entry(id=f"{tag}{i:03d}", source=Source("file", "S", f"/s/{i}"), title=f"Entry {tag} {i}")
+        for i in range(n)
+    ]
+
+
+def _disk_full(*_a: Any, **_k: Any) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_a_failed_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    target = tmp_path / "f.json"
+    target.write_bytes(b"old contents")
+    monkeypatch.setattr(atomic.os, step, _disk_full)
+    with pytest.raises(LibraryError) as exc:
+        write_bytes_atomic(target, b"new contents that never land")
+    monkeypatch.undo()
+    assert str(target) in str(exc.value) and "space" in str(exc.value).lower()
+    assert target.read_bytes() == b"old contents"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"], "temp file left behind"
+
+
+def test_the_target_changes_only_by_one_rename_of_a_synced_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "f.json"
+    target.write_bytes(b"old")
+    seen: list[tuple[str, str, bytes, bytes]] = []
+    synced: list[int] = []
+    real_replace, real_fsync = os.replace, os.fsync
+
+    def spy_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    def spy_replace(src: Any, dst: Any) -> None:
+        assert synced, "renamed before the data was fsynced"
+        # at the moment of the rename the target still holds the old bytes
+        seen.append((str(src), str(dst), Path(dst).read_bytes(), Path(src).read_bytes()))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", spy_replace)
+    monkeypatch.setattr(atomic.os, "fsync", spy_fsync)
+    write_bytes_atomic(target, b"new")
+    assert len(seen) == 1
+    src, dst, before, staged = seen[0]
+    assert dst == str(target) and Path(src).parent == tmp_path and src != dst
+    assert (before, staged) == (b"old", b"new")
+    assert target.read_bytes() == b"new"
+
+
+def test_index_write_that_fails_leaves_library_json_and_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = tmp_path / "lib"
+    lib = Library.open(d)
+    lib.save_entries(_entries(3))
+    index = d / "library.json"
+    before = index.read_bytes()
+    real_replace = os.replace
+
+    def fail_on_index(src: Any, dst: Any) -> None:
+        if Path(dst).name == "library.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", fail_on_index)
+    with pytest.raises(LibraryError):
+        lib.save_entries(_entries(4, tag="b"))
+    monkeypatch.undo()
+    assert index.read_bytes() == before, "library.json was written in place"
+    assert sorted(r.id for r in Library.open(d).rows()) == ["a000", "a001", "a002"]
+    assert not [p for p in d.rglob("*.tmp")], "temp file left behind"
+
+
+def test_index_write_goes_through_a_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = tmp_path / "lib"
+    lib = Library.open(d)
+    lib.save_entries(_entries(2))
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: Any, dst: Any) -> None:
+        renamed.append(Path(dst).name)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", spy)
+    lib.set_auto_tags({"a000": ["topic"]})
+    lib.save_entries(_entries(1, tag="c"))
+    assert renamed.count("library.json") == 2
+    assert Library.open(d).row("a000").auto_tags == ("topic",)
