@@ -13,7 +13,7 @@ from textual.widgets import Collapsible, Static
 
 from store.models import short_hash
 from store.views import Selection
-from tests.support.ui import main, open_entry, reader_text, settle, stored
+from tests.support.ui import main, open_entry, reader_text, settle, stored, wait_for
 from tui.app import DigestApp
 from tui.screens.help import HelpScreen
 from tui.widgets.episode_list import EpisodeList
@@ -83,6 +83,33 @@ async def test_bookmark_with_b_is_stored(lib_dir: Path) -> None:
         await pilot.press("b")
         await settle(pilot)
         assert not stored(lib_dir).marks(DEEPSEEK).bookmarked
+
+
+async def test_b_acts_on_the_open_entry_after_filtering_while_reading(lib_dir: Path) -> None:
+    """Reading DeepSeek, filter the list to other entries, back to the reader: b is DeepSeek's."""
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_entry(pilot, DEEPSEEK)
+        await pilot.press("slash", *"+gender", "enter")  # the list no longer holds DeepSeek
+        await settle(pilot)
+        listed = [r.id for r in screen.episodes.rows_in_order]
+        assert DEEPSEEK not in listed and listed, listed
+        assert screen.reader.entry is not None and screen.reader.entry.id == DEEPSEEK
+        await pilot.press("tab")  # list -> reader, still showing DeepSeek
+        await wait_for(pilot, screen.in_reader, "the reader focused")
+        cursor = screen.episodes.current
+        assert cursor is not None and cursor.id != DEEPSEEK
+        await pilot.press("b")
+        await settle(pilot)
+        lib = stored(lib_dir)
+        assert lib.marks(DEEPSEEK).bookmarked, "b did not bookmark the open entry"
+        assert not lib.marks(cursor.id).bookmarked, "b bookmarked the list's cursor instead"
+        await pilot.press("m")  # m, likewise: the open entry becomes unread
+        await settle(pilot)
+        assert not stored(lib_dir).marks(DEEPSEEK).read
+        assert stored(lib_dir).marks(cursor.id).read == lib.marks(cursor.id).read
 
 
 async def test_bookmark_from_list_and_bookmarks_view(lib_dir: Path) -> None:
@@ -202,15 +229,13 @@ async def test_tab_cycles_panes(lib_dir: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("tab")
-        await pilot.pause()
-        assert app.focused is screen.reader
-        await pilot.press("tab")
-        await pilot.pause()
-        assert app.focused is screen.navigator
+        for key, pane in (("tab", screen.reader), ("tab", screen.navigator)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda p=pane: app.focused is p, f"{key} to focus {pane}")
         await pilot.press("shift+tab")
-        await pilot.pause()
-        assert app.focused is screen.reader
+        await wait_for(pilot, lambda: app.focused is screen.reader, "shift+tab to the reader")
+        await pilot.press("shift+tab")
+        await wait_for(pilot, lambda: app.focused is screen.episodes, "shift+tab to the list")
 
 
 async def test_navigator_source_filters(lib_dir: Path) -> None:
@@ -219,8 +244,7 @@ async def test_navigator_source_filters(lib_dir: Path) -> None:
         await settle(pilot)
         screen = main(app)
         await pilot.press("shift+tab")  # episodes -> navigator
-        await pilot.pause()
-        assert app.focused is screen.navigator
+        await wait_for(pilot, lambda: app.focused is screen.navigator, "the navigator focused")
         nav = screen.navigator
         target = nav.get_option_index("source:Digestly")
         while nav.highlighted != target:
@@ -228,8 +252,7 @@ async def test_navigator_source_filters(lib_dir: Path) -> None:
         await settle(pilot)
         assert {r.id for r in screen.episodes.rows_in_order} == {DEEPSEEK, WILLIAMSON}
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.focused is screen.episodes
+        await wait_for(pilot, lambda: app.focused is screen.episodes, "the list focused")
 
 
 async def test_narrow_terminal_swaps_list_and_reader(lib_dir: Path) -> None:
@@ -244,25 +267,48 @@ async def test_narrow_terminal_swaps_list_and_reader(lib_dir: Path) -> None:
         assert screen.reader.region.width == 80
         assert screen.navigator.region.width == 0
         await pilot.press("escape")
-        await pilot.pause()
-        assert screen.episodes.region.width > 0 and screen.reader.region.width == 0
+        await wait_for(
+            pilot,
+            lambda: screen.episodes.region.width > 0 and screen.reader.region.width == 0,
+            "escape to swap the list back in",
+        )
 
 
 async def test_help_screen_lists_every_binding(lib_dir: Path) -> None:
-    from tui.keys import APP_BINDINGS, MAIN_BINDINGS
+    """Every binding of every pane is on the help screen with its key and what it does."""
+    import io
+
+    from rich.console import Console
+    from textual.binding import Binding
+
+    from tui.keys import ACTION_HELP, APP_BINDINGS, MAIN_BINDINGS
+    from tui.screens.help import SECTION_KEYS, _key_label
+    from tui.widgets.navigator import Navigator
 
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query_one(Static).visual
-        text = app.screen.query_one(Static).render()
-        assert text is not None and table is not None
-        assert all(b.id for b in [*APP_BINDINGS, *MAIN_BINDINGS])
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+        for w in app.screen.query(Static).results(Static):
+            console.print(w.content)
+        shown = console.export_text()
+        lines = shown.splitlines()
+        every = [*APP_BINDINGS, *MAIN_BINDINGS, *EpisodeList.BINDINGS, *Reader.BINDINGS]
+        every += list(Navigator.BINDINGS)
+        missing = []
+        for b in every:
+            assert isinstance(b, Binding)
+            if (b.id or "").startswith(SECTION_KEYS):
+                continue
+            what = ACTION_HELP.get(b.action) or b.description
+            if not any(_key_label(b) in ln and what in ln for ln in lines):
+                missing.append((_key_label(b), what))
+        assert not missing, f"bindings missing from help: {missing}"
+        assert "1 … 9, 0" in shown  # the ten section keys, on one line
         await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "help to close")
 
 
 def test_every_binding_has_an_id() -> None:
@@ -286,8 +332,9 @@ async def test_palette_offers_actions_sources_and_tags(lib_dir: Path) -> None:
         assert "Bookmark (b)" in titles and "Refresh (r)" in titles
         assert "Source: Digestly" in titles
         await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert app.screen.__class__.__name__ == "CommandPalette"
+        await wait_for(
+            pilot, lambda: app.screen.__class__.__name__ == "CommandPalette", "the palette"
+        )
 
 
 async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -319,11 +366,13 @@ async def test_one_section_opens_from_the_keyboard(lib_dir: Path) -> None:
         await pilot.press("7", "0")
         assert all(c.collapsed for c in sections)
         await pilot.press("right_square_bracket", "right_square_bracket", "enter")
-        await pilot.pause()
-        assert not sections[1].collapsed and sections[0].collapsed
+        await wait_for(
+            pilot,
+            lambda: not sections[1].collapsed and sections[0].collapsed,
+            "] ] enter to open the second section only",
+        )
         await pilot.press("left_square_bracket", "enter")
-        await pilot.pause()
-        assert not sections[0].collapsed
+        await wait_for(pilot, lambda: not sections[0].collapsed, "[ enter to open the first")
         assert reader in app.focused.ancestors  # type: ignore[union-attr]
 
 
