@@ -216,7 +216,7 @@ def test_ui_renders_every_hostile_entry_without_escapes_or_markup(
     from tui.app import DigestApp
 
     d = hostile_library.copy(tmp_path / "lib")
-    wanted = _one_per_file(Library.open(d), per_file=2)
+    wanted = _one_per_file(Library.open(d), per_file=1)
     seen: list[str] = []
     problems: list[str] = []
 
