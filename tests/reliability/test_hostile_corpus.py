@@ -188,12 +188,19 @@ def test_every_file_through_refresh_from_a_local_server(
             refresh=RefreshSettings(timeout=20, concurrency=4, max_bytes=2_000_000),
         )
         report = refresh(lib, cfg)
-        # the same again: a truncated / empty answer must not cost stored entries
-        before = {r.id for r in Library.open(d).rows()}
-        for p in routes:
-            srv.routes[p] = (200, {"Content-Type": "application/xml"}, b"<rss><channel><item>")
+        assert any(not r.ok for r in report.results), "no hostile file was an error"
+        # the same again: a truncated / empty answer must not cost or change stored rows
+        before = {r.id: r for r in Library.open(d).rows()}
+        for i, p in enumerate(routes):
+            srv.routes[p] = (
+                200,
+                {"Content-Type": "application/xml"},
+                b"<rss><channel><item>"[: i % 3 * 9],
+            )
         refresh(lib, cfg)
-        assert before <= {r.id for r in Library.open(d).rows()}
+        after = {r.id: r for r in Library.open(d).rows()}
+        assert set(before) <= set(after), "a truncated or empty answer lost entries"
+        assert all(after[eid] == row for eid, row in before.items()), "stored rows changed"
         fetched = {r.path for r in srv.requests}
     assert fetched <= set(routes), f"fetched something a document named: {fetched - set(routes)}"
     assert not no_network, f"a document made us connect: {no_network}"

@@ -118,3 +118,45 @@ def test_index_write_goes_through_a_rename(tmp_path: Path, monkeypatch: pytest.M
     lib.save_entries(_entries(1, tag="c"))
     assert renamed.count("library.json") == 2
     assert Library.open(d).row("a000").auto_tags == ("topic",)
+
+
+def test_tinydb_storage_writes_atomically_and_refuses_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tinydb import TinyDB
+
+    from store.storage.atomic import AtomicJSONStorage, batch_db, open_db
+
+    path = tmp_path / "t.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.table("x").insert({"k": "café"})
+    assert open_db(path).table("x").all() == [{"k": "café"}]
+    assert "café".encode() in path.read_bytes()  # UTF-8 as is
+    before = path.read_bytes()
+    monkeypatch.setattr(atomic.os, "replace", _disk_full)
+    with pytest.raises(LibraryError):
+        db.table("x").insert({"k": "lost"})
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    path.write_bytes(b"[1, 2]")
+    with pytest.raises(LibraryError, match="damaged"):
+        open_db(path).table("x").all()
+    assert path.read_bytes() == b"[1, 2]"
+    # a batch writes once, at the end, and not at all when it fails half-way
+    path.write_bytes(before)
+    writes: list[str] = []
+    real = atomic.write_bytes_atomic
+
+    def counted(p: Path, d: bytes, **k: Any) -> None:
+        writes.append(p.name)
+        real(p, d, **k)
+
+    monkeypatch.setattr(atomic, "write_bytes_atomic", counted)
+    with batch_db(path) as b:
+        for i in range(5):
+            b.table("x").insert({"k": i})
+    assert writes == ["t.json"] and len(open_db(path).table("x").all()) == 6
+    with pytest.raises(RuntimeError), batch_db(path) as b:
+        b.table("x").insert({"k": "half"})
+        raise RuntimeError("stop")
+    assert writes == ["t.json"] and len(open_db(path).table("x").all()) == 6

@@ -229,3 +229,18 @@ def test_a_short_history_is_not_compacted(tmp_path: Path, monkeypatch: pytest.Mo
     for i in range(200):
         j.update(["a"], change(read=i % 2 == 0))
     assert len((tmp_path / "marks.jsonl").read_bytes().splitlines()) == 200
+
+
+def test_compact_writes_many_entries_in_short_utf8_lines(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    ids = [f"é{i:03d}" for i in range(LINE_IDS + 3)]
+    j.update(ids, change(user_tags=("café",)))
+    j.update(ids, change(user_tags=("café", "naïve")))  # history to drop
+    j.compact()
+    raw = (tmp_path / "marks.jsonl").read_bytes()
+    lines = raw.splitlines()
+    assert raw.endswith(b"\n") and len(lines) == 2
+    assert [len(json.loads(x)) for x in lines] == [LINE_IDS, 3]
+    assert "café".encode() in raw and b"\\u" not in raw  # UTF-8 as is, like appends
+    assert all(m.user_tags == ("café", "naïve") for m in fresh(tmp_path).all().values())
+    assert len(fresh(tmp_path).all()) == len(ids)

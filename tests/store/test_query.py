@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -161,7 +162,7 @@ def test_malformed_terms_point_at_the_term(q: str, pos: int) -> None:
     assert str(pos + 1) in str(exc.value)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=40 if os.environ.get("MUTANT_UNDER_TEST") else 400, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
 def test_parser_raises_only_its_own_error(q: str) -> None:
     with contextlib.suppress(QueryError):
@@ -194,7 +195,7 @@ _ATOMS = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=40 if os.environ.get("MUTANT_UNDER_TEST") else 400, deadline=None)
 @given(st.lists(_ATOMS, max_size=12).map("".join))
 def test_parser_fuzz_with_query_syntax(q: str) -> None:
     with contextlib.suppress(QueryError):

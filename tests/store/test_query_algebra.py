@@ -31,7 +31,17 @@ WORDS = ("apple", "berry", "cherry", "delta", "echo")
 TAGS = ("red", "green", "deep-space")
 SOURCES = ("Alpha Feed", "Beta Notes")
 SHOWS = (None, "Gamma Show", "Kappa Hour")
-DATES = ("", "2025-01-05", "2025-02-10", "2025-02-26T09:00:00", "2025-03-01")
+DATES = (
+    "",
+    "2024-12-31",
+    "2025-01-05",
+    "2025-02-10",
+    "2025-02-26T09:00:00",
+    "2025-02-28",
+    "2025-03-01",
+)
+# fewer examples when mutmut runs the suite once per mutant (docs/testing.md)
+EXAMPLES = 6 if os.environ.get("MUTANT_UNDER_TEST") else 40
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,12 @@ def _atoms() -> dict[str, tuple[str, Oracle]]:
     atoms["date:since"] = ("@2025-02-15..", lambda s: _day(s) >= "2025-02-15")
     atoms["date:until"] = ("@..2025-02-10", lambda s: "" < _day(s) <= "2025-02-10")
     atoms["date:relative"] = ("@7-days-ago", lambda s: _day(s) >= "2025-02-22")
+    atoms["date:weeks"] = ("@1-week-ago", lambda s: _day(s) >= "2025-02-22")
+    atoms["date:today"] = ("@today", lambda s: _day(s) == "2025-03-01")
+    atoms["date:yesterday"] = ("@yesterday", lambda s: _day(s) == "2025-02-28")
+    atoms["date:year"] = ("@2025", lambda s: _day(s)[:4] == "2025")
+    atoms["date:december"] = ("@2024-12", lambda s: _day(s)[:7] == "2024-12")
+    atoms["date:ages"] = ("@99999-years-ago", lambda s: _day(s) != "")  # before year 1
     return atoms
 
 
@@ -184,7 +200,7 @@ def _ids(lib: Library, q: str) -> list[str]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
