@@ -201,3 +201,23 @@ async def test_q_quits_from_the_list(lib_dir: Path) -> None:
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, "q to quit", workers=False)
     assert app.return_code in (None, 0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 17.1: related entries cannot be reached from the keyboard "
+    "(] past the last section does not move into them)",
+)
+async def test_related_entries_are_reached_by_keys(lib_dir: Path) -> None:
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_entry(pilot, DEEPSEEK)
+        related = screen.reader.query_one("#reader-related", OptionList)
+        for _ in range(12):  # ten sections, then into the related list
+            await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: app.focused is related, "] to reach the related list")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.reader.entry is not None and screen.reader.entry.id != DEEPSEEK
