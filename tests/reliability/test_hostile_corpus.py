@@ -127,6 +127,7 @@ def test_every_file_through_ingest_in_process(
     assert check_stored(Library.open(d)) > len(ids)
 
 
+@pytest.mark.xdist_group("hostile-library")
 @pytest.mark.timeout(300)
 def test_cli_ingest_list_show_export_never_write_an_escape(
     hostile_library: HostileLibrary, tmp_path: Path
@@ -209,6 +210,7 @@ def test_every_file_through_refresh_from_a_local_server(
     check_stored(Library.open(d))
 
 
+@pytest.mark.xdist_group("hostile-library")
 @pytest.mark.timeout(600)
 def test_ui_renders_every_hostile_entry_without_escapes_or_markup(
     hostile_library: HostileLibrary, tmp_path: Path
