@@ -160,3 +160,33 @@ def test_tinydb_storage_writes_atomically_and_refuses_damage(
         b.table("x").insert({"k": "half"})
         raise RuntimeError("stop")
     assert writes == ["t.json"] and len(open_db(path).table("x").all()) == 6
+
+
+def test_a_batch_that_only_reads_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.storage.atomic import batch_db, open_db
+
+    path = tmp_path / "t.json"
+    with batch_db(path) as b:
+        b.table("x").insert({"k": 1})
+    synced: list[str] = []
+    real_sync = atomic.fsync_dir
+
+    def spy(p: Path) -> None:
+        synced.append(str(p))
+        real_sync(p)
+
+    monkeypatch.setattr(atomic, "fsync_dir", spy)
+    mtime = path.stat().st_mtime_ns
+    with batch_db(path) as b:
+        assert b.table("x").all() == [{"k": 1}]
+    assert path.stat().st_mtime_ns == mtime and synced == [], "a read-only batch wrote"
+    with batch_db(path) as b:
+        b.table("x").insert({"k": 2})
+        assert len(b.table("x").all()) == 2  # the batch sees its own writes
+    assert synced == [str(tmp_path)]  # one directory fsync for the batch
+    with batch_db(path, sync_dir=False) as b:
+        b.table("x").insert({"k": 3})
+    assert synced == [str(tmp_path)]  # the caller fsyncs the directory itself
+    assert [d["k"] for d in open_db(path).table("x").all()] == [1, 2, 3]
