@@ -221,3 +221,24 @@ async def test_related_entries_are_reached_by_keys(lib_dir: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert screen.reader.entry is not None and screen.reader.entry.id != DEEPSEEK
+
+
+async def test_letters_typed_in_the_search_are_text_not_keys(lib_dir: Path) -> None:
+    """With the search focused, b m t q are the query being typed: nothing is marked."""
+    from textual.widgets import Input
+
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        search = screen.query_one("#search", Input)
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: app.focused is search, "/ to focus the search")
+        await pilot.press("b", "m", "t", "q")
+        await settle(pilot)
+        assert search.value == "bmtq" and app.is_running
+        lib = stored(lib_dir)
+        assert not any(m.bookmarked or m.user_tags for m in lib.all_marks().values())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not search.display, "escape to clear the search")
+        assert screen.episodes.row_count == 5
