@@ -275,7 +275,6 @@ def test_unknown_id_and_missing_file_are_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
-@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds not beside the repo")
 def test_seeds_ingest_five_entries_once_and_from_a_copy(tmp_path: Path) -> None:
     import shutil
 
@@ -294,7 +293,6 @@ def test_seeds_ingest_five_entries_once_and_from_a_copy(tmp_path: Path) -> None:
     assert third["new"] == 0, third
 
 
-@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds not beside the repo")
 def test_bookmark_and_tag_survive_reingest_and_show_in_export(tmp_path: Path) -> None:
     d = tmp_path / "lib"
     seeds = SHARED / "seeds"
