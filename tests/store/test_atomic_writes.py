@@ -190,3 +190,81 @@ def test_a_batch_that_only_reads_writes_nothing(
         b.table("x").insert({"k": 3})
     assert synced == [str(tmp_path)]  # the caller fsyncs the directory itself
     assert [d["k"] for d in open_db(path).table("x").all()] == [1, 2, 3]
+
+
+def test_the_temp_file_is_hidden_beside_the_target_where_doctor_looks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """doctor reports leftovers by name (``.NAME.*.tmp``): the temp file must be one."""
+    from store.storage.checks import _TEMP_RE
+
+    names: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: Any, dst: Any) -> None:
+        names.append(Path(src).name)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", spy)
+    write_bytes_atomic(tmp_path / "a" / "b" / "f.json", b"x")  # missing parents are made
+    (name,) = names
+    assert name.startswith(".f.json.") and name.endswith(".tmp") and _TEMP_RE.search(name)
+    assert (tmp_path / "a" / "b" / "f.json").read_bytes() == b"x"
+
+
+def test_every_write_syncs_its_directory_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.storage.atomic import AtomicJSONStorage
+
+    synced: list[Path] = []
+    monkeypatch.setattr(atomic, "fsync_dir", synced.append)
+    write_bytes_atomic(tmp_path / "f", b"1")
+    assert synced == [tmp_path]
+    write_bytes_atomic(tmp_path / "f", b"2", sync_dir=False)
+    assert synced == [tmp_path]
+    AtomicJSONStorage(tmp_path / "t.json").write({"t": {}})
+    assert synced == [tmp_path, tmp_path]
+
+
+def test_error_messages_name_the_file_and_the_cause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.storage.atomic import read_json
+
+    target = tmp_path / "f.json"
+    monkeypatch.setattr(atomic.os, "fsync", _disk_full)
+    with pytest.raises(LibraryError) as exc:
+        write_bytes_atomic(target, b"x")
+    assert str(exc.value) == f"cannot write {target}: No space left on device"
+    monkeypatch.undo()
+    with pytest.raises(LibraryError) as exc:
+        read_json(tmp_path)  # a directory: unreadable as a file
+    assert str(exc.value).startswith(f"cannot read library file {tmp_path}: ")
+    assert "Errno" not in str(exc.value)
+    for raw, why in ((b"  ", "is empty or damaged"), (b"{x", "is damaged (JSONDecodeError)")):
+        target.write_bytes(raw)
+        with pytest.raises(LibraryError) as exc:
+            read_json(target)
+        assert str(exc.value) == (
+            f"library file {target} {why}; it was left untouched "
+            "(run `digest-tui doctor` to see the options)"
+        )
+    with pytest.raises(LibraryError, match=r"^marks file "):
+        read_json(target, what="marks file")
+
+
+def test_library_json_is_compact_utf8() -> None:
+    from store.storage.atomic import dump_json
+
+    assert dump_json({"a": [1, "é"], "b": None}) == '{"a":[1,"é"],"b":null}'.encode()
+
+
+def test_a_lone_surrogate_does_not_fail_a_batch_write(tmp_path: Path) -> None:
+    from store.storage.atomic import batch_db, open_db
+
+    path = tmp_path / "t.json"
+    with batch_db(path) as b:
+        b.table("x").insert({"k": "bad \ud800 text"})
+    (doc,) = open_db(path).table("x").all()
+    assert doc["k"].startswith("bad ") and "\ud800" not in doc["k"]
