@@ -244,3 +244,70 @@ def test_compact_writes_many_entries_in_short_utf8_lines(tmp_path: Path) -> None
     assert "café".encode() in raw and b"\\u" not in raw  # UTF-8 as is, like appends
     assert all(m.user_tags == ("café", "naïve") for m in fresh(tmp_path).all().values())
     assert len(fresh(tmp_path).all()) == len(ids)
+
+
+def test_catching_up_three_times_keeps_the_offset_at_the_end(tmp_path: Path) -> None:
+    writer, reader = fresh(tmp_path), fresh(tmp_path)
+    path = tmp_path / "marks.jsonl"
+    for n, tags in enumerate((("a",), ("bb", "ccc"), ("dddd",))):
+        writer.update([f"e{n}"], change(user_tags=tags))
+        reader.catch_up()
+        assert reader.stamp[0] == path.stat().st_size
+    assert reader.all() == writer.all()
+
+
+def _history(path: Path, lines: int, ids: int) -> None:
+    """A journal of ``lines`` one-id lines over ``ids`` entries, written by hand."""
+    out = [
+        json.dumps({f"i{k % ids:03d}": {"r": 1} if k // ids % 2 == 0 else {}}) for k in range(lines)
+    ]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("lines", "compacted"), [(1005, False), (1006, True)])
+def test_compaction_starts_past_1000_lines_plus_twice_the_live_ones(
+    tmp_path: Path, lines: int, compacted: bool
+) -> None:
+    """148 entries and the new one are 3 live lines: compacted past 1006 lines."""
+    _history(tmp_path / "marks.jsonl", lines, 148)
+    j = fresh(tmp_path)
+    want = dict(j.all())
+    j.update(["new"], change(read=True))
+    want["new"] = Marks(read=True)
+    after = (tmp_path / "marks.jsonl").read_bytes().splitlines()
+    assert (len(after) < 10) is compacted, len(after)
+    assert {k: v for k, v in fresh(tmp_path).all().items() if v != EMPTY_MARKS} == {
+        k: v for k, v in want.items() if v != EMPTY_MARKS
+    }
+
+
+def test_compacted_lines_are_compact_json(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    j.update(["a"], change(read=True, user_tags=("x",)))
+    j.compact()
+    assert (tmp_path / "marks.jsonl").read_bytes() == b'{"a":{"r":1,"u":["x"]}}\n'
+
+
+def test_a_new_journal_is_readable_by_all_writable_by_its_owner(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        fresh(tmp_path).update(["a"], change(read=True))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "marks.jsonl").stat().st_mode & 0o777 == 0o644
+
+
+def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    j = fresh(tmp_path)
+    path = tmp_path / "marks.jsonl"
+    monkeypatch.setattr(marks_mod.os, "write", lambda fd, data: 0)
+    with pytest.raises(LibraryError) as exc:
+        j.update(["a"], change(read=True))
+    assert str(exc.value) == f"cannot write {path}: short write (disk full?)"
+    monkeypatch.undo()
+    with open(path, "ab") as f:
+        f.write(b'{"x"')
+    torn = fresh(tmp_path)
+    with pytest.raises(LibraryError) as exc:
+        torn.update(["a"], change(read=True))
+    assert "run `digest-tui doctor --repair` to cut it off" in str(exc.value)

@@ -77,3 +77,29 @@ def test_a_query_error_points_at_the_start_unless_told() -> None:
 def test_the_query_must_be_text() -> None:
     with pytest.raises(QueryError):
         parse_query(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("q", "message", "pos"),
+    [
+        ('ai "open', 'unterminated quote: add the closing "', 3),
+        ("ai @", "empty date after @: e.g. @7-days-ago or @2025-02-01..2025-03-01", 3),
+        ("ai @..", "empty date range after @", 3),
+        ("ai !", "'!' needs a word or \"phrase\" after it", 3),
+        ("ai show:", "show: needs a name, e.g. show:digestly", 3),
+        ("ai +join", "'join' is not a usable tag", 3),
+        ("ai is:x", "is:x is unknown; use is:bookmarked, is:unread or is:read", 3),
+        ("ai -", "'-' needs a tag after it, e.g. -ai", 3),
+    ],
+)
+def test_errors_say_what_is_wrong_and_where(q: str, message: str, pos: int) -> None:
+    with pytest.raises(QueryError) as exc:
+        parse_query(q)
+    assert (exc.value.message, exc.value.position) == (message, pos)
+
+
+def test_negated_terms_keep_their_position() -> None:
+    terms = parse_query("ai -is:read -source:x +gpu").terms
+    assert [(t.kind, t.negate, t.pos) for t in terms] == [
+        ("text", False, 0), ("is", True, 3), ("source", True, 12), ("tag", False, 22),
+    ]  # fmt: skip
