@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,14 @@ from textual.widgets import Static
 from store.storage.library import Library
 from tui.app import DigestApp
 from tui.screens.main import MainScreen
+
+
+async def _complete(app: Any, busy: list[Any]) -> None:
+    """Wait for ``busy`` workers; one cancelled meanwhile (exclusive, superseded) is done too."""
+    from textual.worker import WorkerCancelled
+
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete(busy)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -32,7 +41,7 @@ async def settle(pilot: Pilot[Any]) -> None:
         if not busy and not pending:
             return
         if busy:
-            await app.workers.wait_for_complete(busy)
+            await _complete(app, busy)
         await pilot.pause()
 
 
@@ -59,7 +68,7 @@ async def wait_for(
         await pilot.pause(step) if step else await pilot.pause()
         busy = [w for w in pilot.app.workers if w.group != "dialog" and not w.is_finished]
         if busy and workers:
-            await pilot.app.workers.wait_for_complete(busy)
+            await _complete(pilot.app, busy)
     if not condition():
         raise AssertionError(f"gave up waiting for {what} after {tries} tries")
 

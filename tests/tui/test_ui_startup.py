@@ -129,10 +129,15 @@ async def test_frame_is_drawn_while_the_library_loads(
         assert LOADING_FRAME_AFTER > 0
 
         def loading_shown() -> bool:
+            from textual.css.query import NoMatches
+
             screen = app.main_screen
-            return screen is not None and "Loading library" in screen.episodes._plain(
-                screen.episodes.render_line(1)
-            )
+            try:  # the frame may exist before its panes are composed
+                return screen is not None and "Loading library" in screen.episodes._plain(
+                    screen.episodes.render_line(1)
+                )
+            except NoMatches:
+                return False
 
         await wait_for(pilot, loading_shown, "the loading frame", step=0.05, workers=False)
         screen = main(app)
