@@ -15,10 +15,10 @@ from pathlib import Path
 
 from store.storage.library import Library
 from store.sync.ingest import ingest_paths
-from tests.support.cli import cli_env, run_cli
+from tests.support.cli import assert_sigint_reaches, cli_env, run_cli, sigint_default
 from tests.support.feedserver import FeedServer, Response, conditional, hang, rss
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 FEEDS = SHARED / "corpus" / "feeds"
 
 
@@ -206,8 +206,11 @@ def test_ctrl_c_during_a_refresh_is_one_line_and_loses_nothing(tmp_path: Path) -
     stderr, no traceback from any process, and the library opens afterwards."""
     with _gated_feeds(tmp_path) as (_srv, cfg, gate):
         # its own process group, as a shell job has
-        proc = _start_refresh(tmp_path / "d", cfg, start_new_session=True)
+        proc = _start_refresh(
+            tmp_path / "d", cfg, start_new_session=True, preexec_fn=sigint_default
+        )
         assert proc.stdout is not None and proc.stderr is not None
+        assert_sigint_reaches(proc.pid)
         seen = 0
         for line in proc.stdout:
             seen += line.startswith("ok ")

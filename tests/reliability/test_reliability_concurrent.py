@@ -172,6 +172,7 @@ sys.stdin.read()
 @pytest.mark.timeout(120)
 def test_second_ui_instance_is_told_and_both_writers_survive(tmp_path: Path) -> None:
     pytest.importorskip("textual")
+    from tests.support.ui import settle
     from tui.app import SECOND_INSTANCE, DigestApp
 
     d = tmp_path / "lib"
@@ -192,14 +193,17 @@ def test_second_ui_instance_is_told_and_both_writers_survive(tmp_path: Path) -> 
         async def run() -> None:
             app = DigestApp(d, first_run=False, poll_seconds=0.2)
             async with app.run_test(size=(120, 40), notifications=True) as pilot:
-                await pilot.pause()
+                await settle(pilot)
                 assert app.second_instance
                 notes.extend(str(n.message) for n in app._notifications)
                 # the other instance writes while this one is open
                 run_cli(d, "bookmark", *ids[:10], check=True)
+                screen = app.main_screen
+                assert screen is not None and screen.episodes.current is not None
+                mine = screen.episodes.current.id
                 await pilot.press("b")  # this window bookmarks its current entry
-                await pilot.pause(0.5)
-                await app.workers.wait_for_complete()
+                await settle(pilot)  # the write's worker, and what it starts
+                assert Library.open(d).marks(mine).bookmarked != (mine in ids[:10])
 
         asyncio.run(run())
     finally:

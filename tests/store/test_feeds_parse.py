@@ -10,8 +10,8 @@ import pytest
 from store.parse import ParseError
 from store.parse.feed import parse_duration, parse_feed_bytes
 from store.parse.feed_bytes import prepare_xml
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 FEEDS = SHARED / "corpus" / "feeds"
 HOSTILE = SHARED / "corpus" / "hostile"
 BASE = "https://example.org/blog/feed.xml"

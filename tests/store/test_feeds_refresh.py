@@ -19,8 +19,8 @@ from tests.support.feedserver import (
     redirect,
     rss,
 )
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 HOSTILE = SHARED / "corpus" / "hostile"
 FEEDS = SHARED / "corpus" / "feeds"
 RSS_TYPE = {"Content-Type": "application/rss+xml; charset=utf-8"}
@@ -202,52 +202,53 @@ def test_every_corpus_feed_ingests_or_stores_an_error(lib: Library) -> None:
         assert sum(1 for r in rep.results if r.ok) >= len(files) - 5
 
 
-def test_hostile_files_keep_library_and_salvage(lib: Library) -> None:
-    with FeedServer({"/good": (200, RSS_TYPE, rss(5, prefix="good"))}) as srv:
-        refresh(lib, _config(FeedConfig(srv.url("/good"), "Good")))
-    before = {r.id: r for r in lib.rows()}
-    files = sorted(p for p in HOSTILE.iterdir() if p.is_file())
-    routes: dict[str, Response] = {f"/{p.name}": (200, {}, p.read_bytes()) for p in files}
-    routes["/good"] = (200, RSS_TYPE, b"")  # the good feed now comes back empty
-    with FeedServer(routes) as srv:
-        cfg = _config(*(FeedConfig(srv.url(p)) for p in routes))
-        rep = refresh(lib, cfg)
-        requested = {r.path for r in srv.requests}
-    assert requested <= set(routes)  # nothing a document names was fetched
-    after = {r.id: r for r in lib.rows()}
-    assert set(before) <= set(after)
-    for eid, row in before.items():
-        assert after[eid] == row
-    assert any(not r.ok for r in rep.results)
-    for e in lib.get_many(list(after)):
-        for t in (e.title, e.summary, e.body, e.link or ""):
-            assert "\x1b" not in t and "\x00" not in t and "\x9b" not in t
+def test_worker_job_gives_what_the_library_owner_would_compute(tmp_path: Path) -> None:
+    """parse_job (run in a worker) against an independent reading of the same body.
 
+    The oracle is the feed's XML read with the standard library (titles, item
+    count) and the effect of what the worker hands over: its stored texts read
+    back as the entries, its ``prepared`` tagging exactly as tagging from scratch.
+    """
+    import json
+    import xml.etree.ElementTree as ET
 
-def test_worker_job_gives_what_the_library_owner_would_compute() -> None:
-    """parse_job (run in a worker) does the per-entry work the main process relied on."""
     from bench import data as bench_data
     from store.config import default_topics
-    from store.index.topics import prepare
-    from store.index.vocabulary import merge_topics, vocabulary_for
-    from store.parse.feed import parse_feed_bytes
-    from store.storage.shards import content_text
-    from store.sync.entries import feed_entries
+    from store.index.topics import tag_entries
+    from store.index.vocabulary import merge_topics
     from store.sync.feed_job import parse_job
 
     body = next(iter(bench_data.feed_documents(5, 1, 12).values()))
+    items = ET.fromstring(body).iter("item")
+    titles = [(it.findtext("title") or "").strip() for it in items]
+    channel_title = (ET.fromstring(body).findtext("channel/title") or "").strip()
+    assert len(titles) == 12
     fc = FeedConfig(url="http://127.0.0.1:9/feed.xml", tags=("Space Weather",))
     topics = merge_topics(default_topics(), {"bench": ["story"]})
     res = parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
-    assert not isinstance(res, str)
-    doc = parse_feed_bytes(body, base_url=fc.url)
-    assert res.name == doc.source_name  # no configured name: the feed's title
-    assert res.entries == feed_entries(doc, fc, res.name)
-    assert all("space-weather" in e.auto_tags for e in res.entries)
-    assert res.texts == [content_text(e) for e in res.entries]
-    vocab = vocabulary_for(topics)
-    assert res.prepared == [prepare(e, vocab) for e in res.entries]
-    assert res.doc.entries == () and res.doc.source_name == doc.source_name
+    assert not isinstance(res, str), res
+    assert res.name == channel_title  # no configured name: the feed's own title
+    assert [e.title for e in res.entries] == titles
+    assert len({e.id for e in res.entries}) == 12, "ids are not one per item"
+    assert all(e.source.kind == "feed" and e.source.location == fc.url for e in res.entries)
+    assert all("space-weather" in e.auto_tags for e in res.entries)  # the feed's tags
+    again = parse_job(body, fc.url, {}, topics, fc, ("Old title", "label"))
+    assert not isinstance(again, str) and [e.id for e in again.entries] == [
+        e.id for e in res.entries
+    ], "ids are not a function of the content"
+    fc2 = FeedConfig(url="http://127.0.0.1:9/other.xml")
+    other = parse_job(body, fc2.url, {}, topics, fc2, (None, "x"))
+    assert not isinstance(other, str)
+    assert not {e.id for e in other.entries} & {e.id for e in res.entries}, "ids not feed-scoped"
+    for e, text in zip(res.entries, res.texts, strict=True):
+        record = json.loads(text)
+        assert record["id"] == e.id and record["title"] == e.title
+    assert res.doc.entries == () and res.doc.source_name == channel_title
+    # the worker's prepare changes where tagging runs, never its result
+    fresh = tag_entries(res.entries, Library.open(tmp_path / "a"), topics)
+    worked = tag_entries(res.entries, Library.open(tmp_path / "b"), topics, res.prepared)
+    assert [e.auto_tags for e in worked] == [e.auto_tags for e in fresh]
+    assert any(len(e.auto_tags) > 1 for e in fresh)  # tagging found something to agree on
     assert isinstance(parse_job(b"not a feed", fc.url, {}, None, fc, (None, "x")), str)
 
 

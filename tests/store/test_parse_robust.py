@@ -12,26 +12,31 @@ from hypothesis import strategies as st
 from store.parse import ParseError, looks_like_feed, parse_document
 from store.samples import sample_paths
 from store.text import clean_text
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "corpus"
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}"
-)
 BAD = set(
     map(chr, [*range(0, 9), *range(11, 32), 0x7F, *range(0x80, 0xA0), 0x202E, 0x2066, 0x200E])
 )
 
 
 def _hostile() -> list[Path]:
-    return sorted((CORPUS / "hostile").glob("digest_*")) if CORPUS.is_dir() else []
+    found = sorted((CORPUS / "hostile").glob("digest_*"))
+    assert found, f"no hostile digests under {CORPUS}: the shared corpus is missing"
+    return found
 
 
 def _digests() -> list[Path]:
-    return sorted((CORPUS / "digests" / "claude-reads-hn").glob("*.*")) if CORPUS.is_dir() else []
+    """The corpus's Markdown and Org digests (other files there are not digests)."""
+    found = sorted(
+        p
+        for p in (CORPUS / "digests" / "claude-reads-hn").glob("*.*")
+        if p.suffix in (".md", ".org")
+    )
+    assert found, f"no digests under {CORPUS}: the shared corpus is missing"
+    return found
 
 
-@needs_corpus
 @pytest.mark.parametrize("path", _hostile(), ids=lambda p: p.name)
 def test_hostile_digest_files(path: Path) -> None:
     try:
@@ -42,14 +47,12 @@ def test_hostile_digest_files(path: Path) -> None:
         assert not (set(e.title + e.summary + e.body) & BAD)
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", ["digest_empty.txt", "digest_only_bom.txt"])
 def test_empty_is_refused(name: str) -> None:
     with pytest.raises(ParseError, match="empty"):
         parse_document((CORPUS / "hostile" / name).read_bytes(), name=name)
 
 
-@needs_corpus
 def test_utf16_and_crlf_nul() -> None:
     doc = parse_document((CORPUS / "hostile" / "digest_utf16.txt").read_bytes(), name="x.txt")
     assert doc.entries
@@ -60,11 +63,8 @@ def test_utf16_and_crlf_nul() -> None:
     assert doc.entries[0].key_points == ("onetwo",)
 
 
-@needs_corpus
 @pytest.mark.parametrize("path", _digests(), ids=lambda p: p.name)
 def test_corpus_digests(path: Path) -> None:
-    if path.suffix not in (".md", ".org"):
-        pytest.skip("not a digest")
     doc = parse_document(path.read_bytes(), name=path.name)
     assert doc.kind in ("markdown", "org")
     assert len(doc.entries) >= 3
@@ -72,7 +72,6 @@ def test_corpus_digests(path: Path) -> None:
     assert all(e.title for e in doc.entries)
 
 
-@needs_corpus
 def test_binary_refused() -> None:
     with pytest.raises(ParseError):
         parse_document((CORPUS / "hostile" / "binary_garbage.bin").read_bytes(), name="x.bin")

@@ -6,13 +6,10 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from store.parse import parse_document
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEEDS = SHARED / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"shared seeds not found at {SEEDS}")
 GARBAGE = re.compile("πŸ|β€|Ã©|ï¸|\ufffd")
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import codecs
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from store.text import clean_line, clean_text, decode_bytes, safe_url, split_label
 
 
@@ -20,7 +23,22 @@ def test_decode_boms_and_utf16_without_bom() -> None:
         == "Привет, как дела? Всё хорошо."
     )
     assert "café" in decode_bytes(b"caf\xe9 au lait and cr\xe8me br\xfbl\xe9e")
-    assert decode_bytes(b"\xff\xfe\xfd") is not None
+    # a UTF-16 BOM before a lone byte: a replacement character, not a guess, never a raise
+    assert decode_bytes(b"\xff\xfe\xfd") == "\ufffd"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00\ufeff"), min_size=1))
+def test_valid_utf8_is_decoded_as_utf8(s: str) -> None:
+    assert decode_bytes(s.encode("utf-8")) == s
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_decode_to_text_that_encodes_back(raw: bytes) -> None:
+    text = decode_bytes(raw)
+    assert isinstance(text, str)
+    text.encode("utf-8")  # no lone surrogate: every later write can encode it
 
 
 def test_mixed_windows_mojibake_is_repaired_or_dropped() -> None:

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.shared import SHARED  # noqa: F401 - one locator for all tests
+
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -36,3 +37,30 @@ def run_cli(
     if check and proc.returncode != 0:
         raise AssertionError(f"digest-tui {args} failed: {proc.stderr}")
     return proc
+
+
+def sigint_default() -> None:
+    """``preexec_fn`` for a child that must see Ctrl-C.
+
+    Why: a shell starts background jobs (``cmd &``, ``nohup``, CI runners) with
+    SIGINT ignored, children inherit that, and Python then installs no
+    KeyboardInterrupt handler: a Ctrl-C test would test nothing. The child
+    gets the default disposition back before it execs.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def assert_sigint_reaches(pid: int) -> None:
+    """Fail (never skip) when the child ignores SIGINT: the test could not do its job."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return  # not Linux, or already gone: the exit code will tell
+    for line in status.read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            ignored = int(line.split()[1], 16)
+            assert not ignored & (1 << 1), (
+                f"process {pid} ignores SIGINT, so Ctrl-C cannot be tested; "
+                "start it with preexec_fn=sigint_default"
+            )

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from store.models import Entry, Section, Source
 from tests.support.cli import cli_env, run_cli  # noqa: F401 - one CLI runner for all tests
+from tests.support.shared import SHARED
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+
 CORPUS = SHARED / "corpus"
 
 # What must never reach a terminal: C0 controls but \t \n \r, DEL, C1 controls

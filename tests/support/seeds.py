@@ -6,8 +6,8 @@ from pathlib import Path
 
 from store.models import Row
 from store.storage.library import Library
+from tests.support.shared import SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEEDS = SHARED / "seeds"
 
 

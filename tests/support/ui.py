@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,14 @@ from textual.widgets import Static
 from store.storage.library import Library
 from tui.app import DigestApp
 from tui.screens.main import MainScreen
+
+
+async def _complete(app: Any, busy: list[Any]) -> None:
+    """Wait for ``busy`` workers; one cancelled meanwhile (exclusive, superseded) is done too."""
+    from textual.worker import WorkerCancelled
+
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete(busy)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -31,8 +41,36 @@ async def settle(pilot: Pilot[Any]) -> None:
         if not busy and not pending:
             return
         if busy:
-            await app.workers.wait_for_complete(busy)
+            await _complete(app, busy)
         await pilot.pause()
+
+
+async def wait_for(
+    pilot: Pilot[Any],
+    condition: Callable[[], bool],
+    what: str,
+    *,
+    tries: int = 200,
+    step: float = 0.0,
+    workers: bool = True,
+) -> None:
+    """Wait until ``condition()`` holds, or fail naming ``what``.
+
+    Why: a fixed ``pilot.pause(0.3)`` is a guess that breaks on a loaded
+    machine and hides a condition that never comes. Each try lets the app
+    process its messages (and ``step`` seconds pass, for timers); the bound is a
+    number of tries, not a wall-clock threshold. ``workers=False`` when a
+    worker is held on purpose (waiting for it would wait for the hold).
+    """
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(step) if step else await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.group != "dialog" and not w.is_finished]
+        if busy and workers:
+            await _complete(pilot.app, busy)
+    if not condition():
+        raise AssertionError(f"gave up waiting for {what} after {tries} tries")
 
 
 def main(app: DigestApp) -> MainScreen:

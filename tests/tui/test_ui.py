@@ -6,20 +6,16 @@ workers (and the ones their results start) and for the screen to refresh.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from textual.widgets import Collapsible, Static
 
 from store.models import short_hash
-from store.storage.library import Library
 from store.views import Selection
-from tests.support.ui import main, open_entry, reader_text, settle, stored
+from tests.support.ui import main, open_entry, reader_text, settle, stored, wait_for
 from tui.app import DigestApp
-from tui.screens.error import LibraryErrorScreen
 from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
 from tui.widgets.episode_list import EpisodeList
 from tui.widgets.reader import Reader
 
@@ -87,6 +83,33 @@ async def test_bookmark_with_b_is_stored(lib_dir: Path) -> None:
         await pilot.press("b")
         await settle(pilot)
         assert not stored(lib_dir).marks(DEEPSEEK).bookmarked
+
+
+async def test_b_acts_on_the_open_entry_after_filtering_while_reading(lib_dir: Path) -> None:
+    """Reading DeepSeek, filter the list to other entries, back to the reader: b is DeepSeek's."""
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_entry(pilot, DEEPSEEK)
+        await pilot.press("slash", *"+gender", "enter")  # the list no longer holds DeepSeek
+        await settle(pilot)
+        listed = [r.id for r in screen.episodes.rows_in_order]
+        assert DEEPSEEK not in listed and listed, listed
+        assert screen.reader.entry is not None and screen.reader.entry.id == DEEPSEEK
+        await pilot.press("tab")  # list -> reader, still showing DeepSeek
+        await wait_for(pilot, screen.in_reader, "the reader focused")
+        cursor = screen.episodes.current
+        assert cursor is not None and cursor.id != DEEPSEEK
+        await pilot.press("b")
+        await settle(pilot)
+        lib = stored(lib_dir)
+        assert lib.marks(DEEPSEEK).bookmarked, "b did not bookmark the open entry"
+        assert not lib.marks(cursor.id).bookmarked, "b bookmarked the list's cursor instead"
+        await pilot.press("m")  # m, likewise: the open entry becomes unread
+        await settle(pilot)
+        assert not stored(lib_dir).marks(DEEPSEEK).read
+        assert stored(lib_dir).marks(cursor.id).read == lib.marks(cursor.id).read
 
 
 async def test_bookmark_from_list_and_bookmarks_view(lib_dir: Path) -> None:
@@ -207,14 +230,13 @@ async def test_tab_cycles_panes(lib_dir: Path) -> None:
         await settle(pilot)
         screen = main(app)
         await pilot.press("tab")
-        await pilot.pause()
-        assert app.focused is screen.reader
+        await wait_for(pilot, lambda: app.focused is screen.reader, "tab to the reader")
         await pilot.press("tab")
-        await pilot.pause()
-        assert app.focused is screen.navigator
+        await wait_for(pilot, lambda: app.focused is screen.navigator, "tab to the navigator")
         await pilot.press("shift+tab")
-        await pilot.pause()
-        assert app.focused is screen.reader
+        await wait_for(pilot, lambda: app.focused is screen.reader, "shift+tab to the reader")
+        await pilot.press("shift+tab")
+        await wait_for(pilot, lambda: app.focused is screen.episodes, "shift+tab to the list")
 
 
 async def test_navigator_source_filters(lib_dir: Path) -> None:
@@ -223,8 +245,7 @@ async def test_navigator_source_filters(lib_dir: Path) -> None:
         await settle(pilot)
         screen = main(app)
         await pilot.press("shift+tab")  # episodes -> navigator
-        await pilot.pause()
-        assert app.focused is screen.navigator
+        await wait_for(pilot, lambda: app.focused is screen.navigator, "the navigator focused")
         nav = screen.navigator
         target = nav.get_option_index("source:Digestly")
         while nav.highlighted != target:
@@ -232,8 +253,7 @@ async def test_navigator_source_filters(lib_dir: Path) -> None:
         await settle(pilot)
         assert {r.id for r in screen.episodes.rows_in_order} == {DEEPSEEK, WILLIAMSON}
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.focused is screen.episodes
+        await wait_for(pilot, lambda: app.focused is screen.episodes, "the list focused")
 
 
 async def test_narrow_terminal_swaps_list_and_reader(lib_dir: Path) -> None:
@@ -248,25 +268,48 @@ async def test_narrow_terminal_swaps_list_and_reader(lib_dir: Path) -> None:
         assert screen.reader.region.width == 80
         assert screen.navigator.region.width == 0
         await pilot.press("escape")
-        await pilot.pause()
-        assert screen.episodes.region.width > 0 and screen.reader.region.width == 0
+        await wait_for(
+            pilot,
+            lambda: screen.episodes.region.width > 0 and screen.reader.region.width == 0,
+            "escape to swap the list back in",
+        )
 
 
 async def test_help_screen_lists_every_binding(lib_dir: Path) -> None:
-    from tui.keys import APP_BINDINGS, MAIN_BINDINGS
+    """Every binding of every pane is on the help screen with its key and what it does."""
+    import io
+
+    from rich.console import Console
+    from textual.binding import Binding
+
+    from tui.keys import ACTION_HELP, APP_BINDINGS, MAIN_BINDINGS
+    from tui.screens.help import SECTION_KEYS, _key_label
+    from tui.widgets.navigator import Navigator
 
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query_one(Static).visual
-        text = app.screen.query_one(Static).render()
-        assert text is not None and table is not None
-        assert all(b.id for b in [*APP_BINDINGS, *MAIN_BINDINGS])
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+        for w in app.screen.query(Static).results(Static):
+            console.print(w.content)
+        shown = console.export_text()
+        lines = shown.splitlines()
+        every = [*APP_BINDINGS, *MAIN_BINDINGS, *EpisodeList.BINDINGS, *Reader.BINDINGS]
+        every += list(Navigator.BINDINGS)
+        missing = []
+        for b in every:
+            assert isinstance(b, Binding)
+            if (b.id or "").startswith(SECTION_KEYS):
+                continue
+            what = ACTION_HELP.get(b.action) or b.description
+            if not any(_key_label(b) in ln and what in ln for ln in lines):
+                missing.append((_key_label(b), what))
+        assert not missing, f"bindings missing from help: {missing}"
+        assert "1 … 9, 0" in shown  # the ten section keys, on one line
         await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "help to close")
 
 
 def test_every_binding_has_an_id() -> None:
@@ -290,79 +333,9 @@ async def test_palette_offers_actions_sources_and_tags(lib_dir: Path) -> None:
         assert "Bookmark (b)" in titles and "Refresh (r)" in titles
         assert "Source: Digestly" in titles
         await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert app.screen.__class__.__name__ == "CommandPalette"
-
-
-async def test_empty_library_says_how_to_add(tmp_path: Path) -> None:
-    app = DigestApp(tmp_path / "empty", first_run=False)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        text = reader_text(app)
-        assert "Your library is empty" in text
-        assert "digest-tui ingest" in text
-
-
-async def test_first_run_samples_replace_the_empty_library_how_to(tmp_path: Path) -> None:
-    """A new library gets the bundled samples: the reader must not go on saying it is empty."""
-    app = DigestApp(tmp_path / "new", first_run=True)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await settle(pilot)
-        assert main(app).episodes.row_count > 0
-        text = reader_text(app)
-        assert "Your library is empty" not in text
-        assert "Select an entry" in text
-
-
-async def test_damaged_library_shows_message(tmp_path: Path) -> None:
-    directory = tmp_path / "bad"
-    directory.mkdir()
-    (directory / "library.json").write_text("{not json")
-    app = DigestApp(directory, first_run=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        assert isinstance(app.screen, LibraryErrorScreen)
-        message = str(app.screen.query_one("#error-message", Static).visual)
-        assert "library" in message.lower()
-        await pilot.press("q")
-    assert (directory / "library.json").read_text() == "{not json"
-
-
-async def test_second_instance_is_told_and_polls(lib_dir: Path) -> None:
-    from filelock import FileLock
-
-    held = FileLock(str(lib_dir / "ui.lock"))
-    held.acquire()
-    try:
-        app = DigestApp(lib_dir, first_run=False, poll_seconds=0.05)
-        async with app.run_test(size=(160, 48), notifications=True) as pilot:
-            await settle(pilot)
-            assert app.second_instance
-            assert any("Another digest-tui" in n.message for n in app._notifications)
-            # the other instance bookmarks: this one picks it up on its poll
-            Library.open(lib_dir).set_bookmarked([DEEPSEEK], True)
-            for _ in range(100):
-                await pilot.pause(0.05)
-                await settle(pilot)
-                if main(app).marks.get(DEEPSEEK) and main(app).marks[DEEPSEEK].bookmarked:
-                    break
-            assert main(app).marks[DEEPSEEK].bookmarked
-    finally:
-        held.release()
-
-
-async def test_theme_choice_persists(lib_dir: Path) -> None:
-    app = DigestApp(lib_dir, first_run=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.theme = "nord"
-        await settle(pilot)
-    assert Library.open(lib_dir).ui_state().get("theme") == "nord"
-    again = DigestApp(lib_dir, first_run=False)
-    async with again.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        assert again.theme == "nord"
+        await wait_for(
+            pilot, lambda: app.screen.__class__.__name__ == "CommandPalette", "the palette"
+        )
 
 
 async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -377,43 +350,6 @@ async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatc
         await pilot.press("o", "y")  # cursor on the podcast, which has an https link
         assert opened == ["https://podcast.example/ep12"]
         assert copied == ["https://podcast.example/ep12"]
-
-
-def hold_library_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Make ``Library.open`` wait until the returned event is set (a slow library)."""
-    from store.storage.library import Library as StoreLibrary
-
-    release = threading.Event()
-    real_open = StoreLibrary.open
-
-    def slow_open(directory: Path) -> StoreLibrary:
-        release.wait(10)
-        return real_open(directory)
-
-    monkeypatch.setattr(StoreLibrary, "open", staticmethod(slow_open))
-    return release
-
-
-async def test_frame_is_drawn_while_the_library_loads(
-    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A slow library open (past LOADING_FRAME_AFTER) shows "Loading library…" first."""
-    release = hold_library_open(monkeypatch)
-    app = DigestApp(lib_dir, first_run=False)
-    async with app.run_test(size=(160, 48)) as pilot:
-        from tui.app import LOADING_FRAME_AFTER
-
-        await pilot.pause(LOADING_FRAME_AFTER + 0.3)
-        screen = main(app)
-        assert not screen.loaded
-        assert "Loading library" in screen.episodes._plain(screen.episodes.render_line(1))
-        await pilot.press("b", "r", "slash")  # library actions wait for the library
-        assert not screen.query_one("#search").display
-        release.set()
-        await settle(pilot)
-        assert screen.loaded
-        assert screen.episodes.row_count == 5
-        assert screen.nav_data.tags  # the tag summary followed the first paint
 
 
 async def test_one_section_opens_from_the_keyboard(lib_dir: Path) -> None:
@@ -432,11 +368,13 @@ async def test_one_section_opens_from_the_keyboard(lib_dir: Path) -> None:
         await pilot.press("7", "0")
         assert all(c.collapsed for c in sections)
         await pilot.press("right_square_bracket", "right_square_bracket", "enter")
-        await pilot.pause()
-        assert not sections[1].collapsed and sections[0].collapsed
+        await wait_for(
+            pilot,
+            lambda: not sections[1].collapsed and sections[0].collapsed,
+            "] ] enter to open the second section only",
+        )
         await pilot.press("left_square_bracket", "enter")
-        await pilot.pause()
-        assert not sections[0].collapsed
+        await wait_for(pilot, lambda: not sections[0].collapsed, "[ enter to open the first")
         assert reader in app.focused.ancestors  # type: ignore[union-attr]
 
 
@@ -465,19 +403,3 @@ async def test_list_takes_the_width_until_an_entry_is_open(lib_dir: Path) -> Non
         assert screen.episodes.region.width > screen.reader.region.width
         await open_entry(pilot, DEEPSEEK)
         assert screen.reader.region.width > screen.episodes.region.width
-
-
-async def test_keys_before_the_library_opens_leave_nothing_under_the_panes(
-    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """? or the palette in the first moments must not end up buried under the main screen."""
-    release = hold_library_open(monkeypatch)
-    app = DigestApp(lib_dir, first_run=False)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("question_mark", "ctrl+p")
-        await pilot.pause(0.1)
-        release.set()
-        await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
-        assert len(app.screen_stack) == 2  # the default screen, then the panes
-        assert main(app).loaded

@@ -1,0 +1,31 @@
+"""Session fixtures of the reliability tests: the hostile library, ingested once.
+
+Why: ingesting the whole hostile corpus and the real feeds through the CLI
+takes most of a minute on a shared 2-core machine; the CLI test and the UI
+test each did it again. One ingest per session (per xdist worker), recorded
+with its output; each test works on a copy, so none sees another's marks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from store.storage.library import Library
+from tests.support.hostile import HostileLibrary
+from tests.support.reliability import CORPUS, run_cli
+
+
+@pytest.fixture(scope="session")
+def hostile_library(tmp_path_factory: pytest.TempPathFactory) -> HostileLibrary:
+    d = tmp_path_factory.mktemp("hostile") / "lib"
+    run_cli(d, "ingest", str(CORPUS / "digests"), check=True)
+    lib = Library.open(d)
+    ids = [r.id for r in lib.rows()]
+    lib.set_bookmarked(ids[:4])
+    lib.add_tags([ids[4]], ["precious"])
+    outputs: list[tuple[str, str]] = []
+    for folder in (CORPUS / "hostile", CORPUS / "feeds"):
+        proc = run_cli(d, "ingest", str(folder), timeout=300)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        outputs.append((f"ingest {folder.name}", proc.stdout + proc.stderr))
+    return HostileLibrary(d, ids, outputs)

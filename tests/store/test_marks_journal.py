@@ -1,0 +1,313 @@
+"""The marks journal, alone: what it stores, how it is read back, how it fails.
+
+Why: marks are the one thing a refresh cannot give back. These tests pin the
+journal's contract from outside (a second reader, the bytes on disk), so a
+one-line change to the format, the replay, the torn-tail rule or the rollback
+of a failed write turns them red. They run in-process, fast enough for
+mutation testing (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.errors import LibraryError
+from store.models import EMPTY_MARKS, Marks
+from store.storage import marks as marks_mod
+from store.storage.marks import LINE_IDS, MarksJournal
+
+
+def fresh(d: Path) -> MarksJournal:
+    """A second reader of the same directory, as another process would be."""
+    j = MarksJournal(d)
+    j.catch_up()
+    return j
+
+
+def change(**kw: Any) -> Any:
+    from dataclasses import replace
+
+    return lambda m: replace(m, **kw)
+
+
+def test_every_field_round_trips_through_the_file(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    m = Marks(read=True, bookmarked=True, user_tags=("later", "ai"), removed_auto=("china",))
+    assert j.update(["e1"], lambda _m: m) == ["e1"]
+    j.update(["e2"], change(bookmarked=True))
+    j.update(["e3"], change(read=True))
+    other = fresh(tmp_path)
+    assert other.get("e1") == m
+    assert other.get("e2") == Marks(bookmarked=True)
+    assert other.get("e3") == Marks(read=True)
+    assert other.get("nope") == EMPTY_MARKS
+    assert other.all() == {"e1": m, "e2": Marks(bookmarked=True), "e3": Marks(read=True)}
+
+
+def test_the_line_format_is_stable(tmp_path: Path) -> None:
+    """Libraries of older releases are read with this format: it must not drift."""
+    j = fresh(tmp_path)
+    j.update(
+        ["a"], lambda _m: Marks(read=True, bookmarked=True, user_tags=("u",), removed_auto=("x",))
+    )
+    j.update(["b"], change(read=True))
+    lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
+    assert lines == [b'{"a":{"r":1,"b":1,"u":["u"],"x":["x"]}}', b'{"b":{"r":1}}']
+    j.update(["b"], change(read=False))
+    assert (tmp_path / "marks.jsonl").read_bytes().splitlines()[-1] == b'{"b":{}}'
+    assert fresh(tmp_path).get("b") == EMPTY_MARKS
+
+
+def test_only_changed_ids_are_written_and_returned(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    j.update(["a", "b"], change(read=True))
+    size = (tmp_path / "marks.jsonl").stat().st_size
+    assert j.update(["a", "b"], change(read=True)) == []
+    assert (tmp_path / "marks.jsonl").stat().st_size == size, "a no-op wrote a line"
+    assert j.update(["a", "b", "c"], change(read=True)) == ["c"]
+    assert b'"a"' not in (tmp_path / "marks.jsonl").read_bytes().splitlines()[-1]
+
+
+def test_many_ids_are_split_in_short_lines_and_all_read_back(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    ids = [f"id{i:04d}" for i in range(LINE_IDS * 2 + 7)]
+    assert j.update(ids, change(bookmarked=True)) == ids
+    lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
+    assert [len(json.loads(x)) for x in lines] == [LINE_IDS, LINE_IDS, 7]
+    assert all(len(x) < 4096 for x in lines)  # under a page: a kill cannot tear one
+    assert {i for i, m in fresh(tmp_path).all().items() if m.bookmarked} == set(ids)
+
+
+def test_last_line_wins_and_readers_catch_up_incrementally(tmp_path: Path) -> None:
+    writer, reader = fresh(tmp_path), fresh(tmp_path)
+    writer.update(["a"], change(bookmarked=True))
+    stamp = reader.stamp
+    reader.catch_up()
+    assert reader.get("a").bookmarked and reader.stamp != stamp
+    writer.update(["a"], change(bookmarked=False, read=True))
+    reader.catch_up()
+    assert reader.get("a") == Marks(read=True)
+    stamp = reader.stamp
+    reader.catch_up()  # nothing new: nothing changes
+    assert reader.stamp == stamp
+
+
+def test_a_replaced_or_removed_journal_is_replayed_from_the_start(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    j.update(["a", "b"], change(read=True))
+    reader = fresh(tmp_path)
+    path = tmp_path / "marks.jsonl"
+    tmp = tmp_path / "new.jsonl"
+    tmp.write_bytes(b'{"c":{"b":1}}\n')
+    os.replace(tmp, path)  # another process compacted: a new inode
+    reader.catch_up()
+    assert reader.all() == {"c": Marks(bookmarked=True)}
+    path.unlink()
+    reader.catch_up()
+    assert reader.all() == {}
+    assert reader.stamp == (0, None)
+
+
+def test_a_torn_last_line_is_not_read_and_blocks_writes(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    j.update(["a"], change(bookmarked=True))
+    path = tmp_path / "marks.jsonl"
+    with open(path, "ab") as f:
+        f.write(b'{"b":{"r"')  # a write cut short
+    before = path.read_bytes()
+    reader = fresh(tmp_path)
+    assert reader.torn_tail
+    assert reader.all() == {"a": Marks(bookmarked=True)}  # every acknowledged mark
+    with pytest.raises(LibraryError, match="partial line"):
+        reader.update(["c"], change(read=True))
+    assert path.read_bytes() == before
+    assert reader.get("c") == EMPTY_MARKS
+    assert not fresh(tmp_path / "elsewhere").torn_tail
+
+
+@pytest.mark.parametrize("bad", [b"not json", b"[1, 2]", b'{"a": 3}', b'{"a": {"u": 5}}'])
+def test_a_damaged_complete_line_is_refused_and_left_alone(tmp_path: Path, bad: bytes) -> None:
+    path = tmp_path / "marks.jsonl"
+    path.write_bytes(b'{"a":{"r":1}}\n' + bad + b"\n" + b'{"b":{"r":1}}\n')
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match="damaged line"):
+        fresh(tmp_path)
+    assert path.read_bytes() == before
+
+
+def test_blank_lines_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / "marks.jsonl").write_bytes(b'{"a":{"r":1}}\n\n  \n{"b":{"b":1}}\n')
+    assert fresh(tmp_path).all() == {"a": Marks(read=True), "b": Marks(bookmarked=True)}
+
+
+@pytest.mark.parametrize("how", ["raise", "short"])
+def test_a_failed_append_leaves_no_half_line_and_no_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    j = fresh(tmp_path)
+    j.update(["a"], change(read=True))
+    path = tmp_path / "marks.jsonl"
+    before = path.read_bytes()
+    real_write = os.write
+
+    def failing(fd: int, data: bytes) -> int:
+        if how == "raise":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data[: len(data) // 2])
+
+    monkeypatch.setattr(marks_mod.os, "write", failing)
+    with pytest.raises(LibraryError, match="cannot write"):
+        j.update([f"n{i}" for i in range(LINE_IDS + 1)], change(bookmarked=True))
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert j.get("n0") == EMPTY_MARKS, "a mark that was not written is in memory"
+    assert j.update(["b"], change(read=True)) == ["b"]  # and the journal still works
+    assert fresh(tmp_path).all() == {"a": Marks(read=True), "b": Marks(read=True)}
+
+
+def test_a_failed_fsync_is_an_error_not_an_acknowledged_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j = fresh(tmp_path)
+
+    def failing(_fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(marks_mod.os, "fsync", failing)
+    with pytest.raises(LibraryError):
+        j.update(["a"], change(read=True))
+    monkeypatch.undo()
+    assert fresh(tmp_path).get("a") == EMPTY_MARKS
+
+
+def test_compact_keeps_the_state_and_drops_history_and_empty_marks(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    for i in range(5):
+        j.update(["a"], change(read=bool(i % 2)))
+    j.update(["b"], change(bookmarked=True))
+    j.update(["c"], change(read=True))
+    j.update(["c"], change(read=False))
+    j.compact()
+    lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
+    assert [json.loads(x) for x in lines] == [{"b": {"b": 1}}]
+    assert fresh(tmp_path).all() == {"b": Marks(bookmarked=True)}
+    j.update(["d"], change(read=True))  # appending goes on after a compaction
+    assert fresh(tmp_path).get("d") == Marks(read=True)
+    assert fresh(tmp_path).get("b") == Marks(bookmarked=True)
+
+
+def test_compact_of_nothing_leaves_an_empty_journal(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    j.update(["a"], change(read=True))
+    j.update(["a"], change(read=False))
+    j.compact()
+    assert (tmp_path / "marks.jsonl").read_bytes() == b""
+    assert fresh(tmp_path).all() == {}
+
+
+def test_a_long_history_is_compacted_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(marks_mod.os, "fsync", lambda _fd: None)  # speed only
+    j = fresh(tmp_path)
+    for i in range(1010):
+        j.update(["a"], change(read=bool(i % 2)))
+    lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
+    assert len(lines) < 20, f"{len(lines)} lines: the journal was never compacted"
+    assert fresh(tmp_path).get("a") == Marks(read=bool(1009 % 2))
+
+
+def test_a_short_history_is_not_compacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(marks_mod.os, "fsync", lambda _fd: None)
+    j = fresh(tmp_path)
+    for i in range(200):
+        j.update(["a"], change(read=i % 2 == 0))
+    assert len((tmp_path / "marks.jsonl").read_bytes().splitlines()) == 200
+
+
+def test_compact_writes_many_entries_in_short_utf8_lines(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    ids = [f"é{i:03d}" for i in range(LINE_IDS + 3)]
+    j.update(ids, change(user_tags=("café",)))
+    j.update(ids, change(user_tags=("café", "naïve")))  # history to drop
+    j.compact()
+    raw = (tmp_path / "marks.jsonl").read_bytes()
+    lines = raw.splitlines()
+    assert raw.endswith(b"\n") and len(lines) == 2
+    assert [len(json.loads(x)) for x in lines] == [LINE_IDS, 3]
+    assert "café".encode() in raw and b"\\u" not in raw  # UTF-8 as is, like appends
+    assert all(m.user_tags == ("café", "naïve") for m in fresh(tmp_path).all().values())
+    assert len(fresh(tmp_path).all()) == len(ids)
+
+
+def test_catching_up_three_times_keeps_the_offset_at_the_end(tmp_path: Path) -> None:
+    writer, reader = fresh(tmp_path), fresh(tmp_path)
+    path = tmp_path / "marks.jsonl"
+    for n, tags in enumerate((("a",), ("bb", "ccc"), ("dddd",))):
+        writer.update([f"e{n}"], change(user_tags=tags))
+        reader.catch_up()
+        assert reader.stamp[0] == path.stat().st_size
+    assert reader.all() == writer.all()
+
+
+def _history(path: Path, lines: int, ids: int) -> None:
+    """A journal of ``lines`` one-id lines over ``ids`` entries, written by hand."""
+    out = [
+        json.dumps({f"i{k % ids:03d}": {"r": 1} if k // ids % 2 == 0 else {}}) for k in range(lines)
+    ]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("lines", "compacted"), [(1005, False), (1006, True)])
+def test_compaction_starts_past_1000_lines_plus_twice_the_live_ones(
+    tmp_path: Path, lines: int, compacted: bool
+) -> None:
+    """148 entries and the new one are 3 live lines: compacted past 1006 lines."""
+    _history(tmp_path / "marks.jsonl", lines, 148)
+    j = fresh(tmp_path)
+    want = dict(j.all())
+    j.update(["new"], change(read=True))
+    want["new"] = Marks(read=True)
+    after = (tmp_path / "marks.jsonl").read_bytes().splitlines()
+    assert (len(after) < 10) is compacted, len(after)
+    assert {k: v for k, v in fresh(tmp_path).all().items() if v != EMPTY_MARKS} == {
+        k: v for k, v in want.items() if v != EMPTY_MARKS
+    }
+
+
+def test_compacted_lines_are_compact_json(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    j.update(["a"], change(read=True, user_tags=("x",)))
+    j.compact()
+    assert (tmp_path / "marks.jsonl").read_bytes() == b'{"a":{"r":1,"u":["x"]}}\n'
+
+
+def test_a_new_journal_is_readable_by_all_writable_by_its_owner(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        fresh(tmp_path).update(["a"], change(read=True))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "marks.jsonl").stat().st_mode & 0o777 == 0o644
+
+
+def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    j = fresh(tmp_path)
+    path = tmp_path / "marks.jsonl"
+    monkeypatch.setattr(marks_mod.os, "write", lambda fd, data: 0)
+    with pytest.raises(LibraryError) as exc:
+        j.update(["a"], change(read=True))
+    assert str(exc.value) == f"cannot write {path}: short write (disk full?)"
+    monkeypatch.undo()
+    with open(path, "ab") as f:
+        f.write(b'{"x"')
+    torn = fresh(tmp_path)
+    with pytest.raises(LibraryError) as exc:
+        torn.update(["a"], change(read=True))
+    assert "run `digest-tui doctor --repair` to cut it off" in str(exc.value)

@@ -1,0 +1,174 @@
+"""The index file alone: library.json, its .bak, its start-up cache, the row order.
+
+Why: library.json is the commit point of every save and the first thing read
+at start-up. These tests pin what is written, what is refused and when the
+cache may be trusted, in-process (fast enough for mutation testing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from store.errors import LibraryError
+from store.models import Row
+from store.storage import rows as rows_mod
+from store.storage.rows import (
+    index_stamp,
+    load_cache,
+    read_index,
+    sort_rows,
+    write_cache,
+    write_index,
+)
+
+
+def row(i: int, date: str = "", title: str = "", tags: tuple[str, ...] = ()) -> Row:
+    return Row(
+        id=f"r{i:03d}",
+        title=title or f"Title {i}",
+        show=None if i % 2 else f"Show {i}",
+        source="Src",
+        source_kind="file",
+        date=date,
+        digest_id=None,
+        digest_title=None,
+        link=f"https://x.example/{i}" if i % 3 == 0 else None,
+        auto_tags=tags,
+        chash=f"h{i}",
+    )
+
+
+ROWS = [row(1, "2025-02-01", tags=("ai", "open-source")), row(2, "2025-03-01"), row(3)]
+
+
+def test_write_then_read_gives_the_same_rows(tmp_path: Path) -> None:
+    write_index(tmp_path, ROWS)
+    got = read_index(tmp_path / "library.json")
+    assert got == {r.id: r for r in ROWS}
+    assert list(got) == [r.id for r in ROWS]  # list order kept
+    data = json.loads((tmp_path / "library.json").read_bytes())
+    assert data["schema"] == rows_mod.SCHEMA_VERSION == 1
+    assert data["rows"][0] == [
+        "r001", "Title 1", None, "Src", "file", "2025-02-01", None, None, None,
+        ["ai", "open-source"], "h1",
+    ]  # fmt: skip
+
+
+def test_the_previous_index_is_kept_as_bak(tmp_path: Path) -> None:
+    write_index(tmp_path, ROWS[:1])
+    assert not (tmp_path / "library.json.bak").exists()
+    first = (tmp_path / "library.json").read_bytes()
+    write_index(tmp_path, ROWS)
+    assert (tmp_path / "library.json.bak").read_bytes() == first
+    assert read_index(tmp_path / "library.json.bak") == {ROWS[0].id: ROWS[0]}
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_missing_index_is_an_empty_library(tmp_path: Path) -> None:
+    assert read_index(tmp_path / "library.json") == {}
+    assert index_stamp(tmp_path / "library.json") is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"   ",
+        b"{not json",
+        b"[]",
+        b'{"rows": 3, "schema": 1}',
+        b'{"rows": []}',
+        b'{"rows": [], "schema": "1"}',
+        b'{"rows": [], "schema": true}',
+        b'{"rows": [], "schema": 0}',
+        b'{"rows": [["id-only"]], "schema": 1}',
+        b'{"rows": [[1,"t",null,"s","file","",null,null,null,[],"h"]], "schema": 1}',
+        b'{"rows": [["i","t",null,"s","file","",null,null,null,[1],"h"]], "schema": 1}',
+        b'{"rows": [["i","t",null,"s","file","",null,null,null,"ab","h"]], "schema": 1}',
+        b'{"rows": [["i","t",3,"s","file","",null,null,null,[],"h"]], "schema": 1}',
+        b'{"rows": [["i","t",null,"s","file",5,null,null,null,[],"h"]], "schema": 1}',
+        b'{"rows": [["","t",null,"s","file","",null,null,null,[],"h"]], "schema": 1}',
+    ],
+)
+def test_a_damaged_index_is_refused_by_name_and_left_alone(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "library.json"
+    path.write_bytes(raw)
+    with pytest.raises(LibraryError) as exc:
+        read_index(path)
+    assert str(path) in str(exc.value) and "\n" not in str(exc.value)
+    assert path.read_bytes() == raw
+
+
+def test_a_newer_schema_asks_for_an_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    path.write_bytes(b'{"rows": [], "schema": 2}')
+    with pytest.raises(LibraryError, match="upgrade"):
+        read_index(path)
+
+
+def test_tags_read_back_as_tuples(tmp_path: Path) -> None:
+    write_index(tmp_path, ROWS)
+    r = read_index(tmp_path / "library.json")["r001"]
+    assert r.auto_tags == ("ai", "open-source") and type(r.auto_tags) is tuple
+
+
+def test_the_cache_is_used_only_for_the_index_it_was_made_from(tmp_path: Path) -> None:
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+    assert stamp is not None
+    write_cache(tmp_path, stamp, ROWS)
+    assert load_cache(tmp_path, stamp) == {r.id: r for r in ROWS}
+    assert load_cache(tmp_path, None) is None
+    assert load_cache(tmp_path, (stamp[0], stamp[1] + 1, stamp[2])) is None  # other size
+    assert load_cache(tmp_path, (stamp[0], stamp[1], stamp[2] + 1)) is None  # other mtime
+    write_index(tmp_path, ROWS[:2])  # the index changed: its stamp too
+    new = index_stamp(tmp_path / "library.json")
+    assert new != stamp and load_cache(tmp_path, new) is None
+    write_cache(tmp_path, None, ROWS)  # no index: no cache written
+    assert load_cache(tmp_path, new) is None
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"\xe3\x00\x00"])
+def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+    (tmp_path / "library.cache").write_bytes(damage)
+    assert load_cache(tmp_path, stamp) is None
+
+
+def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+    import marshal
+
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+    assert stamp is not None
+    head = (rows_mod.SCHEMA_VERSION, stamp[1], stamp[2])
+    for body in ((head, "rows"), (head, [("short",)]), (head, [["a"] * 11]), ((9, 1, 2), [])):
+        (tmp_path / "library.cache").write_bytes(marshal.dumps(body))
+        assert load_cache(tmp_path, stamp) is None, body
+    (tmp_path / "library.cache").write_bytes(marshal.dumps((head, [tuple(r) for r in ROWS])))
+    assert load_cache(tmp_path, stamp) == {r.id: r for r in ROWS}
+
+
+def test_index_stamp_follows_replacement(tmp_path: Path) -> None:
+    write_index(tmp_path, ROWS)
+    path = tmp_path / "library.json"
+    a = index_stamp(path)
+    st = os.stat(path)
+    assert a == (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def test_rows_sort_newest_first_then_by_title() -> None:
+    rs = [
+        row(1, "2025-01-01", "b"),
+        row(2, "2025-03-01", "z"),
+        row(3, "", "a"),
+        row(4, "2025-03-01", "a"),
+        row(5, "2025-01-01", "a"),
+    ]
+    assert [r.id for r in sort_rows(rs)] == ["r004", "r002", "r005", "r001", "r003"]
+    assert sort_rows([]) == []
