@@ -221,11 +221,6 @@ def test_cli_list_takes_the_query_as_typed(lib: Library) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17.2: tui/cli/library.py _quote turns one shell word with spaces "
-    "('is:bookmarked +china') into a phrase, so the CLI finds nothing",
-)
 def test_cli_one_quoted_argument_is_the_same_query(lib: Library) -> None:
     from tests.support.cli import run_cli
 
@@ -233,6 +228,9 @@ def test_cli_one_quoted_argument_is_the_same_query(lib: Library) -> None:
     whole = run_cli(lib.dir, "list", "--json", "is:bookmarked +china", check=True).stdout
     assert '"e3"' in split
     assert whole == split
+    phrase = run_cli(lib.dir, "list", "--json", "open source", check=True).stdout
+    quoted = run_cli(lib.dir, "list", "--json", '"open source"', check=True).stdout
+    assert phrase == quoted  # a plain shell word with a space is still one phrase
 
 
 def test_index_catches_up_with_entries_saved_without_tagging(tmp_path: Path) -> None:

@@ -124,8 +124,14 @@ def _parse_list_terms(terms: list[str]) -> tuple[str, bool, int | None]:
 
 
 def _quote(term: str) -> str:
-    """A shell word with spaces was a quoted phrase: keep it one term."""
-    if " " in term and not term.startswith(('"', "+", "-", "@")) and '"' not in term:
+    """A shell word with spaces was a quoted phrase ('open source'): keep it one term.
+
+    Unless it holds query syntax: 'is:bookmarked +china' is a whole query in one
+    shell word, the same as the two words given apart.
+    """
+    words = term.split()
+    syntax = '"' in term or any(w.startswith(("+", "-", "!", "@")) or ":" in w for w in words)
+    if len(words) > 1 and not syntax:
         return f'"{term}"'
     return term
 
