@@ -37,6 +37,8 @@ from store.views import Listing, Opened, Selection, TagCount, count_rows, select
 # under TYPE_CHECKING too).
 if TYPE_CHECKING:
     from store.config import Config as Config
+    from store.index.stories import PointLink as PointLink
+    from store.index.stories import Story as Story
     from store.index.tagindex import Related as Related
     from store.index.tagindex import TagStat as TagStat
     from store.storage.checks import Report as Report
@@ -122,10 +124,35 @@ def list_view(
 
 
 def related(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
-    """Entries sharing the rarest tags with this one, best first."""
-    from store.index.tagindex import related_entries
+    """Entries that say what this one says, best first, each with its reasons (<= 4)."""
+    from store.index.related import related_entries
 
     return related_entries(lib, entry_id, limit=limit)
+
+
+def stories(lib: Library, query: str = "") -> list[Story]:
+    """Stories (the same event across sources), newest first; ``query`` words filter them.
+
+    An explicit listing places every entry not placed yet (a library of an
+    older release catches up here once).
+    """
+    from store.index.stories import list_stories
+
+    return list_stories(lib, query, full=True)
+
+
+def story_of(lib: Library, entry_id: str) -> Story | None:
+    """The story an entry belongs to, or None."""
+    from store.index.stories import story_of as find
+
+    return find(lib, entry_id)
+
+
+def point_links(lib: Library, entry_id: str, story: Story | None = None) -> list[PointLink]:
+    """The entry's key points that other sources of its story state too."""
+    from store.index.stories import point_links as links
+
+    return links(lib, entry_id, story)
 
 
 def open_entry(lib: Library, entry_id: str) -> Opened:
@@ -142,7 +169,15 @@ def show_entry(lib: Library, entry_id: str) -> Opened:
 
 
 def _opened(lib: Library, entry: Entry) -> Opened:
-    return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), related(lib, entry.id))
+    story = story_of(lib, entry.id)
+    return Opened(
+        entry,
+        lib.marks(entry.id),
+        lib.effective_tags(entry.id),
+        related(lib, entry.id),
+        story,
+        point_links(lib, entry.id, story),
+    )
 
 
 def show_text(opened: Opened) -> str:

@@ -30,7 +30,15 @@ from store.index.tagids import normalize_tag
 from store.models import Marks, Row
 from store.storage.library import Library
 
-__all__ = ["Related", "TagStat", "all_tags", "related_entries", "tag_postings", "tag_summary"]
+__all__ = [
+    "Related",
+    "TagStat",
+    "all_tags",
+    "related_entries",
+    "tag_postings",
+    "tag_related",
+    "tag_summary",
+]
 
 MIN_SCORE = 0.05
 MAX_WEEKS = 52
@@ -62,12 +70,20 @@ class TagStat:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """An entry related to another, and why (shared tags, rarest first)."""
+    """An entry related to another, and why (its reasons, most specific first).
+
+    ``shared_tags`` keeps its name (the JSON contract) but holds the reasons:
+    shared tags, phrases or figures. ``show``, ``source`` and ``date`` say
+    where the related entry comes from, so a reader can show it without a lookup.
+    """
 
     id: str
     title: str
     score: float
     shared_tags: tuple[str, ...]
+    show: str | None = None
+    source: str = ""
+    date: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -242,7 +258,14 @@ def _is_duplicate(a: Row, b: Row) -> bool:
 
 
 def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
-    """Entries sharing informative tags with ``entry_id``, best first.
+    """Entries related by content (``store.index.related``): the one ranking the reader uses."""
+    from store.index.related import related_entries as by_content
+
+    return by_content(lib, entry_id, limit)
+
+
+def tag_related(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
+    """Entries sharing informative tags with ``entry_id``, best first (tags alone).
 
     Score: cosine of IDF-weighted tag vectors, times a bonus for another
     source (or another show of the same digest). Excluded: the entry itself,
@@ -306,7 +329,7 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
         if score < MIN_SCORE:
             continue
         reasons = sorted(shared, key=lambda t: (t in broad, -idf(t), t))
-        results.append(Related(i, row.title, score, tuple(reasons)))
+        results.append(Related(i, row.title, score, tuple(reasons), row.show, row.source, row.date))
     results.sort(key=lambda r: (-r.score, r.title, r.id))
     return results[:limit]
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from store import api
 from store.errors import DigestError, UsageError
-from tui.cli import doctor, feeds, library, tags
+from tui.cli import doctor, feeds, library, stories, tags
 
-COMMAND_GROUPS = (library, feeds, tags, doctor)
+COMMAND_GROUPS = (library, feeds, tags, stories, doctor)
 
 
 class Context:

@@ -1,0 +1,247 @@
+"""Related entries by what they say, with the most specific shared things as reasons.
+
+Score: the cosine of two signatures (``store.index.similar``) with every term
+weighted again by its rarity in this library (IDF), plus a small share of
+the tag cosine of ``store.index.tagindex`` (tags the user gave count there).
+Below ``MIN_SCORE`` nothing is related: an entry about woodworking next to
+a library of tech news has an empty list, not its five least bad matches.
+
+Other sources first: an entry of the same origin (source and show: one
+podcast, one feed) is listed only when no other origin reaches the threshold,
+because "more of the same show" is what the listing already offers.
+
+Reasons: at most ``MAX_REASONS`` shared terms, phrases, figures or tags, the
+most specific first (English rarity x library rarity, so "export-controls"
+always leads "ai"), a word left out when a phrase or tag already holds it.
+Ties break on the id, never on set order.
+
+Cost: the opened entry's terms are looked up in the postings (terms on more
+than ``CANDIDATE_SHARE`` of a large library only score entries found
+through rarer terms), the best ``SHORTLIST`` partial scores are scored
+exactly. A few milliseconds at 100k entries once the index is in memory.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping, Sequence
+
+from store.errors import NotFound
+from store.index import simstore
+from store.index.similar import specificity, term_label
+from store.index.simstore import SimIndex
+from store.index.tagindex import Related, broad_tags, tag_postings
+from store.index.tokens import tokenize
+from store.models import Marks, Row
+from store.storage.library import Library
+
+__all__ = ["MIN_SCORE", "Scored", "origin", "related_entries", "scores_for"]
+
+MIN_SCORE = 0.05
+TAG_SHARE = 0.4
+TAG_CANDIDATES = 2000  # entries found through shared tags alone, at most
+MAX_REASONS = 4
+SHORTLIST = 300
+CANDIDATE_SHARE = 0.05
+CANDIDATE_MIN_DF = 50
+
+
+def origin(r: Row) -> tuple[str, str]:
+    """Who said it: a source and a show (two shows of one digest are two voices)."""
+    return (r.source.casefold(), (r.show or "").casefold())
+
+
+def _idf(ix: SimIndex, k: int) -> float:
+    n = max(len(ix), 1)
+    return math.log((n + 1) / (ix.df(k) + 0.5))
+
+
+Scored = dict[str, float]
+
+
+def scores_for(ix: SimIndex, entry_id: str, lib: Library) -> Scored:
+    """Content cosine of ``entry_id`` with every entry sharing a useful term (itself left out)."""
+    dn = ix.doc.get(entry_id)
+    if dn is None:
+        return {}
+    idf: dict[int, float] = {}
+    mine: dict[int, float] = {}
+    for k, w in zip(ix.fterms[dn], ix.fw[dn], strict=True):
+        i = idf[k] = _idf(ix, k)
+        if i > 0:
+            mine[k] = w * i
+    norm = math.sqrt(sum(v * v for v in mine.values()))
+    if not norm:
+        return {}
+    n = len(ix)
+    cap = max(CANDIDATE_MIN_DF, CANDIDATE_SHARE * n)
+    partial: dict[int, float] = {}
+    for k, v in mine.items():
+        post = ix.post.get(k, ())
+        if len(post) > cap:
+            continue
+        vi = v * idf[k]
+        for d in post:
+            partial[d] = partial.get(d, 0.0) + vi
+    partial.pop(dn, None)
+    best = heapq.nlargest(SHORTLIST, partial.items(), key=lambda kv: (kv[1], ix.ids[kv[0]]))
+    out: Scored = {}
+    for d, _p in best:
+        if not ix.live(d):
+            continue
+        dot, sq = 0.0, 0.0
+        for k, w in zip(ix.fterms[d], ix.fw[d], strict=True):
+            got = idf.get(k)
+            i = got if got is not None else idf.setdefault(k, _idf(ix, k))
+            if i <= 0:
+                continue
+            x = w * i
+            sq += x * x
+            m = mine.get(k)
+            if m is not None:
+                dot += m * x
+        if sq and dot:
+            out[ix.ids[d]] = dot / (norm * math.sqrt(sq))
+    return out
+
+
+def _effective(row: Row, m: Marks | None) -> set[str]:
+    if m is None:
+        return set(row.auto_tags)
+    return {t for t in row.auto_tags if t not in m.removed_auto} | set(m.user_tags)
+
+
+def _tag_scores(
+    lib: Library, target: Row, marks: Mapping[str, Marks], ids: Sequence[str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Tag cosine of the target with ``ids`` (broad tags left out), and each tag's IDF."""
+    auto, user = tag_postings(lib)
+    n = max(len(lib), 1)
+    broad = broad_tags()
+
+    def idf(t: str) -> float:
+        return math.log((n + 1) / (len(auto.get(t, ())) + len(user.get(t, ())) + 0.5))
+
+    tag_idf: dict[str, float] = {}
+    mine = {t for t in _effective(target, marks.get(target.id)) if t not in broad}
+    for t in mine:
+        tag_idf[t] = idf(t)
+    norm_me = math.sqrt(sum(max(v, 0.0) ** 2 for v in tag_idf.values()))
+    out: dict[str, float] = {}
+    if not norm_me:
+        return out, tag_idf
+    for i in ids:
+        theirs = {t for t in _effective(lib.row(i), marks.get(i)) if t not in broad}
+        shared = mine & theirs
+        if not shared:
+            continue
+        for t in theirs:
+            if t not in tag_idf:
+                tag_idf[t] = idf(t)
+        dot = sum(max(tag_idf[t], 0.0) ** 2 for t in shared)
+        nt = math.sqrt(sum(max(tag_idf[t], 0.0) ** 2 for t in theirs))
+        if nt:
+            out[i] = dot / (norm_me * nt)
+    return out, tag_idf
+
+
+def _candidates(
+    lib: Library, target: Row, marks: Mapping[str, Marks], content: Scored
+) -> list[str]:
+    """Entries to score on tags: those found by content, and those sharing a specific tag.
+
+    A tag on more than ``TAG_CANDIDATES`` entries finds none by itself (it can
+    still add to the score of an entry found otherwise).
+    """
+    auto, user = tag_postings(lib)
+    broad = broad_tags()
+    out = set(content)
+    for t in sorted(_effective(target, marks.get(target.id)) - broad):
+        ids = auto.get(t, set()) | user.get(t, set())
+        if len(ids) <= TAG_CANDIDATES:
+            out |= ids
+    out.discard(target.id)
+    return sorted(out)
+
+
+def _words(term: str) -> frozenset[str]:
+    if ":" in term:
+        return frozenset({term})
+    return frozenset(tokenize(term.replace("-", " ")))
+
+
+def reasons(
+    ix: SimIndex,
+    a: str,
+    b: str,
+    shared_tags: set[str],
+    tag_idf: Mapping[str, float],
+) -> tuple[str, ...]:
+    """At most ``MAX_REASONS`` shared tags or terms, most specific first."""
+    va, vb = ix.vector(a) or {}, ix.vector(b) or {}
+    cands: list[tuple[float, str, str]] = []  # (-specificity, label, key)
+    for t in va.keys() & vb.keys():
+        k = ix.tid[t]
+        i = _idf(ix, k)
+        if i <= 0:
+            continue
+        cands.append((-(specificity(t) * i), term_label(t), t))
+    for t in shared_tags:
+        cands.append((-(specificity(t) * max(tag_idf.get(t, 0.0), 0.0) * 1.05), t, t))
+    cands.sort()
+    out: list[str] = []
+    covered: set[str] = set()
+    for _s, label, key in cands:
+        w = _words(key)
+        if w <= covered or label in out:
+            continue
+        out.append(label)
+        covered |= w
+        if len(out) == MAX_REASONS:
+            break
+    return tuple(out)
+
+
+def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
+    """Entries that say what ``entry_id`` says, best first, each with its reasons."""
+    from store.index.tagindex import _is_duplicate
+
+    target = lib.row(entry_id)
+    ix, _new = simstore.catch_up(lib)
+    content = scores_for(ix, entry_id, lib)
+    marks = lib.all_marks()
+    tag_sc, tag_idf = _tag_scores(lib, target, marks, _candidates(lib, target, marks, content))
+    mine_tags = _effective(target, marks.get(entry_id))
+    broad = broad_tags()
+    here = origin(target)
+    scored: list[tuple[float, str, Row]] = []
+    for i in sorted(content.keys() | tag_sc.keys()):
+        c = content.get(i, 0.0)
+        try:
+            row = lib.row(i)
+        except NotFound:
+            continue
+        if _is_duplicate(target, row):
+            continue
+        s = (1 - TAG_SHARE) * c + TAG_SHARE * tag_sc.get(i, 0.0)
+        if s >= MIN_SCORE:
+            scored.append((s, i, row))
+    others = [x for x in scored if origin(x[2]) != here]
+    chosen = others or scored
+    chosen.sort(key=lambda x: (-x[0], x[1]))
+    out: list[Related] = []
+    for s, i, row in chosen[:limit]:
+        shared = {t for t in mine_tags & _effective(row, marks.get(i)) if t not in broad}
+        out.append(
+            Related(
+                i,
+                row.title,
+                s,
+                reasons(ix, entry_id, i, shared, tag_idf),
+                show=row.show,
+                source=row.source,
+                date=row.date,
+            )
+        )
+    return out

@@ -1,0 +1,149 @@
+"""Content signatures: what an entry says, as a short weighted list of terms.
+
+Why a signature and not the tags: tags are a handful of names; whether two
+entries talk about the same thing shows in everything they say (the names,
+the figures, the phrases), and most in what their authors put up front. A
+signature holds an entry's ``MAX_TERMS`` heaviest terms:
+
+* words (folded, singular tokens; stop words and chrome dropped),
+* phrases (adjacent word pairs, spelled like tags: "software-update"),
+* figures (``store.index.numbers``: 62,000 / 62k / sixty-two thousand meet).
+
+A term's weight is where it occurs (title x3, summary and key points x2,
+details and body x1; replies are other people's words and are left out),
+damped (log of the weighted count), times how specific the term is in
+general English (``wordfreq``: "ampwell" 1.0, "data" about 0.3). Library
+rarity (IDF) is applied when entries are compared (``store.index.related``),
+since it changes with every ingest and a stored weight must not.
+
+Pure functions of one entry's content: a signature is computed once per
+content hash and kept (``store.index.simstore``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+
+from store.index.numbers import figures, is_strong
+from store.index.tokens import Content, tokenize
+from store.index.wordlists import chrome, months_and_days, stop_words
+
+__all__ = ["MAX_TERMS", "Signature", "signature", "specificity", "term_label"]
+
+MAX_TERMS = 40
+TITLE_W, LEAD_W, DETAIL_W = 3.0, 2.0, 1.0
+MIN_SPEC = 0.12
+
+Signature = dict[str, float]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+@functools.lru_cache(maxsize=200_000)
+def specificity(term: str) -> float:
+    """0..1: how much a term says in general English (rare names 1, "data" ~0.3).
+
+    A phrase is at least as specific as its more specific word, and a bit
+    more: "software update" says more than "software" or "update" alone. A
+    figure is specific unless it is a year or a small count.
+    """
+    if ":" in term:
+        if not is_strong(term):
+            return 0.25
+        return 0.8 if _big(term) else 0.4
+    if "-" in term:
+        a, _, b = term.partition("-")
+        return min(1.0, max(specificity(a), specificity(b)) + 0.2)
+    if term.isdigit():
+        return 0.15
+    z = _zipf(term)
+    return max(MIN_SPEC, min(1.0, (6.6 - z) / 4.0))
+
+
+def _big(term: str) -> bool:
+    """A figure of three digits or more, a duration or a percentage: rarely shared by chance."""
+    kind, _, v = term.partition(":")
+    try:
+        return kind != "n" or float(v) >= 100
+    except ValueError:
+        return False
+
+
+@functools.cache
+def _skip() -> frozenset[str]:
+    return stop_words() | months_and_days() | frozenset(w for w in chrome() if " " not in w)
+
+
+def _words(text: str) -> list[str]:
+    """Tokens worth comparing, in order; a dropped token breaks a phrase (None)."""
+    skip = _skip()
+    # a token starting with a digit ("109b", "12x", "3.5") is a figure: ``figures`` reads it
+    return [
+        t if (len(t) > 1 and t not in skip and not t[0].isdigit()) else "" for t in tokenize(text)
+    ]
+
+
+def _add(acc: dict[str, float], text: str, w: float) -> None:
+    if not text:
+        return
+    toks = _words(text)
+    prev = ""
+    for t in toks:
+        if t:
+            acc[t] = acc.get(t, 0.0) + w
+            if prev:
+                p = f"{prev}-{t}"
+                acc[p] = acc.get(p, 0.0) + w
+        prev = t
+    for f in figures(text):
+        acc[f] = acc.get(f, 0.0) + w
+
+
+def _section_texts(e: Content) -> Iterable[str]:
+    stack = list(e.sections)
+    while stack:
+        s = stack.pop(0)
+        yield s.title
+        yield from s.bullets
+        if s.text:
+            yield s.text
+        stack[:0] = list(s.sections)
+
+
+def signature(e: Content) -> Signature:
+    """The ``MAX_TERMS`` heaviest terms of an entry with their weights (see the module doc).
+
+    A feed item's body often repeats its summary and key points; that only
+    adds a detail weight to terms that already lead, which is harmless.
+    Ties break on the term, so a signature is a pure function of the content.
+    """
+    acc: dict[str, float] = {}
+    _add(acc, e.title, TITLE_W)
+    _add(acc, e.summary, LEAD_W)
+    for k in e.key_points:
+        _add(acc, k, LEAD_W)
+    for s in _section_texts(e):
+        _add(acc, s, DETAIL_W)
+    _add(acc, e.body, DETAIL_W)
+    scored = {t: math.log1p(w) * specificity(t) for t, w in acc.items()}
+    # a phrase seen once is noise ("hosts-explain"); it counts from its second use
+    # or when it leads (title, summary, key points: weight >= 2)
+    scored = {t: v for t, v in scored.items() if "-" not in t or acc[t] >= LEAD_W}
+    best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
+    return {t: round(v, 3) for t, v in best if v > 0}
+
+
+def term_label(term: str) -> str:
+    """A term as a reason reads: words as they are, phrases hyphenated, figures spelled."""
+    if ":" in term:
+        from store.index.numbers import figure_label
+
+        return figure_label(term)
+    return term

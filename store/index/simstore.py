@@ -1,0 +1,230 @@
+"""Where content signatures live: segment files on disk, one index in memory.
+
+Why lazily, from stored content: signatures are derived data. Whatever wrote
+an entry (ingest, refresh, a previous release, the bench's generator), the
+first read that needs them (``catch_up``) computes the signatures of rows it
+does not know, or whose content hash changed, and keeps them. Tagging and
+refresh pay nothing; a refresh of 50 entries costs the next open 50
+signatures. A library of another age catches up ``IMPLICIT`` rows per call,
+newest first, and completely on an explicit ``catch_up(lib, limit=None)``
+(the ``stories`` command).
+
+On disk (``similar/`` in the data dir, written under the library's lock):
+``manifest.json`` names the segments in order; each segment
+(``sig-NNNNNNNN.json``) holds its own term list and, per entry, its id, the
+content hash it was computed from and its (term number, weight x 1000)
+pairs. A later segment supersedes an earlier one for the same id. When there
+are more than ``MAX_SEGMENTS``, all live signatures are rewritten into one
+(amortised: segments pile up only on small refreshes).
+
+In memory (``lib.caches``, reloaded only when the manifest changed, extended
+in place by this process's own writes): term numbers, each entry's terms and
+weights, and postings term -> entries, so a related query touches only the
+entries that share a term with the one opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from store.index.similar import Signature, signature
+from store.storage.atomic import write_bytes_atomic
+from store.storage.library import Library
+
+__all__ = ["IMPLICIT", "SimIndex", "catch_up", "index"]
+
+DIR_NAME = "similar"
+MANIFEST = f"{DIR_NAME}/manifest.json"
+VERSION = 1
+MAX_SEGMENTS = 16
+IMPLICIT = 2000  # rows a reading call catches up by itself
+BATCH = 500
+
+_CACHE_KEY = "simstore.index"
+_LOCK = threading.RLock()
+
+
+@dataclass
+class SimIndex:
+    """Every signature the library holds, numbered, with postings."""
+
+    stamp: tuple[int, int, int] | None = None
+    segs: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    tid: dict[str, int] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)
+    chash: list[str] = field(default_factory=list)
+    fterms: list[array[int]] = field(default_factory=list)
+    fw: list[array[float]] = field(default_factory=list)
+    doc: dict[str, int] = field(default_factory=dict)
+    post: dict[int, list[int]] = field(default_factory=dict)
+    checked: int = -1  # the library generation whose rows were all caught up
+
+    def add(self, eid: str, chash: str, sig: Signature) -> int:
+        """Number a signature (superseding the id's older one) and post its terms."""
+        dn = len(self.ids)
+        tids = array("I")
+        ws = array("f")
+        for t, w in sig.items():
+            k = self.tid.get(t)
+            if k is None:
+                k = self.tid[t] = len(self.terms)
+                self.terms.append(t)
+            tids.append(k)
+            ws.append(w)
+            self.post.setdefault(k, []).append(dn)
+        self.ids.append(eid)
+        self.chash.append(chash)
+        self.fterms.append(tids)
+        self.fw.append(ws)
+        self.doc[eid] = dn
+        return dn
+
+    def live(self, dn: int) -> bool:
+        return self.doc.get(self.ids[dn]) == dn
+
+    def vector(self, eid: str) -> dict[str, float] | None:
+        """The stored signature of an entry (term -> weight), or None."""
+        dn = self.doc.get(eid)
+        if dn is None:
+            return None
+        terms = self.terms
+        return {terms[t]: w for t, w in zip(self.fterms[dn], self.fw[dn], strict=True)}
+
+    def df(self, k: int) -> int:
+        return len(self.post.get(k, ()))
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _valid(m: Any) -> bool:
+    return isinstance(m, dict) and m.get("v") == VERSION and isinstance(m.get("segs"), list)
+
+
+def _load_seg(ix: SimIndex, path: Path) -> None:
+    data = json.loads(path.read_bytes())
+    terms: list[str] = data["terms"]
+    for eid, chash, tids, ws in data["docs"]:
+        ix.add(eid, chash, {terms[t]: w / 1000 for t, w in zip(tids, ws, strict=True)})
+
+
+def index(lib: Library) -> SimIndex:
+    """The cached signatures of ``lib`` (reloaded when another process changed them)."""
+    path = lib.dir / MANIFEST
+    with _LOCK:
+        ix: SimIndex | None = lib.caches.get(_CACHE_KEY)
+        stamp = _stat(path)
+        if ix is not None and ix.stamp == stamp:
+            return ix
+        try:
+            m = lib.read_sidecar(MANIFEST)
+        except Exception:
+            m = None
+        names: list[str] = list(m["segs"]) if _valid(m) else []
+        if ix is None or names[: len(ix.segs)] != ix.segs:
+            ix = SimIndex()
+        try:
+            for name in names[len(ix.segs) :]:
+                _load_seg(ix, lib.dir / DIR_NAME / name)
+                ix.segs.append(name)
+        except (OSError, ValueError, KeyError, TypeError):
+            ix = SimIndex()  # damaged: start again, catch_up recomputes from content
+        ix.stamp = stamp
+        ix.checked = -1
+        lib.caches[_CACHE_KEY] = ix
+        return ix
+
+
+def _seg_bytes(docs: list[tuple[str, str, Signature]]) -> bytes:
+    terms: dict[str, int] = {}
+    out = []
+    for eid, chash, sig in docs:
+        tids = [terms.setdefault(t, len(terms)) for t in sig]
+        out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()]])
+    blob = {"v": VERSION, "terms": list(terms), "docs": out}
+    return json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -> None:
+    """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
+    obsolete: list[str] = []
+
+    def update(data: Any) -> dict[str, Any]:
+        m: dict[str, Any] = data if _valid(data) else {"v": VERSION, "seq": 0, "segs": []}
+        seq = int(m.get("seq", 0)) + 1
+        name = f"sig-{seq:08d}.json"
+        (lib.dir / DIR_NAME).mkdir(parents=True, exist_ok=True)
+        if len(m["segs"]) + 1 > MAX_SEGMENTS and m["segs"] == ix.segs:
+            live = [
+                (ix.ids[dn], ix.chash[dn], ix.vector(ix.ids[dn]) or {})
+                for dn in sorted(ix.doc.values())
+            ]
+            fresh = {eid for eid, _c, _s in docs}
+            live = [d for d in live if d[0] not in fresh] + docs
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live))
+            obsolete.extend(m["segs"])
+            m["segs"] = [name]
+        else:
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs))
+            m["segs"] = [*m["segs"], name]
+        m["seq"] = seq
+        return m
+
+    before = list(ix.segs)
+    m = lib.update_sidecar(MANIFEST, update)
+    for name in obsolete:
+        with contextlib.suppress(OSError):
+            os.unlink(lib.dir / DIR_NAME / name)
+    if obsolete or m["segs"][:-1] != before:
+        # merged, or another process wrote meanwhile: reload on next use
+        lib.caches.pop(_CACHE_KEY, None)
+        return
+    for eid, chash, sig in docs:
+        ix.add(eid, chash, sig)
+    ix.segs = list(m["segs"])
+    ix.stamp = _stat(lib.dir / MANIFEST)
+
+
+def catch_up(lib: Library, limit: int | None = IMPLICIT) -> tuple[SimIndex, list[str]]:
+    """Signatures for rows that have none (or changed): the index and the ids computed.
+
+    ``limit`` bounds the rows done in this call (newest first); None does all.
+    """
+    with _LOCK:
+        ix = index(lib)
+        if ix.checked == lib.generation:
+            return ix, []
+        gen = lib.generation
+        doc, chash = ix.doc, ix.chash
+        missing = [
+            r.id for r in lib.rows() if (dn := doc.get(r.id)) is None or chash[dn] != r.chash
+        ]
+        complete = limit is None or len(missing) <= limit
+        if not complete:
+            missing = missing[:limit]
+        done: list[str] = []
+        for i in range(0, len(missing), BATCH):
+            part = missing[i : i + BATCH]
+            docs = [(e.id, lib.row(e.id).chash, signature(e)) for e in lib.get_many(part)]
+            _write(lib, ix, docs)
+            ix = index(lib)
+            done += part
+        if complete:
+            ix.checked = gen
+        return ix, done
