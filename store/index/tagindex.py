@@ -6,7 +6,9 @@ exactly what the reader shows. The automatic part is cached per
 ``Library.generation``; the user's part is small and re-read on every call,
 so a tag added a moment ago counts at once.
 
-Related entries are ranked by the cosine of binary tag vectors weighted by
+``related_entries`` here ranks by tags alone; the reader's related list is
+ranked by content (``store.index.related``), which reuses this module's
+postings for its tag share. The tag ranking: the cosine of binary tag vectors weighted by
 inverse document frequency: a tag on every entry says nothing, a tag on three
 says a lot. Tags in ``broad_tags`` (cost, health, policy, ...) or carried by
 most of a large library still add to a score, but are never on their own
@@ -36,7 +38,6 @@ __all__ = [
     "all_tags",
     "related_entries",
     "tag_postings",
-    "tag_related",
     "tag_summary",
 ]
 
@@ -258,14 +259,10 @@ def _is_duplicate(a: Row, b: Row) -> bool:
 
 
 def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
-    """Entries related by content (``store.index.related``): the one ranking the reader uses."""
-    from store.index.related import related_entries as by_content
-
-    return by_content(lib, entry_id, limit)
-
-
-def tag_related(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
     """Entries sharing informative tags with ``entry_id``, best first (tags alone).
+
+    The reader ranks by content (``store.index.related``); this tag-only
+    ranking stays for comparison (``bench``) and for scripts that used it.
 
     Score: cosine of IDF-weighted tag vectors, times a bonus for another
     source (or another show of the same digest). Excluded: the entry itself,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store.index.tagindex import related_entries
+from store.index.related import related_entries
 from store.index.topics import tag_entries
 from store.models import Entry, Source
 from store.storage.library import Library
