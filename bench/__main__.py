@@ -79,6 +79,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--smoke", action="store_true", help="tiny sizes, one run, no newsboat (for the test suite)"
     )
+    p.add_argument(
+        "--topics",
+        action="store_true",
+        help="only print topic-linking precision/recall on the labelled sets (bench/topics.py)",
+    )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     p.add_argument("--markdown", type=Path, help="also write the report (table + machine) here")
     a = p.parse_args(argv)
@@ -480,6 +485,10 @@ def bench_ingest(a: argparse.Namespace) -> list[Result]:
 # -- main ---------------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
     a = parse_args(argv)
+    if a.topics:
+        from bench import topics
+
+        return topics.main()
     a.work_dir.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ours.REPO))
     notes: list[str] = []

@@ -27,7 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from store.index.numbers import figures, is_strong
+from store.index.numbers import NUMBER_WORDS, figures, is_strong
 from store.index.similar import specificity
 from store.index.tokens import tokenize
 from store.index.wordlists import stop_words
@@ -55,7 +55,11 @@ def _figures(text: str) -> set[str]:
 
 def _words(text: str) -> set[str]:
     stop = stop_words()
-    return {t for t in tokenize(text) if len(t) > 2 and t not in stop and not t[0].isdigit()}
+    return {
+        t
+        for t in tokenize(text)
+        if len(t) > 2 and t not in stop and t not in NUMBER_WORDS and not t[0].isdigit()
+    }
 
 
 def _small(key: str) -> bool:

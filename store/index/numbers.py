@@ -7,7 +7,7 @@ state the same figure meet on it:
 
 * ``n:62000`` a count or amount (k/m/bn and thousand/million/billion applied,
   currency signs and codes ignored: the figure is what matters);
-* ``d:90`` a duration in days (weeks x 7, months x 30, years x 365);
+* ``d:90`` a duration in days (hours / 24, weeks x 7, months x 30, years x 365);
 * ``p:80`` a percentage;
 * ``y:2023`` a bare year, kept apart because years are shared by unrelated facts.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["figure_label", "figures", "is_strong"]
+__all__ = ["NUMBER_WORDS", "figure_label", "figures", "is_strong"]
 
 _UNITS = {
     "zero": 0,
@@ -67,6 +67,8 @@ _SCALES = {
     "tn": 1e12,
 }
 _DAYS = {
+    "hour": 1 / 24,
+    "hours": 1 / 24,
     "day": 1,
     "days": 1,
     "week": 7,
@@ -76,7 +78,11 @@ _DAYS = {
     "year": 365,
     "years": 365,
 }
-_PERCENT = {"%", "percent", "per cent", "pct"}
+_PERCENT = {"%", "percent", "pct"}
+#: words that spell figures: a figure is compared as a figure, never as a word
+NUMBER_WORDS = frozenset(
+    [*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "trillion", "percent"]
+)
 _WORD = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+|%")
 
 
@@ -111,14 +117,19 @@ def figures(text: str) -> set[str]:
             value *= _SCALES[nxt]
             i += 1
             nxt = toks[i] if i < n else ""
+        if from_words and value == 0:
+            continue  # "zero-hours contracts", "zero tolerance"
+        if nxt == "per" and i + 1 < n and toks[i + 1] == "cent":
+            nxt = "percent"
+            i += 1
         if nxt in _PERCENT:
             out.add("p:" + _fmt(value))
             i += 1
         elif nxt in _DAYS and not (t[0].isdigit() and len(t) == 4 and nxt.startswith("year")):
             out.add("d:" + _fmt(value * _DAYS[nxt]))
             i += 1
-        elif from_words and value == 1:
-            continue  # "one of its vehicles": a pronoun, not a figure
+        elif from_words and value <= 1:
+            continue  # "one of its vehicles", "zero-hours": a word, not a figure
         elif not from_words and value.is_integer() and 1900 <= value <= 2100 and "," not in t:
             out.add("y:" + _fmt(value))
         else:

@@ -26,7 +26,7 @@ import functools
 import math
 from collections.abc import Iterable
 
-from store.index.numbers import figures, is_strong
+from store.index.numbers import NUMBER_WORDS, figures, is_strong
 from store.index.tokens import Content, tokenize
 from store.index.wordlists import chrome, months_and_days, stop_words
 
@@ -78,7 +78,8 @@ def _big(term: str) -> bool:
 
 @functools.cache
 def _skip() -> frozenset[str]:
-    return stop_words() | months_and_days() | frozenset(w for w in chrome() if " " not in w)
+    chrome_words = frozenset(w for w in chrome() if " " not in w)
+    return stop_words() | months_and_days() | chrome_words | NUMBER_WORDS
 
 
 def _words(text: str) -> list[str]:
