@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 
 from store.errors import NotFound
 from store.index import simstore
+from store.index.numbers import is_strong
 from store.index.similar import specificity, term_label
 from store.index.simstore import SimIndex
 from store.index.tagindex import Related, broad_tags, tag_postings
@@ -45,6 +46,8 @@ MAX_REASONS = 4
 SHORTLIST = 300
 CANDIDATE_SHARE = 0.05
 CANDIDATE_MIN_DF = 50
+MIN_EVIDENCE = 2
+EVIDENCE_SPEC = 0.45  # zipf under ~4.8: "battery", "regulator"; not "make", "first"
 
 
 def origin(r: Row) -> tuple[str, str]:
@@ -60,8 +63,20 @@ def _idf(ix: SimIndex, k: int) -> float:
 Scored = dict[str, float]
 
 
-def scores_for(ix: SimIndex, entry_id: str, lib: Library) -> Scored:
-    """Content cosine of ``entry_id`` with every entry sharing a useful term (itself left out)."""
+def scores_for(
+    ix: SimIndex,
+    entry_id: str,
+    lib: Library,
+    shortlist: int = SHORTLIST,
+    min_evidence: int = MIN_EVIDENCE,
+) -> Scored:
+    """Content cosine of ``entry_id`` with every entry sharing a useful term (itself left out).
+
+    A pair needs ``MIN_EVIDENCE`` independent shared things (words or figures;
+    a shared phrase and its two words are one thing): two short episode notes
+    that share "cell phone" and nothing else are not about the same thing,
+    however high their cosine.
+    """
     dn = ix.doc.get(entry_id)
     if dn is None:
         return {}
@@ -85,12 +100,13 @@ def scores_for(ix: SimIndex, entry_id: str, lib: Library) -> Scored:
         for d in post:
             partial[d] = partial.get(d, 0.0) + vi
     partial.pop(dn, None)
-    best = heapq.nlargest(SHORTLIST, partial.items(), key=lambda kv: (kv[1], ix.ids[kv[0]]))
+    best = heapq.nlargest(shortlist, partial.items(), key=lambda kv: (kv[1], ix.ids[kv[0]]))
     out: Scored = {}
     for d, _p in best:
         if not ix.live(d):
             continue
         dot, sq = 0.0, 0.0
+        shared: list[int] = []
         for k, w in zip(ix.fterms[d], ix.fw[d], strict=True):
             got = idf.get(k)
             i = got if got is not None else idf.setdefault(k, _idf(ix, k))
@@ -101,9 +117,33 @@ def scores_for(ix: SimIndex, entry_id: str, lib: Library) -> Scored:
             m = mine.get(k)
             if m is not None:
                 dot += m * x
-        if sq and dot:
+                shared.append(k)
+        if sq and dot and _evidence(ix, shared) >= min_evidence:
             out[ix.ids[d]] = dot / (norm * math.sqrt(sq))
     return out
+
+
+def _evidence(ix: SimIndex, shared: list[int]) -> int:
+    """Independent specific shared things: words, figures; a phrase merges its two words.
+
+    Only specific words count ("make", "look", "first" are shared by any two
+    texts); a shared strong figure counts.
+    """
+    terms = ix.terms
+    words = {terms[k] for k in shared}
+    count = 0
+    for t in words:
+        if ":" in t:
+            count += is_strong(t)
+        elif "-" not in t:
+            count += specificity(t) >= EVIDENCE_SPEC
+        else:
+            a, _, b = t.partition("-")
+            if a in words and b in words:
+                count -= 1  # "space race" with "space" and "race": one thing
+            elif a not in words and b not in words and specificity(t) >= EVIDENCE_SPEC:
+                count += 1  # the phrase alone (its words fell out of the signatures)
+    return count
 
 
 def _effective(row: Row, m: Marks | None) -> set[str]:

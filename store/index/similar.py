@@ -24,14 +24,18 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterable
 
 from store.index.numbers import NUMBER_WORDS, figures, is_strong
 from store.index.tokens import Content, tokenize
 from store.index.wordlists import chrome, months_and_days, stop_words
 
-__all__ = ["MAX_TERMS", "Signature", "signature", "specificity", "term_label"]
+__all__ = ["MAX_TERMS", "VERSION", "Signature", "signature", "specificity", "term_label"]
 
+#: bumped whenever ``signature`` changes: stored signatures (and the stories
+#: built on them) of another version are recomputed, never mixed
+VERSION = 3
 MAX_TERMS = 40
 TITLE_W, LEAD_W, DETAIL_W = 3.0, 2.0, 1.0
 MIN_SPEC = 0.12
@@ -39,11 +43,20 @@ MIN_SPEC = 0.12
 Signature = dict[str, float]
 
 
+# a word common in any of these languages is generic ("die", "les", "когда");
+# feeds come in many, the stop-word list is English
+_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "ru")
+
+
 @functools.lru_cache(maxsize=200_000)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return float(zipf_frequency(word, "en"))
+    # "ourselve", "sometime": singulars of common plurals are as common as they are
+    z = max(float(zipf_frequency(w, "en")) for w in (word, word + "s", word + "es"))
+    if z >= 3.5:
+        return z
+    return max(z, *(float(zipf_frequency(word, lang)) for lang in _LANGS[1:]))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -91,9 +104,17 @@ def _words(text: str) -> list[str]:
     ]
 
 
+# addresses are not evidence: "art19.com/privacy" in every episode of a host says nothing
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*", re.IGNORECASE
+)
+
+
 def _add(acc: dict[str, float], text: str, w: float) -> None:
     if not text:
         return
+    if "/" in text or "@" in text or "www." in text:
+        text = _ADDRESS.sub(" ", text)
     toks = _words(text)
     prev = ""
     for t in toks:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from store.index.similar import VERSION as SIG_VERSION
 from store.index.similar import Signature, signature
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
@@ -114,7 +115,12 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
 
 
 def _valid(m: Any) -> bool:
-    return isinstance(m, dict) and m.get("v") == VERSION and isinstance(m.get("segs"), list)
+    return (
+        isinstance(m, dict)
+        and m.get("v") == VERSION
+        and m.get("sv") == SIG_VERSION
+        and isinstance(m.get("segs"), list)
+    )
 
 
 def _load_seg(ix: SimIndex, path: Path) -> None:
@@ -166,7 +172,13 @@ def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -
     obsolete: list[str] = []
 
     def update(data: Any) -> dict[str, Any]:
-        m: dict[str, Any] = data if _valid(data) else {"v": VERSION, "seq": 0, "segs": []}
+        fresh = {"v": VERSION, "sv": SIG_VERSION, "seq": 0, "segs": []}
+        m: dict[str, Any] = data if _valid(data) else fresh
+        if m is fresh and isinstance(data, dict) and isinstance(data.get("seq"), int):
+            m["seq"] = data["seq"]  # new names: never overwrite a file an old reader may hold
+            old = data.get("segs")
+            if isinstance(old, list):
+                obsolete.extend(str(x) for x in old if isinstance(x, str) and "/" not in x)
         seq = int(m.get("seq", 0)) + 1
         name = f"sig-{seq:08d}.json"
         (lib.dir / DIR_NAME).mkdir(parents=True, exist_ok=True)
@@ -175,8 +187,8 @@ def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -
                 (ix.ids[dn], ix.chash[dn], ix.vector(ix.ids[dn]) or {})
                 for dn in sorted(ix.doc.values())
             ]
-            fresh = {eid for eid, _c, _s in docs}
-            live = [d for d in live if d[0] not in fresh] + docs
+            new_ids = {eid for eid, _c, _s in docs}
+            live = [d for d in live if d[0] not in new_ids] + docs
             write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live))
             obsolete.extend(m["segs"])
             m["segs"] = [name]

@@ -28,12 +28,14 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from store.errors import NotFound
 from store.index import simstore
 from store.index.claims import Point, group_points
 from store.index.related import origin, scores_for
+from store.index.similar import VERSION as SIG_VERSION
 from store.index.similar import specificity, term_label
 from store.index.simstore import SimIndex
 from store.index.tokens import tokenize
@@ -56,6 +58,9 @@ VERSION = 1
 JOIN = 0.08  # an entry starts a story with, or joins one through, a link this close...
 AVERAGE = 0.06  # ...and is this close to the story's members on average
 MAX_TAGS = 4
+WINDOW_DAYS = 45  # an event's reports: weeks apart, not years
+PLACE_SHORTLIST = 60
+STORY_EVIDENCE = 3  # specific things two reports of one event share, at least  # candidates scored exactly when an entry is placed
 IMPLICIT = 500  # entries a reading call (opening one) places by itself
 MAX_LABEL = 90
 _LOCK = threading.RLock()
@@ -113,13 +118,14 @@ class _State:
 
 
 def _empty() -> dict[str, Any]:
-    return {"v": VERSION, "done": {}, "stories": {}}
+    return {"v": VERSION, "sv": SIG_VERSION, "done": {}, "stories": {}}
 
 
 def _valid(d: Any) -> bool:
     return (
         isinstance(d, dict)
         and d.get("v") == VERSION
+        and d.get("sv") == SIG_VERSION
         and isinstance(d.get("done"), dict)
         and isinstance(d.get("stories"), dict)
     )
@@ -208,7 +214,7 @@ def _place(lib: Library, ix: SimIndex, data: Any, cap: int | None) -> dict[str, 
 def _join(
     lib: Library, ix: SimIndex, r: Row, of: dict[str, str], stories: dict[str, dict[str, Any]]
 ) -> str | None:
-    sc = scores_for(ix, r.id, lib)
+    sc = scores_for(ix, r.id, lib, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE)
     here = origin(r)
     near: dict[str, float] = {}
     for eid, s in sc.items():
@@ -218,7 +224,7 @@ def _join(
             other = lib.row(eid)
         except NotFound:
             continue
-        if origin(other) != here:
+        if origin(other) != here and _close_in_time(r.date, other.date):
             near[eid] = s
     if not near:
         return None
@@ -246,6 +252,19 @@ def _join(
     return sid
 
 
+def _day(d: str) -> int | None:
+    try:
+        return date.fromisoformat(d[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _close_in_time(a: str, b: str) -> bool:
+    """Reports of one event come within ``WINDOW_DAYS`` of each other (undated: no test)."""
+    da, db = _day(a), _day(b)
+    return da is None or db is None or abs(da - db) <= WINDOW_DAYS
+
+
 _EPISODE = re.compile(r"^\s*(?:episode|ep\.?|#)\s*\d+\s*[:.\-\u2013\u2014]\s*", re.IGNORECASE)
 
 
@@ -257,7 +276,7 @@ def _describe(lib: Library, ix: SimIndex, s: dict[str, Any]) -> None:
         return
     pair: dict[str, float] = {m: 0.0 for m in members}
     for m in members:
-        sc = scores_for(ix, m, lib)
+        sc = scores_for(ix, m, lib, shortlist=PLACE_SHORTLIST)
         for o in members:
             if o != m:
                 pair[m] += sc.get(o, 0.0)

@@ -9,6 +9,9 @@ too: ``python -m bench --topics``).
 
 from __future__ import annotations
 
+import os
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -35,9 +38,19 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DIGEST_TUI_CONFIG", str(tmp_path / "absent-feeds.yaml"))
 
 
+# the shared set's README: the post's relative date resolves against this mtime
+POST_MTIME = datetime(2025, 4, 13, 12, 0, tzinfo=UTC).timestamp()
+
+
 @pytest.fixture(params=SETS)
 def labelled_set(request: pytest.FixtureRequest, tmp_path: Path) -> labelled.Labelled:
-    s = labelled.load(request.param, tmp_path / "lib")
+    # read in place, except that file times must be what the README says: a copy
+    # in tmp_path (never in the repository) carries them
+    folder = tmp_path / "set"
+    shutil.copytree(request.param, folder)
+    for p in folder.iterdir():
+        os.utime(p, (POST_MTIME, POST_MTIME))
+    s = labelled.load(folder, tmp_path / "lib")
     assert not s.missing, s.missing
     return s
 
