@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from store.errors import NotFound
 from store.index import simstore
 from store.index.numbers import is_strong
-from store.index.similar import specificity, term_label
+from store.index.similar import term_label
 from store.index.simstore import SimIndex
 from store.index.tagindex import Related, broad_tags, tag_postings
 from store.index.tokens import tokenize
@@ -46,6 +46,7 @@ MAX_REASONS = 4
 SHORTLIST = 300
 CANDIDATE_SHARE = 0.05
 CANDIDATE_MIN_DF = 50
+CANDIDATE_MAX_DF = 1000
 MIN_EVIDENCE = 2
 EVIDENCE_SPEC = 0.45  # zipf under ~4.8: "battery", "regulator"; not "make", "first"
 
@@ -56,8 +57,7 @@ def origin(r: Row) -> tuple[str, str]:
 
 
 def _idf(ix: SimIndex, k: int) -> float:
-    n = max(len(ix), 1)
-    return math.log((n + 1) / (ix.df(k) + 0.5))
+    return ix.idf(k)
 
 
 Scored = dict[str, float]
@@ -80,23 +80,23 @@ def scores_for(
     dn = ix.doc.get(entry_id)
     if dn is None:
         return {}
-    idf: dict[int, float] = {}
+    idf = ix.idf
     mine: dict[int, float] = {}
     for k, w in zip(ix.fterms[dn], ix.fw[dn], strict=True):
-        i = idf[k] = _idf(ix, k)
+        i = idf(k)
         if i > 0:
             mine[k] = w * i
     norm = math.sqrt(sum(v * v for v in mine.values()))
     if not norm:
         return {}
     n = len(ix)
-    cap = max(CANDIDATE_MIN_DF, CANDIDATE_SHARE * n)
+    cap = min(max(CANDIDATE_MIN_DF, CANDIDATE_SHARE * n), CANDIDATE_MAX_DF)
     partial: dict[int, float] = {}
     for k, v in mine.items():
         post = ix.post.get(k, ())
         if len(post) > cap:
             continue
-        vi = v * idf[k]
+        vi = v * idf(k)
         for d in post:
             partial[d] = partial.get(d, 0.0) + vi
     partial.pop(dn, None)
@@ -108,8 +108,7 @@ def scores_for(
         dot, sq = 0.0, 0.0
         shared: list[int] = []
         for k, w in zip(ix.fterms[d], ix.fw[d], strict=True):
-            got = idf.get(k)
-            i = got if got is not None else idf.setdefault(k, _idf(ix, k))
+            i = idf(k)
             if i <= 0:
                 continue
             x = w * i
@@ -131,17 +130,18 @@ def _evidence(ix: SimIndex, shared: list[int]) -> int:
     """
     terms = ix.terms
     words = {terms[k] for k in shared}
+    spec = ix.specificity
     count = 0
     for t in words:
         if ":" in t:
             count += is_strong(t)
         elif "-" not in t:
-            count += specificity(t) >= EVIDENCE_SPEC
+            count += spec(t) >= EVIDENCE_SPEC
         else:
             a, _, b = t.partition("-")
             if a in words and b in words:
                 count -= 1  # "space race" with "space" and "race": one thing
-            elif a not in words and b not in words and specificity(t) >= EVIDENCE_SPEC:
+            elif a not in words and b not in words and spec(t) >= EVIDENCE_SPEC:
                 count += 1  # the phrase alone (its words fell out of the signatures)
     return count
 
@@ -226,9 +226,9 @@ def reasons(
         i = _idf(ix, k)
         if i <= 0:
             continue
-        cands.append((-(specificity(t) * i), term_label(t), t))
+        cands.append((-(ix.specificity(t) * i), term_label(t), t))
     for t in shared_tags:
-        cands.append((-(specificity(t) * max(tag_idf.get(t, 0.0), 0.0) * 1.05), t, t))
+        cands.append((-(ix.specificity(t) * max(tag_idf.get(t, 0.0), 0.0) * 1.05), t, t))
     cands.sort()
     out: list[str] = []
     covered: set[str] = set()

@@ -35,7 +35,7 @@ __all__ = ["MAX_TERMS", "VERSION", "Signature", "signature", "specificity", "ter
 
 #: bumped whenever ``signature`` changes: stored signatures (and the stories
 #: built on them) of another version are recomputed, never mixed
-VERSION = 3
+VERSION = 4
 MAX_TERMS = 40
 TITLE_W, LEAD_W, DETAIL_W = 3.0, 2.0, 1.0
 MIN_SPEC = 0.12
@@ -43,9 +43,12 @@ MIN_SPEC = 0.12
 Signature = dict[str, float]
 
 
-# a word common in any of these languages is generic ("die", "les", "когда");
-# feeds come in many, the stop-word list is English
-_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "ru")
+# a non-English word common in its language is generic ("für", "когда"): feeds
+# come in many languages and the stop-word list is English; plain ASCII words
+# are looked up in English only (each language's list costs a second to load)
+_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_GREEK = re.compile("[\u0370-\u03ff]")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -54,9 +57,10 @@ def _zipf(word: str) -> float:
 
     # "ourselve", "sometime": singulars of common plurals are as common as they are
     z = max(float(zipf_frequency(w, "en")) for w in (word, word + "s", word + "es"))
-    if z >= 3.5:
+    if z >= 3.5 or word.isascii():
         return z
-    return max(z, *(float(zipf_frequency(word, lang)) for lang in _LANGS[1:]))
+    langs = ("ru",) if _CYRILLIC.search(word) else ("el",) if _GREEK.search(word) else _LANGS[1:]
+    return max(z, *(float(zipf_frequency(word, lang)) for lang in langs))
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import threading
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from store.index.similar import VERSION as SIG_VERSION
-from store.index.similar import Signature, signature
+from store.index.similar import Signature, signature, specificity
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
@@ -48,6 +50,7 @@ MAX_SEGMENTS = 16
 IMPLICIT = 2000  # rows a reading call catches up by itself
 BATCH = 500
 
+DEFAULT_SPEC = 0.6  # a term nobody stored (a tag that is no term): middling
 _CACHE_KEY = "simstore.index"
 _LOCK = threading.RLock()
 
@@ -59,6 +62,7 @@ class SimIndex:
     stamp: tuple[int, int, int] | None = None
     segs: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    spec: list[float] = field(default_factory=list)  # each term's specificity (stored)
     tid: dict[str, int] = field(default_factory=dict)
     ids: list[str] = field(default_factory=list)
     chash: list[str] = field(default_factory=list)
@@ -67,8 +71,10 @@ class SimIndex:
     doc: dict[str, int] = field(default_factory=dict)
     post: dict[int, list[int]] = field(default_factory=dict)
     checked: int = -1  # the library generation whose rows were all caught up
+    _idf: dict[int, float] = field(default_factory=dict)
+    _idf_n: int = -1
 
-    def add(self, eid: str, chash: str, sig: Signature) -> int:
+    def add(self, eid: str, chash: str, sig: Signature, spec: dict[str, float]) -> int:
         """Number a signature (superseding the id's older one) and post its terms."""
         dn = len(self.ids)
         tids = array("I")
@@ -78,6 +84,7 @@ class SimIndex:
             if k is None:
                 k = self.tid[t] = len(self.terms)
                 self.terms.append(t)
+                self.spec.append(spec.get(t, DEFAULT_SPEC))
             tids.append(k)
             ws.append(w)
             self.post.setdefault(k, []).append(dn)
@@ -101,6 +108,32 @@ class SimIndex:
 
     def df(self, k: int) -> int:
         return len(self.post.get(k, ()))
+
+    def idf(self, k: int) -> float:
+        """log((N + 1) / (df + 0.5)), cached while the number of entries stays the same."""
+        n = len(self.doc)
+        if n != self._idf_n:
+            self._idf, self._idf_n = {}, n
+        got = self._idf.get(k)
+        if got is None:
+            got = self._idf[k] = math.log((max(n, 1) + 1) / (len(self.post.get(k, ())) + 0.5))
+        return got
+
+    def specificity(self, term: str) -> float:
+        """A term's stored specificity; for another (a tag), guessed from its words.
+
+        Never loads the general-English word list: reading (opening an entry)
+        must not pay for it; signatures are computed, and specificities
+        stored, when content is caught up.
+        """
+        k = self.tid.get(term)
+        if k is not None:
+            return self.spec[k]
+        words = [self.tid.get(w) for w in term.split("-")]
+        known = [self.spec[w] for w in words if w is not None]
+        if not known:
+            return DEFAULT_SPEC
+        return min(1.0, max(known) + (0.2 if len(words) > 1 else 0.0))
 
     def __len__(self) -> int:
         return len(self.doc)
@@ -126,8 +159,9 @@ def _valid(m: Any) -> bool:
 def _load_seg(ix: SimIndex, path: Path) -> None:
     data = json.loads(path.read_bytes())
     terms: list[str] = data["terms"]
+    spec = dict(zip(terms, (x / 1000 for x in data["spec"]), strict=True))
     for eid, chash, tids, ws in data["docs"]:
-        ix.add(eid, chash, {terms[t]: w / 1000 for t, w in zip(tids, ws, strict=True)})
+        ix.add(eid, chash, {terms[t]: w / 1000 for t, w in zip(tids, ws, strict=True)}, spec)
 
 
 def index(lib: Library) -> SimIndex:
@@ -157,13 +191,14 @@ def index(lib: Library) -> SimIndex:
         return ix
 
 
-def _seg_bytes(docs: list[tuple[str, str, Signature]]) -> bytes:
+def _seg_bytes(docs: list[tuple[str, str, Signature]], spec_of: Callable[[str], float]) -> bytes:
     terms: dict[str, int] = {}
     out = []
     for eid, chash, sig in docs:
         tids = [terms.setdefault(t, len(terms)) for t in sig]
         out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()]])
-    blob = {"v": VERSION, "terms": list(terms), "docs": out}
+    spec = [round(spec_of(t) * 1000) for t in terms]
+    blob = {"v": VERSION, "terms": list(terms), "spec": spec, "docs": out}
     return json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -189,11 +224,11 @@ def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -
             ]
             new_ids = {eid for eid, _c, _s in docs}
             live = [d for d in live if d[0] not in new_ids] + docs
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live))
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity))
             obsolete.extend(m["segs"])
             m["segs"] = [name]
         else:
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs))
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, specificity))
             m["segs"] = [*m["segs"], name]
         m["seq"] = seq
         return m
@@ -208,7 +243,7 @@ def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -
         lib.caches.pop(_CACHE_KEY, None)
         return
     for eid, chash, sig in docs:
-        ix.add(eid, chash, sig)
+        ix.add(eid, chash, sig, {t: specificity(t) for t in sig})
     ix.segs = list(m["segs"])
     ix.stamp = _stat(lib.dir / MANIFEST)
 

@@ -36,7 +36,7 @@ from store.index import simstore
 from store.index.claims import Point, group_points
 from store.index.related import origin, scores_for
 from store.index.similar import VERSION as SIG_VERSION
-from store.index.similar import specificity, term_label
+from store.index.similar import term_label
 from store.index.simstore import SimIndex
 from store.index.tokens import tokenize
 from store.models import Row, short_hash
@@ -306,7 +306,7 @@ def _shared_terms(ix: SimIndex, members: list[str]) -> list[str]:
             continue
         idf = math.log((n + 1) / (ix.df(ix.tid[t]) + 0.5))
         if idf > 0:
-            scored.append((-(c * specificity(t) * idf), t))
+            scored.append((-(c * ix.specificity(t) * idf), t))
     scored.sort()
     out: list[str] = []
     covered: set[str] = set()
