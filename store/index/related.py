@@ -30,7 +30,6 @@ from collections.abc import Mapping, Sequence
 from store.errors import NotFound
 from store.index import simstore
 from store.index.numbers import is_strong
-from store.index.similar import term_label
 from store.index.simstore import SimIndex
 from store.index.tagindex import Related, broad_tags, tag_postings
 from store.index.tokens import tokenize
@@ -226,7 +225,7 @@ def reasons(
         i = _idf(ix, k)
         if i <= 0:
             continue
-        cands.append((-(ix.specificity(t) * i), term_label(t), t))
+        cands.append((-(ix.specificity(t) * i), ix.label(t), t))
     for t in shared_tags:
         cands.append((-(ix.specificity(t) * max(tag_idf.get(t, 0.0), 0.0) * 1.05), t, t))
     cands.sort()

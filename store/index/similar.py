@@ -28,14 +28,22 @@ import re
 from collections.abc import Iterable
 
 from store.index.numbers import NUMBER_WORDS, figures, is_strong
-from store.index.tokens import Content, tokenize
+from store.index.tokens import Content, raw_tokens, singular
 from store.index.wordlists import chrome, months_and_days, stop_words
 
-__all__ = ["MAX_TERMS", "VERSION", "Signature", "signature", "specificity", "term_label"]
+__all__ = [
+    "MAX_TERMS",
+    "VERSION",
+    "Signature",
+    "signature",
+    "signature_and_forms",
+    "specificity",
+    "term_label",
+]
 
 #: bumped whenever ``signature`` changes: stored signatures (and the stories
 #: built on them) of another version are recomputed, never mixed
-VERSION = 4
+VERSION = 5
 MAX_TERMS = 40
 TITLE_W, LEAD_W, DETAIL_W = 3.0, 2.0, 1.0
 MIN_SPEC = 0.12
@@ -99,13 +107,16 @@ def _skip() -> frozenset[str]:
     return stop_words() | months_and_days() | chrome_words | NUMBER_WORDS
 
 
-def _words(text: str) -> list[str]:
-    """Tokens worth comparing, in order; a dropped token breaks a phrase (None)."""
+def _words(text: str) -> list[tuple[str, str]]:
+    """(token, as written) worth comparing, in order; a dropped token ("") breaks a phrase."""
     skip = _skip()
-    # a token starting with a digit ("109b", "12x", "3.5") is a figure: ``figures`` reads it
-    return [
-        t if (len(t) > 1 and t not in skip and not t[0].isdigit()) else "" for t in tokenize(text)
-    ]
+    out = []
+    for raw in raw_tokens(text):
+        t = singular(raw)
+        # a token starting with a digit ("109b", "12x", "3.5") is a figure: ``figures`` reads it
+        ok = len(t) > 1 and t not in skip and not t[0].isdigit()
+        out.append((t, raw) if ok else ("", ""))
+    return out
 
 
 # addresses are not evidence: "art19.com/privacy" in every episode of a host says nothing
@@ -114,22 +125,31 @@ _ADDRESS = re.compile(
 )
 
 
-def _add(acc: dict[str, float], text: str, w: float) -> None:
+Forms = dict[str, dict[str, int]]
+
+
+def _add(acc: dict[str, float], forms: Forms, text: str, w: float) -> None:
     if not text:
         return
     if "/" in text or "@" in text or "www." in text:
         text = _ADDRESS.sub(" ", text)
-    toks = _words(text)
-    prev = ""
-    for t in toks:
+    prev, prev_raw = "", ""
+    for t, raw in _words(text):
         if t:
             acc[t] = acc.get(t, 0.0) + w
+            if raw != t:
+                f = forms.setdefault(t, {})
+                f[raw] = f.get(raw, 0) + 1
             if prev:
                 p = f"{prev}-{t}"
                 acc[p] = acc.get(p, 0.0) + w
-        prev = t
-    for f in figures(text):
-        acc[f] = acc.get(f, 0.0) + w
+                if raw != t or prev_raw != prev:
+                    f = forms.setdefault(p, {})
+                    key = f"{prev_raw}-{raw}"
+                    f[key] = f.get(key, 0) + 1
+        prev, prev_raw = t, raw
+    for fig in figures(text):
+        acc[fig] = acc.get(fig, 0.0) + w
 
 
 def _section_texts(e: Content) -> Iterable[str]:
@@ -144,26 +164,64 @@ def _section_texts(e: Content) -> Iterable[str]:
 
 
 def signature(e: Content) -> Signature:
-    """The ``MAX_TERMS`` heaviest terms of an entry with their weights (see the module doc).
+    """The ``MAX_TERMS`` heaviest terms of an entry with their weights (see the module doc)."""
+    return signature_and_forms(e)[0]
+
+
+def signature_and_forms(e: Content) -> tuple[Signature, dict[str, str]]:
+    """``signature``, and how its terms are written where that is not the term itself.
+
+    Terms are singular tokens ("ampwell-motor", "buse"); a reason shows the
+    form the text uses most ("ampwell-motors", "buses").
 
     A feed item's body often repeats its summary and key points; that only
     adds a detail weight to terms that already lead, which is harmless.
     Ties break on the term, so a signature is a pure function of the content.
     """
     acc: dict[str, float] = {}
-    _add(acc, e.title, TITLE_W)
-    _add(acc, e.summary, LEAD_W)
+    forms: Forms = {}
+    _add(acc, forms, e.title, TITLE_W)
+    _add(acc, forms, e.summary, LEAD_W)
     for k in e.key_points:
-        _add(acc, k, LEAD_W)
+        _add(acc, forms, k, LEAD_W)
     for s in _section_texts(e):
-        _add(acc, s, DETAIL_W)
-    _add(acc, e.body, DETAIL_W)
+        _add(acc, forms, s, DETAIL_W)
+    _add(acc, forms, e.body, DETAIL_W)
     scored = {t: math.log1p(w) * specificity(t) for t, w in acc.items()}
     # a phrase seen once is noise ("hosts-explain"); it counts from its second use
     # or when it leads (title, summary, key points: weight >= 2)
     scored = {t: v for t, v in scored.items() if "-" not in t or acc[t] >= LEAD_W}
     best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
-    return {t: round(v, 3) for t, v in best if v > 0}
+    sig = {t: round(v, 3) for t, v in best if v > 0}
+    written = {}
+    for t in sig:
+        f = forms.get(t)
+        if not f:
+            continue
+        form = max(f.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        # only a broken singular is written as the text has it ("buse" -> "buses",
+        # "ourselve" -> "ourselves"); "motor", "recall" stay as they are
+        words = [
+            raw if _broken(sing, raw) else sing
+            for sing, raw in zip(t.split("-"), form.split("-"), strict=False)
+        ]
+        label = "-".join(words)
+        if label != t and len(words) == t.count("-") + 1:
+            written[t] = label
+    return sig, written
+
+
+@functools.lru_cache(maxsize=65_536)
+def _broken(sing: str, raw: str) -> bool:
+    """A singular English does not use while the form written is common ("buse")."""
+    return sing != raw and _zipf_en(sing) + 1.0 < _zipf_en(raw)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _zipf_en(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
 
 
 def term_label(term: str) -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from store.index.similar import VERSION as SIG_VERSION
-from store.index.similar import Signature, signature, specificity
+from store.index.similar import Signature, signature_and_forms, specificity, term_label
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
@@ -63,6 +63,7 @@ class SimIndex:
     segs: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     spec: list[float] = field(default_factory=list)  # each term's specificity (stored)
+    written: dict[int, str] = field(default_factory=dict)  # a term as the text writes it
     tid: dict[str, int] = field(default_factory=dict)
     ids: list[str] = field(default_factory=list)
     chash: list[str] = field(default_factory=list)
@@ -74,7 +75,14 @@ class SimIndex:
     _idf: dict[int, float] = field(default_factory=dict)
     _idf_n: int = -1
 
-    def add(self, eid: str, chash: str, sig: Signature, spec: dict[str, float]) -> int:
+    def add(
+        self,
+        eid: str,
+        chash: str,
+        sig: Signature,
+        spec: dict[str, float],
+        written: dict[str, str] | None = None,
+    ) -> int:
         """Number a signature (superseding the id's older one) and post its terms."""
         dn = len(self.ids)
         tids = array("I")
@@ -85,6 +93,8 @@ class SimIndex:
                 k = self.tid[t] = len(self.terms)
                 self.terms.append(t)
                 self.spec.append(spec.get(t, DEFAULT_SPEC))
+            if written and t in written:
+                self.written[k] = written[t]
             tids.append(k)
             ws.append(w)
             self.post.setdefault(k, []).append(dn)
@@ -118,6 +128,13 @@ class SimIndex:
         if got is None:
             got = self._idf[k] = math.log((max(n, 1) + 1) / (len(self.post.get(k, ())) + 0.5))
         return got
+
+    def label(self, term: str) -> str:
+        """How a term reads in a reason: as written ("buses"), figures spelled out."""
+        k = self.tid.get(term)
+        if k is not None and k in self.written:
+            return self.written[k]
+        return term_label(term)
 
     def specificity(self, term: str) -> float:
         """A term's stored specificity; for another (a tag), guessed from its words.
@@ -160,8 +177,10 @@ def _load_seg(ix: SimIndex, path: Path) -> None:
     data = json.loads(path.read_bytes())
     terms: list[str] = data["terms"]
     spec = dict(zip(terms, (x / 1000 for x in data["spec"]), strict=True))
+    written: dict[str, str] = data.get("written") or {}
     for eid, chash, tids, ws in data["docs"]:
-        ix.add(eid, chash, {terms[t]: w / 1000 for t, w in zip(tids, ws, strict=True)}, spec)
+        sig = {terms[t]: w / 1000 for t, w in zip(tids, ws, strict=True)}
+        ix.add(eid, chash, sig, spec, written)
 
 
 def index(lib: Library) -> SimIndex:
@@ -191,18 +210,25 @@ def index(lib: Library) -> SimIndex:
         return ix
 
 
-def _seg_bytes(docs: list[tuple[str, str, Signature]], spec_of: Callable[[str], float]) -> bytes:
+def _seg_bytes(
+    docs: list[tuple[str, str, Signature]],
+    spec_of: Callable[[str], float],
+    written: dict[str, str],
+) -> bytes:
     terms: dict[str, int] = {}
     out = []
     for eid, chash, sig in docs:
         tids = [terms.setdefault(t, len(terms)) for t in sig]
         out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()]])
     spec = [round(spec_of(t) * 1000) for t in terms]
-    blob = {"v": VERSION, "terms": list(terms), "spec": spec, "docs": out}
+    forms = {t: written[t] for t in terms if t in written}
+    blob = {"v": VERSION, "terms": list(terms), "spec": spec, "written": forms, "docs": out}
     return json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -> None:
+def _write(
+    lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]], written: dict[str, str]
+) -> None:
     """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
     obsolete: list[str] = []
 
@@ -224,11 +250,12 @@ def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -
             ]
             new_ids = {eid for eid, _c, _s in docs}
             live = [d for d in live if d[0] not in new_ids] + docs
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity))
+            forms = {ix.terms[k]: v for k, v in ix.written.items()} | written
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity, forms))
             obsolete.extend(m["segs"])
             m["segs"] = [name]
         else:
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, specificity))
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, specificity, written))
             m["segs"] = [*m["segs"], name]
         m["seq"] = seq
         return m
@@ -243,7 +270,7 @@ def _write(lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]]) -
         lib.caches.pop(_CACHE_KEY, None)
         return
     for eid, chash, sig in docs:
-        ix.add(eid, chash, sig, {t: specificity(t) for t in sig})
+        ix.add(eid, chash, sig, {t: specificity(t) for t in sig}, written)
     ix.segs = list(m["segs"])
     ix.stamp = _stat(lib.dir / MANIFEST)
 
@@ -268,8 +295,13 @@ def catch_up(lib: Library, limit: int | None = IMPLICIT) -> tuple[SimIndex, list
         done: list[str] = []
         for i in range(0, len(missing), BATCH):
             part = missing[i : i + BATCH]
-            docs = [(e.id, lib.row(e.id).chash, signature(e)) for e in lib.get_many(part)]
-            _write(lib, ix, docs)
+            docs = []
+            written: dict[str, str] = {}
+            for e in lib.get_many(part):
+                sig, forms = signature_and_forms(e)
+                docs.append((e.id, lib.row(e.id).chash, sig))
+                written.update(forms)
+            _write(lib, ix, docs, written)
             ix = index(lib)
             done += part
         if complete:

@@ -36,7 +36,6 @@ from store.index import simstore
 from store.index.claims import Point, group_points
 from store.index.related import origin, scores_for
 from store.index.similar import VERSION as SIG_VERSION
-from store.index.similar import term_label
 from store.index.simstore import SimIndex
 from store.index.tokens import tokenize
 from store.models import Row, short_hash
@@ -314,7 +313,7 @@ def _shared_terms(ix: SimIndex, members: list[str]) -> list[str]:
         words = {t} if ":" in t else set(tokenize(t.replace("-", " ")))
         if words <= covered:
             continue
-        out.append(term_label(t))
+        out.append(ix.label(t))
         covered |= words
         if len(out) == MAX_TAGS:
             break
