@@ -63,3 +63,12 @@ def test_distractor_shows_nothing_related(tmp_path: Path) -> None:
     out = run_cli(data, "list", "allotment", check=True).stdout.split()
     d = json.loads(run_cli(data, "show", out[0], "--json", check=True).stdout)
     assert d["related"] == [] and d["story"] is None and d["point_links"] == []
+
+
+def test_show_text_names_the_story_and_the_other_sources(tmp_path: Path) -> None:
+    data = _ingest(tmp_path)
+    story = json.loads(run_cli(data, "stories", "brightwater", "--json", check=True).stdout)[0]
+    eid = story["entries"][0]["id"]
+    text = run_cli(data, "show", eid, check=True).stdout
+    assert f"In story: {story['label']} (3 sources)" in text
+    assert "    also: " in text

@@ -60,6 +60,20 @@ def point_links_json(links: Any) -> list[dict[str, Any]]:
     ]
 
 
+def story_lines(opened: Any) -> list[str]:
+    """``show``'s plain-text lines for the story and the points other sources state too."""
+    out: list[str] = []
+    if opened.story is not None:
+        out.append(f"In story: {opened.story.label} ({opened.story.sources} sources)")
+    points = opened.entry.key_points
+    for link in opened.point_links:
+        if link.point < len(points):
+            names = ", ".join(source for _i, _t, source, _x in link.also)
+            out.append(f"  • {points[link.point]}")
+            out.append(f"    also: {names}")
+    return out
+
+
 def cmd_stories(args: argparse.Namespace, ctx: Any) -> int:
     found = api.stories(ctx.library(), " ".join(args.query))
     if args.json:
