@@ -123,11 +123,18 @@ def list_view(
     return Listing(rows, marks, nav, error, lib.generation)
 
 
-def related(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
-    """Entries that say what this one says, best first, each with its reasons (<= 4)."""
+def related(
+    lib: Library, entry_id: str, limit: int = 10, *, complete: bool = True
+) -> list[Related]:
+    """Entries that say what this one says, best first, each with its reasons (<= 4).
+
+    ``complete`` (scripts, ``show``): from the whole library, catching up
+    entries without signatures first; the UI passes False (bounded work, its
+    background warm-up does the rest).
+    """
     from store.index.related import related_entries
 
-    return related_entries(lib, entry_id, limit=limit)
+    return related_entries(lib, entry_id, limit=limit, complete=complete)
 
 
 def stories(lib: Library, query: str = "") -> list[Story]:
@@ -141,11 +148,11 @@ def stories(lib: Library, query: str = "") -> list[Story]:
     return list_stories(lib, query, full=True)
 
 
-def story_of(lib: Library, entry_id: str) -> Story | None:
-    """The story an entry belongs to, or None."""
+def story_of(lib: Library, entry_id: str, *, complete: bool = True) -> Story | None:
+    """The story an entry belongs to, or None (``complete``: as for ``related``)."""
     from store.index.stories import story_of as find
 
-    return find(lib, entry_id)
+    return find(lib, entry_id, complete=complete)
 
 
 def point_links(lib: Library, entry_id: str, story: Story | None = None) -> list[PointLink]:
@@ -160,21 +167,22 @@ def open_entry(lib: Library, entry_id: str) -> Opened:
     entry = lib.get(entry_id)
     if not lib.marks(entry_id).read:
         lib.set_read([entry_id], True)
-    return _opened(lib, entry)
+    return _opened(lib, entry, complete=False)
 
 
 def show_entry(lib: Library, entry_id: str) -> Opened:
     """An entry to show (``digest-tui show``): like ``open_entry``, but left unread."""
-    return _opened(lib, lib.get(entry_id))
+    return _opened(lib, lib.get(entry_id), complete=True)
 
 
-def _opened(lib: Library, entry: Entry) -> Opened:
-    story = story_of(lib, entry.id)
+def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
+    """Shared by the UI's open (bounded work) and the CLI's show (complete answers)."""
+    story = story_of(lib, entry.id, complete=complete)
     return Opened(
         entry,
         lib.marks(entry.id),
         lib.effective_tags(entry.id),
-        related(lib, entry.id),
+        related(lib, entry.id, complete=complete),
         story,
         point_links(lib, entry.id, story),
     )
@@ -218,10 +226,23 @@ def tags_summary(lib: Library) -> list[TagStat]:
 
 
 def nav_tags(lib: Library) -> list[TagCount]:
-    """The navigator's tags: cross-source tags first (most sources), then by size."""
+    """The navigator's tags: cross-source tags first (most sources), then by size.
+
+    Runs in the UI's background worker after a listing, so it also brings the
+    topic index up to date (``warm_topics``): entries a refresh just added get
+    their signatures and stories there, not when the user opens one.
+    """
     tags = [TagCount(s.tag, s.entries, s.sources, tuple(s.weekly)) for s in tags_summary(lib)]
     tags.sort(key=lambda t: (-(t.sources > 1), -t.sources, -t.entries, t.tag))
+    warm_topics(lib)
     return tags
+
+
+def warm_topics(lib: Library) -> None:
+    """Signatures and stories for entries that have none yet (bounded work per call)."""
+    from store.index.stories import ensure
+
+    ensure(lib)
 
 
 def all_tag_names(lib: Library) -> list[str]:

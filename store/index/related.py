@@ -242,12 +242,19 @@ def reasons(
     return tuple(out)
 
 
-def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
-    """Entries that say what ``entry_id`` says, best first, each with its reasons."""
+def related_entries(
+    lib: Library, entry_id: str, limit: int = 10, *, complete: bool = False
+) -> list[Related]:
+    """Entries that say what ``entry_id`` says, best first, each with its reasons.
+
+    ``complete``: every entry gets its signature first (a one-shot command
+    must answer from the whole library); else a bounded catch-up, the opened
+    entry first (the UI, whose background warm-up does the rest).
+    """
     from store.index.tagindex import _is_duplicate
 
     target = lib.row(entry_id)
-    ix, _new = simstore.catch_up(lib)
+    ix, _new = simstore.catch_up(lib, None if complete else simstore.OPENING, first=(entry_id,))
     content = scores_for(ix, entry_id, lib)
     marks = lib.all_marks()
     tag_sc, tag_idf = _tag_scores(lib, target, marks, _candidates(lib, target, marks, content))

@@ -31,7 +31,7 @@ import math
 import os
 import threading
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,8 @@ DIR_NAME = "similar"
 MANIFEST = f"{DIR_NAME}/manifest.json"
 VERSION = 1
 MAX_SEGMENTS = 16
-IMPLICIT = 2000  # rows a reading call catches up by itself
+IMPLICIT = 2000  # rows a background call (``store.api.warm_topics``) catches up
+OPENING = 100  # rows opening an entry catches up (the opened one first)
 BATCH = 500
 
 DEFAULT_SPEC = 0.6  # a term nobody stored (a tag that is no term): middling
@@ -275,10 +276,13 @@ def _write(
     ix.stamp = _stat(lib.dir / MANIFEST)
 
 
-def catch_up(lib: Library, limit: int | None = IMPLICIT) -> tuple[SimIndex, list[str]]:
+def catch_up(
+    lib: Library, limit: int | None = IMPLICIT, first: Sequence[str] = ()
+) -> tuple[SimIndex, list[str]]:
     """Signatures for rows that have none (or changed): the index and the ids computed.
 
-    ``limit`` bounds the rows done in this call (newest first); None does all.
+    ``limit`` bounds the rows done in this call (``first``, then newest
+    first); None does all.
     """
     with _LOCK:
         ix = index(lib)
@@ -290,6 +294,11 @@ def catch_up(lib: Library, limit: int | None = IMPLICIT) -> tuple[SimIndex, list
             r.id for r in lib.rows() if (dn := doc.get(r.id)) is None or chash[dn] != r.chash
         ]
         complete = limit is None or len(missing) <= limit
+        if first:
+            have = set(missing)
+            want = [i for i in first if i in have]
+            skip = set(want)
+            missing = want + [i for i in missing if i not in skip]
         if not complete:
             missing = missing[:limit]
         done: list[str] = []

@@ -60,7 +60,8 @@ MAX_TAGS = 4
 WINDOW_DAYS = 45  # an event's reports: weeks apart, not years
 PLACE_SHORTLIST = 60
 STORY_EVIDENCE = 3  # specific things two reports of one event share, at least  # candidates scored exactly when an entry is placed
-IMPLICIT = 500  # entries a reading call (opening one) places by itself
+IMPLICIT = 500  # entries a background call places
+OPENING = 50  # entries opening one places
 MAX_LABEL = 90
 _LOCK = threading.RLock()
 _CACHE_KEY = "stories.state"
@@ -158,8 +159,19 @@ def _state(lib: Library) -> _State:
         return st
 
 
-def ensure(lib: Library, *, full: bool = False) -> _State:
-    """Place every new or changed entry (``full``: however many), then the state."""
+def ensure(
+    lib: Library,
+    *,
+    full: bool = False,
+    signatures: int = simstore.IMPLICIT,
+    place: int = IMPLICIT,
+    first: str | None = None,
+) -> _State:
+    """Place new or changed entries (bounded, unless ``full``), then the state.
+
+    ``signatures`` and ``place`` bound the work of one call: opening an entry
+    does a little (``OPENING``), the background warm-up after a listing more.
+    """
     with _LOCK:
         st = _state(lib)
         if st.checked == lib.generation:
@@ -169,16 +181,19 @@ def ensure(lib: Library, *, full: bool = False) -> _State:
         if all(done.get(r.id) == r.chash for r in lib.rows()):
             st.checked = gen
             return st
-        ix, _ = simstore.catch_up(lib, limit=None if full else simstore.IMPLICIT)
-        cap = None if full else IMPLICIT
-        lib.update_sidecar(STATE_NAME, lambda d: _place(lib, ix, d, cap))
+        firsts = (first,) if first else ()
+        ix, _ = simstore.catch_up(lib, limit=None if full else signatures, first=firsts)
+        cap = None if full else place
+        lib.update_sidecar(STATE_NAME, lambda d: _place(lib, ix, d, cap, first))
         st = _state(lib)
         if all(st.data["done"].get(r.id) == r.chash for r in lib.rows()):
             st.checked = gen
         return st
 
 
-def _place(lib: Library, ix: SimIndex, data: Any, cap: int | None) -> dict[str, Any]:
+def _place(
+    lib: Library, ix: SimIndex, data: Any, cap: int | None, first: str | None = None
+) -> dict[str, Any]:
     """Place the entries not yet placed into ``data``; regroup what changed.
 
     At most ``cap`` entries (the newest) per call when a reading call asks;
@@ -190,7 +205,8 @@ def _place(lib: Library, ix: SimIndex, data: Any, cap: int | None) -> dict[str, 
     of = _index_of(state)
     todo = [r for r in lib.rows() if done.get(r.id) != r.chash and r.id in ix.doc]
     if cap is not None:
-        todo = todo[:cap]  # rows are newest first
+        head = [r for r in todo if r.id == first]
+        todo = head + [r for r in todo[:cap] if r.id != first]  # rows are newest first
     todo.sort(key=lambda r: (not r.date, r.date, r.id))  # undated last: they date nothing
     changed: set[str] = set()
     for r in todo:
@@ -364,9 +380,12 @@ def _titles(entries: Iterable[StoryEntry]) -> list[str]:
     return [e.title for e in entries]
 
 
-def story_of(lib: Library, entry_id: str) -> Story | None:
-    """The story an entry belongs to (two origins or more), or None."""
-    st = ensure(lib)
+def story_of(lib: Library, entry_id: str, *, complete: bool = False) -> Story | None:
+    """The story an entry belongs to (two origins or more), or None.
+
+    ``complete``: every entry is placed first (a one-shot command).
+    """
+    st = ensure(lib, full=complete, signatures=simstore.OPENING, place=OPENING, first=entry_id)
     sid = st.of.get(entry_id)
     if sid is None:
         return None
