@@ -47,6 +47,9 @@ CANDIDATE_SHARE = 0.05
 CANDIDATE_MIN_DF = 50
 CANDIDATE_MAX_DF = 1000
 MIN_EVIDENCE = 2
+COMMON_SHARE = 0.02
+COMMON_MIN = 10
+COMMON_LIBRARY = 500
 EVIDENCE_SPEC = 0.45  # zipf under ~4.8: "battery", "regulator"; not "make", "first"
 
 
@@ -68,6 +71,7 @@ def scores_for(
     lib: Library,
     shortlist: int = SHORTLIST,
     min_evidence: int = MIN_EVIDENCE,
+    shared_out: dict[str, list[str]] | None = None,
 ) -> Scored:
     """Content cosine of ``entry_id`` with every entry sharing a useful term (itself left out).
 
@@ -118,27 +122,64 @@ def scores_for(
                 shared.append(k)
         if sq and dot and _evidence(ix, shared) >= min_evidence:
             out[ix.ids[d]] = dot / (norm * math.sqrt(sq))
+            if shared_out is not None:
+                shared_out[ix.ids[d]] = [ix.terms[k] for k in shared]
     return out
+
+
+def _common_at(n: int) -> float:
+    """Entries a term may be on and still be evidence (``COMMON_SHARE`` of a large library).
+
+    A term on 2% of a library of podcasts is boilerplate ("privacy notice",
+    a host's sign-off) or a share button, not what two entries are about.
+    """
+    return max(COMMON_MIN, COMMON_SHARE * n) if n >= COMMON_LIBRARY else float("inf")
+
+
+def _evidence_with_tags(
+    ix: SimIndex, terms: list[str], tags: set[str], tag_df: Mapping[str, int]
+) -> int:
+    """Content evidence plus shared specific tags the shared words do not already hold.
+
+    "Two specific shared things" either way: two names, a name and a figure,
+    or a shared word and a shared tag that says something else. One shared
+    tag alone ("winter", "paris") relates nothing.
+    """
+    n = _evidence(ix, [ix.tid[t] for t in terms])
+    words: set[str] = set()
+    for t in terms:
+        if ":" not in t:
+            words.update(t.split("-"))
+    common = _common_at(len(ix))
+    for tag in tags:
+        if tag_df.get(tag, 0) > common:
+            continue
+        if not set(tokenize(tag.replace("-", " "))) <= words:
+            n += 1
+    return n
 
 
 def _evidence(ix: SimIndex, shared: list[int]) -> int:
     """Independent specific shared things: words, figures; a phrase merges its two words.
 
     Only specific words count ("make", "look", "first" are shared by any two
-    texts); a shared strong figure counts.
+    texts), and only those on few entries of this library (``_common_at``);
+    a shared strong figure counts.
     """
     terms = ix.terms
-    words = {terms[k] for k in shared}
     spec = ix.specificity
-    count = 0
+    common = _common_at(len(ix))
+    words = {terms[k] for k in shared if ix.df(k) <= common}
+    useful = {
+        t
+        for t in words
+        if (is_strong(t) if ":" in t else "-" not in t and spec(t) >= EVIDENCE_SPEC)
+    }
+    count = len(useful)
     for t in words:
-        if ":" in t:
-            count += is_strong(t)
-        elif "-" not in t:
-            count += spec(t) >= EVIDENCE_SPEC
-        else:
+        if "-" in t and ":" not in t:
             a, _, b = t.partition("-")
-            if a in words and b in words:
+            if a in useful and b in useful:
                 count -= 1  # "space race" with "space" and "race": one thing
             elif a not in words and b not in words and spec(t) >= EVIDENCE_SPEC:
                 count += 1  # the phrase alone (its words fell out of the signatures)
@@ -255,11 +296,14 @@ def related_entries(
 
     target = lib.row(entry_id)
     ix, _new = simstore.catch_up(lib, None if complete else simstore.OPENING, first=(entry_id,))
-    content = scores_for(ix, entry_id, lib)
+    shared_terms: dict[str, list[str]] = {}
+    content = scores_for(ix, entry_id, lib, min_evidence=0, shared_out=shared_terms)
     marks = lib.all_marks()
     tag_sc, tag_idf = _tag_scores(lib, target, marks, _candidates(lib, target, marks, content))
     mine_tags = _effective(target, marks.get(entry_id))
     broad = broad_tags()
+    auto, user = tag_postings(lib)
+    tag_df = {t: len(auto.get(t, ())) + len(user.get(t, ())) for t in mine_tags}
     here = origin(target)
     scored: list[tuple[float, str, Row]] = []
     for i in sorted(content.keys() | tag_sc.keys()):
@@ -269,6 +313,9 @@ def related_entries(
         except NotFound:
             continue
         if _is_duplicate(target, row):
+            continue
+        tags = {t for t in mine_tags & _effective(row, marks.get(i)) if t not in broad}
+        if _evidence_with_tags(ix, shared_terms.get(i, []), tags, tag_df) < MIN_EVIDENCE:
             continue
         s = (1 - TAG_SHARE) * c + TAG_SHARE * tag_sc.get(i, 0.0)
         if s >= MIN_SCORE:

@@ -43,8 +43,9 @@ __all__ = [
 
 #: bumped whenever ``signature`` changes: stored signatures (and the stories
 #: built on them) of another version are recomputed, never mixed
-VERSION = 5
-MAX_TERMS = 40
+VERSION = 7
+MAX_TERMS = 60
+PHRASE_W = 0.8  # a phrase weighs a little less than a word: its words count too
 TITLE_W, LEAD_W, DETAIL_W = 3.0, 2.0, 1.0
 MIN_SPEC = 0.12
 
@@ -60,19 +61,19 @@ _GREEK = re.compile("[\u0370-\u03ff]")
 
 
 @functools.lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
+def _zipf(word: str, multilingual: bool = False) -> float:
     from wordfreq import zipf_frequency
 
     # "ourselve", "sometime": singulars of common plurals are as common as they are
     z = max(float(zipf_frequency(w, "en")) for w in (word, word + "s", word + "es"))
-    if z >= 3.5 or word.isascii():
+    if z >= 3.5 or (word.isascii() and not multilingual):
         return z
     langs = ("ru",) if _CYRILLIC.search(word) else ("el",) if _GREEK.search(word) else _LANGS[1:]
     return max(z, *(float(zipf_frequency(word, lang)) for lang in langs))
 
 
 @functools.lru_cache(maxsize=200_000)
-def specificity(term: str) -> float:
+def specificity(term: str, multilingual: bool = False) -> float:
     """0..1: how much a term says in general English (rare names 1, "data" ~0.3).
 
     A phrase is at least as specific as its more specific word, and a bit
@@ -85,10 +86,10 @@ def specificity(term: str) -> float:
         return 0.8 if _big(term) else 0.4
     if "-" in term:
         a, _, b = term.partition("-")
-        return min(1.0, max(specificity(a), specificity(b)) + 0.2)
+        return min(1.0, max(specificity(a, multilingual), specificity(b, multilingual)) + 0.2)
     if term.isdigit():
         return 0.15
-    z = _zipf(term)
+    z = _zipf(term, multilingual)
     return max(MIN_SPEC, min(1.0, (6.6 - z) / 4.0))
 
 
@@ -168,8 +169,9 @@ def signature(e: Content) -> Signature:
     return signature_and_forms(e)[0]
 
 
-def signature_and_forms(e: Content) -> tuple[Signature, dict[str, str]]:
-    """``signature``, and how its terms are written where that is not the term itself.
+def signature_and_forms(e: Content) -> tuple[Signature, dict[str, str], dict[str, float]]:
+    """``signature``, how its terms are written where that is not the term itself,
+    and each term's specificity as this entry's language has it.
 
     Terms are singular tokens ("ampwell-motor", "buse"); a reason shows the
     form the text uses most ("ampwell-motors", "buses").
@@ -181,16 +183,21 @@ def signature_and_forms(e: Content) -> tuple[Signature, dict[str, str]]:
     acc: dict[str, float] = {}
     forms: Forms = {}
     _add(acc, forms, e.title, TITLE_W)
+    titled = set(acc)
     _add(acc, forms, e.summary, LEAD_W)
     for k in e.key_points:
         _add(acc, forms, k, LEAD_W)
     for s in _section_texts(e):
         _add(acc, forms, s, DETAIL_W)
     _add(acc, forms, e.body, DETAIL_W)
-    scored = {t: math.log1p(w) * specificity(t) for t, w in acc.items()}
-    # a phrase seen once is noise ("hosts-explain"); it counts from its second use
-    # or when it leads (title, summary, key points: weight >= 2)
-    scored = {t: v for t, v in scored.items() if "-" not in t or acc[t] >= LEAD_W}
+    # a phrase written once is noise ("dominate-highly", "hosts-explain"): it counts
+    # from its second use, or in the title
+    multi = not _english(e)
+    scored = {
+        t: math.log1p(w) * specificity(t, multi) * (PHRASE_W if "-" in t else 1.0)
+        for t, w in acc.items()
+        if "-" not in t or w >= 2 * DETAIL_W and (w != LEAD_W or t in titled)
+    }
     best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
     sig = {t: round(v, 3) for t, v in best if v > 0}
     written = {}
@@ -208,7 +215,7 @@ def signature_and_forms(e: Content) -> tuple[Signature, dict[str, str]]:
         label = "-".join(words)
         if label != t and len(words) == t.count("-") + 1:
             written[t] = label
-    return sig, written
+    return sig, written, {t: specificity(t, multi) for t in sig}
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -222,6 +229,20 @@ def _zipf_en(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
+
+
+def _english(e: Content) -> bool:
+    """Whether an entry reads as English: enough English function words in its lead.
+
+    Other entries ("Die Bluthochzeit", "Les plus beaux secrets") have their
+    words' generality looked up in the other languages too ("qui", "est",
+    "liegt" are as common there as "the" is here).
+    """
+    toks = raw_tokens(" ".join([e.title, e.summary, *e.key_points])[:4000])
+    if len(toks) < 8:
+        return True
+    stop = stop_words()
+    return sum(1 for t in toks if t in stop) >= 0.12 * len(toks)
 
 
 def term_label(term: str) -> str:

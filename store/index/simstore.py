@@ -175,13 +175,36 @@ def _valid(m: Any) -> bool:
 
 
 def _load_seg(ix: SimIndex, path: Path) -> None:
+    """Add a segment's signatures: its term numbers mapped to the index's once, no dicts."""
     data = json.loads(path.read_bytes())
     terms: list[str] = data["terms"]
-    spec = dict(zip(terms, (x / 1000 for x in data["spec"]), strict=True))
+    spec: list[int] = data["spec"]
     written: dict[str, str] = data.get("written") or {}
+    local = array("I")
+    for t, sp in zip(terms, spec, strict=True):
+        k = ix.tid.get(t)
+        if k is None:
+            k = ix.tid[t] = len(ix.terms)
+            ix.terms.append(t)
+            ix.spec.append(sp / 1000)
+            if t in written:
+                ix.written[k] = written[t]
+        local.append(k)
+    post = ix.post
     for eid, chash, tids, ws in data["docs"]:
-        sig = {terms[t]: w / 1000 for t, w in zip(tids, ws, strict=True)}
-        ix.add(eid, chash, sig, spec, written)
+        dn = len(ix.ids)
+        g = array("I", [local[t] for t in tids])
+        for k in g:
+            lst = post.get(k)
+            if lst is None:
+                post[k] = [dn]
+            else:
+                lst.append(dn)
+        ix.ids.append(eid)
+        ix.chash.append(chash)
+        ix.fterms.append(g)
+        ix.fw.append(array("f", [w / 1000 for w in ws]))
+        ix.doc[eid] = dn
 
 
 def index(lib: Library) -> SimIndex:
@@ -228,10 +251,19 @@ def _seg_bytes(
 
 
 def _write(
-    lib: Library, ix: SimIndex, docs: list[tuple[str, str, Signature]], written: dict[str, str]
+    lib: Library,
+    ix: SimIndex,
+    docs: list[tuple[str, str, Signature]],
+    written: dict[str, str],
+    specs: dict[str, float] | None = None,
 ) -> None:
     """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
     obsolete: list[str] = []
+    known = specs or {}
+
+    def spec_of(t: str) -> float:
+        got = known.get(t)
+        return got if got is not None else specificity(t)
 
     def update(data: Any) -> dict[str, Any]:
         fresh = {"v": VERSION, "sv": SIG_VERSION, "seq": 0, "segs": []}
@@ -256,7 +288,7 @@ def _write(
             obsolete.extend(m["segs"])
             m["segs"] = [name]
         else:
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, specificity, written))
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, spec_of, written))
             m["segs"] = [*m["segs"], name]
         m["seq"] = seq
         return m
@@ -271,7 +303,7 @@ def _write(
         lib.caches.pop(_CACHE_KEY, None)
         return
     for eid, chash, sig in docs:
-        ix.add(eid, chash, sig, {t: specificity(t) for t in sig}, written)
+        ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written)
     ix.segs = list(m["segs"])
     ix.stamp = _stat(lib.dir / MANIFEST)
 
@@ -306,11 +338,14 @@ def catch_up(
             part = missing[i : i + BATCH]
             docs = []
             written: dict[str, str] = {}
+            specs: dict[str, float] = {}
             for e in lib.get_many(part):
-                sig, forms = signature_and_forms(e)
+                sig, forms, spec = signature_and_forms(e)
                 docs.append((e.id, lib.row(e.id).chash, sig))
                 written.update(forms)
-            _write(lib, ix, docs, written)
+                for t, v in spec.items():
+                    specs[t] = min(v, specs.get(t, v))
+            _write(lib, ix, docs, written, specs)
             ix = index(lib)
             done += part
         if complete:
