@@ -42,7 +42,7 @@ MIN_SCORE = 0.05
 TAG_SHARE = 0.4
 TAG_CANDIDATES = 2000  # entries found through shared tags alone, at most
 MAX_REASONS = 4
-SHORTLIST = 300
+SHORTLIST = 100
 CANDIDATE_SHARE = 0.05
 CANDIDATE_MIN_DF = 50
 CANDIDATE_MAX_DF = 1000
@@ -83,7 +83,14 @@ def scores_for(
     dn = ix.doc.get(entry_id)
     if dn is None:
         return {}
-    idf = ix.idf
+    memo: dict[int, float] = {}
+
+    def idf(k: int) -> float:
+        got = memo.get(k)
+        if got is None:
+            got = memo[k] = ix.idf(k)
+        return got
+
     mine: dict[int, float] = {}
     for k, w in zip(ix.fterms[dn], ix.fw[dn], strict=True):
         i = idf(k)
