@@ -86,6 +86,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="FOLDER",
         help="only print junk counts of real feeds (default ../shared/corpus/realworld)",
     )
+    p.add_argument(
+        "--topics",
+        action="store_true",
+        help="only print topic-linking precision/recall on the labelled sets (bench/topics.py)",
+    )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     p.add_argument("--markdown", type=Path, help="also write the report (table + machine) here")
     a = p.parse_args(argv)
@@ -491,6 +496,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import realworld
 
         return realworld.main([str(f) for f in a.realworld])
+    if a.topics:
+        from bench import topics
+
+        return topics.main()
     a.work_dir.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ours.REPO))
     notes: list[str] = []

@@ -22,7 +22,19 @@ from store.config import Config
 from store.models import Row
 from store.storage.library import Library
 
-__all__ = ["Labelled", "TagScore", "RelatedScore", "fold", "load", "score_tags", "score_related"]
+__all__ = [
+    "ClaimScore",
+    "Labelled",
+    "RelatedScore",
+    "StoryScore",
+    "TagScore",
+    "fold",
+    "load",
+    "score_claims",
+    "score_related",
+    "score_stories",
+    "score_tags",
+]
 
 
 def sing(w: str) -> str:
@@ -191,4 +203,116 @@ def score_related(s: Labelled) -> RelatedScore:
                 out.distractor_hits.append((title[a], title[b]))
             elif (sa, sb) in near and b in related[a][:2]:
                 out.near_hits.append((title[a], title[b]))
+    return out
+
+
+@dataclass
+class StoryScore:
+    """Stories: same-story pairs put in one story, and pairs of different stories that were."""
+
+    pairs_together: int = 0
+    pairs_total: int = 0
+    mixed: list[tuple[str, str]] = field(default_factory=list)  # different stories, one story
+    near_mixed: list[tuple[str, str]] = field(default_factory=list)  # near-but-different, one story
+    distractors_in: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.pairs_together / self.pairs_total if self.pairs_total else 1.0
+
+
+def score_stories(s: Labelled) -> StoryScore:
+    """Which labelled entries the product put in one story (``store.api.stories``)."""
+    out = StoryScore()
+    story_of: dict[str, str] = {}
+    for st in api.stories(s.lib):
+        for e in st.entries:
+            story_of[e.id] = st.id
+    entries = s.labels["entries"]
+    label = {s.ids[i]: e.get("story") for i, e in enumerate(entries) if i in s.ids}
+    title = {s.ids[i]: e["title"] for i, e in enumerate(entries) if i in s.ids}
+    near = {tuple(p) for p in s.labels.get("near_but_different", [])}
+    near |= {(b, a) for a, b in near}
+    ids = sorted(label)
+    for a in ids:
+        if label[a] is None and a in story_of:
+            out.distractors_in.append(title[a])
+    for x, a in enumerate(ids):
+        for b in ids[x + 1 :]:
+            together = a in story_of and story_of.get(a) == story_of.get(b)
+            if label[a] is not None and label[a] == label[b]:
+                out.pairs_total += 1
+                out.pairs_together += together
+            elif together:
+                out.mixed.append((title[a], title[b]))
+                if (label[a], label[b]) in near:
+                    out.near_mixed.append((title[a], title[b]))
+    return out
+
+
+@dataclass
+class ClaimScore:
+    """README rule 4: same-claim points grouped; no group mixing claims or stories."""
+
+    claims_linked: int = 0
+    claims_total: int = 0
+    points_linked: int = 0
+    points_total: int = 0
+    missed: list[str] = field(default_factory=list)
+    false_links: list[tuple[str, str]] = field(default_factory=list)  # (point, point)
+
+    @property
+    def recall(self) -> float:
+        return self.points_linked / self.points_total if self.points_total else 1.0
+
+
+def _norm_text(t: str) -> str:
+    return norm_title(t)
+
+
+def score_claims(s: Labelled) -> ClaimScore:
+    """Each labelled point found by (entry, substring); groups read from ``store.api.stories``."""
+    out = ClaimScore()
+    groups: list[set[tuple[str, int]]] = []
+    for st in api.stories(s.lib):
+        for p in st.points:
+            groups.append({(eid, i) for eid, i, _t in p.at})
+    where: dict[tuple[str, int], int] = {}
+    for gi, members in enumerate(groups):
+        for m in members:
+            where[m] = gi
+    claim_of: dict[tuple[str, int], tuple[str, str]] = {}
+    for c in s.labels.get("same_claims", []):
+        refs: list[tuple[str, int]] = []
+        for p in c["points"]:
+            eid = s.entry_id(p["title"])
+            if eid is None:
+                continue
+            kps = s.lib.get(eid).key_points
+            want = _norm_text(p["contains"])
+            hit = [i for i, k in enumerate(kps) if want in _norm_text(k)]
+            if hit:
+                refs.append((eid, hit[0]))
+                claim_of[(eid, hit[0])] = (c["story"], c["claim"])
+        out.claims_total += 1
+        out.points_total += len(c["points"])
+        gs = {where.get(r) for r in refs}
+        if len(refs) == len(c["points"]) and len(gs) == 1 and None not in gs:
+            out.claims_linked += 1
+            out.points_linked += len(refs)
+        else:
+            # points linked to at least one other point of the same claim count
+            for r in refs:
+                g = where.get(r)
+                if g is not None and any(o != r and where.get(o) == g for o in refs):
+                    out.points_linked += 1
+            out.missed.append(c["claim"])
+    for members in groups:
+        labelled = sorted({claim_of[m] for m in members if m in claim_of})
+        for x, a in enumerate(labelled):
+            for b in labelled[x + 1 :]:
+                out.false_links.append((a[1], b[1]))
+        story = {s.story_of(eid) for eid, _i in members}
+        if len(story) > 1:
+            out.false_links.append(("different stories", ", ".join(sorted(map(str, story)))))
     return out

@@ -37,6 +37,8 @@ from store.views import Listing, Opened, Selection, TagCount, count_rows, select
 # under TYPE_CHECKING too).
 if TYPE_CHECKING:
     from store.config import Config as Config
+    from store.index.stories import PointLink as PointLink
+    from store.index.stories import Story as Story
     from store.index.tagindex import Related as Related
     from store.index.tagindex import TagStat as TagStat
     from store.storage.checks import Report as Report
@@ -135,11 +137,43 @@ def list_view(
     return Listing(rows, marks, nav, error, lib.generation)
 
 
-def related(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
-    """Entries sharing the rarest tags with this one, best first."""
-    from store.index.tagindex import related_entries
+def related(
+    lib: Library, entry_id: str, limit: int = 10, *, complete: bool = True
+) -> list[Related]:
+    """Entries that say what this one says, best first, each with its reasons (<= 4).
 
-    return related_entries(lib, entry_id, limit=limit)
+    ``complete`` (scripts, ``show``): from the whole library, catching up
+    entries without signatures first; the UI passes False (bounded work, its
+    background warm-up does the rest).
+    """
+    from store.index.related import related_entries
+
+    return related_entries(lib, entry_id, limit=limit, complete=complete)
+
+
+def stories(lib: Library, query: str = "") -> list[Story]:
+    """Stories (the same event across sources), newest first; ``query`` words filter them.
+
+    An explicit listing places every entry not placed yet (a library of an
+    older release catches up here once).
+    """
+    from store.index.stories import list_stories
+
+    return list_stories(lib, query, full=True)
+
+
+def story_of(lib: Library, entry_id: str, *, complete: bool = True) -> Story | None:
+    """The story an entry belongs to, or None (``complete``: as for ``related``)."""
+    from store.index.stories import story_of as find
+
+    return find(lib, entry_id, complete=complete)
+
+
+def point_links(lib: Library, entry_id: str, story: Story | None = None) -> list[PointLink]:
+    """The entry's key points that other sources of its story state too."""
+    from store.index.stories import point_links as links
+
+    return links(lib, entry_id, story)
 
 
 def open_entry(lib: Library, entry_id: str) -> Opened:
@@ -147,16 +181,25 @@ def open_entry(lib: Library, entry_id: str) -> Opened:
     entry = lib.get(entry_id)
     if not lib.marks(entry_id).read:
         lib.set_read([entry_id], True)
-    return _opened(lib, entry)
+    return _opened(lib, entry, complete=False)
 
 
 def show_entry(lib: Library, entry_id: str) -> Opened:
     """An entry to show (``digest-tui show``): like ``open_entry``, but left unread."""
-    return _opened(lib, lib.get(entry_id))
+    return _opened(lib, lib.get(entry_id), complete=True)
 
 
-def _opened(lib: Library, entry: Entry) -> Opened:
-    return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), related(lib, entry.id))
+def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
+    """Shared by the UI's open (bounded work) and the CLI's show (complete answers)."""
+    story = story_of(lib, entry.id, complete=complete)
+    return Opened(
+        entry,
+        lib.marks(entry.id),
+        lib.effective_tags(entry.id),
+        related(lib, entry.id, complete=complete),
+        story,
+        point_links(lib, entry.id, story),
+    )
 
 
 def show_text(opened: Opened) -> str:
@@ -197,10 +240,23 @@ def tags_summary(lib: Library) -> list[TagStat]:
 
 
 def nav_tags(lib: Library) -> list[TagCount]:
-    """The navigator's tags: cross-source tags first (most sources), then by size."""
+    """The navigator's tags: cross-source tags first (most sources), then by size.
+
+    Runs in the UI's background worker after a listing, so it also brings the
+    topic index up to date (``warm_topics``): entries a refresh just added get
+    their signatures and stories there, not when the user opens one.
+    """
     tags = [TagCount(s.tag, s.entries, s.sources, tuple(s.weekly)) for s in tags_summary(lib)]
     tags.sort(key=lambda t: (-(t.sources > 1), -t.sources, -t.entries, t.tag))
+    warm_topics(lib)
     return tags
+
+
+def warm_topics(lib: Library) -> None:
+    """Signatures and stories for entries that have none yet (bounded work per call)."""
+    from store.index.stories import ensure
+
+    ensure(lib)
 
 
 def all_tag_names(lib: Library) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from store.models import EMPTY_MARKS, Entry, Marks, Row
 
 if TYPE_CHECKING:  # the tag index is loaded when related entries are first asked for
+    from store.index.stories import PointLink, Story
     from store.index.tagindex import Related
 
 
@@ -147,9 +148,15 @@ class Listing:
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """An entry as the reader shows it: the entry, its marks, tags and related entries."""
+    """An entry as the reader shows it: the entry, its marks, tags and related entries.
+
+    ``story`` is the story it belongs to (None: no other source reports it);
+    ``point_links`` its key points that other sources state too.
+    """
 
     entry: Entry
     marks: Marks
     tags: tuple[Sequence[str], Sequence[str]]  # (automatic, the user's)
     related: list[Related]
+    story: Story | None = None
+    point_links: list[PointLink] = field(default_factory=list)

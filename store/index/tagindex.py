@@ -6,7 +6,9 @@ exactly what the reader shows. The automatic part is cached per
 ``Library.generation``; the user's part is small and re-read on every call,
 so a tag added a moment ago counts at once.
 
-Related entries are ranked by the cosine of binary tag vectors weighted by
+``related_entries`` here ranks by tags alone; the reader's related list is
+ranked by content (``store.index.related``), which reuses this module's
+postings for its tag share. The tag ranking: the cosine of binary tag vectors weighted by
 inverse document frequency: a tag on every entry says nothing, a tag on three
 says a lot. Tags in ``broad_tags`` (cost, health, policy, ...) or carried by
 most of a large library still add to a score, but are never on their own
@@ -30,7 +32,14 @@ from store.index.tagids import normalize_tag
 from store.models import Marks, Row
 from store.storage.library import Library
 
-__all__ = ["Related", "TagStat", "all_tags", "related_entries", "tag_postings", "tag_summary"]
+__all__ = [
+    "Related",
+    "TagStat",
+    "all_tags",
+    "related_entries",
+    "tag_postings",
+    "tag_summary",
+]
 
 MIN_SCORE = 0.05
 MAX_WEEKS = 52
@@ -62,12 +71,20 @@ class TagStat:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """An entry related to another, and why (shared tags, rarest first)."""
+    """An entry related to another, and why (its reasons, most specific first).
+
+    ``shared_tags`` keeps its name (the JSON contract) but holds the reasons:
+    shared tags, phrases or figures. ``show``, ``source`` and ``date`` say
+    where the related entry comes from, so a reader can show it without a lookup.
+    """
 
     id: str
     title: str
     score: float
     shared_tags: tuple[str, ...]
+    show: str | None = None
+    source: str = ""
+    date: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -242,7 +259,10 @@ def _is_duplicate(a: Row, b: Row) -> bool:
 
 
 def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Related]:
-    """Entries sharing informative tags with ``entry_id``, best first.
+    """Entries sharing informative tags with ``entry_id``, best first (tags alone).
+
+    The reader ranks by content (``store.index.related``); this tag-only
+    ranking stays for comparison (``bench``) and for scripts that used it.
 
     Score: cosine of IDF-weighted tag vectors, times a bonus for another
     source (or another show of the same digest). Excluded: the entry itself,
@@ -306,7 +326,7 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
         if score < MIN_SCORE:
             continue
         reasons = sorted(shared, key=lambda t: (t in broad, -idf(t), t))
-        results.append(Related(i, row.title, score, tuple(reasons)))
+        results.append(Related(i, row.title, score, tuple(reasons), row.show, row.source, row.date))
     results.sort(key=lambda r: (-r.score, r.title, r.id))
     return results[:limit]
 

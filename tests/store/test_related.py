@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store.index.tagindex import related_entries
+from store.index.related import related_entries
 from store.index.topics import tag_entries
 from store.models import Entry, Source
 from store.storage.library import Library
@@ -41,7 +41,11 @@ def test_expected_seed_links_both_ways(tmp_path: Path, a: str, b: str, tags: set
     ab = _rel(lib, by[a].id)
     ba = _rel(lib, by[b].id)
     assert by[b].id in ab and by[a].id in ba
-    assert tags <= set(ab[by[b].id]) and tags <= set(ba[by[a].id])
+    # the reasons are at most four, the most specific first; the expected topics
+    # are what the two share (EXPECTED.md), whether or not they make the top four
+    assert 1 <= len(ab[by[b].id]) <= 4 and 1 <= len(ba[by[a].id]) <= 4
+    shared = set(lib.effective_tags(by[a].id)[0]) & set(lib.effective_tags(by[b].id)[0])
+    assert tags <= shared
 
 
 @needs_seeds
@@ -98,7 +102,45 @@ def test_related_excludes_self_and_duplicates_and_prefers_other_sources(tmp_path
     rel = related_entries(lib, "x1")
     ids = [r.id for r in rel]
     assert "x1" not in ids and "x2" not in ids  # itself and its exact duplicate
-    assert ids[:2] == ["x4", "x3"]  # same tags: the other source first
+    # the other source is close, so the same source's entry is left out
+    assert ids[0] == "x4" and "x3" not in ids
     assert "x5" not in ids  # "ai" is on most entries: says nothing
-    assert rel[0].shared_tags[0] in {"chip", "taiwan"}
+    assert rel[0].shared_tags[0] in {"semiconductor", "taiwan", "chip"}
     assert rel[0].score > 0
+    assert rel[0].source == "B"
+
+
+def test_same_source_listed_only_when_nothing_else_is_close(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib")
+
+    def e(eid: str, src: str, title: str, body: str) -> Entry:
+        return Entry(id=eid, source=Source("file", src, "/" + src), title=title, body=body)
+
+    es = [
+        e("a1", "A", "Quorvane turbines in Tromso", "Quorvane turbines were installed in Tromso."),
+        e("a2", "A", "More Quorvane turbines", "Tromso adds Quorvane turbines this winter."),
+        e("b1", "B", "Sourdough at home", "Flour, water, salt and patience."),
+        e("c1", "C", "Chess openings", "The Sicilian defence and the French."),
+    ]
+    lib.save_entries(tag_entries(es, lib, {}))
+    ids = [r.id for r in related_entries(lib, "a1")]
+    assert ids == ["a2"]
+    assert related_entries(lib, "b1") == []  # nothing says what it says
+
+
+def test_reasons_most_specific_first_and_ties_break_on_id(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib")
+
+    def e(eid: str, src: str, title: str, body: str) -> Entry:
+        return Entry(id=eid, source=Source("file", src, "/" + src), title=title, body=body)
+
+    body = "New export controls on Zentrix accelerators affect AI research and data."
+    es = [e(f"t{i}", f"S{i}", f"Zentrix export controls {i}", body) for i in (3, 1, 2)]
+    es += [e(f"g{i}", f"G{i}", f"AI and data note {i}", "AI research data.") for i in range(8)]
+    lib.save_entries(tag_entries(es, lib, {"ai": ["AI"]}))
+    rel = related_entries(lib, "t1")
+    assert [r.id for r in rel][:2] == ["t2", "t3"]  # equal scores: by id
+    reasons = rel[0].shared_tags
+    assert 1 <= len(reasons) <= 4
+    assert "ai" not in reasons[:1] and "data" not in reasons
+    assert any("zentrix" in r or "export" in r for r in reasons[:2])

@@ -13,6 +13,7 @@ from store import api
 from store.api import screen_line as safe_line
 from store.errors import UsageError
 from store.models import entry_to_json
+from tui.cli.stories import point_links_json, story_lines, story_ref_json
 
 
 def register(sub: Any) -> None:
@@ -167,14 +168,21 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
             {
                 "id": r.id,
                 "title": r.title,
+                "show": r.show,
+                "source": r.source,
+                "date": r.date,
                 "score": round(r.score, 4),
                 "shared_tags": list(r.shared_tags),
             }
             for r in opened.related
         ]
+        d["story"] = story_ref_json(opened.story)
+        d["point_links"] = point_links_json(opened.point_links)
         _write(json.dumps(d, ensure_ascii=False, indent=1))
         return 0
-    _write(api.screen_text(api.show_text(opened)))
+    text = api.show_text(opened)
+    extra = story_lines(opened)
+    _write(api.screen_text(text.rstrip("\n") + ("\n\n" + "\n".join(extra) if extra else "")))
     return 0
 
 

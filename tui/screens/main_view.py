@@ -30,7 +30,7 @@ from store.views import Listing, NavData, Opened, Selection, TagCount
 from tui.text import line
 from tui.widgets.episode_list import EpisodeList, Lines, build_lines
 from tui.widgets.navigator import Navigator
-from tui.widgets.reader import SELECT_HINT, Reader, RelatedItem
+from tui.widgets.reader import SELECT_HINT, Reader, RelatedItem, StoryLine
 
 NARROW_WIDTH = 120
 LOADING = "Loading library…"
@@ -364,7 +364,9 @@ class MainView(Screen[None]):
         opened = event.opened
         entry = opened.entry
         related = [RelatedItem(r.id, r.title, tuple(r.shared_tags)) for r in opened.related]
-        await self.reader.show_entry(entry, opened.marks, opened.tags, related)
+        story = StoryLine(opened.story.label, opened.story.sources) if opened.story else None
+        also = {pl.point: [a[2] for a in pl.also] for pl in opened.point_links}
+        await self.reader.show_entry(entry, opened.marks, opened.tags, related, story, also)
         self.remove_class("idle")
         self.reader.border_title = Text("Reader · " + line(entry.show or entry.source.name))  # type: ignore[assignment]
         self.marks[entry.id] = opened.marks

@@ -7,7 +7,7 @@ title such as ``[@click=app.quit]`` must stay text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -36,6 +36,17 @@ class RelatedItem:
     id: str
     title: str
     shared_tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLine:
+    """The story an entry belongs to, as the reader shows it: "In story: label (N sources)"."""
+
+    label: str
+    sources: int
+
+
+NOTHING_RELATED = "Nothing related yet"
 
 
 def web_link(url: str | None) -> str | None:
@@ -150,8 +161,14 @@ class Reader(VerticalScroll, can_focus=True):
         marks: Marks,
         tags: tuple[Sequence[str], Sequence[str]],
         related: Sequence[RelatedItem],
+        story: StoryLine | None = None,
+        also: Mapping[int, Sequence[str]] | None = None,
     ) -> None:
-        """Lay the entry out; scroll back to the top."""
+        """Lay the entry out; scroll back to the top.
+
+        ``story``: the story the entry is part of; ``also``: for a key point
+        (by index) that other sources state too, their names.
+        """
         self.entry = entry
         widgets: list[Widget] = []
         if entry.show:
@@ -161,6 +178,8 @@ class Reader(VerticalScroll, can_focus=True):
         widgets.append(title)
         widgets.append(Static(self._meta(entry), classes="reader-meta"))
         widgets.append(Static(self._marks_text(marks), id="reader-marks", classes="reader-meta"))
+        if story is not None:
+            widgets.append(Static(self._story_text(story), classes="reader-story"))
         # links stay on one line (cut with …): wrapped, a long URL left its icon
         # alone on a line; o opens and y copies the whole link
         if entry.link:
@@ -178,7 +197,7 @@ class Reader(VerticalScroll, can_focus=True):
         if entry.key_points:
             label = "Key points" + (" (derived)" if entry.key_points_derived else "")
             widgets.append(Static(Text(label), classes="reader-heading"))
-            widgets.append(self._bullets(entry.key_points, "•"))
+            widgets.append(self._bullets(entry.key_points, "•", also or {}))
         if entry.sections:
             widgets.append(
                 Static(
@@ -201,10 +220,12 @@ class Reader(VerticalScroll, can_focus=True):
             )
         widgets.append(Static(Text("Tags"), classes="reader-heading"))
         widgets.append(Static(self._tags_text(*tags), id="reader-tags"))
+        widgets.append(Static(Text("Related"), classes="reader-heading"))
         if related:
-            widgets.append(Static(Text("Related"), classes="reader-heading"))
             opts = [Option(self._related_text(r), id=r.id) for r in related]
             widgets.append(OptionList(*opts, id="reader-related"))
+        else:
+            widgets.append(Static(Text(NOTHING_RELATED), classes="reader-hint reader-no-related"))
         await self._replace(widgets)
 
     def update_marks(self, marks: Marks, tags: tuple[Sequence[str], Sequence[str]]) -> None:
@@ -260,13 +281,33 @@ class Reader(VerticalScroll, can_focus=True):
         return text
 
     @staticmethod
-    def _bullets(items: Sequence[str], mark: str) -> Static:
-        """Bullets with a hanging indent (a two-column grid wraps under the text)."""
+    def _story_text(story: StoryLine) -> Text:
+        text = Text("In story: ", "bold")
+        text.append(safe_line(story.label) or "(untitled)")
+        text.append(f" ({story.sources} sources)", "dim")
+        return text
+
+    @staticmethod
+    def _bullets(
+        items: Sequence[str], mark: str, also: Mapping[int, Sequence[str]] | None = None
+    ) -> Static:
+        """Bullets with a hanging indent (a two-column grid wraps under the text).
+
+        A point other sources state too gets "also: Odd Lots, The Energy Desk"
+        under it, and a different mark.
+        """
         grid = Table.grid(padding=(0, 1, 0, 0))
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
-        for item in items:
-            grid.add_row(Text(" " + mark), Text(safe_text(item)))
+        for i, item in enumerate(items):
+            others = (also or {}).get(i)
+            if not others:
+                grid.add_row(Text(" " + mark), Text(safe_text(item)))
+                continue
+            cell = Text(safe_text(item))
+            cell.append("\n")
+            cell.append("also: " + ", ".join(safe_line(o) for o in others), "italic dim")
+            grid.add_row(Text(" ≡"), cell)
         return Static(grid, classes="reader-bullets")
 
     def _section(self, s: Section) -> Collapsible:

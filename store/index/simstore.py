@@ -1,0 +1,353 @@
+"""Where content signatures live: segment files on disk, one index in memory.
+
+Why lazily, from stored content: signatures are derived data. Whatever wrote
+an entry (ingest, refresh, a previous release, the bench's generator), the
+first read that needs them (``catch_up``) computes the signatures of rows it
+does not know, or whose content hash changed, and keeps them. Tagging and
+refresh pay nothing; a refresh of 50 entries costs the next open 50
+signatures. A library of another age catches up ``IMPLICIT`` rows per call,
+newest first, and completely on an explicit ``catch_up(lib, limit=None)``
+(the ``stories`` command).
+
+On disk (``similar/`` in the data dir, written under the library's lock):
+``manifest.json`` names the segments in order; each segment
+(``sig-NNNNNNNN.json``) holds its own term list and, per entry, its id, the
+content hash it was computed from and its (term number, weight x 1000)
+pairs. A later segment supersedes an earlier one for the same id. When there
+are more than ``MAX_SEGMENTS``, all live signatures are rewritten into one
+(amortised: segments pile up only on small refreshes).
+
+In memory (``lib.caches``, reloaded only when the manifest changed, extended
+in place by this process's own writes): term numbers, each entry's terms and
+weights, and postings term -> entries, so a related query touches only the
+entries that share a term with the one opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import threading
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from store.index.similar import VERSION as SIG_VERSION
+from store.index.similar import Signature, signature_and_forms, specificity, term_label
+from store.storage.atomic import write_bytes_atomic
+from store.storage.library import Library
+
+__all__ = ["IMPLICIT", "SimIndex", "catch_up", "index"]
+
+DIR_NAME = "similar"
+MANIFEST = f"{DIR_NAME}/manifest.json"
+VERSION = 1
+MAX_SEGMENTS = 16
+IMPLICIT = 2000  # rows a background call (``store.api.warm_topics``) catches up
+OPENING = 100  # rows opening an entry catches up (the opened one first)
+BATCH = 500
+
+DEFAULT_SPEC = 0.6  # a term nobody stored (a tag that is no term): middling
+_CACHE_KEY = "simstore.index"
+_LOCK = threading.RLock()
+
+
+@dataclass
+class SimIndex:
+    """Every signature the library holds, numbered, with postings."""
+
+    stamp: tuple[int, int, int] | None = None
+    segs: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    spec: list[float] = field(default_factory=list)  # each term's specificity (stored)
+    written: dict[int, str] = field(default_factory=dict)  # a term as the text writes it
+    tid: dict[str, int] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)
+    chash: list[str] = field(default_factory=list)
+    fterms: list[array[int]] = field(default_factory=list)
+    fw: list[array[float]] = field(default_factory=list)
+    doc: dict[str, int] = field(default_factory=dict)
+    post: dict[int, list[int]] = field(default_factory=dict)
+    checked: int = -1  # the library generation whose rows were all caught up
+    _idf: dict[int, float] = field(default_factory=dict)
+    _idf_n: int = -1
+
+    def add(
+        self,
+        eid: str,
+        chash: str,
+        sig: Signature,
+        spec: dict[str, float],
+        written: dict[str, str] | None = None,
+    ) -> int:
+        """Number a signature (superseding the id's older one) and post its terms."""
+        dn = len(self.ids)
+        tids = array("I")
+        ws = array("f")
+        for t, w in sig.items():
+            k = self.tid.get(t)
+            if k is None:
+                k = self.tid[t] = len(self.terms)
+                self.terms.append(t)
+                self.spec.append(spec.get(t, DEFAULT_SPEC))
+            if written and t in written:
+                self.written[k] = written[t]
+            tids.append(k)
+            ws.append(w)
+            self.post.setdefault(k, []).append(dn)
+        self.ids.append(eid)
+        self.chash.append(chash)
+        self.fterms.append(tids)
+        self.fw.append(ws)
+        self.doc[eid] = dn
+        return dn
+
+    def live(self, dn: int) -> bool:
+        return self.doc.get(self.ids[dn]) == dn
+
+    def vector(self, eid: str) -> dict[str, float] | None:
+        """The stored signature of an entry (term -> weight), or None."""
+        dn = self.doc.get(eid)
+        if dn is None:
+            return None
+        terms = self.terms
+        return {terms[t]: w for t, w in zip(self.fterms[dn], self.fw[dn], strict=True)}
+
+    def df(self, k: int) -> int:
+        return len(self.post.get(k, ()))
+
+    def idf(self, k: int) -> float:
+        """log((N + 1) / (df + 0.5)), cached while the number of entries stays the same."""
+        n = len(self.doc)
+        if n != self._idf_n:
+            self._idf, self._idf_n = {}, n
+        got = self._idf.get(k)
+        if got is None:
+            got = self._idf[k] = math.log((max(n, 1) + 1) / (len(self.post.get(k, ())) + 0.5))
+        return got
+
+    def label(self, term: str) -> str:
+        """How a term reads in a reason: as written ("buses"), figures spelled out."""
+        k = self.tid.get(term)
+        if k is not None and k in self.written:
+            return self.written[k]
+        return term_label(term)
+
+    def specificity(self, term: str) -> float:
+        """A term's stored specificity; for another (a tag), guessed from its words.
+
+        Never loads the general-English word list: reading (opening an entry)
+        must not pay for it; signatures are computed, and specificities
+        stored, when content is caught up.
+        """
+        k = self.tid.get(term)
+        if k is not None:
+            return self.spec[k]
+        words = [self.tid.get(w) for w in term.split("-")]
+        known = [self.spec[w] for w in words if w is not None]
+        if not known:
+            return DEFAULT_SPEC
+        return min(1.0, max(known) + (0.2 if len(words) > 1 else 0.0))
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _valid(m: Any) -> bool:
+    return (
+        isinstance(m, dict)
+        and m.get("v") == VERSION
+        and m.get("sv") == SIG_VERSION
+        and isinstance(m.get("segs"), list)
+    )
+
+
+def _load_seg(ix: SimIndex, path: Path) -> None:
+    """Add a segment's signatures: its term numbers mapped to the index's once, no dicts."""
+    data = json.loads(path.read_bytes())
+    terms: list[str] = data["terms"]
+    spec: list[int] = data["spec"]
+    written: dict[str, str] = data.get("written") or {}
+    local = array("I")
+    for t, sp in zip(terms, spec, strict=True):
+        k = ix.tid.get(t)
+        if k is None:
+            k = ix.tid[t] = len(ix.terms)
+            ix.terms.append(t)
+            ix.spec.append(sp / 1000)
+            if t in written:
+                ix.written[k] = written[t]
+        local.append(k)
+    post = ix.post
+    for eid, chash, tids, ws in data["docs"]:
+        dn = len(ix.ids)
+        g = array("I", [local[t] for t in tids])
+        for k in g:
+            lst = post.get(k)
+            if lst is None:
+                post[k] = [dn]
+            else:
+                lst.append(dn)
+        ix.ids.append(eid)
+        ix.chash.append(chash)
+        ix.fterms.append(g)
+        ix.fw.append(array("f", [w / 1000 for w in ws]))
+        ix.doc[eid] = dn
+
+
+def index(lib: Library) -> SimIndex:
+    """The cached signatures of ``lib`` (reloaded when another process changed them)."""
+    path = lib.dir / MANIFEST
+    with _LOCK:
+        ix: SimIndex | None = lib.caches.get(_CACHE_KEY)
+        stamp = _stat(path)
+        if ix is not None and ix.stamp == stamp:
+            return ix
+        try:
+            m = lib.read_sidecar(MANIFEST)
+        except Exception:
+            m = None
+        names: list[str] = list(m["segs"]) if _valid(m) else []
+        if ix is None or names[: len(ix.segs)] != ix.segs:
+            ix = SimIndex()
+        try:
+            for name in names[len(ix.segs) :]:
+                _load_seg(ix, lib.dir / DIR_NAME / name)
+                ix.segs.append(name)
+        except (OSError, ValueError, KeyError, TypeError):
+            ix = SimIndex()  # damaged: start again, catch_up recomputes from content
+        ix.stamp = stamp
+        ix.checked = -1
+        lib.caches[_CACHE_KEY] = ix
+        return ix
+
+
+def _seg_bytes(
+    docs: list[tuple[str, str, Signature]],
+    spec_of: Callable[[str], float],
+    written: dict[str, str],
+) -> bytes:
+    terms: dict[str, int] = {}
+    out = []
+    for eid, chash, sig in docs:
+        tids = [terms.setdefault(t, len(terms)) for t in sig]
+        out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()]])
+    spec = [round(spec_of(t) * 1000) for t in terms]
+    forms = {t: written[t] for t in terms if t in written}
+    blob = {"v": VERSION, "terms": list(terms), "spec": spec, "written": forms, "docs": out}
+    return json.dumps(blob, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _write(
+    lib: Library,
+    ix: SimIndex,
+    docs: list[tuple[str, str, Signature]],
+    written: dict[str, str],
+    specs: dict[str, float] | None = None,
+) -> None:
+    """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
+    obsolete: list[str] = []
+    known = specs or {}
+
+    def spec_of(t: str) -> float:
+        got = known.get(t)
+        return got if got is not None else specificity(t)
+
+    def update(data: Any) -> dict[str, Any]:
+        fresh = {"v": VERSION, "sv": SIG_VERSION, "seq": 0, "segs": []}
+        m: dict[str, Any] = data if _valid(data) else fresh
+        if m is fresh and isinstance(data, dict) and isinstance(data.get("seq"), int):
+            m["seq"] = data["seq"]  # new names: never overwrite a file an old reader may hold
+            old = data.get("segs")
+            if isinstance(old, list):
+                obsolete.extend(str(x) for x in old if isinstance(x, str) and "/" not in x)
+        seq = int(m.get("seq", 0)) + 1
+        name = f"sig-{seq:08d}.json"
+        (lib.dir / DIR_NAME).mkdir(parents=True, exist_ok=True)
+        if len(m["segs"]) + 1 > MAX_SEGMENTS and m["segs"] == ix.segs:
+            live = [
+                (ix.ids[dn], ix.chash[dn], ix.vector(ix.ids[dn]) or {})
+                for dn in sorted(ix.doc.values())
+            ]
+            new_ids = {eid for eid, _c, _s in docs}
+            live = [d for d in live if d[0] not in new_ids] + docs
+            forms = {ix.terms[k]: v for k, v in ix.written.items()} | written
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity, forms))
+            obsolete.extend(m["segs"])
+            m["segs"] = [name]
+        else:
+            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, spec_of, written))
+            m["segs"] = [*m["segs"], name]
+        m["seq"] = seq
+        return m
+
+    before = list(ix.segs)
+    m = lib.update_sidecar(MANIFEST, update)
+    for name in obsolete:
+        with contextlib.suppress(OSError):
+            os.unlink(lib.dir / DIR_NAME / name)
+    if obsolete or m["segs"][:-1] != before:
+        # merged, or another process wrote meanwhile: reload on next use
+        lib.caches.pop(_CACHE_KEY, None)
+        return
+    for eid, chash, sig in docs:
+        ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written)
+    ix.segs = list(m["segs"])
+    ix.stamp = _stat(lib.dir / MANIFEST)
+
+
+def catch_up(
+    lib: Library, limit: int | None = IMPLICIT, first: Sequence[str] = ()
+) -> tuple[SimIndex, list[str]]:
+    """Signatures for rows that have none (or changed): the index and the ids computed.
+
+    ``limit`` bounds the rows done in this call (``first``, then newest
+    first); None does all.
+    """
+    with _LOCK:
+        ix = index(lib)
+        if ix.checked == lib.generation:
+            return ix, []
+        gen = lib.generation
+        doc, chash = ix.doc, ix.chash
+        missing = [
+            r.id for r in lib.rows() if (dn := doc.get(r.id)) is None or chash[dn] != r.chash
+        ]
+        complete = limit is None or len(missing) <= limit
+        if first:
+            have = set(missing)
+            want = [i for i in first if i in have]
+            skip = set(want)
+            missing = want + [i for i in missing if i not in skip]
+        if not complete:
+            missing = missing[:limit]
+        done: list[str] = []
+        for i in range(0, len(missing), BATCH):
+            part = missing[i : i + BATCH]
+            docs = []
+            written: dict[str, str] = {}
+            specs: dict[str, float] = {}
+            for e in lib.get_many(part):
+                sig, forms, spec = signature_and_forms(e)
+                docs.append((e.id, lib.row(e.id).chash, sig))
+                written.update(forms)
+                for t, v in spec.items():
+                    specs[t] = min(v, specs.get(t, v))
+            _write(lib, ix, docs, written, specs)
+            ix = index(lib)
+            done += part
+        if complete:
+            ix.checked = gen
+        return ix, done

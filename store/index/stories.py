@@ -1,0 +1,418 @@
+"""Stories: entries of different sources about the same event, grouped, with their shared points.
+
+Why a story is more than "related": related is a ranking around one entry;
+a story is a group the whole library agrees on, shown as "In story: ...
+(3 sources)" and listed by ``digest-tui stories``. Two different events
+that share broad words (a battery recall and a robotaxi recall: "recall,
+vehicles, software update, regulator") must stay apart, so a story is built
+on content similarity (``store.index.related.scores_for``: rare names,
+phrases and figures weigh, broad words hardly) and with average linkage: an
+entry joins a story only if it is close to its members on average, not to
+one of them (no chaining through a bridge entry). Tags are left out on
+purpose: they are a summary of the same content, and change with the tagger.
+
+Incremental and cached: ``stories.json`` (a side file, written under the
+library's lock) records which content (id -> content hash) was placed, the
+stories, their labels and their linked points (``store.index.claims``). A
+new or changed entry is placed once, oldest first; only the stories it
+joins are relabelled and have their points regrouped (their members'
+content is loaded, nothing else). Reading the stories of a library whose
+entries were all placed reads that file and nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from store.errors import NotFound
+from store.index import simstore
+from store.index.claims import Point, group_points
+from store.index.related import origin, scores_for
+from store.index.similar import VERSION as SIG_VERSION
+from store.index.simstore import SimIndex
+from store.index.tokens import tokenize
+from store.models import Row, short_hash
+from store.storage.library import Library
+
+__all__ = [
+    "PointLink",
+    "Story",
+    "StoryEntry",
+    "StoryPoint",
+    "ensure",
+    "list_stories",
+    "point_links",
+    "story_of",
+]
+
+STATE_NAME = "stories.json"
+VERSION = 1
+JOIN = 0.08  # an entry starts a story with, or joins one through, a link this close...
+AVERAGE = 0.06  # ...and is this close to the story's members on average
+MAX_TAGS = 4
+WINDOW_DAYS = 45  # an event's reports: weeks apart, not years
+PLACE_SHORTLIST = 60
+STORY_EVIDENCE = 3  # specific things two reports of one event share, at least  # candidates scored exactly when an entry is placed
+IMPLICIT = 500  # entries a background call places
+OPENING = 50  # entries opening one places
+MAX_LABEL = 90
+_LOCK = threading.RLock()
+_CACHE_KEY = "stories.state"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEntry:
+    id: str
+    title: str
+    source: str
+    show: str | None
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPoint:
+    """One claim several sources state: a text, and (entry id, key point index) pairs."""
+
+    text: str
+    at: tuple[tuple[str, int, str], ...]  # (entry id, point index, that point's text)
+
+    @property
+    def entries(self) -> list[str]:
+        return list(dict.fromkeys(eid for eid, _i, _t in self.at))
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    label: str
+    tags: tuple[str, ...]
+    entries: tuple[StoryEntry, ...]
+    points: tuple[StoryPoint, ...] = ()
+
+    @property
+    def sources(self) -> int:
+        return len({(e.source.casefold(), (e.show or "").casefold()) for e in self.entries})
+
+
+@dataclass(frozen=True, slots=True)
+class PointLink:
+    """Key point ``point`` of an entry, stated also by these (id, title, source, text)."""
+
+    point: int
+    also: tuple[tuple[str, str, str, str], ...]
+
+
+@dataclass
+class _State:
+    stamp: tuple[int, int, int] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    of: dict[str, str] = field(default_factory=dict)
+    checked: int = -1
+
+
+def _empty() -> dict[str, Any]:
+    return {"v": VERSION, "sv": SIG_VERSION, "done": {}, "stories": {}}
+
+
+def _valid(d: Any) -> bool:
+    return (
+        isinstance(d, dict)
+        and d.get("v") == VERSION
+        and d.get("sv") == SIG_VERSION
+        and isinstance(d.get("done"), dict)
+        and isinstance(d.get("stories"), dict)
+    )
+
+
+def _stat(lib: Library) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(lib.dir / STATE_NAME)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _index_of(data: dict[str, Any]) -> dict[str, str]:
+    return {eid: sid for sid, s in data["stories"].items() for eid in s["e"]}
+
+
+def _state(lib: Library) -> _State:
+    with _LOCK:
+        st: _State | None = lib.caches.get(_CACHE_KEY)
+        stamp = _stat(lib)
+        if st is not None and st.stamp == stamp:
+            return st
+        try:
+            data = lib.read_sidecar(STATE_NAME)
+        except Exception:
+            data = None
+        data = data if _valid(data) else _empty()
+        st = _State(stamp, data, _index_of(data))
+        lib.caches[_CACHE_KEY] = st
+        return st
+
+
+def ensure(
+    lib: Library,
+    *,
+    full: bool = False,
+    signatures: int = simstore.IMPLICIT,
+    place: int = IMPLICIT,
+    first: str | None = None,
+) -> _State:
+    """Place new or changed entries (bounded, unless ``full``), then the state.
+
+    ``signatures`` and ``place`` bound the work of one call: opening an entry
+    does a little (``OPENING``), the background warm-up after a listing more.
+    """
+    with _LOCK:
+        st = _state(lib)
+        if st.checked == lib.generation:
+            return st
+        gen = lib.generation
+        done = st.data["done"]
+        if all(done.get(r.id) == r.chash for r in lib.rows()):
+            st.checked = gen
+            return st
+        firsts = (first,) if first else ()
+        ix, _ = simstore.catch_up(lib, limit=None if full else signatures, first=firsts)
+        cap = None if full else place
+        lib.update_sidecar(STATE_NAME, lambda d: _place(lib, ix, d, cap, first))
+        st = _state(lib)
+        if all(st.data["done"].get(r.id) == r.chash for r in lib.rows()):
+            st.checked = gen
+        return st
+
+
+def _place(
+    lib: Library, ix: SimIndex, data: Any, cap: int | None, first: str | None = None
+) -> dict[str, Any]:
+    """Place the entries not yet placed into ``data``; regroup what changed.
+
+    At most ``cap`` entries (the newest) per call when a reading call asks;
+    they are placed oldest first, so a story starts with its earliest report.
+    """
+    state: dict[str, Any] = data if _valid(data) else _empty()
+    done: dict[str, str] = state["done"]
+    stories: dict[str, dict[str, Any]] = state["stories"]
+    of = _index_of(state)
+    todo = [r for r in lib.rows() if done.get(r.id) != r.chash and r.id in ix.doc]
+    if cap is not None:
+        head = [r for r in todo if r.id == first]
+        todo = head + [r for r in todo[:cap] if r.id != first]  # rows are newest first
+    todo.sort(key=lambda r: (not r.date, r.date, r.id))  # undated last: they date nothing
+    changed: set[str] = set()
+    for r in todo:
+        done[r.id] = r.chash
+        if r.id in of:
+            changed.add(of[r.id])  # content changed: regroup its points
+            continue
+        sid = _join(lib, ix, r, of, stories)
+        if sid is not None:
+            of[r.id] = sid
+            changed.add(sid)
+    live = {r.id for r in lib.rows()}
+    for sid in sorted(changed):
+        s = stories[sid]
+        s["e"] = [e for e in s["e"] if e in live]
+        _describe(lib, ix, s)
+    return state
+
+
+def _join(
+    lib: Library, ix: SimIndex, r: Row, of: dict[str, str], stories: dict[str, dict[str, Any]]
+) -> str | None:
+    sc = scores_for(ix, r.id, lib, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE)
+    here = origin(r)
+    near: dict[str, float] = {}
+    for eid, s in sc.items():
+        if s < JOIN:
+            continue
+        try:
+            other = lib.row(eid)
+        except NotFound:
+            continue
+        if origin(other) != here and _close_in_time(r.date, other.date):
+            near[eid] = s
+    if not near:
+        return None
+    best: tuple[float, str] | None = None
+    for sid in sorted({of[e] for e in near if e in of}):
+        members = stories[sid]["e"]
+        avg = sum(sc.get(m, 0.0) for m in members) / max(len(members), 1)
+        # close to two thirds of the members, not to one: an overview that
+        # mentions every story (a roundup, a README) cannot chain them into one
+        linked = sum(1 for m in members if m in near)
+        if 3 * linked < 2 * len(members):
+            continue
+        if avg >= AVERAGE and (best is None or avg > best[0]):
+            best = (avg, sid)
+    if best is not None:
+        stories[best[1]]["e"].append(r.id)
+        return best[1]
+    free = sorted((e for e in near if e not in of), key=lambda e: (-near[e], e))
+    if not free:
+        return None
+    mate = free[0]
+    sid = "s" + short_hash(mate, r.id, length=10)
+    stories[sid] = {"e": [mate, r.id], "label": "", "tags": [], "points": []}
+    of[mate] = sid
+    return sid
+
+
+def _day(d: str) -> int | None:
+    try:
+        return date.fromisoformat(d[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _close_in_time(a: str, b: str) -> bool:
+    """Reports of one event come within ``WINDOW_DAYS`` of each other (undated: no test)."""
+    da, db = _day(a), _day(b)
+    return da is None or db is None or abs(da - db) <= WINDOW_DAYS
+
+
+_EPISODE = re.compile(r"^\s*(?:episode|ep\.?|#)\s*\d+\s*[:.\-\u2013\u2014]\s*", re.IGNORECASE)
+
+
+def _describe(lib: Library, ix: SimIndex, s: dict[str, Any]) -> None:
+    """Label, tags and linked points of a story, from its members."""
+    members: list[str] = s["e"]
+    if len(members) < 2:
+        s["label"], s["tags"], s["points"] = "", [], []
+        return
+    pair: dict[str, float] = {m: 0.0 for m in members}
+    for m in members:
+        sc = scores_for(ix, m, lib, shortlist=PLACE_SHORTLIST)
+        for o in members:
+            if o != m:
+                pair[m] += sc.get(o, 0.0)
+    central = max(members, key=lambda m: (pair[m], m))
+    title = _EPISODE.sub("", lib.row(central).title).strip()
+    s["tags"] = _shared_terms(ix, members)
+    if not title or len(title) > MAX_LABEL:
+        title = " · ".join(s["tags"][:3]) or title[:MAX_LABEL]
+    s["label"] = title
+    points: list[Point] = []
+    for e in lib.get_many(members):
+        o = "\x00".join(origin(lib.row(e.id)))
+        points += [Point(e.id, o, i, k) for i, k in enumerate(e.key_points)]
+    s["points"] = [[g[0].text, [[p.entry, p.index] for p in g]] for g in group_points(points)]
+
+
+def _shared_terms(ix: SimIndex, members: list[str]) -> list[str]:
+    """The most specific terms at least two members share (a phrase before its words)."""
+    have: dict[str, int] = {}
+    for m in members:
+        for t in ix.vector(m) or {}:
+            have[t] = have.get(t, 0) + 1
+    n = max(len(ix), 1)
+    scored = []
+    for t, c in have.items():
+        if c < 2:
+            continue
+        idf = math.log((n + 1) / (ix.df(ix.tid[t]) + 0.5))
+        if idf > 0:
+            scored.append((-(c * ix.specificity(t) * idf), t))
+    scored.sort()
+    out: list[str] = []
+    covered: set[str] = set()
+    for _s, t in scored:
+        words = {t} if ":" in t else set(tokenize(t.replace("-", " ")))
+        if words <= covered:
+            continue
+        out.append(ix.label(t))
+        covered |= words
+        if len(out) == MAX_TAGS:
+            break
+    return out
+
+
+def _story(lib: Library, sid: str, s: dict[str, Any]) -> Story | None:
+    rows = []
+    for eid in s["e"]:
+        try:
+            rows.append(lib.row(eid))
+        except NotFound:
+            continue
+    if len({origin(r) for r in rows}) < 2:
+        return None
+    titles = {r.id: r for r in rows}
+    entries = tuple(
+        StoryEntry(r.id, r.title, r.source, r.show, r.date)
+        for r in sorted(rows, key=lambda r: (r.date, r.id))
+    )
+    points = []
+    for text, at in s.get("points", []):
+        refs = tuple((eid, int(i), "") for eid, i in at if eid in titles)
+        if len(refs) >= 2:
+            points.append(StoryPoint(text, refs))
+    return Story(sid, s.get("label", ""), tuple(s.get("tags", [])), entries, tuple(points))
+
+
+def list_stories(lib: Library, query: str = "", *, full: bool = True) -> list[Story]:
+    """Every story (newest first), or those whose label, tags or titles hold every query word."""
+    st = ensure(lib, full=full)
+    want = set(tokenize(query))
+    out = []
+    for sid, s in st.data["stories"].items():
+        story = _story(lib, sid, s)
+        if story is None:
+            continue
+        if want:
+            have = set(tokenize(" ".join([story.label, *story.tags, *_titles(story.entries)])))
+            if not want <= have:
+                continue
+        out.append(story)
+    out.sort(key=lambda s: (max(e.date for e in s.entries), len(s.entries), s.id), reverse=True)
+    return out
+
+
+def _titles(entries: Iterable[StoryEntry]) -> list[str]:
+    return [e.title for e in entries]
+
+
+def story_of(lib: Library, entry_id: str, *, complete: bool = False) -> Story | None:
+    """The story an entry belongs to (two origins or more), or None.
+
+    ``complete``: every entry is placed first (a one-shot command).
+    """
+    st = ensure(lib, full=complete, signatures=simstore.OPENING, place=OPENING, first=entry_id)
+    sid = st.of.get(entry_id)
+    if sid is None:
+        return None
+    return _story(lib, sid, st.data["stories"][sid])
+
+
+def point_links(lib: Library, entry_id: str, story: Story | None = None) -> list[PointLink]:
+    """For each key point of an entry that others state too: who, and in what words."""
+    story = story if story is not None else story_of(lib, entry_id)
+    if story is None:
+        return []
+    others = {p for p in story.points if any(eid == entry_id for eid, _i, _t in p.at)}
+    if not others:
+        return []
+    wanted = sorted({eid for p in others for eid, _i, _t in p.at if eid != entry_id})
+    content = {e.id: e for e in lib.get_many(wanted)}
+    out = []
+    for p in others:
+        mine = [i for eid, i, _t in p.at if eid == entry_id]
+        also = []
+        for eid, i, _t in p.at:
+            if eid == entry_id or eid not in content:
+                continue
+            e = content[eid]
+            text = e.key_points[i] if i < len(e.key_points) else ""
+            also.append((eid, e.title, e.show or e.source.name, text))
+        if mine and also:
+            out.append(PointLink(mine[0], tuple(also)))
+    out.sort(key=lambda x: x.point)
+    return out
