@@ -47,6 +47,7 @@ CANDIDATE_SHARE = 0.05
 CANDIDATE_MIN_DF = 50
 CANDIDATE_MAX_DF = 1000
 MIN_EVIDENCE = 2
+STRONG_EVIDENCE = 3
 COMMON_SHARE = 0.02
 COMMON_MIN = 10
 COMMON_LIBRARY = 500
@@ -322,10 +323,13 @@ def related_entries(
         if _is_duplicate(target, row):
             continue
         tags = {t for t in mine_tags & _effective(row, marks.get(i)) if t not in broad}
-        if _evidence_with_tags(ix, shared_terms.get(i, []), tags, tag_df) < MIN_EVIDENCE:
+        evidence = _evidence_with_tags(ix, shared_terms.get(i, []), tags, tag_df)
+        if evidence < MIN_EVIDENCE:
             continue
         s = (1 - TAG_SHARE) * c + TAG_SHARE * tag_sc.get(i, 0.0)
-        if s >= MIN_SCORE:
+        # long texts dilute the cosine: three independent specific shared things
+        # (names, figures, topics) are enough at half the score
+        if s >= (MIN_SCORE if evidence < STRONG_EVIDENCE else MIN_SCORE / 2):
             scored.append((s, i, row))
     others = [x for x in scored if origin(x[2]) != here]
     chosen = others or scored

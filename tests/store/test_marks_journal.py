@@ -30,6 +30,12 @@ def fresh(d: Path) -> MarksJournal:
     return j
 
 
+def update(j: MarksJournal, ids: list[str], change: Any) -> list[str]:
+    """A change as the library makes one: which states it alters, then those written."""
+    _before, after = j.diff(ids, lambda _eid, m: change(m))
+    return j.set_many(after)
+
+
 def change(**kw: Any) -> Any:
     from dataclasses import replace
 
@@ -39,9 +45,9 @@ def change(**kw: Any) -> Any:
 def test_every_field_round_trips_through_the_file(tmp_path: Path) -> None:
     j = fresh(tmp_path)
     m = Marks(read=True, bookmarked=True, user_tags=("later", "ai"), removed_auto=("china",))
-    assert j.update(["e1"], lambda _m: m) == ["e1"]
-    j.update(["e2"], change(bookmarked=True))
-    j.update(["e3"], change(read=True))
+    assert update(j, ["e1"], lambda _m: m) == ["e1"]
+    update(j, ["e2"], change(bookmarked=True))
+    update(j, ["e3"], change(read=True))
     other = fresh(tmp_path)
     assert other.get("e1") == m
     assert other.get("e2") == Marks(bookmarked=True)
@@ -53,44 +59,53 @@ def test_every_field_round_trips_through_the_file(tmp_path: Path) -> None:
 def test_the_line_format_is_stable(tmp_path: Path) -> None:
     """Libraries of older releases are read with this format: it must not drift."""
     j = fresh(tmp_path)
-    j.update(
-        ["a"], lambda _m: Marks(read=True, bookmarked=True, user_tags=("u",), removed_auto=("x",))
+    update(
+        j,
+        ["a"],
+        lambda _m: Marks(read=True, bookmarked=True, user_tags=("u",), removed_auto=("x",)),
     )
-    j.update(["b"], change(read=True))
+    update(j, ["b"], change(read=True))
     lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
     assert lines == [b'{"a":{"r":1,"b":1,"u":["u"],"x":["x"]}}', b'{"b":{"r":1}}']
-    j.update(["b"], change(read=False))
+    update(j, ["b"], change(read=False))
     assert (tmp_path / "marks.jsonl").read_bytes().splitlines()[-1] == b'{"b":{}}'
     assert fresh(tmp_path).get("b") == EMPTY_MARKS
 
 
 def test_only_changed_ids_are_written_and_returned(tmp_path: Path) -> None:
     j = fresh(tmp_path)
-    j.update(["a", "b"], change(read=True))
+    update(j, ["a", "b"], change(read=True))
     size = (tmp_path / "marks.jsonl").stat().st_size
-    assert j.update(["a", "b"], change(read=True)) == []
+    assert update(j, ["a", "b"], change(read=True)) == []
     assert (tmp_path / "marks.jsonl").stat().st_size == size, "a no-op wrote a line"
-    assert j.update(["a", "b", "c"], change(read=True)) == ["c"]
+    assert update(j, ["a", "b", "c"], change(read=True)) == ["c"]
     assert b'"a"' not in (tmp_path / "marks.jsonl").read_bytes().splitlines()[-1]
 
 
 def test_many_ids_are_split_in_short_lines_and_all_read_back(tmp_path: Path) -> None:
     j = fresh(tmp_path)
     ids = [f"id{i:04d}" for i in range(LINE_IDS * 2 + 7)]
-    assert j.update(ids, change(bookmarked=True)) == ids
+    assert update(j, ids, change(bookmarked=True)) == ids
     lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
-    assert [len(json.loads(x)) for x in lines] == [LINE_IDS, LINE_IDS, 7]
+    ids_per_line = [len([k for k in json.loads(x) if not k.startswith("#")]) for x in lines]
+    assert ids_per_line == [LINE_IDS, LINE_IDS, 7]
+    # more than one line: one transaction, its token on each line, its end on the last
+    assert [sorted(k for k in json.loads(x) if k.startswith("#")) for x in lines] == [
+        ["#t"],
+        ["#t"],
+        ["#end", "#t"],
+    ]
     assert all(len(x) < 4096 for x in lines)  # under a page: a kill cannot tear one
     assert {i for i, m in fresh(tmp_path).all().items() if m.bookmarked} == set(ids)
 
 
 def test_last_line_wins_and_readers_catch_up_incrementally(tmp_path: Path) -> None:
     writer, reader = fresh(tmp_path), fresh(tmp_path)
-    writer.update(["a"], change(bookmarked=True))
+    update(writer, ["a"], change(bookmarked=True))
     stamp = reader.stamp
     reader.catch_up()
     assert reader.get("a").bookmarked and reader.stamp != stamp
-    writer.update(["a"], change(bookmarked=False, read=True))
+    update(writer, ["a"], change(bookmarked=False, read=True))
     reader.catch_up()
     assert reader.get("a") == Marks(read=True)
     stamp = reader.stamp
@@ -100,7 +115,7 @@ def test_last_line_wins_and_readers_catch_up_incrementally(tmp_path: Path) -> No
 
 def test_a_replaced_or_removed_journal_is_replayed_from_the_start(tmp_path: Path) -> None:
     j = fresh(tmp_path)
-    j.update(["a", "b"], change(read=True))
+    update(j, ["a", "b"], change(read=True))
     reader = fresh(tmp_path)
     path = tmp_path / "marks.jsonl"
     tmp = tmp_path / "new.jsonl"
@@ -116,7 +131,7 @@ def test_a_replaced_or_removed_journal_is_replayed_from_the_start(tmp_path: Path
 
 def test_a_torn_last_line_is_not_read_and_blocks_writes(tmp_path: Path) -> None:
     j = fresh(tmp_path)
-    j.update(["a"], change(bookmarked=True))
+    update(j, ["a"], change(bookmarked=True))
     path = tmp_path / "marks.jsonl"
     with open(path, "ab") as f:
         f.write(b'{"b":{"r"')  # a write cut short
@@ -125,7 +140,7 @@ def test_a_torn_last_line_is_not_read_and_blocks_writes(tmp_path: Path) -> None:
     assert reader.torn_tail
     assert reader.all() == {"a": Marks(bookmarked=True)}  # every acknowledged mark
     with pytest.raises(LibraryError, match="partial line"):
-        reader.update(["c"], change(read=True))
+        update(reader, ["c"], change(read=True))
     assert path.read_bytes() == before
     assert reader.get("c") == EMPTY_MARKS
     assert not fresh(tmp_path / "elsewhere").torn_tail
@@ -151,7 +166,7 @@ def test_a_failed_append_leaves_no_half_line_and_no_mark(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     j = fresh(tmp_path)
-    j.update(["a"], change(read=True))
+    update(j, ["a"], change(read=True))
     path = tmp_path / "marks.jsonl"
     before = path.read_bytes()
     real_write = os.write
@@ -163,11 +178,11 @@ def test_a_failed_append_leaves_no_half_line_and_no_mark(
 
     monkeypatch.setattr(marks_mod.os, "write", failing)
     with pytest.raises(LibraryError, match="cannot write"):
-        j.update([f"n{i}" for i in range(LINE_IDS + 1)], change(bookmarked=True))
+        update(j, [f"n{i}" for i in range(LINE_IDS + 1)], change(bookmarked=True))
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert j.get("n0") == EMPTY_MARKS, "a mark that was not written is in memory"
-    assert j.update(["b"], change(read=True)) == ["b"]  # and the journal still works
+    assert update(j, ["b"], change(read=True)) == ["b"]  # and the journal still works
     assert fresh(tmp_path).all() == {"a": Marks(read=True), "b": Marks(read=True)}
 
 
@@ -181,7 +196,7 @@ def test_a_failed_fsync_is_an_error_not_an_acknowledged_mark(
 
     monkeypatch.setattr(marks_mod.os, "fsync", failing)
     with pytest.raises(LibraryError):
-        j.update(["a"], change(read=True))
+        update(j, ["a"], change(read=True))
     monkeypatch.undo()
     assert fresh(tmp_path).get("a") == EMPTY_MARKS
 
@@ -189,23 +204,23 @@ def test_a_failed_fsync_is_an_error_not_an_acknowledged_mark(
 def test_compact_keeps_the_state_and_drops_history_and_empty_marks(tmp_path: Path) -> None:
     j = fresh(tmp_path)
     for i in range(5):
-        j.update(["a"], change(read=bool(i % 2)))
-    j.update(["b"], change(bookmarked=True))
-    j.update(["c"], change(read=True))
-    j.update(["c"], change(read=False))
+        update(j, ["a"], change(read=bool(i % 2)))
+    update(j, ["b"], change(bookmarked=True))
+    update(j, ["c"], change(read=True))
+    update(j, ["c"], change(read=False))
     j.compact()
     lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
     assert [json.loads(x) for x in lines] == [{"b": {"b": 1}}]
     assert fresh(tmp_path).all() == {"b": Marks(bookmarked=True)}
-    j.update(["d"], change(read=True))  # appending goes on after a compaction
+    update(j, ["d"], change(read=True))  # appending goes on after a compaction
     assert fresh(tmp_path).get("d") == Marks(read=True)
     assert fresh(tmp_path).get("b") == Marks(bookmarked=True)
 
 
 def test_compact_of_nothing_leaves_an_empty_journal(tmp_path: Path) -> None:
     j = fresh(tmp_path)
-    j.update(["a"], change(read=True))
-    j.update(["a"], change(read=False))
+    update(j, ["a"], change(read=True))
+    update(j, ["a"], change(read=False))
     j.compact()
     assert (tmp_path / "marks.jsonl").read_bytes() == b""
     assert fresh(tmp_path).all() == {}
@@ -217,7 +232,7 @@ def test_a_long_history_is_compacted_on_its_own(
     monkeypatch.setattr(marks_mod.os, "fsync", lambda _fd: None)  # speed only
     j = fresh(tmp_path)
     for i in range(1010):
-        j.update(["a"], change(read=bool(i % 2)))
+        update(j, ["a"], change(read=bool(i % 2)))
     lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
     assert len(lines) < 20, f"{len(lines)} lines: the journal was never compacted"
     assert fresh(tmp_path).get("a") == Marks(read=bool(1009 % 2))
@@ -227,15 +242,15 @@ def test_a_short_history_is_not_compacted(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(marks_mod.os, "fsync", lambda _fd: None)
     j = fresh(tmp_path)
     for i in range(200):
-        j.update(["a"], change(read=i % 2 == 0))
+        update(j, ["a"], change(read=i % 2 == 0))
     assert len((tmp_path / "marks.jsonl").read_bytes().splitlines()) == 200
 
 
 def test_compact_writes_many_entries_in_short_utf8_lines(tmp_path: Path) -> None:
     j = fresh(tmp_path)
     ids = [f"é{i:03d}" for i in range(LINE_IDS + 3)]
-    j.update(ids, change(user_tags=("café",)))
-    j.update(ids, change(user_tags=("café", "naïve")))  # history to drop
+    update(j, ids, change(user_tags=("café",)))
+    update(j, ids, change(user_tags=("café", "naïve")))  # history to drop
     j.compact()
     raw = (tmp_path / "marks.jsonl").read_bytes()
     lines = raw.splitlines()
@@ -250,7 +265,7 @@ def test_catching_up_three_times_keeps_the_offset_at_the_end(tmp_path: Path) -> 
     writer, reader = fresh(tmp_path), fresh(tmp_path)
     path = tmp_path / "marks.jsonl"
     for n, tags in enumerate((("a",), ("bb", "ccc"), ("dddd",))):
-        writer.update([f"e{n}"], change(user_tags=tags))
+        update(writer, [f"e{n}"], change(user_tags=tags))
         reader.catch_up()
         assert reader.stamp[0] == path.stat().st_size
     assert reader.all() == writer.all()
@@ -272,7 +287,7 @@ def test_compaction_starts_past_1000_lines_plus_twice_the_live_ones(
     _history(tmp_path / "marks.jsonl", lines, 148)
     j = fresh(tmp_path)
     want = dict(j.all())
-    j.update(["new"], change(read=True))
+    update(j, ["new"], change(read=True))
     want["new"] = Marks(read=True)
     after = (tmp_path / "marks.jsonl").read_bytes().splitlines()
     assert (len(after) < 10) is compacted, len(after)
@@ -283,7 +298,7 @@ def test_compaction_starts_past_1000_lines_plus_twice_the_live_ones(
 
 def test_compacted_lines_are_compact_json(tmp_path: Path) -> None:
     j = fresh(tmp_path)
-    j.update(["a"], change(read=True, user_tags=("x",)))
+    update(j, ["a"], change(read=True, user_tags=("x",)))
     j.compact()
     assert (tmp_path / "marks.jsonl").read_bytes() == b'{"a":{"r":1,"u":["x"]}}\n'
 
@@ -291,7 +306,7 @@ def test_compacted_lines_are_compact_json(tmp_path: Path) -> None:
 def test_a_new_journal_is_readable_by_all_writable_by_its_owner(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
-        fresh(tmp_path).update(["a"], change(read=True))
+        update(fresh(tmp_path), ["a"], change(read=True))
     finally:
         os.umask(old)
     assert (tmp_path / "marks.jsonl").stat().st_mode & 0o777 == 0o644
@@ -302,12 +317,12 @@ def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path = tmp_path / "marks.jsonl"
     monkeypatch.setattr(marks_mod.os, "write", lambda fd, data: 0)
     with pytest.raises(LibraryError) as exc:
-        j.update(["a"], change(read=True))
+        update(j, ["a"], change(read=True))
     assert str(exc.value) == f"cannot write {path}: short write (disk full?)"
     monkeypatch.undo()
     with open(path, "ab") as f:
         f.write(b'{"x"')
     torn = fresh(tmp_path)
     with pytest.raises(LibraryError) as exc:
-        torn.update(["a"], change(read=True))
+        update(torn, ["a"], change(read=True))
     assert "run `digest-tui doctor --repair` to cut it off" in str(exc.value)

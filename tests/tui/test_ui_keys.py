@@ -126,6 +126,7 @@ async def test_o_and_y_use_the_link_of_the_entry_of_the_focus(
     copied: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
     monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
+    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
     async with app.run_test(size=(160, 48)) as pilot:
         # the podcast has a link, the DeepSeek episode none
         await settle(pilot)
