@@ -71,15 +71,16 @@ def read_config(path: Path) -> Config:
 
 
 def config_in_force(override: str | os.PathLike[str] | None = None) -> Config:
-    """The config in force; one the user named (--config, $DIGEST_TUI_CONFIG) must exist.
+    """The config in force; one named with ``--config`` must exist.
 
-    A mistyped ``--config`` used to read as "no feeds" and exit 0; only the user's
-    own default file may be missing (then the shipped one is used).
+    A mistyped ``--config`` used to read as "no feeds" and exit 0. A
+    $DIGEST_TUI_CONFIG that names no file means "no feeds of mine" (scripts and
+    tests set it so), as a missing user file falls back to the shipped one.
     """
     from store.errors import ConfigError
 
     path = config_path(override)
-    if (override or os.environ.get(paths.CONFIG_ENV)) and not path.is_file():
+    if override and not path.is_file():
         raise ConfigError(f"{path}: no such config file")
     return read_config(path)
 
@@ -190,16 +191,21 @@ def show_entry(lib: Library, entry_id: str) -> Opened:
 
 
 def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
-    """Shared by the UI's open (bounded work) and the CLI's show (complete answers)."""
-    story = story_of(lib, entry.id, complete=complete)
-    return Opened(
-        entry,
-        lib.marks(entry.id),
-        lib.effective_tags(entry.id),
-        related(lib, entry.id, complete=complete),
-        story,
-        point_links(lib, entry.id, story),
-    )
+    """Shared by the UI's open (bounded work) and the CLI's show (complete answers).
+
+    Related entries and stories are derived (and kept) on first use; a library
+    that cannot be written (read-only mount, full disk) still shows the entry,
+    without them, instead of failing.
+    """
+    from store.errors import LibraryError
+
+    try:
+        story = story_of(lib, entry.id, complete=complete)
+        rel = related(lib, entry.id, complete=complete)
+        links = point_links(lib, entry.id, story)
+    except LibraryError:
+        story, rel, links = None, [], []
+    return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), rel, story, links)
 
 
 def show_text(opened: Opened) -> str:

@@ -35,6 +35,10 @@ _NUMBERING_RE = re.compile(
 )
 
 
+# "Story #12", "Issue 42", "Vol. 3": an item's own number, not a show's name
+_NUMBERED_RE = re.compile(r"(?:#|\b(?:issue|vol|no|nr)\.?)\s*\d+\W*$", re.I)
+
+
 def _split(title: str) -> tuple[str, str, str] | None:
     """(separator, show, title) of "Show - Title", or None."""
     m = _SEP_RE.search(title)
@@ -42,7 +46,7 @@ def _split(title: str) -> tuple[str, str, str] | None:
         return None
     show = title[: m.start()].strip()
     rest = strip_quotes(title[m.end() :])
-    if not rest or len(show.split()) > 8 or _NUMBERING_RE.match(show):
+    if not rest or len(show.split()) > 8 or _NUMBERING_RE.match(show) or _NUMBERED_RE.search(show):
         return None
     return (m.group(1) or m.group(2)), show, rest
 

@@ -245,12 +245,19 @@ for pkg in (store, tui.cli):
             importlib.import_module(m.name)
         except Exception:
             pass
-import tui.cli, json, argparse, encodings.idna, encodings.utf_8_sig
+import tui.cli, json, argparse, encodings, encodings.idna, encodings.utf_8_sig
+for m in pkgutil.iter_modules(encodings.__path__):  # decoders try many code pages
+    try:
+        importlib.import_module("encodings." + m.name)
+    except Exception:
+        pass
 # nobody cannot read this interpreter's stdlib: import what lazy paths use now
 for name in ("glob", "fnmatch", "tempfile", "shutil", "marshal", "zlib", "gzip", "ctypes",
              "multiprocessing", "multiprocessing.pool", "concurrent.futures.process",
              "html", "html.parser", "unicodedata", "urllib.parse", "csv", "difflib",
-             "encodings.cp1252", "encodings.latin_1", "encodings.utf_16", "encodings.cp1253"):
+             "encodings.cp1252", "encodings.latin_1", "encodings.utf_16", "encodings.cp1253",
+             "encodings.cp1250", "encodings.cp1251", "encodings.cp1254", "encodings.cp1257",
+             "encodings.mac_roman", "encodings.iso8859_2", "encodings.koi8_r"):
     try:
         importlib.import_module(name)
     except Exception:

@@ -239,7 +239,8 @@ def test_worker_job_gives_what_the_library_owner_would_compute(tmp_path: Path) -
     fc2 = FeedConfig(url="http://127.0.0.1:9/other.xml")
     other = parse_job(body, fc2.url, {}, topics, fc2, (None, "x"))
     assert not isinstance(other, str)
-    assert not {e.id for e in other.entries} & {e.id for e in res.entries}, "ids not feed-scoped"
+    # identity follows the item (its guid within its channel), not the URL it came from
+    assert [e.id for e in other.entries] == [e.id for e in res.entries], "ids follow the URL"
     for e, text in zip(res.entries, res.texts, strict=True):
         record = json.loads(text)
         assert record["id"] == e.id and record["title"] == e.title
