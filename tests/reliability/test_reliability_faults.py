@@ -257,7 +257,8 @@ for name in ("glob", "fnmatch", "tempfile", "shutil", "marshal", "zlib", "gzip",
              "html", "html.parser", "unicodedata", "urllib.parse", "csv", "difflib",
              "encodings.cp1252", "encodings.latin_1", "encodings.utf_16", "encodings.cp1253",
              "encodings.cp1250", "encodings.cp1251", "encodings.cp1254", "encodings.cp1257",
-             "encodings.mac_roman", "encodings.iso8859_2", "encodings.koi8_r"):
+             "encodings.mac_roman", "encodings.iso8859_2", "encodings.koi8_r",
+             "uuid", "wordfreq", "locate", "trafilatura"):
     try:
         importlib.import_module(name)
     except Exception:
