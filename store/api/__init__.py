@@ -1,0 +1,148 @@
+"""The one door: every verb the UI and the CLI need, over plain objects.
+
+tui/ (the Textual app and the ``digest-tui`` command) imports this module,
+``store.models``, ``store.errors`` and ``store.views``, and nothing else of
+store/. A key in the UI and the CLI command that does the same thing call the
+same function here, so they cannot drift apart; the floors below (parse,
+storage, index, sync) can be rearranged without touching tui/, since every
+call into them is made here.
+
+Functions are verb first and take a ``Library`` plus plain values; results are
+the store's own dataclasses (``Entry``, ``Marks``, ``Row``, reports) or the
+views of ``store.views``. Errors the user can act on are ``DigestError``s.
+
+The verbs live in one module per concern (``places``, ``reading``,
+``marking``, ``audio``, ``feeds``, ``out``, and the workflow's own); callers
+use them through this package only (``api.open_entry``), so a verb can move
+between them freely. Each module imports the heavier floors (the query
+language, tags, feeds with httpx, the doctor) inside the verbs that use them:
+the UI's first paint and a scripted command need only the library.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from store.api.audio import play
+from store.api.feeds import (
+    ensure_samples,
+    feed_statuses,
+    feeds_to_refresh,
+    import_opml,
+    ingest,
+    refresh,
+)
+from store.api.marking import (
+    all_tag_names,
+    bookmark,
+    last_change,
+    mark_read,
+    nav_tags,
+    tag,
+    tags_summary,
+    toggle_bookmark,
+    undo,
+    untag,
+    user_tag,
+    user_tags,
+    warm_topics,
+)
+from store.api.out import export, write_text
+from store.api.places import (
+    config_in_force,
+    config_path,
+    data_dir,
+    doctor,
+    open_library,
+    read_config,
+    reload_if_changed,
+    ui_state,
+    update_ui_state,
+)
+from store.api.reading import (
+    entry_marks,
+    entry_row,
+    entry_tags,
+    export_entries_json,
+    list_rows,
+    list_view,
+    open_entry,
+    point_links,
+    query_error_line,
+    related,
+    resolve,
+    show_entry,
+    show_text,
+    stories,
+    story_of,
+)
+from store.models import Row
+from store.render import reading_time
+from store.storage.library import Library
+from store.text import screen_line, screen_text
+
+if TYPE_CHECKING:
+    from store.config import Config as Config
+    from store.index.stories import PointLink as PointLink
+    from store.index.stories import Story as Story
+    from store.index.tagindex import Related as Related
+    from store.index.tagindex import TagStat as TagStat
+    from store.storage.checks import Report as Report
+    from store.sync.feeds import FeedResult as FeedResult
+    from store.sync.feeds import FeedStatus as FeedStatus
+    from store.sync.feeds import RefreshReport as RefreshReport
+    from store.sync.ingest import IngestReport as IngestReport
+
+__all__ = [
+    "Library",
+    "Row",
+    "reading_time",
+    "screen_line",
+    "screen_text",
+    "data_dir",
+    "config_path",
+    "read_config",
+    "config_in_force",
+    "open_library",
+    "reload_if_changed",
+    "doctor",
+    "ui_state",
+    "update_ui_state",
+    "resolve",
+    "list_rows",
+    "query_error_line",
+    "list_view",
+    "related",
+    "stories",
+    "story_of",
+    "point_links",
+    "open_entry",
+    "show_entry",
+    "show_text",
+    "entry_row",
+    "entry_marks",
+    "entry_tags",
+    "export_entries_json",
+    "tags_summary",
+    "nav_tags",
+    "warm_topics",
+    "all_tag_names",
+    "user_tag",
+    "user_tags",
+    "tag",
+    "untag",
+    "bookmark",
+    "toggle_bookmark",
+    "mark_read",
+    "undo",
+    "last_change",
+    "play",
+    "ingest",
+    "feeds_to_refresh",
+    "refresh",
+    "feed_statuses",
+    "import_opml",
+    "ensure_samples",
+    "export",
+    "write_text",
+]

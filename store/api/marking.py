@@ -1,0 +1,105 @@
+"""The user's marks: tags, bookmarks, read states, and undo of any of them.
+
+Part of the door (``store.api``); see its docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from store.storage.library import Library
+from store.views import TagCount
+
+# Heavier floors are imported by the verbs that use them (start-up speed).
+if TYPE_CHECKING:
+    from store.index.tagindex import TagStat
+
+
+# -- tags -----------------------------------------------------------------------
+def tags_summary(lib: Library) -> list[TagStat]:
+    """Every tag with its entries, sources and weekly trend (``digest-tui tags``)."""
+    from store.index.tagindex import tag_summary
+
+    return tag_summary(lib)
+
+
+def nav_tags(lib: Library) -> list[TagCount]:
+    """The navigator's tags: cross-source tags first (most sources), then by size.
+
+    Runs in the UI's background worker after a listing, so it also brings the
+    topic index up to date (``warm_topics``): entries a refresh just added get
+    their signatures and stories there, not when the user opens one.
+    """
+    tags = [TagCount(s.tag, s.entries, s.sources, tuple(s.weekly)) for s in tags_summary(lib)]
+    tags.sort(key=lambda t: (-(t.sources > 1), -t.sources, -t.entries, t.tag))
+    warm_topics(lib)
+    return tags
+
+
+def warm_topics(lib: Library) -> None:
+    """Signatures and stories for entries that have none yet (bounded work per call)."""
+    from store.index.stories import ensure
+
+    ensure(lib)
+
+
+def all_tag_names(lib: Library) -> list[str]:
+    """Every tag in the library, for completion."""
+    from store.index.tagindex import all_tags
+
+    return list(all_tags(lib))
+
+
+def user_tag(typed: str) -> str:
+    """A tag as the user typed it, in the store's spelling ("Open Source" -> "open-source")."""
+    from store.index.usertags import user_tag as spelled
+
+    return spelled(typed)
+
+
+def user_tags(typed: Iterable[str]) -> list[str]:
+    """Several typed tags, spelled as tags; empty ones dropped."""
+    return [t for t in (user_tag(x) for x in typed) if t]
+
+
+def tag(lib: Library, ids: Sequence[str], tags: Sequence[str]) -> list[str]:
+    """Add the user's tags to entries; the ids that changed."""
+    return lib.add_tags(ids, tags)
+
+
+def untag(lib: Library, ids: Sequence[str], tags: Sequence[str]) -> list[str]:
+    """Remove tags (an automatic one stays removed); the tags the entries had."""
+    had = [lib.effective_tags(eid) for eid in ids]
+    present = [t for t in tags if any(t in auto or t in user for auto, user in had)]
+    lib.remove_tags(ids, tags)
+    return present
+
+
+# -- marks ----------------------------------------------------------------------
+def bookmark(lib: Library, ids: Sequence[str], on: bool = True) -> list[str]:
+    """Bookmark entries (or remove their bookmarks)."""
+    return lib.set_bookmarked(ids, on)
+
+
+def toggle_bookmark(lib: Library, entry_id: str) -> bool:
+    """Flip an entry's bookmark; True when it is now bookmarked."""
+    return lib.toggle_bookmark(entry_id)
+
+
+def mark_read(lib: Library, ids: Sequence[str], read: bool = True) -> list[str]:
+    """Mark entries read (or unread)."""
+    return lib.set_read(ids, read)
+
+
+def undo(lib: Library) -> tuple[str, int] | None:
+    """Take back the last mark change (one key, one command, one bulk action):
+    (what it was, how many entries), or None when there is nothing to undo."""
+    step = lib.undo()
+    return None if step is None else (step.label, len(step.before))
+
+
+def last_change(lib: Library) -> tuple[str, int] | None:
+    """What ``undo`` would take back, without doing it."""
+    steps = lib.undo_steps()
+    return None if not steps else (steps[-1].label, len(steps[-1].before))

@@ -1,0 +1,164 @@
+"""Reading: listing, opening and showing entries, with related entries and stories.
+
+Part of the door (``store.api``); see its docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from store.errors import DigestError
+from store.index.select import select_rows
+from store.models import Entry, Marks, Row, entry_to_json
+from store.render import entry_text
+from store.storage.library import Library
+from store.text import clean_line
+from store.views import Listing, Opened, Selection, count_rows, selection_filter
+
+# Heavier floors are imported by the verbs that use them (start-up speed).
+if TYPE_CHECKING:
+    from store.index.stories import PointLink, Story
+    from store.index.tagindex import Related
+
+
+# -- reading ------------------------------------------------------------------
+def resolve(lib: Library, prefix: str) -> str:
+    """The full id of an entry from an id or a unique prefix of one."""
+    return lib.resolve(prefix)
+
+
+def list_rows(lib: Library, query: str = "") -> list[Row]:
+    """Rows matching the filter language, newest first (every row for no query)."""
+    return select_rows(lib, query)
+
+
+def query_error_line(exc: DigestError) -> str:
+    """'message (at column N)' for a query error, else the message: one safe line."""
+    from store.index.query import QueryError  # loaded: a query ran
+
+    if isinstance(exc, QueryError):
+        return f"{clean_line(exc.message or str(exc))} (at column {exc.position + 1})"
+    return clean_line(str(exc))
+
+
+def list_view(
+    lib: Library, selection: Selection, query: str, sticky: Iterable[str] = ()
+) -> Listing:
+    """The rows of a navigator selection and a query, with the counts beside them.
+
+    One marks snapshot (``all_marks`` copies) is shared by the filter and the
+    counts. A wrong query is not an exception but ``Listing.error`` (rows None),
+    so a search box can say what is wrong while the user types on.
+    """
+    marks = lib.all_marks()
+    error = None
+    rows: list[Row] | None
+    try:
+        rows = select_rows(lib, query)
+    except DigestError as exc:  # a QueryError, or a library failure
+        rows, error = None, query_error_line(exc)
+    wanted = selection_filter(selection, marks, frozenset(sticky))
+    if rows is not None and wanted is not None:
+        rows = [r for r in rows if wanted(r)]
+    nav = count_rows(lib.rows(), marks)
+    return Listing(rows, marks, nav, error, lib.generation)
+
+
+def related(
+    lib: Library, entry_id: str, limit: int = 10, *, complete: bool = True
+) -> list[Related]:
+    """Entries that say what this one says, best first, each with its reasons (<= 4).
+
+    ``complete`` (scripts, ``show``): from the whole library, catching up
+    entries without signatures first; the UI passes False (bounded work, its
+    background warm-up does the rest).
+    """
+    from store.index.related import related_entries
+
+    return related_entries(lib, entry_id, limit=limit, complete=complete)
+
+
+def stories(lib: Library, query: str = "") -> list[Story]:
+    """Stories (the same event across sources), newest first; ``query`` words filter them.
+
+    An explicit listing places every entry not placed yet (a library of an
+    older release catches up here once).
+    """
+    from store.index.stories import list_stories
+
+    return list_stories(lib, query, full=True)
+
+
+def story_of(lib: Library, entry_id: str, *, complete: bool = True) -> Story | None:
+    """The story an entry belongs to, or None (``complete``: as for ``related``)."""
+    from store.index.stories import story_of as find
+
+    return find(lib, entry_id, complete=complete)
+
+
+def point_links(lib: Library, entry_id: str, story: Story | None = None) -> list[PointLink]:
+    """The entry's key points that other sources of its story state too."""
+    from store.index.stories import point_links as links
+
+    return links(lib, entry_id, story)
+
+
+def open_entry(lib: Library, entry_id: str) -> Opened:
+    """An entry to read: loaded, marked read, with its marks, tags and related entries."""
+    entry = lib.get(entry_id)
+    if not lib.marks(entry_id).read:
+        lib.set_read([entry_id], True)
+    return _opened(lib, entry, complete=False)
+
+
+def show_entry(lib: Library, entry_id: str) -> Opened:
+    """An entry to show (``digest-tui show``): like ``open_entry``, but left unread."""
+    return _opened(lib, lib.get(entry_id), complete=True)
+
+
+def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
+    """Shared by the UI's open (bounded work) and the CLI's show (complete answers).
+
+    Related entries and stories are derived (and kept) on first use; a library
+    that cannot be written (read-only mount, full disk) still shows the entry,
+    without them, instead of failing.
+    """
+    from store.errors import LibraryError
+
+    try:
+        story = story_of(lib, entry.id, complete=complete)
+        rel = related(lib, entry.id, complete=complete)
+        links = point_links(lib, entry.id, story)
+    except LibraryError:
+        story, rel, links = None, [], []
+    return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), rel, story, links)
+
+
+def show_text(opened: Opened) -> str:
+    """The plain-text view of an opened entry (the CLI's ``show``)."""
+    auto, _user = opened.tags
+    rel = [(r.id, r.title, list(r.shared_tags)) for r in opened.related]
+    return entry_text(opened.entry, opened.marks, auto, rel)
+
+
+def entry_row(lib: Library, entry_id: str) -> Row:
+    """The compact listing row of one entry (title, link, source...)."""
+    return lib.row(entry_id)
+
+
+def entry_marks(lib: Library, entry_id: str) -> Marks:
+    """An entry's marks (read, bookmarked, the user's tags), as they are now."""
+    return lib.marks(entry_id)
+
+
+def entry_tags(lib: Library, entry_id: str) -> tuple[Sequence[str], Sequence[str]]:
+    """An entry's tags as shown: (automatic ones not removed, the user's)."""
+    return lib.effective_tags(entry_id)
+
+
+def export_entries_json(lib: Library, rows: Sequence[Row], *, full: bool = True) -> list[Any]:
+    """Entries of these rows as JSON-ready dicts, marks included."""
+    return [
+        entry_to_json(e, lib.marks(e.id), full=full) for e in lib.get_many([r.id for r in rows])
+    ]
