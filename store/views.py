@@ -162,12 +162,15 @@ class Opened:
     point_links: list[PointLink] = field(default_factory=list)
 
 
+ORPHANED_NOTE = "no longer in the entry"  # what an orphaned kept point says
+
+
 @dataclass(frozen=True, slots=True)
 class KeptPoint:
     """A kept point as the Kept screen and ``digest-tui kept`` show it.
 
     ``group`` is what it is listed under: its entry's story label, else the
-    entry's top tag, else "" (no group). ``orphaned``: a re-ingest changed the
+    entry's top tag as "#tag", else "" (no group). ``orphaned``: a re-ingest changed the
     entry and this text is no longer among its points; it is kept all the same.
     """
 

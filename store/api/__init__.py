@@ -35,6 +35,7 @@ from store.api.feeds import (
 from store.api.kept import (
     keep_point,
     keepable_points,
+    kept_groups,
     kept_markdown,
     kept_points,
     kept_texts,
@@ -153,6 +154,7 @@ __all__ = [
     "kept_points",
     "keepable_points",
     "pick_point",
+    "kept_groups",
     "kept_markdown",
     "play",
     "ingest",

@@ -14,9 +14,7 @@ from store.errors import LibraryError, NotFound, UsageError
 from store.storage import kept as store
 from store.storage.library import Library
 from store.text import clean_line, safe_url
-from store.views import KeptPoint
-
-ORPHANED_NOTE = "no longer in the entry"
+from store.views import ORPHANED_NOTE, KeptPoint
 
 
 def keep_point(lib: Library, entry_id: str, text: str, note: str = "") -> bool:
@@ -110,7 +108,7 @@ def _view(lib: Library, k: store.Kept, groups: dict[str, str]) -> KeptPoint:
 
 
 def _group(lib: Library, entry_id: str) -> str:
-    """The entry's story label, else its top tag, else "" (stories are bounded work here)."""
+    """The entry's story label, else its top tag ("#tag"), else "" (stories: bounded work)."""
     from store.index.stories import story_of
 
     try:
@@ -121,7 +119,7 @@ def _group(lib: Library, entry_id: str) -> str:
         return story.label
     auto, user = lib.effective_tags(entry_id)
     tags = [*auto, *user]
-    return tags[0] if tags else ""
+    return "#" + tags[0] if tags else ""
 
 
 def _matches(p: KeptPoint, words: Sequence[str]) -> bool:
@@ -130,22 +128,28 @@ def _matches(p: KeptPoint, words: Sequence[str]) -> bool:
     return all(f" {w}" in padded for w in words)
 
 
+def kept_groups(points: Iterable[KeptPoint]) -> list[tuple[str, list[KeptPoint]]]:
+    """Points by group, in the order given within each; the group of the first point
+    first (newest first, for ``kept_points``), the points without a group last."""
+    grouped: dict[str, list[KeptPoint]] = {}
+    for p in points:
+        grouped.setdefault(p.group, []).append(p)
+    return sorted(grouped.items(), key=lambda kv: kv[0] == "")
+
+
 def kept_markdown(points: Iterable[KeptPoint], title: str = "Kept points") -> str:
     """A Markdown brief of kept points grouped by story/tag (``kept --md``, ``export --kept``).
 
     Each point says where it is from (source, date, entry), the user's note,
     and links back: the entry's link and the command that shows it.
     """
-    grouped: dict[str, list[KeptPoint]] = {}
-    for p in points:
-        grouped.setdefault(p.group, []).append(p)
-    order = sorted(grouped, key=lambda g: (g == "", -len(grouped[g]), g.casefold()))
+    groups = kept_groups(points)
     out = [f"# {clean_line(title)}", ""]
-    if not grouped:
+    if not groups:
         out.append("Nothing kept yet.")
-    for g in order:
+    for g, members in groups:
         out += [f"## {clean_line(g) or 'Other'}", ""]
-        for p in grouped[g]:
+        for p in members:
             out.append(f"- {clean_line(p.text)}")
             if p.note:
                 out.append(f"  - Note: {clean_line(p.note)}")
