@@ -42,14 +42,14 @@ def user_tag(typed: str) -> str:
         return ""
     problem = _problem(text)
     if problem:
-        raise UsageError(f"cannot tag {_quoted(typed)}: {problem}")
+        raise UsageError(f"{_quoted(typed)} is not a tag: {problem}")
     words = raw_tokens(text)
     if not words:
-        raise UsageError(f"cannot tag {_quoted(typed)}: a tag needs a letter or a digit")
+        raise UsageError(f"{_quoted(typed)} is not a tag: a tag needs a letter or a digit")
     spelled = normalize_tag(text) or "-".join(words)
     if len(spelled) > MAX_TAG_CHARS:
         raise UsageError(
-            f"cannot tag {_quoted(typed)}: a tag has at most {MAX_TAG_CHARS} characters"
+            f"{_quoted(typed)} is not a tag: a tag has at most {MAX_TAG_CHARS} characters"
         )
     return spelled
 
@@ -58,7 +58,9 @@ def check_spelled(tag: str) -> None:
     """Raise ``UsageError`` unless ``tag`` is already a stored spelling (``user_tag(tag) == tag``)."""
     spelled = user_tag(tag)
     if spelled != tag:
-        raise UsageError(f"cannot tag {_quoted(tag)}: it is spelled {spelled or 'as nothing'}")
+        raise UsageError(
+            f"{_quoted(tag)} is not a tag as the store spells it ({spelled or 'nothing'})"
+        )
 
 
 def _problem(text: str) -> str:

@@ -24,7 +24,7 @@ def test_a_tag_that_cannot_be_one_is_refused_and_nothing_is_stored(lib_dir: Path
     proc = run_cli(lib_dir, "tag", DEEPSEEK, "fine", "bad#tag")
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert 'cannot tag "bad#tag": "#" may only end a word' in proc.stderr
+    assert '"bad#tag" is not a tag: "#" may only end a word' in proc.stderr
     assert user_tags(lib_dir) == []  # not even the good one: the command did nothing
 
 

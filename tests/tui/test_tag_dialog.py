@@ -41,7 +41,7 @@ async def test_a_bad_tag_is_explained_and_not_stored(lib_dir: Path) -> None:
         await pilot.press(*"bad#tag")
         await wait_for(pilot, lambda: note(app).display, "the note under the input")
         said = str(note(app).render())
-        assert 'cannot tag "bad#tag": "#" may only end a word' in said
+        assert '"bad#tag" is not a tag: "#" may only end a word' in said
         assert note(app).has_class("problem")
         await pilot.press("enter")
         await settle(pilot)
