@@ -18,16 +18,19 @@ from store.views import ORPHANED_NOTE, KeptPoint
 
 
 def keep_point(lib: Library, entry_id: str, text: str, note: str = "") -> bool:
-    """Keep a point of an entry; True when newly kept (a kept one gets the new note)."""
-    text = text.strip()
-    if not text:
+    """Keep a point of an entry; True when newly kept (a kept one gets the new note).
+
+    ``text`` is stored exactly as given (the point's text as the entry holds
+    it), so ``kept_texts`` answers in the reader's own strings.
+    """
+    if not text.strip():
         raise UsageError("a kept point needs its text")
     return store.keep(lib, entry_id, text, note.strip())
 
 
 def unkeep_point(lib: Library, entry_id: str, text: str) -> bool:
     """Let a kept point go; True when it was kept."""
-    return store.unkeep(lib, entry_id, text.strip())
+    return store.unkeep(lib, entry_id, text)
 
 
 def kept_texts(lib: Library, entry_id: str) -> dict[str, str]:
@@ -128,6 +131,11 @@ def _matches(p: KeptPoint, words: Sequence[str]) -> bool:
     return all(f" {w}" in padded for w in words)
 
 
+def _md_label(text: str) -> str:
+    """Text that stays one link label / emphasis in Markdown (brackets, stars, ticks escaped)."""
+    return "".join("\\" + c if c in "[]*_`<>\\" else c for c in text)
+
+
 def kept_groups(points: Iterable[KeptPoint]) -> list[tuple[str, list[KeptPoint]]]:
     """Points by group, in the order given within each; the group of the first point
     first (newest first, for ``kept_points``), the points without a group last."""
@@ -158,7 +166,7 @@ def kept_markdown(points: Iterable[KeptPoint], title: str = "Kept points") -> st
             where = [x for x in (clean_line(p.source), p.date) if x]
             entry = clean_line(p.title) or p.entry
             link = safe_url(p.link) if p.link else None
-            where.append(f"[{entry}](<{link}>)" if link else f"*{entry}*")
+            where.append(f"[{_md_label(entry)}](<{link}>)" if link else f"*{_md_label(entry)}*")
             where.append(f"`digest-tui show {p.entry[:8]}`")
             out.append("  - " + " · ".join(where))
         out.append("")

@@ -227,9 +227,10 @@ def reattach(lib: Library, entries: Iterable[Entry]) -> int:
     """After new content for these entries: re-attach their kept points (see the module doc).
 
     Returns how many records changed. Costs nothing for entries without kept
-    points (one cached lookup each), so every save can call it.
+    points (a dict lookup each), so every save can call it.
     """
-    mine = {e.id: e for e in entries if kept_of(lib, e.id)}
+    kept = _cached(lib).by_entry
+    mine = {e.id: e for e in entries if e.id in kept}
     if not mine:
         return 0
     texts = {eid: entry_points(e) for eid, e in mine.items()}

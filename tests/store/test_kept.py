@@ -278,3 +278,15 @@ def test_keeping_and_unkeeping_behaves_like_a_set(
         else:
             assert api.unkeep_point(lib, eid, text) is (model.pop(text, None) is not None)
     assert api.kept_texts(Library.open(lib.dir), eid) == model
+
+
+def test_doctor_names_a_damaged_file_as_the_users_kept_points(tmp_path: Path) -> None:
+    from store.storage import checks
+
+    d = tmp_path / "lib"
+    build_library(d)
+    assert checks.KEPT == KEPT_NAME
+    (d / KEPT_NAME).write_text('{"v": 1, "points": [')
+    found = [f for f in checks.diagnose(d).problems if f.path.endswith(KEPT_NAME)]
+    assert len(found) == 1 and found[0].severity == "error"
+    assert "kept points" in found[0].todo and "only holds" not in found[0].todo

@@ -117,7 +117,8 @@ class KeptScreen(ModalScreen[str | None]):
         """The first point at or after ``index`` (else the last one): headings are skipped."""
         ol = self.query_one(OptionList)
         count = ol.option_count
-        order = [*range(min(index, count - 1), count), *range(min(index, count) - 1, -1, -1)]
+        start = min(index, count - 1)
+        order = [*range(start, count), *range(start - 1, -1, -1)]
         for i in order:
             if not ol.get_option_at_index(i).disabled:
                 ol.highlighted = i
