@@ -155,6 +155,19 @@ def test_an_unchanged_reingest_writes_nothing(tmp_path: Path) -> None:
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
+def test_a_change_that_changes_nothing_writes_nothing(tmp_path: Path) -> None:
+    lib = build_library(tmp_path / "lib")
+    rid = lib.rows()[0].id
+    assert api.unkeep_point(lib, rid, "Never kept.") is False
+    assert not (tmp_path / "lib" / KEPT_NAME).exists()
+    api.keep_point(lib, rid, "Kept.", "a note")
+    before = (tmp_path / "lib" / KEPT_NAME).stat()
+    assert api.keep_point(lib, rid, "Kept.", "a note") is False  # same note: nothing to write
+    assert api.unkeep_point(lib, rid, "Never kept.") is False
+    after = (tmp_path / "lib" / KEPT_NAME).stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
 def test_an_older_library_without_the_file_opens_and_keeps(tmp_path: Path) -> None:
     d = tmp_path / "lib"
     build_library(d)
