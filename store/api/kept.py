@@ -73,18 +73,18 @@ def pick_point(lib: Library, entry_id: str, typed: str, *, kept: bool = False) -
 
 
 def kept_points(lib: Library, query: str = "") -> list[KeptPoint]:
-    """Every kept point, newest first; ``query``'s words must all be in its text,
-    note, entry title, source or group (any case)."""
-    records = list(enumerate(store.kept_all(lib)))
-    records.sort(key=lambda ik: (ik[1].kept_at, ik[0]), reverse=True)
-    groups: dict[str, str] = {}
-    out = []
-    for _i, k in records:
-        out.append(_view(lib, k, groups))
+    """Every kept point, newest first, with its entry's title, source, date and group.
+
+    ``query``: words that must all begin a word of the point's text, note,
+    entry title, source or group (any case, punctuation ignored).
+    """
+    records = sorted(
+        enumerate(store.kept_all(lib)), key=lambda ik: (ik[1].kept_at, ik[0]), reverse=True
+    )
+    groups: dict[str, str] = {}  # entry id -> group, each entry's asked once
+    out = [_view(lib, k, groups) for _i, k in records]
     words = store.same_words(query).split()
-    if words:
-        out = [p for p in out if _matches(p, words)]
-    return out
+    return [p for p in out if _matches(p, words)] if words else out
 
 
 def _view(lib: Library, k: store.Kept, groups: dict[str, str]) -> KeptPoint:
@@ -126,9 +126,8 @@ def _group(lib: Library, entry_id: str) -> str:
 
 
 def _matches(p: KeptPoint, words: Sequence[str]) -> bool:
-    have = store.same_words(" ".join((p.text, p.note, p.title, p.source, p.group)))
-    padded = f" {have} "
-    return all(f" {w}" in padded for w in words)
+    have = " " + store.same_words(" ".join((p.text, p.note, p.title, p.source, p.group)))
+    return all(f" {w}" in have for w in words)
 
 
 def _md_label(text: str) -> str:
