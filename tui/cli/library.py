@@ -15,6 +15,11 @@ from store.errors import UsageError
 from store.models import entry_to_json
 from tui.cli.stories import point_links_json, story_lines, story_ref_json
 
+QUERY_HELP = (
+    "every entry the filter matches (as `list QUERY`), in one undo step; quote it: "
+    "--query '+ai -china', or --query=-china for one negative term"
+)
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("ingest", help="add digest files, folders or feed files to the library")
@@ -38,12 +43,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_show)
 
     for name, fn, helptext in (
-        ("tag", cmd_tag, "add your tags to an entry"),
-        ("untag", cmd_untag, "remove tags (yours or automatic) from an entry"),
+        ("tag", cmd_tag, "add your tags to an entry (or to every entry a --query matches)"),
+        ("untag", cmd_untag, "remove tags (yours or automatic) from an entry (or a --query)"),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("id", metavar="ID")
-        p.add_argument("tags", nargs="+", metavar="TAG")
+        p = sub.add_parser(name, help=helptext, usage="%(prog)s (ID | --query QUERY) TAG...")
+        p.add_argument("words", nargs="+", metavar="ID TAG", help="an entry id, then tags")
+        p.add_argument("--query", metavar="QUERY", help=QUERY_HELP)
         p.set_defaults(handler=fn)
 
     for name, fn, helptext in (
@@ -52,8 +57,9 @@ def register(sub: Any) -> None:
         ("read", cmd_read, "mark entries read"),
         ("unread", cmd_unread, "mark entries unread"),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("ids", nargs="+", metavar="ID")
+        p = sub.add_parser(name, help=helptext, usage="%(prog)s (ID... | --query QUERY)")
+        p.add_argument("ids", nargs="*", metavar="ID")
+        p.add_argument("--query", metavar="QUERY", help=QUERY_HELP)
         p.set_defaults(handler=fn)
 
     p = sub.add_parser("export", help="export entries as JSON, Markdown or OPML")
@@ -193,32 +199,73 @@ def _norm_tags(tags: list[str]) -> list[str]:
     return out
 
 
+def _matching(lib: api.Library, query: str) -> list[str]:
+    """The ids a --query selects; an empty query is refused (it would be the whole library)."""
+    if not query.strip():
+        raise UsageError("digest-tui: --query needs a filter (words, +tag, is:unread...)")
+    return [r.id for r in api.list_rows(lib, query)]
+
+
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
+def _tag_targets(args: argparse.Namespace, lib: api.Library) -> tuple[list[str], list[str], str]:
+    """(ids, tags, who) from `tag ID TAG...` or `tag --query QUERY TAG...`."""
+    if args.query is not None:
+        return _matching(lib, args.query), _norm_tags(args.words), ""
+    if len(args.words) < 2:
+        raise UsageError(f"digest-tui {args.command}: give an ID and at least one TAG")
+    eid = api.resolve(lib, args.words[0])
+    return [eid], _norm_tags(args.words[1:]), eid[:8]
+
+
 def cmd_tag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
-    eid = api.resolve(lib, args.id)
-    tags = _norm_tags(args.tags)
-    api.tag(lib, [eid], tags)
-    _write(safe_line(f"{eid[:8]}: tagged {', '.join(tags)}"))
+    ids, tags, who = _tag_targets(args, lib)
+    changed = api.tag(lib, ids, tags)
+    if who:
+        _write(safe_line(f"{who}: tagged {', '.join(tags)}"))
+    else:
+        _write(safe_line(f"{_entries(len(changed))} tagged {', '.join(tags)} ({len(ids)} matched)"))
     return 0
+
+
+def _has_any(lib: api.Library, entry_id: str, tags: list[str]) -> bool:
+    auto, user = api.entry_tags(lib, entry_id)
+    return any(t in auto or t in user for t in tags)
 
 
 def cmd_untag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
-    eid = api.resolve(lib, args.id)
-    tags = _norm_tags(args.tags)
-    present = api.untag(lib, [eid], tags)
-    if not present:
-        _write(safe_line(f"{eid[:8]}: had none of {', '.join(tags)}"))
+    ids, tags, who = _tag_targets(args, lib)
+    having = [i for i in ids if _has_any(lib, i, tags)]
+    present = api.untag(lib, ids, tags)
+    if not who:
+        _write(
+            safe_line(f"{_entries(len(having))} untagged {', '.join(tags)} ({len(ids)} matched)")
+        )
+    elif not present:
+        _write(safe_line(f"{who}: had none of {', '.join(tags)}"))
     else:
-        _write(safe_line(f"{eid[:8]}: removed {', '.join(present)}"))
+        _write(safe_line(f"{who}: removed {', '.join(present)}"))
     return 0
 
 
 def _mark(args: argparse.Namespace, ctx: Any, write: Callable[..., Any], word: str) -> int:
     lib = ctx.library()
+    if args.query is not None:
+        if args.ids:
+            raise UsageError(f"digest-tui {args.command}: give ids or --query, not both")
+        ids = _matching(lib, args.query)
+        changed = write(lib, ids)
+        _write(f"{_entries(len(changed))} {word} ({len(ids)} matched)")
+        return 0
+    if not args.ids:
+        raise UsageError(f"digest-tui {args.command}: give entry ids or --query QUERY")
     ids = [api.resolve(lib, i) for i in args.ids]
     write(lib, ids)
-    _write(f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'} {word}")
+    _write(f"{_entries(len(ids))} {word}")
     return 0
 
 
