@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 def brief(lib: Library, since: str | None = None, *, muted_ids: Collection[str] = ()) -> Brief:
     """What arrived since the last visit (or is dated since ``since``), grouped.
 
-    Reading it does not advance the visit: ``leave_brief`` does.
+    Reading it does not advance the visit: ``leave_brief`` does (the UI when it
+    quits, ``digest-tui brief --mark-seen``).
     """
     from store.index.brief import build
 
@@ -38,7 +39,7 @@ def last_visit(lib: Library) -> str | None:
 
 
 def leave_brief(lib: Library, seen: Brief | Iterable[str] | None = None) -> bool:
-    """Advance the last visit: the brief's entries (or these ids, or, with None, the
+    """Advance the last visit: a brief's entries (or these ids, or, with None, the
     whole library: the user quits the UI) are seen. True when anything changed."""
     from store.index.brief import Brief, mark_seen
 

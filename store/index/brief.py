@@ -7,7 +7,9 @@ keeps its own record of what the user was shown: the ids known at the last
 visit (``brief-seen.json``, a side file: at 100k entries it is about 1.3 MB,
 too big for the state tables file that every settings change rewrites) and
 the time of that visit (state table ``brief``, key ``visit``). New is "in the
-library, not in the seen set". A library never visited has no record: all of
+library, not in the seen set". The visit advances when the UI quits (and
+with ``digest-tui brief --mark-seen``); reading the brief, in the UI or from
+the shell, does not, so ``B`` shows the same window all session long. A library never visited has no record: all of
 it is new, and the UI does not open on the brief (a first run shows the
 samples in the main screen).
 
@@ -157,7 +159,7 @@ def _seen(lib: Library) -> frozenset[str]:
 
 
 def mark_seen(lib: Library, ids: Iterable[str]) -> bool:
-    """The user has seen these ids (the brief they left, or the library they quit).
+    """The user has seen these ids (the library they quit, a ``brief --mark-seen``).
 
     The seen set first, then the visit time (a kill in between leaves those ids
     seen under the older time: nothing shows twice, nothing is missed). Ids no

@@ -2,8 +2,8 @@
 
 Every subcommand is a thin shell over a ``store.api`` function, the same one
 the UI's key calls; one module per group of commands (library, feeds, tags,
-stories, brief, player, undo, doctor), each with ``register(subparsers)`` and handlers taking (args, ctx). A
-user mistake is one line on stderr and exit status 2 (1 for a library/IO
+stories, brief, player, undo, doctor), each with ``register(subparsers)`` and
+handlers taking (args, ctx). A user mistake is one line on stderr and exit status 2 (1 for a library/IO
 failure), never a traceback. Textual is imported only when the UI opens, so
 scripted commands start fast.
 """

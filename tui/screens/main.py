@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from store import api
 from store.errors import DigestError
+from store.views import Selection
 from tui.dialogs.add_tag import AddTagDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
@@ -406,6 +407,23 @@ class MainScreen(MainView):
 
         if not isinstance(self.app.screen, FeedsScreen):
             self.app.push_screen(FeedsScreen(self._lib, self.config_override))
+
+    # -- the brief -------------------------------------------------------------
+    def action_brief(self) -> None:
+        if self._lib is None:
+            return
+        from tui.screens.brief import BriefScreen  # only when asked for
+
+        if not any(isinstance(s, BriefScreen) for s in self.app.screen_stack):
+            self.app.push_screen(BriefScreen(self._lib))
+
+    def open_from_brief(self, entry_id: str) -> None:
+        """Open an entry the brief chose, in this view if it is listed there, else in All."""
+        if not self.episodes.select_id(entry_id):
+            self.search_query = ""
+            self.query_one("#search", Input).value = ""
+            self.go_to(Selection("all"))
+        self.open_entry(entry_id, focus=True)
 
     # -- worker failures -------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
