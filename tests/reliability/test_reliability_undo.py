@@ -86,11 +86,13 @@ def test_a_second_instance_undoing_while_another_writes_loses_no_step(tmp_path: 
     steps = [r for r in log if "n" in r]
     assert len(steps) == STEPS  # every change the writer made is one step: none lost
     assert len({r["n"] for r in steps}) == STEPS  # numbers never handed out twice
-    undone = [r["undone"] for r in log if "undone" in r]
+    undone = [int(str(r["undone"])) for r in log if "undone" in r]
     assert sorted(undone) == sorted(undone_by_b) and len(set(undone)) == undos
     lib = Library.open(d)
     for r in steps:
-        (eid,) = r["before"]  # type: ignore[attr-defined]
+        before = r["before"]
+        assert isinstance(before, dict)
+        (eid,) = before
         assert lib.marks(eid).bookmarked == (r["n"] not in undone), eid
     # the rest of the log takes the library back to exactly where it started
     while lib.undo() is not None:
