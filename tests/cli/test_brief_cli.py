@@ -52,9 +52,10 @@ def test_tag_untag_and_bookmark_by_query_each_one_step(lib_dir: Path) -> None:
     out = run_cli(lib_dir, "tag", "--query", "+china", "Watch List", check=True).stdout
     assert out == f"{_n(len(china))} tagged watch-list ({len(china)} matched)\n"
     assert _ids(lib_dir, "+watch-list") == china
-    out = run_cli(lib_dir, "untag", "--query", "+watch-list -is:read", "watch-list", check=True)
+    query = "+watch-list -is:read"
+    out = run_cli(lib_dir, "untag", "--query", query, "watch-list", check=True).stdout
     left = len(china) - 1
-    assert out.stdout == f"{_n(left)} untagged watch-list ({left} matched)\n"
+    assert out == f"{_n(left)} untagged watch-list ({left} matched)\n"
     assert _ids(lib_dir, "+watch-list") == {short_hash("post")}
     run_cli(lib_dir, "bookmark", "--query", "+watch-list", check=True)
     assert _ids(lib_dir, "is:bookmarked") == {short_hash("post")}
