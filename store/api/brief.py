@@ -96,9 +96,9 @@ def brief_json(b: Brief) -> dict[str, Any]:
 
 
 def since_line(b: Brief) -> str:
-    """ "since 2026-12-02 05:55 UTC", "since 2025-04-10", or "everything (no visit yet)"."""
+    """ "since 2026-12-02 05:55 UTC", "since 2025-04-10", or "since the start (no visit yet)"."""
     if b.since is None:
-        return "everything (no visit yet)"
+        return "since the start (no visit yet)"
     if "T" in b.since:
         return "since " + b.since[:16].replace("T", " ") + " UTC"
     return "since " + b.since

@@ -21,6 +21,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from store.api import Brief, BriefGroup
 
 LOADING = "Gathering what is new…"
+BORDERS = 6  # the list's border, padding and scrollbar
 
 
 def _entries(n: int) -> str:
@@ -51,22 +53,28 @@ def header_line(brief: Brief) -> Text:
     return Text(" · ".join(parts), style="bold")
 
 
-def _group_prompt(g: BriefGroup) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    done = not g.unread
-    text.append(line(g.label), style="dim bold" if done else "bold")
-    text.append("  " + g.counts, style="dim")
-    if done:
-        text.append(" · read", style="dim")
-    text.append("\n  " + line(", ".join(g.sources)), style="italic dim" if done else "italic")
+def _fit(text: Text, width: int) -> Text:
+    """One screen line: cut with an ellipsis (the list would wrap it otherwise)."""
+    text.truncate(width, overflow="ellipsis")
     return text
 
 
-def _point_prompt(text: str, source: str, done: bool) -> Text:
-    out = Text(no_wrap=True, overflow="ellipsis")
+def _group_prompt(g: BriefGroup, width: int) -> Text:
+    head = Text()
+    done = not g.unread
+    head.append(line(g.label), style="dim bold" if done else "bold")
+    head.append("  " + g.counts, style="dim")
+    if done:
+        head.append(" · read", style="dim")
+    voices = Text("  " + line(", ".join(g.sources)), style="italic dim" if done else "italic")
+    return Text("\n").join([_fit(head, width), _fit(voices, width)])
+
+
+def _point_prompt(text: str, source: str, done: bool, width: int) -> Text:
+    out = Text()
     out.append("    • " + line(text), style="dim" if done else "")
     out.append(" — " + line(source), style="dim")
-    return out
+    return _fit(out, width)
 
 
 class BriefScreen(Screen[None]):
@@ -104,6 +112,10 @@ class BriefScreen(Screen[None]):
         else:
             self._show(self.brief)
 
+    def on_resize(self, _event: Resize) -> None:
+        if self.brief is not None:
+            self._show(self.brief)
+
     @property
     def options(self) -> OptionList:
         return self.query_one("#brief-list", OptionList)
@@ -124,6 +136,7 @@ class BriefScreen(Screen[None]):
         self.query_one("#brief-header", Static).update(header_line(brief))
         options = self.options
         keep = options.highlighted
+        width = max(20, self.app.size.width - BORDERS)
         options.clear_options()
         items: list[tuple[int | None, str | None]] = []
         prompts: list[Option | None] = []
@@ -131,10 +144,10 @@ class BriefScreen(Screen[None]):
             if prompts:
                 prompts.append(None)
             done = not g.unread
-            prompts.append(Option(_group_prompt(g)))
+            prompts.append(Option(_group_prompt(g, width)))
             items.append((gi, g.entries[0].id))
             for p in g.points:
-                prompts.append(Option(_point_prompt(p.text, p.source, done)))
+                prompts.append(Option(_point_prompt(p.text, p.source, done, width)))
                 items.append((gi, p.entry))
         if brief.singletons:
             if prompts:
@@ -142,10 +155,10 @@ class BriefScreen(Screen[None]):
             prompts.append(Option(Text("Also new", style="bold underline"), disabled=True))
             items.append((None, None))
             for e in brief.singletons:
-                t = Text(no_wrap=True, overflow="ellipsis")
+                t = Text()
                 t.append("  " + line(e.title), style="dim" if e.read else "")
                 t.append(" — " + line(e.source) + "  " + e.date[:10], style="dim")
-                prompts.append(Option(t))
+                prompts.append(Option(_fit(t, width)))
                 items.append((None, e.id))
         if brief.empty:
             prompts.append(
