@@ -165,8 +165,9 @@ class DigestApp(App[int]):
     def _new_since_visit(self, event: NewSinceVisit) -> None:
         from tui.screens.brief import BriefScreen  # only when there is news
 
-        if self.lib is not None and self.screen is self.main_screen:
-            self.push_screen(BriefScreen(self.lib, event.brief))
+        main = self.main_screen
+        if self.lib is not None and main is not None and self.screen is main:
+            self.push_screen(BriefScreen(self.lib, event.brief), main.brief_closed)
 
     def _restore_settings(self) -> None:
         """Theme and keymap from the UI state; a bad value is ignored, not fatal."""

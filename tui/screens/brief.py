@@ -77,7 +77,7 @@ def _point_prompt(text: str, source: str, done: bool, width: int) -> Text:
     return _fit(out, width)
 
 
-class BriefScreen(Screen[None]):
+class BriefScreen(Screen[str | None]):
     """The brief; built in a worker, rebuilt after each write."""
 
     CSS_PATH = "brief.tcss"
@@ -201,13 +201,8 @@ class BriefScreen(Screen[None]):
         self._leave(None)
 
     def _leave(self, entry_id: str | None) -> None:
-        """Back to the main screen, opening ``entry_id`` there."""
-        from tui.screens.main import MainScreen  # the screen below; imported late (circle)
-
-        self.dismiss(None)
-        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
-        if main is not None and entry_id is not None:
-            main.open_from_brief(entry_id)
+        """Back to the main screen; the screen's result is the entry to open there."""
+        self.dismiss(entry_id)
 
     def action_mark_group_read(self) -> None:
         group, _eid = self._current()

@@ -415,10 +415,12 @@ class MainScreen(MainView):
         from tui.screens.brief import BriefScreen  # only when asked for
 
         if not any(isinstance(s, BriefScreen) for s in self.app.screen_stack):
-            self.app.push_screen(BriefScreen(self._lib))
+            self.app.push_screen(BriefScreen(self._lib), self.brief_closed)
 
-    def open_from_brief(self, entry_id: str) -> None:
-        """Open an entry the brief chose, in this view if it is listed there, else in All."""
+    def brief_closed(self, entry_id: str | None) -> None:
+        """The brief is gone: open the entry it chose, in this view if listed there, else in All."""
+        if entry_id is None:
+            return
         if not self.episodes.select_id(entry_id):
             self.search_query = ""
             self.query_one("#search", Input).value = ""
