@@ -157,7 +157,7 @@ class DigestApp(App[int]):
         assert self.lib is not None
         if api.last_visit(self.lib) is None:
             return
-        brief = api.brief(self.lib)
+        brief = api.brief(self.lib, complete=False)
         if not brief.empty:
             self.post_message(self.NewSinceVisit(brief))
 

@@ -20,15 +20,24 @@ if TYPE_CHECKING:
     from store.index.brief import Brief, BriefEntry, BriefGroup
 
 
-def brief(lib: Library, since: str | None = None, *, muted_ids: Collection[str] = ()) -> Brief:
+def brief(
+    lib: Library,
+    since: str | None = None,
+    *,
+    muted_ids: Collection[str] = (),
+    complete: bool = True,
+) -> Brief:
     """What arrived since the last visit (or is dated since ``since``), grouped.
+
+    ``complete`` (scripts): every entry placed in its story first; the UI
+    passes False (bounded work, as for ``related``).
 
     Reading it does not advance the visit: ``leave_brief`` does (the UI when it
     quits, ``digest-tui brief --mark-seen``).
     """
     from store.index.brief import build
 
-    return build(lib, since=since, hidden=muted_ids)
+    return build(lib, since=since, hidden=muted_ids, complete=complete)
 
 
 def last_visit(lib: Library) -> str | None:

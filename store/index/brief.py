@@ -207,11 +207,20 @@ def _entry(r: Row, read: bool) -> BriefEntry:
     return BriefEntry(r.id, r.title, _voice(r), r.date, r.link, read)
 
 
-def build(lib: Library, *, since: str | None = None, hidden: Collection[str] = ()) -> Brief:
+def build(
+    lib: Library,
+    *,
+    since: str | None = None,
+    hidden: Collection[str] = (),
+    complete: bool = True,
+) -> Brief:
     """The brief of what is new: since the last visit, or since a date (the filter
     language's bounds: ``2025-04-10``, ``7-days-ago``) when ``since`` is given.
 
-    ``hidden``: ids never to show (muted entries).
+    ``hidden``: ids never to show (muted entries). ``complete``: place every
+    entry in its story first (a one-shot command); the UI passes False, for
+    bounded work (the newest entries; its background warm-up does the rest),
+    and what is not placed yet is grouped by its tags.
     """
     window: str | None
     if since is not None:
@@ -234,7 +243,7 @@ def build(lib: Library, *, since: str | None = None, hidden: Collection[str] = (
         return m is not None and m.read
 
     groups: list[tuple[str, str, str, list[Row], list[tuple[str, int]]]] = []
-    left = _story_groups(lib, rows, groups)
+    left = _story_groups(lib, rows, groups, complete)
     left = _tag_groups(lib, left, groups, window or "")
     shut = hidden_groups(lib)
     kept = [g for g in groups if g[0] not in shut]
@@ -252,7 +261,7 @@ def build(lib: Library, *, since: str | None = None, hidden: Collection[str] = (
 Pending = list[tuple[str, str, str, list[Row], list[tuple[str, int]]]]
 
 
-def _story_groups(lib: Library, rows: list[Row], out: Pending) -> list[Row]:
+def _story_groups(lib: Library, rows: list[Row], out: Pending, complete: bool) -> list[Row]:
     """Stories with new entries of two origins or more; the rows left over."""
     if len(rows) < 2:
         return rows
@@ -260,7 +269,7 @@ def _story_groups(lib: Library, rows: list[Row], out: Pending) -> list[Row]:
 
     by_id = {r.id: r for r in rows}
     taken: set[str] = set()
-    for story in list_stories(lib, full=True):
+    for story in list_stories(lib, full=complete):
         members = [by_id[e.id] for e in story.entries if e.id in by_id and e.id not in taken]
         if len(members) < 2 or len({origin(r) for r in members}) < 2:
             continue

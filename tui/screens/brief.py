@@ -123,7 +123,7 @@ class BriefScreen(Screen[str | None]):
     # -- building ----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="brief", exit_on_error=False)
     def _build(self, note: str | None) -> None:
-        self.post_message(self.Built(api.brief(self.lib), note))
+        self.post_message(self.Built(api.brief(self.lib, complete=False), note))
 
     @on(Built)
     def _built(self, event: Built) -> None:
@@ -243,7 +243,7 @@ class BriefScreen(Screen[str | None]):
 
         def work() -> None:
             note = job()
-            self.post_message(self.Built(api.brief(self.lib), line(note)))
+            self.post_message(self.Built(api.brief(self.lib, complete=False), line(note)))
 
         self.run_worker(work, thread=True, group="brief", exclusive=True, exit_on_error=False)
 
