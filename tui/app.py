@@ -166,8 +166,10 @@ class DigestApp(App[int]):
         from tui.screens.brief import BriefScreen  # only when there is news
 
         main = self.main_screen
-        if self.lib is not None and main is not None and self.screen is main:
-            self.push_screen(BriefScreen(self.lib, event.brief), main.brief_closed)
+        # not over something the user has started meanwhile (a dialog, an entry open)
+        if self.lib is None or main is None or self.screen is not main or main.reader.entry:
+            return
+        self.push_screen(BriefScreen(self.lib, event.brief), main.brief_closed)
 
     def _restore_settings(self) -> None:
         """Theme and keymap from the UI state; a bad value is ignored, not fatal."""

@@ -166,6 +166,8 @@ def mark_seen(lib: Library, ids: Iterable[str]) -> bool:
     longer in the library are dropped. Nothing is written when nothing is new,
     so quitting an unchanged library writes nothing. True when it wrote.
     """
+    if not lib.index_path.exists():
+        return False  # a library never written has nothing to see (and is not created)
     wanted = set(ids)
     with lib.writing():
         seen = _seen(lib)

@@ -176,6 +176,8 @@ def test_the_visit_advances_only_when_asked_and_then_only_newer_entries_are_new(
     b = api.brief(Library.open(tmp_path / "lib"))
     assert b.new_ids == {"n1"}  # arrived after the visit, though dated long before
     assert [e.id for e in b.singletons] == ["n1"]
+    nowhere = tmp_path / "never-made"
+    assert not api.leave_brief(Library.open(nowhere)) and not nowhere.exists()
     # --since: by the entries' dates, whatever the visit
     dated = api.brief(lib, "2025-05-01")
     assert dated.since == "2025-05-01" and "n1" not in dated.new_ids and len(dated.new_ids) == 7

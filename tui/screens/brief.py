@@ -70,11 +70,16 @@ def _group_prompt(g: BriefGroup, width: int) -> Text:
     return Text("\n").join([_fit(head, width), _fit(voices, width)])
 
 
-def _point_prompt(text: str, source: str, done: bool, width: int) -> Text:
-    out = Text()
-    out.append("    • " + line(text), style="dim" if done else "")
-    out.append(" — " + line(source), style="dim")
+def _with_source(body: str, tail: str, style: str, width: int) -> Text:
+    """``body`` cut so that ``tail`` (who says it) stays on the line."""
+    room = max(width // 2, width - len(tail))
+    out = _fit(Text(body, style=style), room)
+    out.append(tail, style="dim")
     return _fit(out, width)
+
+
+def _point_prompt(text: str, source: str, done: bool, width: int) -> Text:
+    return _with_source("    • " + line(text), " — " + line(source), "dim" if done else "", width)
 
 
 class BriefScreen(Screen[str | None]):
@@ -155,10 +160,9 @@ class BriefScreen(Screen[str | None]):
             prompts.append(Option(Text("Also new", style="bold underline"), disabled=True))
             items.append((None, None))
             for e in brief.singletons:
-                t = Text()
-                t.append("  " + line(e.title), style="dim" if e.read else "")
-                t.append(" — " + line(e.source) + "  " + e.date[:10], style="dim")
-                prompts.append(Option(_fit(t, width)))
+                tail = " — " + line(e.source) + "  " + e.date[:10]
+                title = "  " + line(e.title)
+                prompts.append(Option(_with_source(title, tail, "dim" if e.read else "", width)))
                 items.append((None, e.id))
         if brief.empty:
             prompts.append(
