@@ -198,3 +198,32 @@ def test_markdown_is_literal_and_links_only_the_web(tmp_path: Path) -> None:
     assert "[Plain \\# title](https://b.example/x%20y) — Radio B" in md
     assert "Wire \\*A\\*" in md
     assert md.count("\n- ") >= 4  # points and entries as bullets
+
+
+def test_after_a_refresh_one_story_from_three_shows_is_one_group(tmp_path: Path) -> None:
+    """Feeds fetched over HTTP and a file: the arrivals of one event, three shows, one group."""
+    from store.config import Config, FeedConfig, RefreshSettings
+    from tests.support.feedserver import FeedServer
+
+    lib = Library.open(tmp_path / "lib")
+    _ingest(lib, [OWN / "weekly-roundup-2025-06-02.md"])
+    api.leave_brief(lib)
+    rss = {"Content-Type": "application/rss+xml; charset=utf-8"}
+    routes = {
+        f"/{name}": (200, rss, (OWN / name).read_bytes())
+        for name in ("evening-wire.xml", "shipping-podcast.xml")
+    }
+    with FeedServer(routes) as srv:
+        feeds = tuple(FeedConfig(srv.url(path)) for path in routes)
+        config = Config(feeds=feeds, refresh=RefreshSettings(timeout=5), path=tmp_path / "f.yaml")
+        report = api.refresh(lib, config)
+    assert all(r.ok for r in report.results)
+    _ingest(lib, [OWN / "port-report-2025-06-10.md"])
+    story_of = _labelled(OWN, lib)
+    b = api.brief(lib)
+    r2 = {i for i in b.new_ids if story_of.get(i) == "R2"}
+    assert len(r2) == 3
+    (group,) = [g for g in b.groups if r2 & {e.id for e in g.entries}]
+    assert {e.id for e in group.entries} == r2 and group.kind == "story"
+    assert group.counts == "3 shows · 3 entries"
+    assert len(group.sources) == 3
