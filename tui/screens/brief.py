@@ -249,7 +249,8 @@ class BriefScreen(Screen[str | None]):
             note = job()
             self.post_message(self.Built(api.brief(self.lib, complete=False), line(note)))
 
-        self.run_worker(work, thread=True, group="brief", exclusive=True, exit_on_error=False)
+        # never exclusive: a second key must not cancel the first one's write
+        self.run_worker(work, thread=True, group="brief-writes", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_error(self.app, event)
