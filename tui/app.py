@@ -9,6 +9,7 @@ through ``store.api``), and first-run samples.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -57,6 +58,13 @@ class DigestApp(App[int]):
 
     class SamplesAdded(Message):
         """First-run samples went into the library."""
+
+    class NewSinceVisit(Message):
+        """Something arrived since the last visit: the brief is the first screen."""
+
+        def __init__(self, brief: api.Brief) -> None:
+            super().__init__()
+            self.brief = brief
 
     CSS_PATH = "app.tcss"
     TITLE = "digest-tui"
@@ -137,6 +145,31 @@ class DigestApp(App[int]):
         self.set_interval(self.poll_seconds, self._poll)
         if self.first_run:
             self._first_run()
+        self._check_brief()
+
+    @work(thread=True, group="brief-check", exit_on_error=False)
+    def _check_brief(self) -> None:
+        """Open on the brief when something arrived since the last visit.
+
+        Never on a library that was never visited (a first run: the samples are
+        shown in the main screen; quitting records the first visit).
+        """
+        assert self.lib is not None
+        if api.last_visit(self.lib) is None:
+            return
+        brief = api.brief(self.lib, complete=False)
+        if not brief.empty:
+            self.post_message(self.NewSinceVisit(brief))
+
+    @on(NewSinceVisit)
+    def _new_since_visit(self, event: NewSinceVisit) -> None:
+        from tui.screens.brief import BriefScreen  # only when there is news
+
+        main = self.main_screen
+        # not over something the user has started meanwhile (a dialog, an entry open)
+        if self.lib is None or main is None or self.screen is not main or main.reader.entry:
+            return
+        self.push_screen(BriefScreen(self.lib, event.brief), main.brief_closed)
 
     def _restore_settings(self) -> None:
         """Theme and keymap from the UI state; a bad value is ignored, not fatal."""
@@ -167,8 +200,20 @@ class DigestApp(App[int]):
         self._ui_lock = lock
 
     def on_unmount(self) -> None:
+        self._visit_over()
         if self._ui_lock is not None:
             self._ui_lock.release()
+
+    def _visit_over(self) -> None:
+        """Quitting is a visit: what the library holds now was there to see.
+
+        A library that cannot be written (read-only, damaged) keeps its last
+        visit: quitting must never fail for it.
+        """
+        if self.lib is None or self.load_error is not None:
+            return
+        with contextlib.suppress(DigestError, OSError):
+            api.leave_brief(self.lib)
 
     @work(thread=True, group="first-run", exit_on_error=False)
     def _first_run(self) -> None:

@@ -34,10 +34,22 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("r", "refresh", "Refresh", id="refresh"),
     Binding("F", "feeds", "Feeds", show=False, id="feeds"),
     Binding("K", "kept", "Kept points", show=False, id="kept"),
+    Binding("B", "brief", "Brief", show=False, id="brief"),
     Binding("o", "open_link", "Open link", show=False, id="open-link"),
     Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
     Binding("a", "play_audio", "Play audio", show=False, id="play-audio"),
     Binding("escape", "escape", "Back / clear search", show=False, id="escape"),
+]
+
+# The brief screen's keys (tui/screens/brief.py); its footer shows them.
+BRIEF_BINDINGS: list[Binding] = [
+    Binding("j,down", "cursor(1)", "Down", show=False, id="brief-down"),
+    Binding("k,up", "cursor(-1)", "Up", show=False, id="brief-up"),
+    Binding("enter", "open", "Open", id="brief-open"),
+    Binding("m", "mark_group_read", "Group read", id="brief-mark-read"),
+    Binding("x", "hide_group", "Hide group", id="brief-hide"),
+    Binding("u,ctrl+z", "undo", "Undo", id="brief-undo"),
+    Binding("escape,B", "close", "Main screen", id="brief-close"),
 ]
 
 # Actions offered by name in the palette only (no key of their own): (action, title, help).
@@ -77,6 +89,11 @@ ACTION_HELP: dict[str, str] = {
     "refresh": "Fetch every feed in feeds.yaml (runs in the background)",
     "feeds": "Every feed: last fetch, last success, entries, error",
     "kept": "The points you kept (h in the reader), by story or tag; enter opens, d lets go",
+    "brief": "What arrived since the last visit, grouped by story or shared tag",
+    "open": "Open the entry under the cursor (a group: its first entry)",
+    "mark_group_read": "Mark every entry of the group read (u undoes)",
+    "hide_group": "Hide the group from this and later briefs (u undoes)",
+    "close": "Back to the main screen (B brings the brief back until you quit)",
     "open_link": "Open the entry's link in the browser (http/https only)",
     "copy_link": "Copy the entry's link to the clipboard",
     "play_audio": "Play the episode's audio in the player (player: in feeds.yaml, else mpv)",

@@ -12,7 +12,7 @@ the store's own dataclasses (``Entry``, ``Marks``, ``Row``, reports) or the
 views of ``store.views``. Errors the user can act on are ``DigestError``s.
 
 The verbs live in one module per concern (``places``, ``reading``,
-``marking``, ``kept``, ``audio``, ``feeds``, ``out``, and the workflow's own); callers
+``marking``, ``kept``, ``audio``, ``feeds``, ``out``, and the workflow's own: ``brief``); callers
 use them through this package only (``api.open_entry``), so a verb can move
 between them freely. Each module imports the heavier floors (the query
 language, tags, feeds with httpx, the doctor) inside the verbs that use them:
@@ -24,6 +24,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from store.api.audio import play
+from store.api.brief import (
+    brief,
+    brief_json,
+    brief_markdown,
+    brief_text,
+    hide_group,
+    last_visit,
+    leave_brief,
+    mark_group_read,
+    since_line,
+)
 from store.api.feeds import (
     ensure_samples,
     feed_statuses,
@@ -95,6 +106,10 @@ from store.views import KeptPoint
 
 if TYPE_CHECKING:
     from store.config import Config as Config
+    from store.index.brief import Brief as Brief
+    from store.index.brief import BriefEntry as BriefEntry
+    from store.index.brief import BriefGroup as BriefGroup
+    from store.index.brief import BriefPoint as BriefPoint
     from store.index.stories import PointLink as PointLink
     from store.index.stories import Story as Story
     from store.index.tagindex import Related as Related
@@ -159,6 +174,15 @@ __all__ = [
     "kept_groups",
     "kept_markdown",
     "play",
+    "brief",
+    "brief_json",
+    "brief_markdown",
+    "brief_text",
+    "since_line",
+    "last_visit",
+    "leave_brief",
+    "mark_group_read",
+    "hide_group",
     "ingest",
     "feeds_to_refresh",
     "refresh",

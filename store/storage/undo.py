@@ -15,7 +15,10 @@ write lock:
   searches, mute rules and other small state (``StateTable.update`` with a label);
 * ``{"undone": 7}`` — that step was undone.
 
-A torn last line (a crash mid-write) is ignored: it was never acknowledged. The
+A torn last line (a crash mid-write) is ignored: it was never acknowledged; the
+next append starts on a line of its own, so the tear costs that one step and
+never the next. A damaged line (bytes that do not parse, or fields of the
+wrong types) costs its own step, never a later one and never the marks. The
 log keeps the last ``MAX_STEPS`` steps and is rewritten atomically when it
 grows past a few times that.
 """
@@ -66,6 +69,11 @@ def _tables_from_json(d: Any) -> dict[str, dict[str, dict[str, Any]]]:
             raise ValueError("not a table's keys")
         out[str(name)] = {str(k): ({"v": v["v"]} if "v" in v else {}) for k, v in keys.items()}
     return out
+
+
+def _int(x: Any) -> int | None:
+    """A step number as written (a damaged line may hold anything)."""
+    return x if isinstance(x, int) and not isinstance(x, bool) else None
 
 
 def _record(step: UndoStep) -> dict[str, Any]:
@@ -119,12 +127,17 @@ class UndoLog:
         steps: dict[int, UndoStep] = {}
         for rec in self._records():
             if "undone" in rec:
-                steps.pop(int(rec["undone"]), None)
+                undone = _int(rec["undone"])
+                if undone is not None:
+                    steps.pop(undone, None)
+                continue
+            n = _int(rec.get("n"))
+            if n is None or not isinstance(rec.get("before"), dict):
                 continue
             try:
-                before = {str(k): _from_json(v) for k, v in dict(rec["before"]).items()}
+                before = {str(k): _from_json(v) for k, v in rec["before"].items()}
                 tables = _tables_from_json(rec.get("t"))
-                step = UndoStep(int(rec["n"]), str(rec["label"]), str(rec["at"]), before, tables)
+                step = UndoStep(n, str(rec["label"]), str(rec["at"]), before, tables)
             except (KeyError, TypeError, ValueError):
                 continue
             steps[step.n] = step
@@ -138,7 +151,7 @@ class UndoLog:
     ) -> int:
         """Record a step that just happened; returns its number."""
         records = self._records()
-        n = 1 + max((int(r.get("n") or r.get("undone") or 0) for r in records), default=0)
+        n = 1 + max((_int(r.get("n")) or _int(r.get("undone")) or 0 for r in records), default=0)
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
         self._append(_record(UndoStep(n, label, at, before, dict(tables or {}))))
         try:
@@ -155,8 +168,11 @@ class UndoLog:
     def _append(self, rec: dict[str, Any]) -> None:
         data = (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             try:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    data = b"\n" + data  # end a torn line: it stays one damaged line
                 if os.write(fd, data) != len(data):
                     raise OSError(28, "short write (disk full?)")
                 os.fsync(fd)

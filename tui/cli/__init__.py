@@ -2,8 +2,8 @@
 
 Every subcommand is a thin shell over a ``store.api`` function, the same one
 the UI's key calls; one module per group of commands (library, feeds, tags,
-doctor), each with ``register(subparsers)`` and handlers taking (args, ctx). A
-user mistake is one line on stderr and exit status 2 (1 for a library/IO
+stories, brief, player, undo, doctor), each with ``register(subparsers)`` and
+handlers taking (args, ctx). A user mistake is one line on stderr and exit status 2 (1 for a library/IO
 failure), never a traceback. Textual is imported only when the UI opens, so
 scripted commands start fast.
 """
@@ -19,9 +19,9 @@ from pathlib import Path
 
 from store import api
 from store.errors import DigestError, UsageError
-from tui.cli import doctor, feeds, kept, library, player, stories, tags, undo
+from tui.cli import brief, doctor, feeds, kept, library, player, stories, tags, undo
 
-COMMAND_GROUPS = (library, feeds, tags, stories, kept, player, undo, doctor)
+COMMAND_GROUPS = (library, feeds, tags, stories, brief, kept, player, undo, doctor)
 
 
 class Context:

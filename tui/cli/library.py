@@ -16,6 +16,11 @@ from store.models import Marks, Row, entry_to_json
 from tui.cli.columns import cell
 from tui.cli.stories import point_links_json, story_lines, story_ref_json
 
+QUERY_HELP = (
+    "every entry the filter matches (as `list QUERY`), in one undo step; quote it: "
+    "--query '+ai -china', or --query=-china for one negative term"
+)
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("ingest", help="add digest files, folders or feed files to the library")
@@ -39,12 +44,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_show)
 
     for name, fn, helptext in (
-        ("tag", cmd_tag, "add your tags to an entry"),
-        ("untag", cmd_untag, "remove tags (yours or automatic) from an entry"),
+        ("tag", cmd_tag, "add your tags to an entry (or to every entry a --query matches)"),
+        ("untag", cmd_untag, "remove tags (yours or automatic) from an entry (or a --query)"),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("id", metavar="ID")
-        p.add_argument("tags", nargs="+", metavar="TAG")
+        p = sub.add_parser(name, help=helptext, usage="%(prog)s (ID | --query QUERY) TAG...")
+        p.add_argument("words", nargs="+", metavar="ID TAG", help="an entry id, then tags")
+        p.add_argument("--query", metavar="QUERY", help=QUERY_HELP)
         p.set_defaults(handler=fn)
 
     for name, fn, helptext in (
@@ -53,8 +58,9 @@ def register(sub: Any) -> None:
         ("read", cmd_read, "mark entries read"),
         ("unread", cmd_unread, "mark entries unread"),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("ids", nargs="+", metavar="ID")
+        p = sub.add_parser(name, help=helptext, usage="%(prog)s (ID... | --query QUERY)")
+        p.add_argument("ids", nargs="*", metavar="ID")
+        p.add_argument("--query", metavar="QUERY", help=QUERY_HELP)
         p.set_defaults(handler=fn)
 
     p = sub.add_parser("export", help="export entries as JSON, Markdown or OPML")
@@ -212,42 +218,92 @@ def _norm_tags(tags: list[str]) -> list[str]:
     return out
 
 
+def _matching(lib: api.Library, query: str) -> list[str]:
+    """The ids a --query selects; an empty query is refused (it would be the whole library)."""
+    if not query.strip():
+        raise UsageError("digest-tui: --query needs a filter (words, +tag, is:unread...)")
+    return [r.id for r in api.list_rows(lib, query)]
+
+
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
+def _tag_targets(args: argparse.Namespace, lib: api.Library) -> tuple[list[str], list[str], str]:
+    """(ids, the tags as typed, who) from `tag ID TAG...` or `tag --query QUERY TAG...`."""
+    if args.query is not None:
+        if not args.words:
+            raise UsageError(f"digest-tui {args.command}: give at least one TAG")
+        return _matching(lib, args.query), list(args.words), ""
+    if len(args.words) < 2:
+        raise UsageError(f"digest-tui {args.command}: give an ID and at least one TAG")
+    eid = api.resolve(lib, args.words[0])
+    return [eid], list(args.words[1:]), eid[:8]
+
+
+def _respelled(typed: list[str]) -> str:
+    """' (stored "Open Source" as open-source)' when a tag was stored spelled otherwise."""
+    respelled = [
+        f'"{t}" as {spelled}'
+        for t, spelled in zip(typed, (api.user_tag(t) for t in typed), strict=True)
+        if spelled and t.strip().lstrip("#").strip().lower() != spelled
+    ]
+    return f" (stored {', '.join(respelled)})" if respelled else ""
+
+
 def cmd_tag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
-    eid = api.resolve(lib, args.id)
-    tags = _norm_tags(args.tags)  # a tag that cannot be one stops here: nothing stored
-    api.tag(lib, [eid], tags)
-    respelled = [
-        f'"{typed}" as {spelled}'
-        for typed, spelled in zip(args.tags, (api.user_tag(t) for t in args.tags), strict=True)
-        if spelled and typed.strip().lstrip("#").strip().lower() != spelled
-    ]
-    note = f" (stored {', '.join(respelled)})" if respelled else ""
-    _write(safe_line(f"{eid[:8]}: tagged {', '.join(tags)}{note}"))
+    ids, typed, who = _tag_targets(args, lib)
+    tags = _norm_tags(typed)  # a tag that cannot be one stops here: nothing stored
+    changed = api.tag(lib, ids, tags)
+    note = _respelled(typed)
+    if who:
+        _write(safe_line(f"{who}: tagged {', '.join(tags)}{note}"))
+    else:
+        n = len(ids)
+        _write(safe_line(f"{_entries(len(changed))} tagged {', '.join(tags)}{note} ({n} matched)"))
     return 0
+
+
+def _has_any(lib: api.Library, entry_id: str, tags: list[str]) -> bool:
+    auto, user = api.entry_tags(lib, entry_id)
+    return any(t in auto or t in user for t in tags)
 
 
 def cmd_untag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
-    eid = api.resolve(lib, args.id)
-    auto, user = api.entry_tags(lib, eid)
-    # a tag the entry has is removed as written, even one no longer spelled so
-    has = set(auto) | set(user)
-    others = [t for t in args.tags if t not in has]
-    tags = [t for t in args.tags if t in has] + (_norm_tags(others) if others else [])
-    present = api.untag(lib, [eid], tags)
-    if not present:
-        _write(safe_line(f"{eid[:8]}: had none of {', '.join(tags)}"))
+    ids, typed, who = _tag_targets(args, lib)
+    # a tag an entry has is removed as written, even one no longer spelled so
+    has = {t for i in ids for both in api.entry_tags(lib, i) for t in both}
+    others = [t for t in typed if t not in has]
+    tags = [t for t in typed if t in has] + (_norm_tags(others) if others else [])
+    having = [i for i in ids if _has_any(lib, i, tags)]
+    present = api.untag(lib, ids, tags)
+    if not who:
+        _write(
+            safe_line(f"{_entries(len(having))} untagged {', '.join(tags)} ({len(ids)} matched)")
+        )
+    elif not present:
+        _write(safe_line(f"{who}: had none of {', '.join(tags)}"))
     else:
-        _write(safe_line(f"{eid[:8]}: removed {', '.join(present)}"))
+        _write(safe_line(f"{who}: removed {', '.join(present)}"))
     return 0
 
 
 def _mark(args: argparse.Namespace, ctx: Any, write: Callable[..., Any], word: str) -> int:
     lib = ctx.library()
+    if args.query is not None:
+        if args.ids:
+            raise UsageError(f"digest-tui {args.command}: give ids or --query, not both")
+        ids = _matching(lib, args.query)
+        changed = write(lib, ids)
+        _write(f"{_entries(len(changed))} {word} ({len(ids)} matched)")
+        return 0
+    if not args.ids:
+        raise UsageError(f"digest-tui {args.command}: give entry ids or --query QUERY")
     ids = [api.resolve(lib, i) for i in args.ids]
     write(lib, ids)
-    _write(f"{len(ids)} entr{'y' if len(ids) == 1 else 'ies'} {word}")
+    _write(f"{_entries(len(ids))} {word}")
     return 0
 
 

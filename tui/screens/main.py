@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from store import api
 from store.errors import DigestError
+from store.views import Selection
 from tui.dialogs.add_tag import AddTagDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
@@ -419,6 +420,25 @@ class MainScreen(MainView):
         """The Kept screen chose an entry: open it as a related one is (widening the view)."""
         if entry_id is not None:
             self.post_message(Reader.OpenRelated(self.reader, entry_id))
+
+    # -- the brief -------------------------------------------------------------
+    def action_brief(self) -> None:
+        if self._lib is None:
+            return
+        from tui.screens.brief import BriefScreen  # only when asked for
+
+        if not any(isinstance(s, BriefScreen) for s in self.app.screen_stack):
+            self.app.push_screen(BriefScreen(self._lib), self.brief_closed)
+
+    def brief_closed(self, entry_id: str | None) -> None:
+        """The brief is gone: open the entry it chose, in this view if listed there, else in All."""
+        if entry_id is None:
+            return
+        if not self.episodes.select_id(entry_id):
+            self.search_query = ""
+            self.query_one("#search", Input).value = ""
+            self.go_to(Selection("all"))
+        self.open_entry(entry_id, focus=True)
 
     # -- worker failures -------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
