@@ -29,11 +29,11 @@ from tui.dialogs.add_tag import AddTagDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
-from tui.screens.main_view import MainView
+from tui.screens.main_reading import MainReading
 from tui.screens.palette import LibraryCommands
 from tui.screens.refresh_status import RefreshTally, refresh_summary
 from tui.text import line
-from tui.widgets.reader import web_link
+from tui.widgets.reader_parts import web_link
 from tui.workers import report_worker_error
 
 
@@ -53,7 +53,7 @@ def browser_available() -> bool:
     return True
 
 
-class MainScreen(MainView):
+class MainScreen(MainReading):
     """The reader's one screen: the view, plus every key that acts on an entry."""
 
     # each widget's styles sit beside it; a screen loads them (same rules, same order as before)
