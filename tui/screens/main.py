@@ -163,6 +163,7 @@ class MainScreen(MainReading):
             def tagged(_ids: list[str]) -> None:
                 self.app.notify(f"Tagged #{line(tag)}.", timeout=2)
                 self.load_tags()
+                self.reload_related()
 
             self._write(lambda: api.tag(self.lib, [entry_id], [tag]), tagged)
 
@@ -228,6 +229,7 @@ class MainScreen(MainReading):
             msg = f"{_entries(len(changed))} {done} — u to undo" if changed else "Nothing changed."
             self.app.notify(msg, timeout=4, markup=False)
             self.load_tags()
+            self.reload_related()
 
         self._write(change, said)
 
@@ -255,6 +257,7 @@ class MainScreen(MainReading):
             def removed(_tags: list[str]) -> None:
                 self.app.notify(f"Removed #{line(tag)}.", timeout=2)
                 self.load_tags()
+                self.reload_related()
 
             self._write(lambda: api.untag(self.lib, [entry_id], [tag]), removed)
 

@@ -10,20 +10,45 @@ the one rule of issue 17.6 (``target_id``) and names its entry above the footer.
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.events import DescendantFocus
+from textual.message import Message
 from textual.widgets import Input
 
 from store import api
 from store.views import Selection
 from tui.screens.main_panes import TargetLine
-from tui.screens.main_view import MainView
+from tui.screens.main_view import MainView, related_items
 from tui.widgets.episode_list import EpisodeList
 from tui.widgets.reader import Reader
 
 
 class MainReading(MainView):
     """The view, plus the reader's jumps, the way back and the keys' target."""
+
+    class RelatedReady(Message):
+        """The reader's related entries, asked again after a change of tags."""
+
+        def __init__(self, entry_id: str, related: list[api.Related]) -> None:
+            super().__init__()
+            self.entry_id = entry_id
+            self.related = related
+
+    def reload_related(self) -> None:
+        """Tags changed: the reasons (and the related entries) shown may have changed too."""
+        entry = self.reader.entry
+        if entry is not None:
+            self._related_worker(entry.id)
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _related_worker(self, entry_id: str) -> None:
+        self.post_message(
+            self.RelatedReady(entry_id, api.related(self.lib, entry_id, complete=False))
+        )
+
+    @on(RelatedReady)
+    async def _related_ready(self, event: RelatedReady) -> None:
+        await self.reader.update_related(event.entry_id, related_items(event.related))
 
     def on_descendant_focus(self, _event: DescendantFocus) -> None:
         # Textual also runs MainView's handler (handlers of every class in the MRO run)

@@ -38,7 +38,6 @@ from tui.widgets.reader_parts import (
     StoryRow,
     duration,
     media_facts,
-    related_text,
     web_link,
 )
 from tui.widgets.reader_path import ReaderPath
@@ -51,7 +50,6 @@ __all__ = [
     "RelatedItem",
     "StoryLine",
     "duration",
-    "related_text",
     "web_link",
 ]
 

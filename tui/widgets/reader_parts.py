@@ -103,7 +103,7 @@ class RelatedRow(Static, can_focus=True):
     """A related entry: its title, then where it comes from, its date and its reasons."""
 
     def __init__(self, item: RelatedItem) -> None:
-        super().__init__(related_text(item), classes="reader-related-row")
+        super().__init__(related_grid(item), classes="reader-related-row")
         self.item = item
 
 
@@ -116,14 +116,28 @@ class StoryRow(Static, can_focus=True):
 
 
 def related_text(r: RelatedItem) -> Text:
-    """'Title' over '  Show · 2025-04-09 · shares recall, battery-fires'."""
+    """'Title' over 'Show · 2025-04-09 · shares recall, battery-fires' (plain text)."""
     text = Text(safe_line(r.title) or "(untitled)")
+    facts = related_facts(r)
+    if facts:
+        text.append("\n" + facts, "dim")
+    return text
+
+
+def related_facts(r: RelatedItem) -> str:
     facts = [safe_line(x) for x in (r.show or r.source, r.date[:10]) if x]
     if r.shared_tags:
         facts.append("shares " + ", ".join(safe_line(t) for t in r.shared_tags))
-    if facts:
-        text.append("\n  " + " · ".join(facts), "dim")
-    return text
+    return " · ".join(facts)
+
+
+def related_grid(r: RelatedItem) -> Table:
+    """The row as shown: a mark that hangs, the title and facts wrapping under themselves."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(" ›"), related_text(r))
+    return grid
 
 
 def story_text(story: StoryLine) -> Text:
