@@ -221,3 +221,33 @@ async def test_point_cursor_visits_bullets_of_open_sections_only(lib_dir: Path) 
         y = reader.scroll_y
         await pilot.press("j")
         await wait_for(pilot, lambda: reader.scroll_y == y + 1, "j to scroll")
+
+
+async def test_story_line_offers_the_story_entries(story_lib: Path) -> None:
+    from textual.widgets import OptionList
+
+    from tui.widgets.reader_dialogs import JumpChooser
+    from tui.widgets.reader_parts import StoryRow
+
+    start = first_id(story_lib, "Halvard Rail Drivers Walk Out")
+    app = DigestApp(story_lib, first_run=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_entry(pilot, start)
+        await press_until(
+            pilot, "right_square_bracket", lambda: isinstance(app.focused, StoryRow), "] to story"
+        )
+        story = app.focused
+        assert isinstance(story, StoryRow) and len(story.story.entries) == 2
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, JumpChooser), "the chooser")
+        shown = " ".join(str(o.prompt) for o in app.screen.query_one(OptionList).options)
+        assert all(j.title in shown for j in story.story.entries)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.reader.entry is not None
+        assert screen.reader.entry.id == story.story.entries[1].id
+        await pilot.press("escape")  # escape goes back too
+        await settle(pilot)
+        assert screen.reader.entry is not None and screen.reader.entry.id == start
