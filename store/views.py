@@ -160,3 +160,42 @@ class Opened:
     related: list[Related]
     story: Story | None = None
     point_links: list[PointLink] = field(default_factory=list)
+
+
+ORPHANED_NOTE = "no longer in the entry"  # what an orphaned kept point says
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPoint:
+    """A kept point as the Kept screen and ``digest-tui kept`` show it.
+
+    ``group`` is what it is listed under: its entry's story label, else the
+    entry's top tag as "#tag", else "" (no group). ``orphaned``: a re-ingest changed the
+    entry and this text is no longer among its points; it is kept all the same.
+    """
+
+    entry: str
+    title: str
+    source: str  # the show, else the source's name
+    date: str  # the entry's, YYYY-MM-DD or ""
+    text: str
+    note: str
+    kept_at: str  # ISO-8601 UTC
+    group: str
+    link: str | None = None
+    orphaned: bool = False
+
+    def to_json(self) -> dict[str, str | bool | None]:
+        """The ``digest-tui kept --json`` contract (one object per point)."""
+        return {
+            "entry": self.entry,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date,
+            "text": self.text,
+            "note": self.note,
+            "kept_at": self.kept_at,
+            "group": self.group,
+            "link": self.link,
+            "orphaned": self.orphaned,
+        }

@@ -12,7 +12,7 @@ the store's own dataclasses (``Entry``, ``Marks``, ``Row``, reports) or the
 views of ``store.views``. Errors the user can act on are ``DigestError``s.
 
 The verbs live in one module per concern (``places``, ``reading``,
-``marking``, ``audio``, ``feeds``, ``out``, and the workflow's own); callers
+``marking``, ``kept``, ``audio``, ``feeds``, ``out``, and the workflow's own); callers
 use them through this package only (``api.open_entry``), so a verb can move
 between them freely. Each module imports the heavier floors (the query
 language, tags, feeds with httpx, the doctor) inside the verbs that use them:
@@ -31,6 +31,16 @@ from store.api.feeds import (
     import_opml,
     ingest,
     refresh,
+)
+from store.api.kept import (
+    keep_point,
+    keepable_points,
+    kept_groups,
+    kept_markdown,
+    kept_points,
+    kept_texts,
+    pick_point,
+    unkeep_point,
 )
 from store.api.marking import (
     all_tag_names,
@@ -80,6 +90,7 @@ from store.models import Row
 from store.render import reading_time
 from store.storage.library import Library
 from store.text import screen_line, screen_text
+from store.views import KeptPoint
 
 if TYPE_CHECKING:
     from store.config import Config as Config
@@ -94,6 +105,7 @@ if TYPE_CHECKING:
     from store.sync.ingest import IngestReport as IngestReport
 
 __all__ = [
+    "KeptPoint",
     "Library",
     "Row",
     "reading_time",
@@ -136,6 +148,14 @@ __all__ = [
     "mark_read",
     "undo",
     "last_change",
+    "keep_point",
+    "unkeep_point",
+    "kept_texts",
+    "kept_points",
+    "keepable_points",
+    "pick_point",
+    "kept_groups",
+    "kept_markdown",
     "play",
     "ingest",
     "feeds_to_refresh",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from store.api.kept import kept_markdown, kept_points
 from store.errors import UsageError
 from store.index.select import select_rows
 from store.models import entry_to_json
@@ -23,9 +24,16 @@ def export(
     query: str = "",
     *,
     bookmarked: bool = False,
+    kept: bool = False,
     config: Path | None = None,
 ) -> str:
-    """Entries as ``json`` or ``md`` (a query, bookmarks only), or the feeds as ``opml``."""
+    """Entries as ``json`` or ``md`` (a query, bookmarks only), or the feeds as ``opml``.
+
+    ``kept``: the kept points instead (``query``: words they hold), as
+    ``digest-tui kept --json`` / ``--md`` print them.
+    """
+    if kept and (fmt == "opml" or bookmarked):
+        raise UsageError("digest-tui export: --kept goes with --format json or md alone")
     if fmt == "opml":
         if config is None:
             raise UsageError("digest-tui export: OPML needs a feeds.yaml")
@@ -34,6 +42,11 @@ def export(
         return export_opml(config)
     if lib is None:
         raise UsageError(f"digest-tui export: {fmt} needs a library")
+    if kept:
+        points = kept_points(lib, query)
+        if fmt == "json":
+            return json.dumps([p.to_json() for p in points], ensure_ascii=False, indent=1)
+        return kept_markdown(points)
     rows = select_rows(lib, query)
     if bookmarked:
         rows = [r for r in rows if lib.marks(r.id).bookmarked]

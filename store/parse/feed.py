@@ -24,7 +24,7 @@ from store.parse.feed_bytes import MAX_FEED_BYTES, prepare_xml
 from store.parse.feed_links import item_link, raw_guids, self_links
 from store.parse.feed_show import assign_shows
 from store.parse.feedfast import read_rss20
-from store.parse.gist import pick_points, pick_summary, summary_of
+from store.parse.gist import pick_points, pick_summary, summary_of, unrepeated
 from store.parse.html import HtmlParts, html_to_parts
 from store.text import clean_line, clean_text, safe_url
 
@@ -341,6 +341,11 @@ def _entry(e: Any, feed_base: str | None, ctx: _FeedContext) -> ParsedEntry:
     comments = safe_url(str(e.get("comments") or ""), feed_base)
     if comments and comments.startswith(("http://", "https://")):
         extra.append(("comments", comments))
+    derived = bool(parts.key_points_derived) if parts else False
+    points = tuple(k for k in (clean_line(x) for x in parts.key_points) if k) if parts else ()
+    minutes = reading_minutes(body) if body else None
+    if not (parts and parts.sections):
+        points, body = unrepeated(summary, points, derived, body)
     return ParsedEntry(
         title=title,
         show=show,
@@ -348,14 +353,12 @@ def _entry(e: Any, feed_base: str | None, ctx: _FeedContext) -> ParsedEntry:
         link=link,
         published=published,
         summary=summary,
-        key_points=tuple(k for k in (clean_line(x) for x in parts.key_points) if k)
-        if parts
-        else (),
-        key_points_derived=bool(parts.key_points_derived) if parts else False,
+        key_points=points,
+        key_points_derived=derived,
         sections=tuple(parts.sections) if parts else (),
         body=body,
         enclosure=_enclosure(e, base),
-        reading_minutes=reading_minutes(body) if body else None,
+        reading_minutes=minutes,
         extra=tuple(extra),
         guid=guid,
     )

@@ -18,7 +18,7 @@ from functools import lru_cache
 from store.parse.chrome import fold, is_junk_sentence, is_label, may_hold_junk, strip_timestamp
 from store.parse.sentences import split_sentences
 
-__all__ = ["clean_paragraph", "pick_points", "pick_summary", "summary_of"]
+__all__ = ["clean_paragraph", "pick_points", "pick_summary", "summary_of", "unrepeated"]
 
 MAX_SUMMARY = 1000
 _BAR_RE = re.compile(r"\s+[|¦]\s+")
@@ -146,3 +146,24 @@ def pick_points(
             if add(s, max_sentences, True):
                 return tuple(out)
     return tuple(out)
+
+
+def unrepeated(
+    summary: str, points: Sequence[str], derived: bool, body: str
+) -> tuple[tuple[str, ...], str]:
+    """(key points, body) without what only restates the summary.
+
+    A short feed item (one or two sentences) used to show the same sentence as
+    summary, as its derived key point and as its body. Points the item wrote
+    itself (its own list) stay. When the body says no more than the summary,
+    the body goes, and so do derived points that are each in the summary (the
+    summary holds it all: nothing the reader or the index needs is lost).
+    """
+    said = fold(summary)
+    told = fold(body)
+    if not said or (told and told not in said):
+        return tuple(points), body  # the body says more: the points lead into it
+    kept = tuple(points)
+    if derived and all(fold(p) in said for p in kept):
+        kept = ()
+    return kept, ""

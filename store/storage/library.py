@@ -13,15 +13,15 @@ What lives where (each file has its own module)::
     marks.jsonl         the user's marks (store.storage.marks): never rewritten by
                         content changes, O(1) to append.
     feeds.json          TinyDB table of per-feed fetch state (store.storage.state).
-    tables.json         TinyDB key-value tables: UI settings, first-run flag, ...
+    tables.json         TinyDB key-value tables: UI settings, flags, saved searches...
+    undo.jsonl          what each user change replaced (store.storage.undo).
     topics.json, words/ topic state and word index, owned by store.index
                         (through the side-file methods below).
     .write.lock         inter-process lock held for every write.
 
-Why not one TinyDB file: TinyDB rewrites the whole file on each write, so a
-bookmark in a 100k-entry file would rewrite hundreds of megabytes, and first
-paint would have to parse every body. Here first paint reads library.json (or
-its cache) once and a keystroke appends one line.
+Why not one TinyDB file: it is rewritten whole on each write (a bookmark would
+rewrite hundreds of MB at 100k entries) and first paint would parse every body.
+Here first paint reads library.json (or its cache) once; a keystroke appends a line.
 """
 
 from __future__ import annotations
@@ -436,14 +436,15 @@ class Library:
         return self._undo.steps()
 
     def undo(self) -> UndoStep | None:
-        """Put back the marks the last change replaced; None when nothing is left to undo."""
+        """Put back the marks and state the last change replaced (None: nothing to undo)."""
 
         def do() -> UndoStep | None:
-            steps = self._undo.steps()
-            if not steps:
+            if not (steps := self._undo.steps()):
                 return None
             last = steps[-1]
             self._marks.set_many(dict(last.before))
+            for name, replaced in last.tables.items():
+                self.state_table(name).restore(replaced)
             self._undo.mark_undone(last.n)
             return last
 
@@ -471,7 +472,7 @@ class Library:
     # -- state tables (TinyDB: store.storage.state) --------------------------
     def state_table(self, name: str) -> StateTable:
         """A named key-value table of small state (saved searches, mute rules...)."""
-        return StateTable(self.dir, name, self._write_locked)
+        return StateTable(self.dir, name, self._write_locked, self._undo)
 
     def ui_state(self) -> dict[str, Any]:
         """The UI's settings (theme, keymap...): {} when none were saved."""

@@ -29,6 +29,7 @@ from tinydb.table import Table
 
 from store.errors import LibraryError
 from store.storage.atomic import batch_db, open_db, read_json
+from store.storage.undo import UndoLog
 
 Locked = Callable[[Callable[[], Any]], Any]  # Library._write_locked
 
@@ -83,10 +84,13 @@ class StateTable:
     other's changes.
     """
 
-    def __init__(self, directory: Path, name: str, locked: Locked) -> None:
+    def __init__(
+        self, directory: Path, name: str, locked: Locked, undo: UndoLog | None = None
+    ) -> None:
         self.directory = directory
         self.name = name
         self._locked = locked
+        self._undo = undo
 
     @property
     def path(self) -> Path:
@@ -118,12 +122,18 @@ class StateTable:
         """Upsert one key."""
         self.update(lambda items: {**items, key: value})
 
-    def update(self, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    def update(
+        self, fn: Callable[[dict[str, Any]], dict[str, Any]], label: str | None = None
+    ) -> dict[str, Any]:
         """Read-modify-write the whole table under the lock; returns the new items.
 
         Keys whose value changed are upserted, keys ``fn`` dropped are removed:
         one read and one atomic write of tables.json. The first write of a table
         an older release kept in a side file takes that file's keys over.
+
+        With a ``label`` (a user's change: a saved search, a mute rule) the keys
+        it replaced go to the undo log as one step, written after the table, as
+        for marks: ``u`` takes a mute back like a mark.
         """
 
         def do() -> dict[str, Any]:
@@ -147,10 +157,30 @@ class StateTable:
                 # its keys are durably in tables.json now (atomic write, dir fsynced)
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(legacy)
+            changed = [k for k in {**current, **new} if current.get(k, _NONE) != new.get(k, _NONE)]
+            if label is not None and self._undo is not None and changed:
+                replaced = {k: ({"v": current[k]} if k in current else {}) for k in changed}
+                self._undo.push(label, {}, {self.name: replaced})
             return new
 
         result: dict[str, Any] = self._locked(do)
         return result
+
+    def restore(self, replaced: dict[str, dict[str, Any]]) -> None:
+        """Put back keys an undo step recorded (``{"v": old}``, or ``{}``: drop the key)."""
+
+        def put_back(items: dict[str, Any]) -> dict[str, Any]:
+            for key, old in replaced.items():
+                if "v" in old:
+                    items[key] = old["v"]
+                else:
+                    items.pop(key, None)
+            return items
+
+        self.update(put_back)
+
+
+_NONE = object()  # a key's value before it existed (never equal to a JSON value)
 
 
 def _items(table: Table) -> dict[str, Any]:

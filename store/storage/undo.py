@@ -10,6 +10,9 @@ write lock:
 * ``{"n": 7, "label": "mark read", "at": ISO, "before": {id: marks}}`` — a step:
   the states a change replaced, written right after the change succeeded (a
   change that failed leaves no step; a kill in between costs that one step).
+* ``"t": {table: {key: {"v": old} | {}}}`` (optional) — the state-table keys
+  the change replaced (``{}``: the key did not exist), for changes of saved
+  searches, mute rules and other small state (``StateTable.update`` with a label);
 * ``{"undone": 7}`` — that step was undone.
 
 A torn last line (a crash mid-write) is ignored: it was never acknowledged. The
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,12 +42,38 @@ MAX_BYTES = 32 << 20  # a few "mark all read" over 100k entries; compacted past 
 
 @dataclass(frozen=True)
 class UndoStep:
-    """One undoable change: its label, when, and the states it replaced."""
+    """One undoable change: its label, when, and the states it replaced.
+
+    ``before`` holds marks by entry id; ``tables`` the state-table keys by table
+    name, each ``{"v": old value}`` or ``{}`` when the change created the key.
+    """
 
     n: int
     label: str
     at: str
     before: dict[str, Marks]
+    tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+
+def _tables_from_json(d: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    if d is None:
+        return {}
+    if not isinstance(d, dict):
+        raise ValueError("not a tables object")
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, keys in d.items():
+        if not isinstance(keys, dict) or not all(isinstance(v, dict) for v in keys.values()):
+            raise ValueError("not a table's keys")
+        out[str(name)] = {str(k): ({"v": v["v"]} if "v" in v else {}) for k, v in keys.items()}
+    return out
+
+
+def _record(step: UndoStep) -> dict[str, Any]:
+    rec: dict[str, Any] = {"n": step.n, "label": step.label, "at": step.at}
+    rec["before"] = {k: _to_json(v) for k, v in step.before.items()}
+    if step.tables:
+        rec["t"] = step.tables
+    return rec
 
 
 def _to_json(m: Marks) -> dict[str, Any]:
@@ -94,24 +123,24 @@ class UndoLog:
                 continue
             try:
                 before = {str(k): _from_json(v) for k, v in dict(rec["before"]).items()}
-                step = UndoStep(int(rec["n"]), str(rec["label"]), str(rec["at"]), before)
+                tables = _tables_from_json(rec.get("t"))
+                step = UndoStep(int(rec["n"]), str(rec["label"]), str(rec["at"]), before, tables)
             except (KeyError, TypeError, ValueError):
                 continue
             steps[step.n] = step
         return sorted(steps.values(), key=lambda s: s.n)
 
-    def push(self, label: str, before: dict[str, Marks]) -> int:
-        """Record a step about to happen; returns its number."""
+    def push(
+        self,
+        label: str,
+        before: dict[str, Marks],
+        tables: dict[str, dict[str, dict[str, Any]]] | None = None,
+    ) -> int:
+        """Record a step that just happened; returns its number."""
         records = self._records()
         n = 1 + max((int(r.get("n") or r.get("undone") or 0) for r in records), default=0)
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
-        rec = {
-            "n": n,
-            "label": label,
-            "at": at,
-            "before": {k: _to_json(v) for k, v in before.items()},
-        }
-        self._append(rec)
+        self._append(_record(UndoStep(n, label, at, before, dict(tables or {}))))
         try:
             size = self.path.stat().st_size
         except OSError:
@@ -141,9 +170,7 @@ class UndoLog:
         lines: list[str] = []
         size = 0
         for s in reversed(self.steps()[-MAX_STEPS:]):
-            rec = {"n": s.n, "label": s.label, "at": s.at}
-            rec["before"] = {k: _to_json(v) for k, v in s.before.items()}
-            line = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+            line = json.dumps(_record(s), ensure_ascii=False, separators=(",", ":"))
             if lines and size + len(line) > MAX_BYTES // 2:
                 break  # the newest step is always kept, however large
             lines.insert(0, line)

@@ -13,6 +13,8 @@ report the same way:
    is kept and the worse never overwrites it; new text under the same identity
    is an update; a subscribed feed's source wins over a feed file's;
 4. the rest is tagged a chunk at a time while parsing goes on, then saved.
+5. the user's kept points of an updated entry follow its new text
+   (``store.storage.kept.reattach``: attached, reworded, or kept orphaned).
 
 Within one run the result does not depend on the order the copies arrive in.
 """
@@ -33,6 +35,7 @@ from store.storage.identity import (
     similar,
     source_rank,
 )
+from store.storage.kept import reattach
 from store.storage.library import Library, SaveResult
 from store.storage.shards import content_text, substance_hash
 
@@ -302,6 +305,9 @@ class EntryBatch:
             self.tag()
             items = list(self.items.values())
             res = self.lib.save_entries([it.entry for it in items], [it.text for it in items])
+            # new content for an entry the user kept points of: they follow its text
+            changed = set(res.updated)
+            reattach(self.lib, (it.entry for it in items if it.entry.id in changed))
         self.updated.update(res.updated)
         self.items.clear()
         self.keys.clear()

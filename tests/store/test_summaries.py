@@ -242,3 +242,26 @@ def test_a_podcast_never_splits_its_episode_titles(parse) -> None:  # type: igno
         ("Weather Talk", "Episode 34: The storm"),
         ("Weather Talk", "Episode 35: The calm - part two"),
     ]
+
+
+# -- short items say it once (17.9) ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "description",
+    [
+        "The ferry to the island resumes on Friday after the storm repairs.",
+        cdata(
+            "<p>The ferry resumes on Friday. Tickets bought for the cancelled days are refunded.</p>"
+        ),
+    ],
+)
+def test_a_short_item_is_said_once_as_its_summary(parse, description: str) -> None:  # type: ignore[no-untyped-def]
+    e = only(parse(rss(item("Ferry news", guid="s1", description=description))))
+    assert e.summary.startswith("The ferry")
+    assert e.key_points == () and e.body == ""  # not the same sentence twice more
+    assert e.reading_minutes  # still says how long it is
+
+
+def test_a_short_item_keeps_the_list_it_wrote_itself(parse) -> None:  # type: ignore[no-untyped-def]
+    html = "<p>Ferry news.</p><ul><li>Resumes Friday</li><li>Refunds for cancelled days</li></ul>"
+    e = only(parse(rss(item("Ferry", guid="s2", description=cdata(html)))))
+    assert e.key_points == ("Resumes Friday", "Refunds for cancelled days")

@@ -98,3 +98,32 @@ def test_a_reader_sees_a_transaction_only_when_it_ends(tmp_path: Path) -> None:
     writer.set_bookmarked([r.id for r in writer.rows()], True)
     reader.reload_if_changed()
     assert all(m.bookmarked for m in state(reader).values())
+
+
+def test_state_table_changes_with_a_label_are_undone_in_turn_with_marks(tmp_path: Path) -> None:
+    """A mute rule or saved search (a labelled state change) is one undo step, like a mark."""
+    lib = build_library(tmp_path / "lib")
+    first = lib.rows()[0].id
+    rules = lib.state_table("mute")
+    rules.update(lambda t: {**t, "show:Odd Lots": {"query": "show:'Odd Lots'"}}, label="mute")
+    lib.set_bookmarked([first], True)
+    rules.update(lambda t: {**t, "show:Odd Lots": {"query": "changed"}, "+crypto": {}}, "mute")
+    rules.update(lambda t: t)  # no label: not a step (settings, derived state)
+    assert [s.label for s in lib.undo_steps()][-3:] == ["mute", "bookmark", "mute"]
+
+    reopened = Library.open(tmp_path / "lib")  # across a restart
+    step = reopened.undo()
+    assert step is not None and step.tables == {
+        "mute": {"show:Odd Lots": {"v": {"query": "show:'Odd Lots'"}}, "+crypto": {}}
+    }
+    assert reopened.state_table("mute").items() == {"show:Odd Lots": {"query": "show:'Odd Lots'"}}
+    assert reopened.undo() is not None and not reopened.marks(first).bookmarked
+    assert reopened.state_table("mute").items() == {"show:Odd Lots": {"query": "show:'Odd Lots'"}}
+    assert reopened.undo() is not None and reopened.state_table("mute").items() == {}
+
+
+def test_an_unchanged_labelled_update_records_no_step(tmp_path: Path) -> None:
+    lib = build_library(tmp_path / "lib")
+    before = len(lib.undo_steps())
+    lib.state_table("saved").update(lambda t: t, label="save search")
+    assert len(lib.undo_steps()) == before

@@ -80,6 +80,41 @@ def test_a_digest_header_does_not_repeat_its_date() -> None:
     assert group_key(row(None))[1] == "2025-04-14 · Src"
 
 
+def test_feed_entries_group_by_recent_day_then_by_month() -> None:
+    """A weekly feed gets one header per month, not one above every item (17.9)."""
+    from datetime import date
+
+    from store.models import Row
+    from tui.widgets.episode_list import Header, build_lines
+
+    def item(i: int, day: str) -> Row:
+        return Row(f"e{i}", f"Episode {i}", None, "Show", "feed", day, None, None, None, (), "h")
+
+    today = date(2026, 12, 2)
+    days = [
+        "2026-12-02",
+        "2026-12-02",
+        "2026-12-01",
+        "2026-11-28",
+        "2026-11-18",
+        "2026-11-11",
+        "2026-10-28",
+        "2026-10-21",
+        "",
+    ]
+    lines = build_lines([item(i, d) for i, d in enumerate(days)], today=today).lines
+    headers = [x.text for x in lines if isinstance(x, Header)]
+    assert headers == [
+        "Today · 2026-12-02",
+        "Yesterday · 2026-12-01",
+        "Saturday · 2026-11-28",
+        "November 2026",
+        "October 2026",
+        "Undated",
+    ]
+    assert sum(not isinstance(x, Header) for x in lines) == len(days)  # every row still there
+
+
 async def test_the_tag_dialog_cuts_a_long_title_with_an_ellipsis(lib_dir: Path) -> None:
     from textual.geometry import Region
     from textual.widgets import Label

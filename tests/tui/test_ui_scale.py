@@ -89,8 +89,10 @@ def test_show_column_gives_titles_the_room() -> None:
     assert show_width(30, 30) == 0  # titles would get < 30 columns
     assert show_width(85, 0) == 0
     data = rows(50)  # one show throughout
-    lines = build_lines(data)
+    import datetime
+
+    lines = build_lines(data, today=datetime.date.fromisoformat(data[0].date))
     assert lines.row_count == 50 and lines.show_len == 0
-    assert sum(isinstance(x, Header) for x in lines.lines) == 5  # ten a day
+    assert sum(isinstance(x, Header) for x in lines.lines) == 5  # ten a day, the last week
     mixed = [data[0]._replace(show="A much longer show name"), *data[1:]]
     assert build_lines(mixed).show_len == len("A much longer show name")

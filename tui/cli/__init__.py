@@ -19,9 +19,9 @@ from pathlib import Path
 
 from store import api
 from store.errors import DigestError, UsageError
-from tui.cli import doctor, feeds, library, player, stories, tags, undo
+from tui.cli import doctor, feeds, kept, library, player, stories, tags, undo
 
-COMMAND_GROUPS = (library, feeds, tags, stories, player, undo, doctor)
+COMMAND_GROUPS = (library, feeds, tags, stories, kept, player, undo, doctor)
 
 
 class Context:

@@ -59,6 +59,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("export", help="export entries as JSON, Markdown or OPML")
     p.add_argument("--format", choices=("json", "md", "opml"), default="json")
     p.add_argument("--bookmarked", action="store_true", help="only bookmarked entries")
+    p.add_argument(
+        "--kept", action="store_true", help="the kept points instead, as `kept --md/--json`"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("query", nargs="*", metavar="QUERY", help="optional filter query")
     p.set_defaults(handler=cmd_export)
@@ -240,10 +243,12 @@ def cmd_unread(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     if args.format == "opml":
-        text = api.export(None, "opml", config=ctx.config_path())
+        text = api.export(None, "opml", kept=args.kept, config=ctx.config_path())
     else:
         query = " ".join(args.query)
-        text = api.export(ctx.library(), args.format, query, bookmarked=args.bookmarked)
+        text = api.export(
+            ctx.library(), args.format, query, bookmarked=args.bookmarked, kept=args.kept
+        )
     if args.output:
         api.write_text(Path(args.output), text)
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -45,14 +46,36 @@ def _without_day(title: str, day: str) -> str:
     return rest.strip()
 
 
-def group_key(row: Row) -> tuple[str, str]:
-    """(key, header text) of the group a row belongs to: its digest, else its day."""
+RECENT_DAYS = 7  # within this many days a feed entry's group is its day, then its month
+
+
+def day_group(day: str, today: date) -> tuple[str, str]:
+    """(key, header text) of the time group of a feed entry dated ``day`` (YYYY-MM-DD).
+
+    Why not one header per day: a weekly podcast would get a header above
+    every episode (two lines per item). Mail clients' rule instead: the last
+    week by day ("Today", "Yesterday", "Monday 2026-11-30"), older entries by
+    month ("November 2026"), so the header count follows the density.
+    """
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        return "t:", "Undated"
+    age = (today - d).days
+    if 0 <= age < RECENT_DAYS:
+        name = "Today" if age == 0 else "Yesterday" if age == 1 else f"{d:%A}"
+        return "t:" + day, f"{name} · {day}"
+    return f"t:{d:%Y-%m}", f"{d:%B %Y}"
+
+
+def group_key(row: Row, today: date | None = None) -> tuple[str, str]:
+    """(key, header text) of the group a row belongs to: its digest, else its time."""
     day = row.date[:10] if row.date else ""
     if row.digest_id:
         title = _without_day(row.digest_title or "", day) or row.source
         label = " · ".join(x for x in (day, title) if x)
         return "d:" + row.digest_id, label or "Digest"
-    return "t:" + day, day or "Undated"
+    return day_group(day, today or date.today())
 
 
 def show_of(row: Row) -> str:
@@ -97,26 +120,37 @@ class Lines:
     show_len: int
 
 
-def build_lines(rows: Sequence[Row]) -> Lines:
+def build_lines(rows: Sequence[Row], today: date | None = None) -> Lines:
     """One pass over the rows: insert group headers, measure the show names.
 
     Runs in the listing worker (0.1 s at 100k rows), so the UI thread only swaps
-    the result in. No per-row objects beyond the rows themselves.
+    the result in. No per-row objects beyond the rows themselves; a feed
+    entry's time group is looked up once per distinct day.
     """
+    today = today or date.today()
+    groups: dict[str, tuple[str, str]] = {}
     lines: list[Row | Header] = []
     append = lines.append
-    last_digest: str | None = None
-    last_day: str | None = None
+    last_key: str | None = None
     first_show: str | None = None
     several = False
     longest = 0
     for row in rows:
-        # same rule as group_key, without building its label for every row
+        # group_key's rule, without building a digest's label for every row
         digest = row.digest_id
-        day = row.date[:10]
-        if digest != last_digest or (not digest and day != last_day):
-            append(Header(group_key(row)[1]))
-            last_digest, last_day = digest, day
+        if digest:
+            key = "d:" + digest
+            if key != last_key:
+                append(Header(group_key(row)[1]))
+        else:
+            day = row.date[:10]
+            group = groups.get(day)
+            if group is None:
+                group = groups[day] = day_group(day, today)
+            key = group[0]
+            if key != last_key:
+                append(Header(group[1]))
+        last_key = key
         append(row)
         show = row.show or row.source
         if show != first_show:
