@@ -108,4 +108,6 @@ ACTION_HELP: dict[str, str] = {
     "activate": "Open the related entry; on the story line or a linked point, choose where to go",
     "back": "Back to the entry you came from, where you were (else to the list)",
     "page(1)": "Page down; at the end, open the next unread entry of the view",
+    "keep(False)": "Keep the point under the point cursor (★); h on a kept point lets it go",
+    "keep(True)": "Keep the point under the point cursor with a note (or change its note)",
 }

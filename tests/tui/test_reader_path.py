@@ -251,3 +251,55 @@ async def test_story_line_offers_the_story_entries(story_lib: Path) -> None:
         await pilot.press("escape")  # escape goes back too
         await settle(pilot)
         assert screen.reader.entry is not None and screen.reader.entry.id == start
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_h_keeps_the_point_under_the_cursor_and_h_again_lets_it_go(
+    story_lib: Path, size: tuple[int, int]
+) -> None:
+    from store.api import kept_texts
+    from tui.widgets.reader_dialogs import NoteDialog
+
+    start = first_id(story_lib, "Halvard Rail Drivers Walk Out")
+    app = DigestApp(story_lib, first_run=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_entry(pilot, start)
+        await press_until(pilot, "J", lambda: isinstance(app.focused, PointRow), "J to a point")
+        await pilot.press("J")  # the second point
+        await pilot.pause()
+        point = app.focused
+        assert isinstance(point, PointRow) and point.index == 1
+        await pilot.press("h")
+        await settle(pilot)
+        assert kept_texts(stored(story_lib), start) == {point.text: ""}
+        await wait_for(pilot, lambda: "★ kept" in reader_text(app), "the kept badge")
+        # H: the same point with a note, typed in the dialog
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog), "H to ask a note")
+        await pilot.press(*"check [b]x")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert kept_texts(stored(story_lib), start) == {point.text: "check [b]x"}
+        await wait_for(pilot, lambda: "★ kept — check [b]x" in reader_text(app), "the note")
+        # the badge survives leaving and reopening the entry
+        screen.focus_pane(screen.episodes)
+        await wait_for(pilot, lambda: app.focused is screen.episodes, "the list")
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "★ kept — check [b]x" in reader_text(app), "badge again")
+        rows = screen.reader.points()
+        kept = [p for p in rows if p.kept]
+        assert [p.text for p in kept] == [point.text]
+        kept[0].focus()
+        await wait_for(pilot, lambda: app.focused is kept[0], "the kept point focused")
+        await pilot.press("h")
+        await settle(pilot)
+        assert kept_texts(stored(story_lib), start) == {}
+        await wait_for(pilot, lambda: "★ kept" not in reader_text(app), "the badge gone")
+        # h with the cursor on no point keeps nothing and says how
+        screen.reader.focus()
+        await pilot.press("h")
+        await settle(pilot)
+        assert kept_texts(stored(story_lib), start) == {}

@@ -33,6 +33,8 @@ from tui.screens.main_reading import MainReading
 from tui.screens.palette import LibraryCommands
 from tui.screens.refresh_status import RefreshTally, refresh_summary
 from tui.text import line
+from tui.widgets.reader import Reader
+from tui.widgets.reader_dialogs import NoteDialog
 from tui.widgets.reader_parts import web_link
 from tui.workers import report_worker_error
 
@@ -166,6 +168,42 @@ class MainScreen(MainReading):
                 self.reload_related()
 
             self._write(lambda: api.tag(self.lib, [entry_id], [tag]), tagged)
+
+    # -- kept points -------------------------------------------------------------
+    @on(Reader.Keep)
+    def _keep(self, event: Reader.Keep) -> None:
+        """h keeps the point under the point cursor, or lets a kept one go; H asks a note."""
+        entry_id, text = event.entry_id, event.text
+        kept = api.kept_texts(self.lib, entry_id)
+        if event.ask_note:
+            self._note_dialog(entry_id, text, kept.get(text, ""))
+        elif text in kept:
+            self._write(
+                lambda: api.unkeep_point(self.lib, entry_id, text),
+                self._kept_said(entry_id, "No longer kept."),
+            )
+        else:
+            self._write(
+                lambda: api.keep_point(self.lib, entry_id, text),
+                self._kept_said(entry_id, "Kept ★ (h again lets it go)."),
+            )
+
+    @work(group="dialog", exit_on_error=False)
+    async def _note_dialog(self, entry_id: str, text: str, note: str) -> None:
+        typed = await self.app.push_screen_wait(NoteDialog(text, note))
+        if typed is not None:
+            said = "Kept ★ with a note." if typed else "Kept ★."
+            self._write(
+                lambda: api.keep_point(self.lib, entry_id, text, typed),
+                self._kept_said(entry_id, said),
+            )
+
+    def _kept_said(self, entry_id: str, said: str) -> Callable[[bool], None]:
+        def done(_changed: bool) -> None:
+            self.show_kept(entry_id)
+            self.app.notify(said, timeout=2)
+
+        return done
 
     # -- undo and changes to the whole view ----------------------------------------
     def action_undo(self) -> None:

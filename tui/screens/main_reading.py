@@ -10,12 +10,15 @@ the one rule of issue 17.6 (``target_id``) and names its entry above the footer.
 
 from __future__ import annotations
 
+import contextlib
+
 from textual import on, work
 from textual.events import DescendantFocus
 from textual.message import Message
 from textual.widgets import Input
 
 from store import api
+from store.errors import DigestError
 from store.views import Selection
 from tui.screens.main_panes import TargetLine
 from tui.screens.main_view import MainView, related_items
@@ -56,6 +59,12 @@ class MainReading(MainView):
 
     def entry_shown(self, entry_id: str) -> None:
         self.show_target()
+        self.show_kept(entry_id)
+
+    def show_kept(self, entry_id: str) -> None:
+        """Badge the shown entry's kept points (a cached lookup: cheap on the UI thread)."""
+        with contextlib.suppress(DigestError):  # a read-only library still shows the entry
+            self.reader.show_kept(api.kept_texts(self.lib, entry_id))
 
     @on(EpisodeList.Highlighted)
     def _highlighted(self, _event: EpisodeList.Highlighted) -> None:

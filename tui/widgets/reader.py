@@ -106,6 +106,8 @@ class Reader(ReaderPath, can_focus=True):
         Binding("J", "point(1)", "Next point", id="reader-next-point"),
         Binding("K", "point(-1)", "Previous point", show=False, id="reader-prev-point"),
         Binding("enter", "activate", "Go", id="reader-go"),
+        Binding("h", "keep(False)", "Keep point", id="reader-keep"),
+        Binding("H", "keep(True)", "Keep with note", show=False, id="reader-keep-note"),
         Binding("backspace,escape", "back", "Back", id="reader-back"),
         *READER_PANE_BINDINGS,
     ]
@@ -240,7 +242,7 @@ class Reader(ReaderPath, can_focus=True):
     def show_kept(self, kept: Mapping[str, str]) -> None:
         """Badge the points the user keeps (point text -> note); the others lose it."""
         for row in self.query(PointRow).results(PointRow):
-            note = kept.get(row.text)
+            note = kept.get(row.text.strip())
             if (note is not None) != row.kept or (note or "") != row.note:
                 row.set_kept(note is not None, note or "")
 

@@ -167,7 +167,7 @@ class ReaderPath(VerticalScroll):
         if not isinstance(focused, PointRow):
             self.app.notify("Move the point cursor onto a point first (J / K).", timeout=3)
             return
-        self.post_message(self.Keep(self.entry.id, focused.text, ask_note=ask_note))
+        self.post_message(self.Keep(self.entry.id, focused.text.strip(), ask_note=ask_note))
 
     def on_click(self, event: Click) -> None:
         """A click on a related row opens it, as enter does."""
