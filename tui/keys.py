@@ -111,3 +111,11 @@ ACTION_HELP: dict[str, str] = {
     "keep(False)": "Keep the point under the point cursor (★); h on a kept point lets it go",
     "keep(True)": "Keep the point under the point cursor with a note (or change its note)",
 }
+
+# a pane's copy of a key says what the key says everywhere
+ACTION_HELP.update(
+    {
+        b.action: ACTION_HELP[b.action.removeprefix("screen.")]
+        for b in [*READER_PANE_BINDINGS, *LIST_PANE_BINDINGS]
+    }
+)
