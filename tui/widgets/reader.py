@@ -105,7 +105,7 @@ class Reader(ReaderPath, can_focus=True):
         ),
         Binding("J", "point(1)", "Next point", id="reader-next-point"),
         Binding("K", "point(-1)", "Previous point", show=False, id="reader-prev-point"),
-        Binding("enter", "activate", "Go", id="reader-go"),
+        Binding("enter", "activate", "Open", id="reader-go"),
         Binding("h", "keep(False)", "Keep point", id="reader-keep"),
         Binding("H", "keep(True)", "Keep with note", show=False, id="reader-keep-note"),
         Binding("backspace,escape", "back", "Back", id="reader-back"),
