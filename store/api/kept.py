@@ -18,16 +18,19 @@ from store.views import ORPHANED_NOTE, KeptPoint
 
 
 def keep_point(lib: Library, entry_id: str, text: str, note: str = "") -> bool:
-    """Keep a point of an entry; True when newly kept (a kept one gets the new note)."""
-    text = text.strip()
-    if not text:
+    """Keep a point of an entry; True when newly kept (a kept one gets the new note).
+
+    ``text`` is stored exactly as given (the point's text as the entry holds
+    it), so ``kept_texts`` answers in the reader's own strings.
+    """
+    if not text.strip():
         raise UsageError("a kept point needs its text")
     return store.keep(lib, entry_id, text, note.strip())
 
 
 def unkeep_point(lib: Library, entry_id: str, text: str) -> bool:
     """Let a kept point go; True when it was kept."""
-    return store.unkeep(lib, entry_id, text.strip())
+    return store.unkeep(lib, entry_id, text)
 
 
 def kept_texts(lib: Library, entry_id: str) -> dict[str, str]:
@@ -70,18 +73,18 @@ def pick_point(lib: Library, entry_id: str, typed: str, *, kept: bool = False) -
 
 
 def kept_points(lib: Library, query: str = "") -> list[KeptPoint]:
-    """Every kept point, newest first; ``query``'s words must all be in its text,
-    note, entry title, source or group (any case)."""
-    records = list(enumerate(store.kept_all(lib)))
-    records.sort(key=lambda ik: (ik[1].kept_at, ik[0]), reverse=True)
-    groups: dict[str, str] = {}
-    out = []
-    for _i, k in records:
-        out.append(_view(lib, k, groups))
+    """Every kept point, newest first, with its entry's title, source, date and group.
+
+    ``query``: words that must all begin a word of the point's text, note,
+    entry title, source or group (any case, punctuation ignored).
+    """
+    records = sorted(
+        enumerate(store.kept_all(lib)), key=lambda ik: (ik[1].kept_at, ik[0]), reverse=True
+    )
+    groups: dict[str, str] = {}  # entry id -> group, each entry's asked once
+    out = [_view(lib, k, groups) for _i, k in records]
     words = store.same_words(query).split()
-    if words:
-        out = [p for p in out if _matches(p, words)]
-    return out
+    return [p for p in out if _matches(p, words)] if words else out
 
 
 def _view(lib: Library, k: store.Kept, groups: dict[str, str]) -> KeptPoint:
@@ -123,9 +126,13 @@ def _group(lib: Library, entry_id: str) -> str:
 
 
 def _matches(p: KeptPoint, words: Sequence[str]) -> bool:
-    have = store.same_words(" ".join((p.text, p.note, p.title, p.source, p.group)))
-    padded = f" {have} "
-    return all(f" {w}" in padded for w in words)
+    have = " " + store.same_words(" ".join((p.text, p.note, p.title, p.source, p.group)))
+    return all(f" {w}" in have for w in words)
+
+
+def _md_label(text: str) -> str:
+    """Text that stays one link label / emphasis in Markdown (brackets, stars, ticks escaped)."""
+    return "".join("\\" + c if c in "[]*_`<>\\" else c for c in text)
 
 
 def kept_groups(points: Iterable[KeptPoint]) -> list[tuple[str, list[KeptPoint]]]:
@@ -158,7 +165,7 @@ def kept_markdown(points: Iterable[KeptPoint], title: str = "Kept points") -> st
             where = [x for x in (clean_line(p.source), p.date) if x]
             entry = clean_line(p.title) or p.entry
             link = safe_url(p.link) if p.link else None
-            where.append(f"[{entry}](<{link}>)" if link else f"*{entry}*")
+            where.append(f"[{_md_label(entry)}](<{link}>)" if link else f"*{_md_label(entry)}*")
             where.append(f"`digest-tui show {p.entry[:8]}`")
             out.append("  - " + " · ".join(where))
         out.append("")

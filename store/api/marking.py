@@ -24,6 +24,17 @@ def tags_summary(lib: Library) -> list[TagStat]:
     return tag_summary(lib)
 
 
+def trend_legend(weekly: Sequence[tuple[str, int]]) -> str:
+    """The line that names the weeks a tag's trend covers ("weeks: 2025-03-03 … 2025-04-21").
+
+    Every tag of ``tags_summary`` covers the same weeks, so any tag's
+    ``weekly`` gives the legend for the whole column.
+    """
+    from store.index.tagindex import span_legend
+
+    return span_legend(weekly)
+
+
 def nav_tags(lib: Library) -> list[TagCount]:
     """The navigator's tags: cross-source tags first (most sources), then by size.
 
@@ -52,19 +63,33 @@ def all_tag_names(lib: Library) -> list[str]:
 
 
 def user_tag(typed: str) -> str:
-    """A tag as the user typed it, in the store's spelling ("Open Source" -> "open-source")."""
+    """A tag as the user typed it, in the store's spelling ("Open Source" -> "open-source").
+
+    Raises ``UsageError`` saying why when the text cannot be a tag
+    ("bad#tag"), so the CLI's ``tag`` and the UI's tag dialog say the same
+    thing; "" when nothing was typed.
+    """
     from store.index.usertags import user_tag as spelled
 
     return spelled(typed)
 
 
 def user_tags(typed: Iterable[str]) -> list[str]:
-    """Several typed tags, spelled as tags; empty ones dropped."""
+    """Several typed tags, spelled as tags; empty ones dropped (``UsageError`` as ``user_tag``)."""
     return [t for t in (user_tag(x) for x in typed) if t]
 
 
 def tag(lib: Library, ids: Sequence[str], tags: Sequence[str]) -> list[str]:
-    """Add the user's tags to entries; the ids that changed."""
+    """Add the user's tags to entries; the ids that changed.
+
+    Each tag must already be in the store's spelling (``user_tag``): what
+    ``+tag`` in a query and ``#tag`` on screen can name. Anything else
+    raises ``UsageError`` and nothing is stored.
+    """
+    from store.index.usertags import check_spelled
+
+    for t in tags:
+        check_spelled(t)
     return lib.add_tags(ids, tags)
 
 

@@ -22,9 +22,9 @@ import functools
 import heapq
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from store.errors import NotFound
 from store.index import wordlists
@@ -37,12 +37,14 @@ __all__ = [
     "TagStat",
     "all_tags",
     "related_entries",
+    "span_legend",
     "tag_postings",
     "tag_summary",
+    "trend_weeks",
 ]
 
 MIN_SCORE = 0.05
-MAX_WEEKS = 52
+TREND_WEEKS = 8  # columns of every tag's trend (the navigator's and `digest-tui tags`')
 COMMON_SHARE = 0.5  # a tag on more than half of a library of MIN_LIBRARY entries is "common"
 MIN_LIBRARY = 20
 OTHER_SOURCE_BONUS = 1.25
@@ -57,7 +59,8 @@ class TagStat:
     kind: str  # "auto" | "user" | "both"
     entries: int
     sources: int
-    weekly: tuple[tuple[str, int], ...]
+    weekly: tuple[tuple[str, int], ...]  # (ISO week label, count) over ``trend_weeks``
+    week_starts: tuple[str, ...] = ()  # each week's Monday, ISO date: what a legend names
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -66,6 +69,7 @@ class TagStat:
             "entries": self.entries,
             "sources": self.sources,
             "weekly": [[w, n] for w, n in self.weekly],
+            "week_starts": list(self.week_starts),
         }
 
 
@@ -185,33 +189,63 @@ def _week_label(yw: tuple[int, int]) -> str:
     return f"{yw[0]:04d}-W{yw[1]:02d}"
 
 
-def _weeks_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
-    a = date.fromisocalendar(first[0], first[1], 1)
-    b = date.fromisocalendar(last[0], last[1], 1)
-    if (b - a).days > 7 * (MAX_WEEKS - 1):
-        a = b - timedelta(weeks=MAX_WEEKS - 1)
-    out = []
-    while a <= b:
-        y, w, _ = a.isocalendar()
-        out.append((y, w))
-        a += timedelta(weeks=1)
-    return out
+def _week_start(yw: tuple[int, int]) -> str:
+    return date.fromisocalendar(yw[0], yw[1], 1).isoformat()
+
+
+def trend_weeks(lib: Library) -> list[tuple[int, int]]:
+    """The weeks every tag's trend covers: the library's latest ``TREND_WEEKS``
+    (ISO) weeks that hold at least one dated entry, oldest first.
+
+    Why weeks with entries, not the weeks before today or N equal buckets over
+    the first..last date: a digest library is bursty. A folder of last
+    spring's digests plus one post from this week would, counted back from
+    today (or from the newest entry), spend every column but one on weeks
+    that hold nothing at all, for every tag alike; equal buckets over the
+    whole span would make each column months wide and no longer a week. A
+    week without a single entry says nothing about any tag, so it gets no
+    column; a week with entries but none carrying a tag is a real zero. A
+    library read every week gets exactly its last ``TREND_WEEKS`` calendar
+    weeks. ``span_legend`` says when weeks were skipped.
+    """
+    memo: dict[str, tuple[int, int] | None] = {}
+    weeks = {wk for r in lib.rows() if r.date and (wk := _week(r.date, memo))}
+    return sorted(weeks)[-TREND_WEEKS:]
+
+
+def span_legend(weekly: Sequence[tuple[str, int]]) -> str:
+    """One line naming the weeks a trend covers, from its ISO week labels.
+
+    "weeks: 2025-03-03 … 2025-04-21" (each week by its Monday); when weeks
+    without entries were skipped it says so, because then the columns are
+    not evenly spaced in time.
+    """
+    labels = [w for w, _n in weekly]
+    if not labels:
+        return "weeks: none (no dated entries)"
+    yws = [(int(w[:4]), int(w[6:])) for w in labels]
+    first, last = _week_start(yws[0]), _week_start(yws[-1])
+    span = f"weeks: {first} … {last}" if len(yws) > 1 else f"week: {first}"
+    calendar = (date.fromisoformat(last) - date.fromisoformat(first)).days // 7 + 1
+    if calendar > len(yws):
+        span += f" ({len(yws)} weeks that hold entries; weeks without any are left out)"
+    return span
 
 
 def tag_summary(lib: Library) -> list[TagStat]:
     """Every tag: entries, distinct sources, kind, weekly counts; cross-source first.
 
-    The weekly series runs without gaps from the tag's first week to the
-    library's newest week (at most the last 52 weeks), ready for a sparkline.
+    Every tag's weekly series covers the same weeks (``trend_weeks``), zeros
+    included, so trends line up row under row and a tag absent from those
+    weeks shows zeros rather than nothing.
     """
     auto, user = tag_postings(lib)
     rows = {r.id: r for r in lib.rows()}
     memo: dict[str, tuple[int, int] | None] = {}
-    newest = None
-    for r in lib.rows():  # newest first: the first dated row is the newest
-        newest = _week(r.date, memo) if r.date else None
-        if newest:
-            break
+    span = trend_weeks(lib)
+    in_span = set(span)
+    labels = [_week_label(w) for w in span]
+    starts = tuple(_week_start(w) for w in span)
     out: list[TagStat] = []
     for tag in set(auto) | set(user):
         a = auto.get(tag, set())
@@ -225,13 +259,10 @@ def tag_summary(lib: Library) -> list[TagStat]:
         for i in ids:
             d = rows[i].date
             wk = _week(d, memo) if d else None
-            if wk:
+            if wk in in_span:
                 counts[wk] = counts.get(wk, 0) + 1
-        weekly: tuple[tuple[str, int], ...] = ()
-        if counts and newest:
-            span = _weeks_between(min(counts), max(newest, max(counts)))
-            weekly = tuple((_week_label(w), counts.get(w, 0)) for w in span)
-        out.append(TagStat(tag, kind, len(ids), len(sources), weekly))
+        weekly = tuple(zip(labels, (counts.get(w, 0) for w in span), strict=True))
+        out.append(TagStat(tag, kind, len(ids), len(sources), weekly, starts))
     out.sort(key=lambda s: (s.sources < 2, -s.sources, -s.entries, s.tag))
     return out
 

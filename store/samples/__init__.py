@@ -10,6 +10,10 @@ from pathlib import Path
 
 _SUFFIXES = (".txt", ".md", ".org", ".html")
 
+# The one source every sample is shown under (``store.sync.firstrun``); the
+# Markdown sample's front matter names it too.
+SOURCE_NAME = "Sample Digests"
+
 
 def sample_paths() -> list[Path]:
     """Paths of the bundled sample digests, sorted by name."""

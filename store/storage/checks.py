@@ -25,6 +25,7 @@ JOURNAL = "marks.jsonl"
 FEEDS = FEEDS_NAME
 TABLES = TABLES_NAME
 LOCK = ".write.lock"
+KEPT = "kept.json"  # store.storage.kept.KEPT_NAME (not imported: that module opens libraries)
 CONTENT = "content"
 
 SHARD_RE = re.compile(r"^[0-9a-f]{2}\.json$")
@@ -438,6 +439,15 @@ def _check_side_files(rep: Report, d: Path, names: list[str]) -> None:
         if why is None and name == TABLES and not _is_table_map(data):
             why = "has an unexpected shape (not a map of tables)"
         if why is None:
+            continue
+        if name == KEPT:  # the user's own writing: never "only settings"
+            rep.add(
+                str(p),
+                "error",
+                why,
+                "it holds your kept points: mend it by hand (nothing "
+                "writes it while it is damaged), or move it aside to start them afresh",
+            )
             continue
         if name == TABLES:
             rep.add(

@@ -181,25 +181,22 @@ def kept_of(lib: Library, entry_id: str) -> tuple[Kept, ...]:
 
 
 def _update(lib: Library, change: Change[T]) -> T:
-    """Run ``change(points) -> (new points | None, result)`` under the lock; write if new."""
-    result: list[T] = []
+    """Run ``change(points) -> (new points | None, result)`` under the lock; write if new.
 
-    def do(data: Any) -> Any:
-        points = _parse(lib, data)
-        new, res = change(points)
-        result.append(res)
-        if new is None:
-            return data
-        return {"v": VERSION, "points": [k.to_json() for k in new]}
-
-    lib.update_sidecar(KEPT_NAME, do)
-    return result[0]
+    Decided on the file as it is under the lock (another process may just have
+    written it); a change that changes nothing writes nothing.
+    """
+    with lib.writing():
+        new, result = change(_parse(lib, lib.read_sidecar(KEPT_NAME)))
+        if new is not None:
+            lib.write_sidecar(KEPT_NAME, {"v": VERSION, "points": [k.to_json() for k in new]})
+    return result
 
 
-def keep(lib: Library, entry_id: str, text: str, note: str = "", *, at: str = "") -> bool:
+def keep(lib: Library, entry_id: str, text: str, note: str = "") -> bool:
     """Keep a point; True when newly kept. A kept one gets ``note`` (its time stays)."""
     lib.row(entry_id)  # NotFound for an unknown id, before any write
-    when = at or datetime.now(UTC).isoformat(timespec="seconds")
+    when = datetime.now(UTC).isoformat(timespec="seconds")
 
     def change(points: list[Kept]) -> tuple[list[Kept] | None, bool]:
         for i, k in enumerate(points):
@@ -227,9 +224,10 @@ def reattach(lib: Library, entries: Iterable[Entry]) -> int:
     """After new content for these entries: re-attach their kept points (see the module doc).
 
     Returns how many records changed. Costs nothing for entries without kept
-    points (one cached lookup each), so every save can call it.
+    points (a dict lookup each), so every save can call it.
     """
-    mine = {e.id: e for e in entries if kept_of(lib, e.id)}
+    kept = _cached(lib).by_entry
+    mine = {e.id: e for e in entries if e.id in kept}
     if not mine:
         return 0
     texts = {eid: entry_points(e) for eid, e in mine.items()}

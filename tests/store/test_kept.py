@@ -155,6 +155,19 @@ def test_an_unchanged_reingest_writes_nothing(tmp_path: Path) -> None:
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
+def test_a_change_that_changes_nothing_writes_nothing(tmp_path: Path) -> None:
+    lib = build_library(tmp_path / "lib")
+    rid = lib.rows()[0].id
+    assert api.unkeep_point(lib, rid, "Never kept.") is False
+    assert not (tmp_path / "lib" / KEPT_NAME).exists()
+    api.keep_point(lib, rid, "Kept.", "a note")
+    before = (tmp_path / "lib" / KEPT_NAME).stat()
+    assert api.keep_point(lib, rid, "Kept.", "a note") is False  # same note: nothing to write
+    assert api.unkeep_point(lib, rid, "Never kept.") is False
+    after = (tmp_path / "lib" / KEPT_NAME).stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
 def test_an_older_library_without_the_file_opens_and_keeps(tmp_path: Path) -> None:
     d = tmp_path / "lib"
     build_library(d)
@@ -278,3 +291,15 @@ def test_keeping_and_unkeeping_behaves_like_a_set(
         else:
             assert api.unkeep_point(lib, eid, text) is (model.pop(text, None) is not None)
     assert api.kept_texts(Library.open(lib.dir), eid) == model
+
+
+def test_doctor_names_a_damaged_file_as_the_users_kept_points(tmp_path: Path) -> None:
+    from store.storage import checks
+
+    d = tmp_path / "lib"
+    build_library(d)
+    assert checks.KEPT == KEPT_NAME
+    (d / KEPT_NAME).write_text('{"v": 1, "points": [')
+    found = [f for f in checks.diagnose(d).problems if f.path.endswith(KEPT_NAME)]
+    assert len(found) == 1 and found[0].severity == "error"
+    assert "kept points" in found[0].todo and "only holds" not in found[0].todo

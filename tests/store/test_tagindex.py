@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from store.index.tagindex import all_tags, tag_summary
+from store.index.tagindex import TREND_WEEKS, all_tags, span_legend, tag_summary
 from store.index.topics import tag_entries
 from store.models import Entry, Source
 from store.storage.library import Library
@@ -51,10 +52,62 @@ def test_summary_counts_kinds_and_order(lib: Library) -> None:
     assert order[0] == "china"  # cross-source first
 
 
-def test_weekly_series_is_contiguous(lib: Library) -> None:
+def test_every_tag_covers_the_weeks_that_hold_entries(lib: Library) -> None:
     by = {s.tag: s for s in tag_summary(lib)}
-    assert by["china"].weekly == (("2025-W02", 1), ("2025-W03", 0), ("2025-W04", 2))
-    assert by["energy"].weekly[0] == ("2025-W02", 1) and by["energy"].weekly[-1] == ("2025-W04", 1)
+    # 2025-W03 holds no entry at all: it gets no column
+    assert by["china"].weekly == (("2025-W02", 1), ("2025-W04", 2))
+    assert by["energy"].weekly == (("2025-W02", 1), ("2025-W04", 1))
+    assert by["keep"].weekly == (("2025-W02", 1), ("2025-W04", 1))
+    assert {s.week_starts for s in by.values()} == {("2025-01-06", "2025-01-20")}
+    assert span_legend(by["china"].weekly) == (
+        "weeks: 2025-01-06 … 2025-01-20 (2 weeks that hold entries; weeks without any are left out)"
+    )
+
+
+def _dated(tmp_path: Path, days: list[str], tag: str = "solar") -> Library:
+    lib = Library.open(tmp_path / "dated")
+    lib.save_entries(
+        [
+            Entry(id=f"e{n:04d}", source=Source("file", "S", "/s"), title=f"t{n}", published=d)
+            for n, d in enumerate(days)
+        ]
+    )
+    lib.add_tags([f"e{n:04d}" for n in range(len(days))], [tag])
+    return lib
+
+
+def test_a_late_outlier_does_not_flatten_the_librarys_history(tmp_path: Path) -> None:
+    """Ten weeks of 2025 digests and one 2026 post: the trend shows 2025, not seven empty weeks."""
+    start = date(2025, 3, 3)
+    days = [
+        (start + timedelta(weeks=w, days=d)).isoformat()
+        for w in range(10)
+        for d in range(w % 3 + 1)
+    ]
+    lib = _dated(tmp_path, [*days, "2026-06-01"])
+    (solar,) = tag_summary(lib)
+    counts = [n for _w, n in solar.weekly]
+    assert len(counts) == TREND_WEEKS
+    assert counts[-1] == 1 and all(counts[:-1])  # every 2025 week shows its entries
+    assert solar.week_starts[0] == (start + timedelta(weeks=3)).isoformat()
+    assert solar.week_starts[-1] == "2026-06-01"
+    assert "left out" in span_legend(solar.weekly)
+
+
+def test_a_library_read_every_week_shows_its_last_calendar_weeks(tmp_path: Path) -> None:
+    start = date(2025, 1, 6)
+    lib = _dated(tmp_path, [(start + timedelta(weeks=w)).isoformat() for w in range(12)])
+    (solar,) = tag_summary(lib)
+    assert solar.week_starts == tuple(
+        (start + timedelta(weeks=w)).isoformat() for w in range(12 - TREND_WEEKS, 12)
+    )
+    assert span_legend(solar.weekly) == f"weeks: {solar.week_starts[0]} … {solar.week_starts[-1]}"
+
+
+def test_an_undated_library_has_no_weeks(tmp_path: Path) -> None:
+    (solar,) = tag_summary(_dated(tmp_path, ["", ""]))
+    assert solar.weekly == () and solar.entries == 2
+    assert span_legend(solar.weekly) == "weeks: none (no dated entries)"
 
 
 def test_all_tags_for_completion(lib: Library) -> None:
@@ -68,7 +121,11 @@ def test_cli_tags_json_and_text(lib: Library) -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data[0]["tag"] == "china"
-    assert set(data[0]) == {"tag", "kind", "entries", "sources", "weekly"}
+    # the fields scripts read stay; the weeks' Mondays are added beside them
+    assert set(data[0]) == {"tag", "kind", "entries", "sources", "weekly", "week_starts"}
     assert all(isinstance(w, list) and len(w) == 2 for w in data[0]["weekly"])
-    text = run_cli(lib.dir, "tags").stdout
-    assert "china" in text and "2 sources" in text
+    assert {tuple(w for w, _n in d["weekly"]) for d in data} == {("2025-W02", "2025-W04")}
+    assert all(d["week_starts"] == ["2025-01-06", "2025-01-20"] for d in data)
+    text = run_cli(lib.dir, "tags").stdout.splitlines()
+    assert text[0].startswith("weeks: 2025-01-06 … 2025-01-20")
+    assert "china" in text[1] and "2 sources" in text[1]

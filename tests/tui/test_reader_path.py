@@ -4,7 +4,7 @@ Issue 17.1: related entries were reachable only with the mouse, in a box that
 cut the sixth row; 16.4: a point "also" stated elsewhere could not be
 followed. Here a library where eight sources tell one story (seven related
 entries each) is walked with ``]``, ``enter`` and ``backspace`` at 160×48 and
-80×24, and a linked point of the labelled topic set is followed with ``J``.
+80×24, and a linked point of the labelled topic set is followed with ``}``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ pytestmark = pytest.mark.anyio
 
 OWN = Path(__file__).resolve().parents[1] / "data" / "topics-own"
 SIZES = [(160, 48), (80, 24)]
+NEXT_POINT = "right_curly_bracket"  # }
 
 
 @pytest.fixture
@@ -180,7 +181,7 @@ async def test_linked_point_by_keys_and_back(story_lib: Path, size: tuple[int, i
         def on_linked() -> bool:
             return isinstance(app.focused, PointRow) and "1,200 drivers" in app.focused.text
 
-        await press_until(pilot, "J", on_linked, "J to the point Evening Wire states too")
+        await press_until(pilot, NEXT_POINT, on_linked, "} to the point Evening Wire states too")
         point = app.focused
         assert isinstance(point, PointRow) and point.also
         await pilot.press("enter")
@@ -211,11 +212,11 @@ async def test_point_cursor_visits_bullets_of_open_sections_only(lib_dir: Path) 
         await pilot.press("e")  # open every section: their bullets join the cursor's path
         await wait_for(pilot, lambda: len(reader.points()) > closed, "bullets of open sections")
         for _ in range(closed + 1):
-            await pilot.press("J")
+            await pilot.press(NEXT_POINT)
         await wait_for(
             pilot,
             lambda: isinstance(app.focused, PointRow) and app.focused.kind == "detail",
-            "J to reach a detail bullet",
+            "} to reach a detail bullet",
         )
         # j still scrolls line by line from a point
         y = reader.scroll_y
@@ -266,8 +267,10 @@ async def test_h_keeps_the_point_under_the_cursor_and_h_again_lets_it_go(
         await settle(pilot)
         screen = main(app)
         await open_entry(pilot, start)
-        await press_until(pilot, "J", lambda: isinstance(app.focused, PointRow), "J to a point")
-        await pilot.press("J")  # the second point
+        await press_until(
+            pilot, NEXT_POINT, lambda: isinstance(app.focused, PointRow), "} to a point"
+        )
+        await pilot.press(NEXT_POINT)  # the second point
         await pilot.pause()
         point = app.focused
         assert isinstance(point, PointRow) and point.index == 1

@@ -12,7 +12,8 @@ from typing import Any
 from store import api
 from store.api import screen_line as safe_line
 from store.errors import UsageError
-from store.models import entry_to_json
+from store.models import Marks, Row, entry_to_json
+from tui.cli.columns import cell
 from tui.cli.stories import point_links_json, story_lines, story_ref_json
 
 
@@ -154,12 +155,27 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
         _write(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     for r in rows:
-        m = api.entry_marks(lib, r.id)
-        flags = ("*" if m.bookmarked else " ") + (" " if m.read else "N")
-        date = (r.date or "")[:10].ljust(10)
-        title = f"{r.show} — {r.title}" if r.show else r.title
-        _write(safe_line(f"{r.id[:8]} {flags} {date} {r.source[:18]:<18} {title}"))
+        _write(_list_line(r, api.entry_marks(lib, r.id)))
     return 0
+
+
+SOURCE_CELLS = 18
+NO_DATE = "-" * 10
+
+
+def _list_line(r: Row, m: Marks) -> str:
+    """One `list` line in fixed columns: id, flags, date, source, then the title.
+
+    Every column before the title has a fixed width in terminal cells and a
+    placeholder when empty ("-" for an unset flag, dashes for no date), so
+    `cut -c` and `awk '{print $3}'` find the same field on every line.
+    """
+    flags = ("*" if m.bookmarked else "-") + ("-" if m.read else "N")
+    date = r.date[:10] if r.date else NO_DATE
+    title = f"{r.show} — {r.title}" if r.show else r.title
+    return " ".join(
+        (cell(r.id[:8], 8), flags, cell(date, 10), cell(r.source, SOURCE_CELLS), safe_line(title))
+    )
 
 
 def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
@@ -199,16 +215,26 @@ def _norm_tags(tags: list[str]) -> list[str]:
 def cmd_tag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
     eid = api.resolve(lib, args.id)
-    tags = _norm_tags(args.tags)
+    tags = _norm_tags(args.tags)  # a tag that cannot be one stops here: nothing stored
     api.tag(lib, [eid], tags)
-    _write(safe_line(f"{eid[:8]}: tagged {', '.join(tags)}"))
+    respelled = [
+        f'"{typed}" as {spelled}'
+        for typed, spelled in zip(args.tags, (api.user_tag(t) for t in args.tags), strict=True)
+        if spelled and typed.strip().lstrip("#").strip().lower() != spelled
+    ]
+    note = f" (stored {', '.join(respelled)})" if respelled else ""
+    _write(safe_line(f"{eid[:8]}: tagged {', '.join(tags)}{note}"))
     return 0
 
 
 def cmd_untag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
     eid = api.resolve(lib, args.id)
-    tags = _norm_tags(args.tags)
+    auto, user = api.entry_tags(lib, eid)
+    # a tag the entry has is removed as written, even one no longer spelled so
+    has = set(auto) | set(user)
+    others = [t for t in args.tags if t not in has]
+    tags = [t for t in args.tags if t in has] + (_norm_tags(others) if others else [])
     present = api.untag(lib, [eid], tags)
     if not present:
         _write(safe_line(f"{eid[:8]}: had none of {', '.join(tags)}"))

@@ -8,9 +8,11 @@ import sys
 from typing import Any
 
 from store import api
-from store.api import screen_line as safe_line
+from tui.cli.columns import cell, widest
 
-_SPARK = " ▁▂▃▄▅▆▇█"
+BLOCKS = "▁▂▃▄▅▆▇█"
+ZERO = "·"
+TAG_CELLS = 40
 
 
 def register(sub: Any) -> None:
@@ -22,13 +24,21 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_tags)
 
 
-def sparkline(counts: list[int], width: int = 12) -> str:
-    """The last ``width`` weekly counts as block characters."""
-    tail = counts[-width:]
-    top = max(tail, default=0)
-    if not top:
-        return " " * len(tail)
-    return "".join(_SPARK[min(8, round(c * 8 / top))] if c else _SPARK[0] for c in tail)
+def sparkline(counts: list[int]) -> str:
+    """One cell per week: "·" for none, else a block scaled to the tag's busiest week.
+
+    Never a space, so the column keeps its width when a shell or a pager
+    squeezes blanks, and a week with one entry still shows (at least "▁").
+    """
+    top = max(counts, default=0)
+    return "".join(
+        BLOCKS[max(0, min(7, round(c * 8 / top) - 1))] if c > 0 else ZERO for c in counts
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    word = one if n == 1 else many
+    return f"{n:>5} {word:<{len(many)}}"
 
 
 def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
@@ -39,12 +49,18 @@ def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
     if not stats:
         sys.stdout.write("no tags yet: ingest some digests first\n")
         return 0
-    width = max(len(s.tag) for s in stats[:200])
+    width = widest([s.tag for s in stats[:200]], TAG_CELLS)
+    # every tag covers the same weeks (tags_summary), so one legend names the column
+    sys.stdout.write(api.trend_legend(stats[0].weekly) + "\n")
     for s in stats:
-        trend = sparkline([n for _w, n in s.weekly])
-        line = (
-            f"{s.tag[:40]:<{min(width, 40)}}  {s.entries:>5} entr{'y' if s.entries == 1 else 'ies'}"
-            f"  {s.sources:>3} source{'' if s.sources == 1 else 's'}  {s.kind:<4}  {trend}"
+        line = "  ".join(
+            (
+                cell(s.tag, width),
+                _plural(s.entries, "entry", "entries"),
+                _plural(s.sources, "source", "sources"),
+                cell(s.kind, 4),
+                sparkline([n for _w, n in s.weekly]),
+            )
         )
-        sys.stdout.write(safe_line(line.rstrip()) + "\n")
+        sys.stdout.write(line.rstrip() + "\n")
     return 0

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from store import api
+from store.errors import UsageError
 from tui.text import line as safe_line
 
 MAX_MATCHES = 8
@@ -26,19 +27,37 @@ def normalise_tag(value: str) -> str:
 
     "Open Source" must become the same tag as the automatic "open-source"; a
     word the store would never pick as an automatic tag is still the user's
-    to use, so it falls back to trimmed lower case.
+    to use. Raises ``UsageError`` (the CLI's ``tag`` message, word for word)
+    when the text cannot be a tag.
     """
-    return api.user_tag(safe_line(value).lstrip("#"))
+    return api.user_tag(value)
 
 
 def matches(tags: Sequence[str], typed: str, limit: int = MAX_MATCHES) -> list[str]:
     """Existing tags for what is typed: prefix matches first, then substring ones."""
-    q = normalise_tag(typed)
+    try:
+        q = normalise_tag(typed)
+    except UsageError:
+        q = safe_line(typed).lstrip("#").lower()  # still offer what it resembles
     if not q:
         return list(tags[:limit])
     pre = [t for t in tags if t.lower().startswith(q)]
     sub = [t for t in tags if q in t.lower() and t not in pre]
     return (pre + sub)[:limit]
+
+
+def spelling_note(typed: str) -> tuple[str, bool]:
+    """(what the dialog says under the input, whether it is a problem).
+
+    A tag that cannot be one says why (and enter does nothing); one the store
+    spells otherwise says how it will be stored, so nothing changes unseen.
+    """
+    try:
+        tag = normalise_tag(typed)
+    except UsageError as exc:
+        return str(exc), True
+    shown = " ".join(typed.split()).lstrip("#").strip().lower()
+    return (f"stored as #{tag}" if tag and tag != shown else ""), False
 
 
 class AddTagDialog(ModalScreen[str | None]):
@@ -69,6 +88,7 @@ class AddTagDialog(ModalScreen[str | None]):
                 suggester=SuggestFromList(self._tags, case_sensitive=False),
                 id="tag-input",
             )
+            yield Label(id="tag-note")
             yield OptionList(id="tag-matches")
             yield Label(Text("enter adds · tab completes · escape cancels"), classes="hint")
 
@@ -77,6 +97,11 @@ class AddTagDialog(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def _fill(self, typed: str) -> None:
+        note, problem = spelling_note(typed)
+        label = self.query_one("#tag-note", Label)
+        label.update(Text(safe_line(note)))
+        label.display = bool(note)
+        label.set_class(problem, "problem")
         found = matches(self._tags, typed)
         ol = self.query_one(OptionList)
         ol.set_options([Option(Text("#" + safe_line(t)), id=t) for t in found])
@@ -108,7 +133,11 @@ class AddTagDialog(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#tag-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        tag = normalise_tag(event.value)
+        try:
+            tag = normalise_tag(event.value)
+        except UsageError:
+            self.app.bell()  # the note under the input already says why
+            return
         self.dismiss(tag or None)
 
     def action_cancel(self) -> None:

@@ -33,9 +33,8 @@ from tui.screens.main_reading import MainReading
 from tui.screens.palette import LibraryCommands
 from tui.screens.refresh_status import RefreshTally, refresh_summary
 from tui.text import line
-from tui.widgets.reader import Reader
+from tui.widgets.reader import Reader, web_link
 from tui.widgets.reader_dialogs import NoteDialog
-from tui.widgets.reader_parts import web_link
 from tui.workers import report_worker_error
 
 
@@ -447,6 +446,19 @@ class MainScreen(MainReading):
 
         if not isinstance(self.app.screen, FeedsScreen):
             self.app.push_screen(FeedsScreen(self._lib, self.config_override))
+
+    def action_kept(self) -> None:
+        if self._lib is None:
+            return
+        from tui.screens.kept import KeptScreen  # only when asked for
+
+        if not isinstance(self.app.screen, KeptScreen):
+            self.app.push_screen(KeptScreen(self._lib), self._open_kept)
+
+    def _open_kept(self, entry_id: str | None) -> None:
+        """The Kept screen chose an entry: open it as a related one is (widening the view)."""
+        if entry_id is not None:
+            self.post_message(Reader.OpenRelated(self.reader, entry_id))
 
     # -- worker failures -------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

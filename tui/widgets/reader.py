@@ -6,7 +6,7 @@ title such as ``[@click=app.quit]`` must stay text.
 
 The keyboard reaches everything in it (``tui.widgets.reader_path``): section
 headers, related entries, the story line and linked points are stops of
-``]``/``[``; ``J``/``K`` move a point cursor over key points and the bullets
+``]``/``[``; ``}``/``{`` move a point cursor over key points and the bullets
 of open sections; ``enter`` acts on the stop, ``backspace`` goes back.
 """
 
@@ -103,8 +103,22 @@ class Reader(ReaderPath, can_focus=True):
             show=False,
             id="reader-prev-section",
         ),
-        Binding("J", "point(1)", "Next point", id="reader-next-point"),
-        Binding("K", "point(-1)", "Previous point", show=False, id="reader-prev-point"),
+        # } / { as vim's paragraph keys (K is the Kept screen's)
+        Binding(
+            "right_curly_bracket",
+            "point(1)",
+            "Next point",
+            key_display="}",
+            id="reader-next-point",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "point(-1)",
+            "Previous point",
+            key_display="{",
+            show=False,
+            id="reader-prev-point",
+        ),
         Binding("enter", "activate", "Open", id="reader-go"),
         Binding("h", "keep(False)", "Keep point", id="reader-keep"),
         Binding("H", "keep(True)", "Keep with note", show=False, id="reader-keep-note"),

@@ -1,7 +1,7 @@
 """The reader's stops: the rows the keyboard can land on, and the facts lines they show.
 
 A key point, a detail bullet, a related entry and the story line are each a
-focusable row, so that the reader's keyboard path (``]``/``[``, ``J``/``K``,
+focusable row, so that the reader's keyboard path (``]``/``[``, ``}``/``{``,
 ``enter``, ``backspace``) reaches everything a mouse could click. Every text is
 built from the plain string (``safe_line``/``safe_text``), never as markup.
 """

@@ -6,7 +6,7 @@ focusable row (``tui.widgets.reader_parts``) and:
 
 * ``]`` / ``[`` walk the stops: the section headers, then the related entries,
   then the story line and the linked points (and round again);
-* ``J`` / ``K`` move the point cursor over the key points and the bullets of
+* ``}`` / ``{`` move the point cursor over the key points and the bullets of
   the open sections (``j``/``k`` keep scrolling line by line);
 * ``enter`` on a stop jumps (a chooser when there are several places to go);
 * ``backspace`` / ``escape`` ask the screen to go back, which reopens the
@@ -111,7 +111,7 @@ class ReaderPath(VerticalScroll):
         self._land(stops[(index + step) % len(stops)])
 
     def action_point(self, step: int) -> None:
-        """J / K: the point cursor to the next / previous point (stays at either end)."""
+        """} / {: the point cursor to the next / previous point (stays at either end)."""
         points = self.points()
         if not points:
             if self.entry is not None:
@@ -165,7 +165,7 @@ class ReaderPath(VerticalScroll):
         if self.entry is None:
             return
         if not isinstance(focused, PointRow):
-            self.app.notify("Move the point cursor onto a point first (J / K).", timeout=3)
+            self.app.notify("Move the point cursor onto a point first (} / {).", timeout=3)
             return
         self.post_message(self.Keep(self.entry.id, focused.text.strip(), ask_note=ask_note))
 

@@ -1,0 +1,43 @@
+"""`digest-tui tag` refuses what cannot be a tag and says how it stored what it respelled.
+
+Why: `tag ID 'bad#tag'` stored "bad#-tag" and printed it as if asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from store.models import short_hash
+from store.storage.library import Library
+from tests.support.cli import run_cli
+
+DEEPSEEK = short_hash("deepseek")
+
+
+def user_tags(data: Path) -> list[str]:
+    shown = json.loads(run_cli(data, "show", DEEPSEEK, "--json", check=True).stdout)
+    return list(shown["tags"]["user"])
+
+
+def test_a_tag_that_cannot_be_one_is_refused_and_nothing_is_stored(lib_dir: Path) -> None:
+    proc = run_cli(lib_dir, "tag", DEEPSEEK, "fine", "bad#tag")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert '"bad#tag" is not a tag: "#" may only end a word' in proc.stderr
+    assert user_tags(lib_dir) == []  # not even the good one: the command did nothing
+
+
+def test_a_respelled_tag_says_how_it_is_stored(lib_dir: Path) -> None:
+    proc = run_cli(lib_dir, "tag", DEEPSEEK, "Open Source", "later", check=True)
+    assert proc.stdout.strip() == (
+        f'{DEEPSEEK[:8]}: tagged open-source, later (stored "Open Source" as open-source)'
+    )
+    assert user_tags(lib_dir) == ["open-source", "later"]
+
+
+def test_a_tag_stored_by_an_older_release_can_still_be_removed(lib_dir: Path) -> None:
+    Library.open(lib_dir).add_tags([DEEPSEEK], ["bad#-tag"])  # what the old `tag` stored
+    proc = run_cli(lib_dir, "untag", DEEPSEEK, "bad#-tag", check=True)
+    assert "removed bad#-tag" in proc.stdout
+    assert user_tags(lib_dir) == []
