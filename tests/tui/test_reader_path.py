@@ -287,7 +287,8 @@ async def test_h_keeps_the_point_under_the_cursor_and_h_again_lets_it_go(
         assert kept_texts(stored(story_lib), start) == {point.text: "check [b]x"}
         await wait_for(pilot, lambda: "★ kept — check [b]x" in reader_text(app), "the note")
         # the badge survives leaving and reopening the entry
-        screen.focus_pane(screen.episodes)
+        await wait_for(pilot, lambda: app.focused is point, "the point focused after the dialog")
+        await pilot.press("escape")
         await wait_for(pilot, lambda: app.focused is screen.episodes, "the list")
         await pilot.press("enter")
         await settle(pilot)
