@@ -52,6 +52,27 @@ BRIEF_BINDINGS: list[Binding] = [
     Binding("escape,B", "close", "Main screen", id="brief-close"),
 ]
 
+# The keys of the entry shown, repeated in the reader pane so that its footer
+# lists them (17.9): there they act on the reader's entry (17.6). The actions
+# are the screen's, so a key does the same thing in every pane.
+READER_PANE_BINDINGS: list[Binding] = [
+    Binding("b", "screen.toggle_bookmark", "Bookmark", id="reader-bookmark"),
+    Binding("m", "screen.toggle_read", "Read", id="reader-read"),
+    Binding("t", "screen.add_tag", "Tag", id="reader-tag"),
+    Binding("T", "screen.remove_tag", "Untag", id="reader-untag"),
+    Binding("o", "screen.open_link", "Open", id="reader-open-link"),
+    Binding("y", "screen.copy_link", "Copy", id="reader-copy-link"),
+    Binding("a", "screen.play_audio", "Play", id="reader-play-audio"),
+]
+
+# The list pane's footer: what acts on the cursor's entry and on the view.
+LIST_PANE_BINDINGS: list[Binding] = [
+    Binding("m", "screen.toggle_read", "Read", id="list-read"),
+    Binding("N", "screen.step_unread(1)", "Next unread", id="list-next-unread"),
+    Binding("A", "screen.mark_view_read", "All read", id="list-all-read"),
+    Binding("u", "screen.undo", "Undo", id="list-undo"),
+]
+
 # Actions offered by name in the palette only (no key of their own): (action, title, help).
 PALETTE_ACTIONS: list[tuple[str, str, str]] = [
     (
@@ -99,6 +120,21 @@ ACTION_HELP: dict[str, str] = {
     "play_audio": "Play the episode's audio in the player (player: in feeds.yaml, else mpv)",
     "escape": "Clear the search, or go back to the list",
     "toggle_sections": "Open every detail section, or close them all",
-    "focus_section(1)": "Move to the next section header (enter opens / closes it)",
-    "focus_section(-1)": "Move to the previous section header",
+    "stop(1)": "Next stop: section headers, then related entries, the story line, linked points",
+    "stop(-1)": "Previous stop",
+    "point(1)": "Point cursor to the next key point or bullet of an open section",
+    "point(-1)": "Point cursor to the previous point",
+    "activate": "Open the related entry; on the story line or a linked point, choose where to go",
+    "back": "Back to the entry you came from, where you were (else to the list)",
+    "page(1)": "Page down; at the end, open the next unread entry of the view",
+    "keep(False)": "Keep the point under the point cursor (★); h on a kept point lets it go",
+    "keep(True)": "Keep the point under the point cursor with a note (or change its note)",
 }
+
+# a pane's copy of a key says what the key says everywhere
+ACTION_HELP.update(
+    {
+        b.action: ACTION_HELP[b.action.removeprefix("screen.")]
+        for b in [*READER_PANE_BINDINGS, *LIST_PANE_BINDINGS]
+    }
+)

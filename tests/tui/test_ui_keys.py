@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList
+from textual.widgets import Label
 
 from store.models import short_hash
 from tests.support.ui import main, open_entry, settle, stored, wait_for
 from tui.app import DigestApp
+from tui.widgets.reader_parts import RelatedRow
 
 pytestmark = pytest.mark.anyio
 
@@ -180,15 +181,12 @@ async def test_enter_on_a_related_entry_opens_it(lib_dir: Path) -> None:
         await settle(pilot)
         screen = main(app)
         await open_entry(pilot, DEEPSEEK)
-        related = screen.reader.query_one("#reader-related", OptionList)
-        assert related.option_count >= 1
-        related.focus()
-        await pilot.press("down") if related.highlighted is None else None
-        await wait_for(
-            pilot, lambda: related.highlighted is not None, "a related row under the cursor"
-        )
-        want = related.get_option_at_index(related.highlighted or 0).id
-        assert want and want != DEEPSEEK
+        rows = list(screen.reader.query(RelatedRow).results(RelatedRow))
+        assert rows
+        rows[0].focus()
+        await wait_for(pilot, lambda: app.focused is rows[0], "a related row focused")
+        want = rows[0].item.id
+        assert want != DEEPSEEK
         await pilot.press("enter")
         await settle(pilot)
         assert screen.reader.entry is not None and screen.reader.entry.id == want
@@ -204,24 +202,23 @@ async def test_q_quits_from_the_list(lib_dir: Path) -> None:
     assert app.return_code in (None, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17.1: related entries cannot be reached from the keyboard "
-    "(] past the last section does not move into them)",
-)
 async def test_related_entries_are_reached_by_keys(lib_dir: Path) -> None:
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
         await open_entry(pilot, DEEPSEEK)
-        related = screen.reader.query_one("#reader-related", OptionList)
-        for _ in range(12):  # ten sections, then into the related list
+        rows = list(screen.reader.query(RelatedRow).results(RelatedRow))
+        assert rows, "the sample DeepSeek episode has related entries"
+        for _ in range(11):  # ten sections, then into the related list
             await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: app.focused is related, "] to reach the related list")
+        await wait_for(pilot, lambda: app.focused is rows[0], "] to reach the related list")
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.reader.entry is not None and screen.reader.entry.id != DEEPSEEK
+        assert screen.reader.entry is not None and screen.reader.entry.id == rows[0].item.id
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.reader.entry is not None and screen.reader.entry.id == DEEPSEEK
 
 
 async def test_letters_typed_in_the_search_are_text_not_keys(lib_dir: Path) -> None:

@@ -44,8 +44,8 @@ def bindings_table() -> Table:
     for title, bindings in groups:
         table.add_row(Text(title, style="underline"), Text(""))
         for b in bindings:
-            if not isinstance(b, Binding):
-                continue
+            if not isinstance(b, Binding) or b.action.startswith("screen."):
+                continue  # a pane's copy of a key listed under Everywhere (for its footer)
             if (b.id or "").startswith(SECTION_KEYS):
                 # ten keys, one line
                 if b.id == SECTION_KEYS + "1":

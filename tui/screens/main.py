@@ -30,11 +30,12 @@ from tui.dialogs.add_tag import AddTagDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
-from tui.screens.main_view import MainView
+from tui.screens.main_reading import MainReading
 from tui.screens.palette import LibraryCommands
 from tui.screens.refresh_status import RefreshTally, refresh_summary
 from tui.text import line
 from tui.widgets.reader import Reader, web_link
+from tui.widgets.reader_dialogs import NoteDialog
 from tui.workers import report_worker_error
 
 
@@ -54,7 +55,7 @@ def browser_available() -> bool:
     return True
 
 
-class MainScreen(MainView):
+class MainScreen(MainReading):
     """The reader's one screen: the view, plus every key that acts on an entry."""
 
     # each widget's styles sit beside it; a screen loads them (same rules, same order as before)
@@ -164,8 +165,45 @@ class MainScreen(MainView):
             def tagged(_ids: list[str]) -> None:
                 self.app.notify(f"Tagged #{line(tag)}.", timeout=2)
                 self.load_tags()
+                self.reload_related()
 
             self._write(lambda: api.tag(self.lib, [entry_id], [tag]), tagged)
+
+    # -- kept points -------------------------------------------------------------
+    @on(Reader.Keep)
+    def _keep(self, event: Reader.Keep) -> None:
+        """h keeps the point under the point cursor, or lets a kept one go; H asks a note."""
+        entry_id, text = event.entry_id, event.text
+        kept = api.kept_texts(self.lib, entry_id)
+        if event.ask_note:
+            self._note_dialog(entry_id, text, kept.get(text, ""))
+        elif text in kept:
+            self._write(
+                lambda: api.unkeep_point(self.lib, entry_id, text),
+                self._kept_said(entry_id, "No longer kept."),
+            )
+        else:
+            self._write(
+                lambda: api.keep_point(self.lib, entry_id, text),
+                self._kept_said(entry_id, "Kept ★ (h again lets it go)."),
+            )
+
+    @work(group="dialog", exit_on_error=False)
+    async def _note_dialog(self, entry_id: str, text: str, note: str) -> None:
+        typed = await self.app.push_screen_wait(NoteDialog(text, note))
+        if typed is not None:
+            said = "Kept ★ with a note." if typed else "Kept ★."
+            self._write(
+                lambda: api.keep_point(self.lib, entry_id, text, typed),
+                self._kept_said(entry_id, said),
+            )
+
+    def _kept_said(self, entry_id: str, said: str) -> Callable[[bool], None]:
+        def done(_changed: bool) -> None:
+            self.show_kept(entry_id)
+            self.app.notify(said, timeout=2)
+
+        return done
 
     # -- undo and changes to the whole view ----------------------------------------
     def action_undo(self) -> None:
@@ -229,6 +267,7 @@ class MainScreen(MainView):
             msg = f"{_entries(len(changed))} {done} — u to undo" if changed else "Nothing changed."
             self.app.notify(msg, timeout=4, markup=False)
             self.load_tags()
+            self.reload_related()
 
         self._write(change, said)
 
@@ -256,6 +295,7 @@ class MainScreen(MainView):
             def removed(_tags: list[str]) -> None:
                 self.app.notify(f"Removed #{line(tag)}.", timeout=2)
                 self.load_tags()
+                self.reload_related()
 
             self._write(lambda: api.untag(self.lib, [entry_id], [tag]), removed)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.message import Message
 from textual.screen import Screen
@@ -27,10 +27,12 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from store import api
 from store.models import EMPTY_MARKS, Marks
 from store.views import Listing, NavData, Opened, Selection, TagCount
+from tui.screens.main_panes import ListPane, TargetLine
 from tui.text import line
 from tui.widgets.episode_list import EpisodeList, Lines, build_lines
 from tui.widgets.navigator import Navigator
-from tui.widgets.reader import SELECT_HINT, Reader, RelatedItem, StoryLine
+from tui.widgets.reader import SELECT_HINT, Jump, Reader, RelatedItem, StoryLine
+from tui.widgets.reader_path import Place
 
 NARROW_WIDTH = 120
 LOADING = "Loading library…"
@@ -54,6 +56,13 @@ EMPTY_HELP = (
     "Add feeds:                list them under `feeds:` in feeds.yaml\n"
     "                          (digest-tui import-opml FILE adds many), then press r.\n"
 )
+
+
+def related_items(related: list[api.Related]) -> list[RelatedItem]:
+    """What the reader shows of each related entry: title, where from, when, why."""
+    return [
+        RelatedItem(r.id, r.title, tuple(r.shared_tags), r.show, r.source, r.date) for r in related
+    ]
 
 
 class MainView(Screen[None]):
@@ -101,6 +110,9 @@ class MainView(Screen[None]):
         self.tags_pending = False
         self._listed_once = False
         self._empty_help = False  # the reader shows EMPTY_HELP
+        # the entries left by a jump (related, story, linked point): backspace returns
+        self.back_stack: list[Place] = []
+        self._restore: Place | None = None
 
     @property
     def lib(self) -> api.Library:
@@ -129,7 +141,7 @@ class MainView(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield Navigator(id="nav")
-            with Vertical(id="middle"):
+            with ListPane(id="middle"):
                 yield Input(
                     placeholder='filter: words "phrase" +tag -tag is:unread source:NAME @7-days-ago',
                     id="search",
@@ -140,6 +152,7 @@ class MainView(Screen[None]):
         with Horizontal(id="refresh-row"):
             yield Static(id="refresh-label")
             yield ProgressBar(id="refresh-progress", show_eta=False)
+        yield TargetLine(id="target-line")
         yield Footer()
 
     def _empty_view_message(self, total: int) -> str:
@@ -339,18 +352,16 @@ class MainView(Screen[None]):
     def _chosen(self, event: EpisodeList.Chosen) -> None:
         self.open_entry(event.row.id, focus=True)
 
-    @on(Reader.OpenRelated)
-    def _open_related(self, event: Reader.OpenRelated) -> None:
-        if not self.episodes.select_id(event.entry_id):
-            # not in this view: widen to All so n/p keep making sense
-            self.selection = Selection("all")
-            self.search_query = ""
-            self.query_one("#search", Input).value = ""
-        self.open_entry(event.entry_id, focus=True)
+    def open_entry(self, entry_id: str, *, focus: bool = False, jump: bool = False) -> None:
+        """Load an entry in a worker, show it, mark it read.
 
-    def open_entry(self, entry_id: str, *, focus: bool = False) -> None:
-        """Load an entry in a worker, show it, mark it read."""
+        Opened from the list (not by a jump or back), it starts a new trail:
+        the back-stack is for the entries reached from the reader.
+        """
         self.sticky.add(entry_id)
+        if not jump:
+            self.back_stack.clear()
+            self._restore = None
         if focus:
             self.focus_pane(self.reader)
         self._open_worker(entry_id)
@@ -363,69 +374,29 @@ class MainView(Screen[None]):
     async def _entry_opened(self, event: EntryOpened) -> None:
         opened = event.opened
         entry = opened.entry
-        related = [RelatedItem(r.id, r.title, tuple(r.shared_tags)) for r in opened.related]
-        story = StoryLine(opened.story.label, opened.story.sources) if opened.story else None
-        also = {pl.point: [a[2] for a in pl.also] for pl in opened.point_links}
+        related = related_items(opened.related)
+        story = None
+        if opened.story is not None:
+            jumps = tuple(
+                Jump(e.id, e.title, e.show or e.source)
+                for e in opened.story.entries
+                if e.id != entry.id
+            )
+            story = StoryLine(opened.story.label, opened.story.sources, jumps)
+        also = {pl.point: [Jump(a[0], a[1], a[2]) for a in pl.also] for pl in opened.point_links}
         await self.reader.show_entry(entry, opened.marks, opened.tags, related, story, also)
         self.remove_class("idle")
         self.reader.border_title = Text("Reader · " + line(entry.show or entry.source.name))  # type: ignore[assignment]
         self.marks[entry.id] = opened.marks
         self.episodes.refresh_marks(self._marks_of)
+        place, self._restore = self._restore, None
+        if place is not None and place.entry_id == entry.id:
+            self.reader.restore(place)
+        self.entry_shown(entry.id)
         self.requery()
 
-    def action_step_entry(self, step: int) -> None:
-        """n / p: open the next / previous episode of the list."""
-        episodes = self.episodes
-        current = self.reader.entry
-        if (
-            current is not None
-            and episodes.current is not None
-            and episodes.current.id != current.id
-        ):
-            episodes.select_id(current.id)
-        before = episodes.cursor
-        if step > 0:
-            episodes.action_cursor_down()
-        else:
-            episodes.action_cursor_up()
-        row = episodes.current
-        if row is None:
-            return
-        if episodes.cursor == before and current is not None and current.id == row.id:
-            self.app.notify("No more episodes this way.", timeout=2)
-            return
-        self.open_entry(row.id, focus=self.focused is self.reader or self.has_class("reading"))
-
-    def action_step_unread(self, step: int) -> None:
-        """N / P: open the next / previous unread entry of this view (newsboat's N, Elfeed's n)."""
-        episodes = self.episodes
-        current = self.reader.entry
-
-        def unread(r: api.Row) -> bool:
-            return not self._marks_of(r.id).read
-
-        if current is not None:
-            episodes.select_id(current.id)
-        here = episodes.current
-        # nothing open yet: the entry under the cursor is the first candidate
-        row = here if current is None and here is not None and unread(here) else None
-        row = row or episodes.next_matching(step, unread)
-        if row is None:
-            way = "below" if step > 0 else "above"
-            self.app.notify(f"No unread entries {way} in this view.", timeout=2)
-            return
-        episodes.select_id(row.id)
-        self.open_entry(row.id, focus=self.focused is self.reader or self.has_class("reading"))
-
-    # -- the entry a key acts on ---------------------------------------------
-    def target_id(self) -> str | None:
-        """The reader's entry when reading, else the list's cursor."""
-        if self.in_reader() and self.reader.entry is not None:
-            return self.reader.entry.id
-        row = self.episodes.current
-        if row is not None:
-            return row.id
-        return self.reader.entry.id if self.reader.entry else None
+    def entry_shown(self, entry_id: str) -> None:
+        """An entry is on screen (``MainReading`` names it as the keys' target)."""
 
     def go_to(self, selection: Selection) -> None:
         """Point the navigator at a source or tag (from the command palette)."""

@@ -3,71 +3,58 @@
 Every piece of entry text is wrapped in ``rich.text.Text`` / ``Content`` built
 from the plain string (after ``safe_text``), never formatted into markup: a
 title such as ``[@click=app.quit]`` must stay text.
+
+The keyboard reaches everything in it (``tui.widgets.reader_path``): section
+headers, related entries, the story line and linked points are stops of
+``]``/``[``; ``}``/``{`` move a point cursor over key points and the bullets
+of open sections; ``enter`` acts on the stop, ``backspace`` goes back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urlsplit
 
-from rich.table import Table
 from rich.text import Text
-from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Collapsible, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Collapsible, Static
 
 from store.api import reading_time
 from store.models import Entry, Marks, Section
+from tui.keys import READER_PANE_BINDINGS
 from tui.text import block as safe_text
 from tui.text import line as safe_line
+from tui.widgets.reader_parts import (
+    DETAIL,
+    KEY_POINT,
+    Jump,
+    PointRow,
+    RelatedItem,
+    RelatedRow,
+    StoryLine,
+    StoryRow,
+    duration,
+    media_facts,
+    web_link,
+)
+from tui.widgets.reader_path import ReaderPath
 
-
-@dataclass(frozen=True, slots=True)
-class RelatedItem:
-    """One related entry, with the tags it shares (the reason it is listed)."""
-
-    id: str
-    title: str
-    shared_tags: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryLine:
-    """The story an entry belongs to, as the reader shows it: "In story: label (N sources)"."""
-
-    label: str
-    sources: int
-
+__all__ = [
+    "NOTHING_RELATED",
+    "SELECT_HINT",
+    "Jump",
+    "Reader",
+    "RelatedItem",
+    "StoryLine",
+    "duration",
+    "web_link",
+]
 
 NOTHING_RELATED = "Nothing related yet"
-
-
-def web_link(url: str | None) -> str | None:
-    """The link if it is http(s); anything else (javascript:, file:, data:) is not opened."""
-    if not url:
-        return None
-    clean = safe_line(url)
-    try:
-        scheme = urlsplit(clean).scheme.lower()
-    except ValueError:
-        return None
-    return clean if scheme in ("http", "https") else None
-
-
-def duration(seconds: int | None) -> str:
-    """h:mm:ss / m:ss for a podcast duration; '' when absent or absurd."""
-    if not seconds or seconds < 0 or seconds > 7 * 24 * 3600:
-        return ""
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+SELECT_HINT = "Select an entry; enter reads it."
 
 
 def section_title(s: Section) -> Content:
@@ -81,18 +68,15 @@ def plain(text: str, style: str = "") -> Static:
     return Static(Text(safe_text(text), style=style))
 
 
-SELECT_HINT = "Select an entry; enter reads it."
-
-
-class Reader(VerticalScroll, can_focus=True):
-    """Shows one entry; posts ``Reader.OpenRelated`` when a related entry is chosen."""
+class Reader(ReaderPath, can_focus=True):
+    """Shows one entry; posts ``Reader.OpenRelated`` when an entry to jump to is chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "lines(1)", "Scroll down", show=False, id="reader-down"),
         Binding("k,up", "lines(-1)", "Scroll up", show=False, id="reader-up"),
-        Binding("space", "page(1)", "Page down", show=False, id="reader-page-down"),
+        Binding("space", "page(1)", "Page / next unread", show=False, id="reader-page-down"),
         Binding("shift+space", "page(-1)", "Page up", show=False, id="reader-page-up"),
-        Binding("e", "toggle_sections", "Sections", id="reader-toggle-sections"),
+        Binding("e", "toggle_sections", "Sections", show=False, id="reader-toggle-sections"),
         # one key per detail section: 1..9, and 0 for the tenth
         *(
             Binding(
@@ -106,33 +90,41 @@ class Reader(VerticalScroll, can_focus=True):
         ),
         Binding(
             "right_square_bracket",
-            "focus_section(1)",
-            "Next section",
+            "stop(1)",
+            "Next stop",
             key_display="]",
-            show=False,
             id="reader-next-section",
         ),
         Binding(
             "left_square_bracket",
-            "focus_section(-1)",
-            "Previous section",
+            "stop(-1)",
+            "Previous stop",
             key_display="[",
             show=False,
             id="reader-prev-section",
         ),
+        # } / { as vim's paragraph keys (K is the Kept screen's)
+        Binding(
+            "right_curly_bracket",
+            "point(1)",
+            "Next point",
+            key_display="}",
+            id="reader-next-point",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "point(-1)",
+            "Previous point",
+            key_display="{",
+            show=False,
+            id="reader-prev-point",
+        ),
+        Binding("enter", "activate", "Open", id="reader-go"),
+        Binding("h", "keep(False)", "Keep point", id="reader-keep"),
+        Binding("H", "keep(True)", "Keep with note", show=False, id="reader-keep-note"),
+        Binding("backspace,escape", "back", "Back", id="reader-back"),
+        *READER_PANE_BINDINGS,
     ]
-
-    class OpenRelated(Message):
-        """The user chose a related entry."""
-
-        def __init__(self, reader: Reader, entry_id: str) -> None:
-            super().__init__()
-            self.reader = reader
-            self.entry_id = entry_id
-
-        @property
-        def control(self) -> Reader:
-            return self.reader
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -162,12 +154,12 @@ class Reader(VerticalScroll, can_focus=True):
         tags: tuple[Sequence[str], Sequence[str]],
         related: Sequence[RelatedItem],
         story: StoryLine | None = None,
-        also: Mapping[int, Sequence[str]] | None = None,
+        also: Mapping[int, Sequence[Jump]] | None = None,
     ) -> None:
         """Lay the entry out; scroll back to the top.
 
         ``story``: the story the entry is part of; ``also``: for a key point
-        (by index) that other sources state too, their names.
+        (by index) that other sources state too, their entries.
         """
         self.entry = entry
         widgets: list[Widget] = []
@@ -179,7 +171,7 @@ class Reader(VerticalScroll, can_focus=True):
         widgets.append(Static(self._meta(entry), classes="reader-meta"))
         widgets.append(Static(self._marks_text(marks), id="reader-marks", classes="reader-meta"))
         if story is not None:
-            widgets.append(Static(self._story_text(story), classes="reader-story"))
+            widgets.append(StoryRow(story))
         # links stay on one line (cut with …): wrapped, a long URL left its icon
         # alone on a line; o opens and y copies the whole link
         if entry.link:
@@ -197,7 +189,7 @@ class Reader(VerticalScroll, can_focus=True):
         if entry.key_points:
             label = "Key points" + (" (derived)" if entry.key_points_derived else "")
             widgets.append(Static(Text(label), classes="reader-heading"))
-            widgets.append(self._bullets(entry.key_points, "•", also or {}))
+            widgets.append(self._points(entry.key_points, KEY_POINT, also or {}))
         if entry.sections:
             widgets.append(
                 Static(
@@ -205,7 +197,7 @@ class Reader(VerticalScroll, can_focus=True):
                     classes="reader-heading reader-details",
                 )
             )
-            widgets.extend(self._section(s) for s in entry.sections)
+            widgets.extend(self._section(s, top=True) for s in entry.sections)
         elif entry.body:
             widgets.append(plain(entry.body, ""))
         if entry.replies:
@@ -221,12 +213,36 @@ class Reader(VerticalScroll, can_focus=True):
         widgets.append(Static(Text("Tags"), classes="reader-heading"))
         widgets.append(Static(self._tags_text(*tags), id="reader-tags"))
         widgets.append(Static(Text("Related"), classes="reader-heading"))
-        if related:
-            opts = [Option(self._related_text(r), id=r.id) for r in related]
-            widgets.append(OptionList(*opts, id="reader-related"))
-        else:
-            widgets.append(Static(Text(NOTHING_RELATED), classes="reader-hint reader-no-related"))
+        widgets.append(Vertical(*self._related_rows(related), id="reader-related"))
         await self._replace(widgets)
+
+    @staticmethod
+    def _related_rows(related: Sequence[RelatedItem]) -> list[Widget]:
+        if not related:
+            return [Static(Text(NOTHING_RELATED), classes="reader-hint reader-no-related")]
+        return [RelatedRow(r) for r in related]
+
+    async def update_related(self, entry_id: str, related: Sequence[RelatedItem]) -> None:
+        """Tags changed: show the related entries (and their reasons) as they are now.
+
+        The focused row keeps the focus when it is still listed.
+        """
+        if self.entry is None or self.entry.id != entry_id:
+            return
+        box = self.query_one("#reader-related", Vertical)
+        focused = self.screen.focused
+        was = focused.item.id if isinstance(focused, RelatedRow) else None
+        y = self.scroll_y
+        with self.app.batch_update():
+            await box.remove_children()
+            await box.mount_all(self._related_rows(related))
+        self.scroll_to(y=y, animate=False)
+        if was is not None:
+            for row in box.query(RelatedRow).results(RelatedRow):
+                if row.item.id == was:
+                    row.focus(scroll_visible=False)
+                    return
+            self.focus()
 
     def update_marks(self, marks: Marks, tags: tuple[Sequence[str], Sequence[str]]) -> None:
         """Marks changed: redraw only the marks and tags lines (keeps scroll and folds)."""
@@ -237,6 +253,13 @@ class Reader(VerticalScroll, can_focus=True):
             for w in self.query(wid).results(Static):
                 w.update(content)
 
+    def show_kept(self, kept: Mapping[str, str]) -> None:
+        """Badge the points the user keeps (point text -> note); the others lose it."""
+        for row in self.query(PointRow).results(PointRow):
+            note = kept.get(row.text.strip())
+            if (note is not None) != row.kept or (note or "") != row.note:
+                row.set_kept(note is not None, note or "")
+
     # -- pieces ----------------------------------------------------------------
     @staticmethod
     def _meta(entry: Entry) -> Text:
@@ -246,6 +269,7 @@ class Reader(VerticalScroll, can_focus=True):
             entry.source.name,
             f"by {entry.author}" if entry.author else "",
             reading_time(entry.reading_minutes),
+            media_facts(entry.enclosure),
         ]
         extra = dict(entry.extra)
         if "chapter" in extra:
@@ -274,50 +298,32 @@ class Reader(VerticalScroll, can_focus=True):
         return text
 
     @staticmethod
-    def _related_text(r: RelatedItem) -> Text:
-        text = Text(safe_line(r.title) or "(untitled)")
-        if r.shared_tags:
-            text.append("  — shares " + ", ".join(safe_line(t) for t in r.shared_tags), "dim")
-        return text
-
-    @staticmethod
-    def _story_text(story: StoryLine) -> Text:
-        text = Text("In story: ", "bold")
-        text.append(safe_line(story.label) or "(untitled)")
-        text.append(f" ({story.sources} sources)", "dim")
-        return text
-
-    @staticmethod
-    def _bullets(
-        items: Sequence[str], mark: str, also: Mapping[int, Sequence[str]] | None = None
-    ) -> Static:
-        """Bullets with a hanging indent (a two-column grid wraps under the text).
+    def _points(
+        items: Sequence[str], kind: str, also: Mapping[int, Sequence[Jump]] | None = None
+    ) -> Vertical:
+        """One focusable row per bullet, so the point cursor can stand on it.
 
         A point other sources state too gets "also: Odd Lots, The Energy Desk"
         under it, and a different mark.
         """
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
-        for i, item in enumerate(items):
-            others = (also or {}).get(i)
-            if not others:
-                grid.add_row(Text(" " + mark), Text(safe_text(item)))
-                continue
-            cell = Text(safe_text(item))
-            cell.append("\n")
-            cell.append("also: " + ", ".join(safe_line(o) for o in others), "italic dim")
-            grid.add_row(Text(" ≡"), cell)
-        return Static(grid, classes="reader-bullets")
+        rows = [
+            PointRow(item, "•", kind, i, tuple((also or {}).get(i, ())))
+            for i, item in enumerate(items)
+        ]
+        return Vertical(*rows, classes="reader-bullets")
 
-    def _section(self, s: Section) -> Collapsible:
+    def _section(self, s: Section, *, top: bool = False) -> Widget:
+        """A detail section folds; an empty sub-section is a plain line (no fold arrow)."""
         children: list[Widget] = []
         if s.text:
             children.append(plain(s.text))
         if s.bullets:
-            children.append(self._bullets(s.bullets, "•"))
+            children.append(self._points(s.bullets, DETAIL))
         children.extend(self._section(sub) for sub in s.sections)
         if not children:
+            if not top:
+                # the digits and [ / ] count top-level sections: only those keep a fold
+                return Static(section_title(s), classes="reader-section-empty")
             children.append(Static(Text("(no details)", style="dim")))
         return Collapsible(
             *children,
@@ -332,6 +338,10 @@ class Reader(VerticalScroll, can_focus=True):
         self.scroll_to(y=self.scroll_y + step, animate=False)
 
     def action_page(self, step: int) -> None:
+        """space pages down; at the bottom it asks for the next unread entry (newsboat's space)."""
+        if step > 0 and self.entry is not None and self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.AtEnd())
+            return
         self.scroll_to(y=self.scroll_y + step * max(1, self.size.height - 2), animate=False)
 
     def action_toggle_sections(self) -> None:
@@ -346,10 +356,6 @@ class Reader(VerticalScroll, can_focus=True):
         if heading is not None:
             self.call_after_refresh(self.scroll_to_widget, heading, top=True, animate=False)
 
-    def _sections(self) -> list[Collapsible]:
-        """The top-level detail sections, in order (nested ones fold with their parent)."""
-        return [c for c in self.query(".reader-section").results(Collapsible) if c.parent is self]
-
     def action_toggle_section(self, number: int) -> None:
         """1..9, 0: open or close one detail section; an opened one is scrolled to the top."""
         sections = self._sections()
@@ -361,25 +367,3 @@ class Reader(VerticalScroll, can_focus=True):
         section.collapsed = not section.collapsed
         if not section.collapsed:
             self.call_after_refresh(self.scroll_to_widget, section, top=True, animate=False)
-
-    def action_focus_section(self, step: int) -> None:
-        """] / [: move the focus to the next / previous section header (enter toggles it).
-
-        Tab cannot reach the headers (it switches panes), so these keys do; the
-        reader's other keys keep working while a header has the focus.
-        """
-        # by type name: CollapsibleTitle is not exported by textual.widgets
-        titles: list[Widget] = [c.query_one("CollapsibleTitle") for c in self._sections()]
-        if not titles:
-            return
-        focused = self.screen.focused
-        index = titles.index(focused) if focused in titles else (-1 if step > 0 else 0)
-        target = titles[(index + step) % len(titles)]
-        target.focus()
-        self.scroll_to_widget(target, animate=False)
-
-    @on(OptionList.OptionSelected, "#reader-related")
-    def _related_chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(self.OpenRelated(self, event.option.id))
