@@ -247,6 +247,7 @@ def tag_entries(
     same = _unchanged(lib, entries)
     if same:
         # a no-op re-ingest changes nothing: unchanged entries keep their tags
+        wordindex.add_renamed(lib, [e for e in entries if e.id in same])
         fresh = [i for i, e in enumerate(entries) if e.id not in same]
         tagged = iter(
             tag_entries([entries[i] for i in fresh], lib, topics, [given[i] for i in fresh])

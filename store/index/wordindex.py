@@ -32,7 +32,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 
-from store.errors import DigestError
+from store.errors import DigestError, NotFound
 from store.index.segments import term_key
 from store.index.tokens import entry_text, raw_tokens, singular, tokenize
 from store.index.wordlists import stop_words
@@ -46,6 +46,7 @@ __all__ = [
     "MAX_SEGMENTS",
     "Reader",
     "add_entries",
+    "add_renamed",
     "add_prepared",
     "ensure_index",
     "phrase_ids",
@@ -149,6 +150,23 @@ def add_entries(lib: Library, entries: Sequence[Entry]) -> int:
         text = entry_text(e)
         docs.append(_doc(e, short_hash(text, length=10), *text_terms(text)))
     return write_docs(lib, docs)
+
+
+def add_renamed(lib: Library, entries: Sequence[Entry]) -> int:
+    """Index again the entries whose show or source name differs from their saved row.
+
+    Tagging skips entries whose content did not change; their names are words
+    of the index too, so a renamed show must still reach it.
+    """
+    changed = []
+    for e in entries:
+        try:
+            row = lib.row(e.id)
+        except NotFound:
+            continue
+        if (row.show or None, row.source) != (e.show or None, e.source.name):
+            changed.append(e)
+    return add_entries(lib, changed) if changed else 0
 
 
 def add_prepared(lib: Library, docs: Iterable[tuple[Entry, str, bytes, Sequence[str]]]) -> int:

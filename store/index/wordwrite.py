@@ -75,11 +75,8 @@ def write_docs(lib: Library, docs: Sequence[Doc]) -> int:
         counts: list[int] = []
         numbers: list[int] = []
         words: set[str] = set()
-        seen: set[str] = set()
-        for eid, h, keys, doc_words in docs:
-            if eid in seen:
-                continue
-            seen.add(eid)
+        last = {d[0]: d for d in docs}  # an id twice in a batch: the later copy, as saved
+        for eid, h, keys, doc_words in last.values():
             dn = idmap.get(eid)
             old = seg_by_name.get(m["s"][dn]) if dn is not None else None
             if dn is not None and m["h"][dn] == h and old is not None and "lex" in old:
