@@ -8,8 +8,10 @@ purpose: "gpus" finds "GPU") do not blur what "starts with" means.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -236,3 +238,29 @@ def test_a_crash_before_the_manifest_keeps_the_old_index(
     fresh = Library.open(lib.dir)
     assert _ids(fresh, "litho") == {"c1"}
     assert _ids(fresh, "bench") == {"c2"}  # the query's catch-up indexed it whole
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "library-72fde32"
+
+
+def test_an_old_library_gains_prefixes_and_names_on_first_use(tmp_path: Path) -> None:
+    """The fixture's index has no lexicon and no names: the first query indexes its
+    entries again, and nothing else changes."""
+    d = tmp_path / "old"
+    shutil.copytree(FIXTURE, d)
+    old = json.loads((FIXTURE / "words" / "manifest.json").read_text("utf-8"))
+    assert not any("lex" in s for s in old["segs"])
+    lib = Library.open(d)
+    before = {r.id: (r.title, r.show, r.source, r.auto_tags) for r in lib.rows()}
+    marks = lib.all_marks()
+    assert "a659566e4cb5" in _ids(lib, "bottlen")  # "Bottleneck", by a prefix
+    assert "8b7f39f5df5e" in _ids(lib, '"silicon weekly"')  # a show name
+    assert "4f540e0f6f5d" in _ids(lib, "mira")  # a source name (mira_k)
+    new = json.loads((d / "words" / "manifest.json").read_text("utf-8"))
+    live = {s for s in new["s"]}
+    assert all("lex" in s for s in new["segs"] if s["name"] in live)
+    again = Library.open(d)
+    assert {r.id: (r.title, r.show, r.source, r.auto_tags) for r in again.rows()} == before
+    assert again.all_marks() == marks
+    for eid, (title, *_rest) in before.items():
+        assert eid in _ids(again, title.split()[-1]), title  # every entry still found
