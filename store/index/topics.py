@@ -140,7 +140,7 @@ class Prepared(NamedTuple):
     """
 
     text_hash: str  # short_hash(entry_text): the word index skips unchanged text
-    words: tuple[str, ...]  # wordindex.text_terms(entry_text): the lexicon's words...
+    words: str  # wordindex.text_terms(entry_text): the lexicon's words (newline-joined)...
     term_keys: bytes  # ...and the postings' keys, packed as array("Q")
     candidates: dict[str, str]  # discover_candidates of the cleaned title and lead
     vocab_key: str = ""  # Vocabulary.key of the map ``found`` was matched with
@@ -149,15 +149,16 @@ class Prepared(NamedTuple):
     keywords: dict[str, Keyword] | None = None  # store.index.keywords, best first
 
 
-def prepare(e: Content, vocab: Vocabulary | None = None) -> Prepared:
+def prepare(e: Content, vocab: Vocabulary | None = None, *, index: bool = True) -> Prepared:
     """``Prepared`` of an Entry or a ParsedEntry (only content fields are read).
 
     With ``vocab`` (``vocabulary_for`` the map tagging will use), the
     vocabulary is matched here too; ``tag_entries`` uses that result only when
-    its own vocabulary has the same key.
+    its own vocabulary has the same key. ``index=False`` leaves the word
+    index's part empty (re-tagging an older entry: its words are indexed).
     """
     text = entry_text(e)
-    keys, words = wordindex.text_terms(text)
+    keys, words = wordindex.text_terms(text) if index else (b"", "")
     ev = evidence(e)
     return Prepared(
         short_hash(text, length=10),
@@ -424,7 +425,7 @@ def _retag_older(
     automatic |= set(state["kw"])
     changes: dict[str, Sequence[str]] = {}
     for e in lib.get_many(ids):
-        p = prepare(e, vocab)
+        p = prepare(e, vocab, index=False)
         assert p.evidence is not None
         got, _keys = names_in(matcher, active, p.evidence, ceiling, p.candidates)
         own = automatic | set(p.keywords or ()) | set(p.candidates.values())

@@ -110,22 +110,24 @@ def query_keys(phrase: str) -> list[int]:
     return keys
 
 
-def text_terms(text: str) -> tuple[bytes, tuple[str, ...]]:
+def text_terms(text: str) -> tuple[bytes, str]:
     """A text's term keys (packed as ``array("Q")``) and its distinct words as written.
 
     One tokenisation gives both: the words (folded, plurals kept) go to the
-    lexicon, their singulars and pairs to the postings.
+    lexicon, their singulars and pairs to the postings. The words come as one
+    newline-joined string: a parse worker sends it to the main process, where
+    one string unpickles ~20x faster than a tuple of hundreds.
     """
     raw = raw_tokens(text)
     keys = token_terms(list(map(singular, raw)))
-    return array("Q", keys).tobytes(), tuple(set(raw))
+    return array("Q", keys).tobytes(), "\n".join(set(raw))
 
 
 def _names(e: Entry) -> tuple[str, ...]:
     return tuple(n for n in (e.show, e.source.name) if n)
 
 
-def _doc(e: Entry, text_hash: str, keys: bytes, words: Sequence[str]) -> Doc:
+def _doc(e: Entry, text_hash: str, keys: bytes, words: str) -> Doc:
     """An entry's document: its text's terms plus its show and source names as words.
 
     The hash covers the names, so an entry whose show is renamed is indexed again.
@@ -140,7 +142,7 @@ def _doc(e: Entry, text_hash: str, keys: bytes, words: Sequence[str]) -> Doc:
         extra |= token_terms(list(map(singular, raw)))
         more += raw
     packed = keys + array("Q", extra).tobytes()  # a key twice is one posting (invert)
-    return (e.id, short_hash(text_hash, *names, length=10), packed, (*words, *more))
+    return (e.id, short_hash(text_hash, *names, length=10), packed, "\n".join((words, *more)))
 
 
 def add_entries(lib: Library, entries: Sequence[Entry]) -> int:
@@ -169,7 +171,7 @@ def add_renamed(lib: Library, entries: Sequence[Entry]) -> int:
     return add_entries(lib, changed) if changed else 0
 
 
-def add_prepared(lib: Library, docs: Iterable[tuple[Entry, str, bytes, Sequence[str]]]) -> int:
+def add_prepared(lib: Library, docs: Iterable[tuple[Entry, str, bytes, str]]) -> int:
     """``add_entries`` for (entry, text hash, packed keys, words) computed where it was parsed.
 
     The keys and words are ``text_terms`` of its ``entry_text``: tagging's

@@ -29,8 +29,9 @@ MANIFEST = f"{DIR_NAME}/manifest.json"
 VERSION = 1
 MAX_SEGMENTS = 12
 
-# (entry id, hash of what was indexed, term keys packed as array("Q"), its words)
-Doc = tuple[str, str, bytes, Sequence[str]]
+# (entry id, hash of what was indexed, term keys packed as array("Q"), its words
+# newline-joined)
+Doc = tuple[str, str, bytes, str]
 
 
 def empty_manifest() -> dict[str, Any]:
@@ -95,7 +96,7 @@ def write_docs(lib: Library, docs: Sequence[Doc]) -> int:
             packed.append(keys)
             counts.append(len(keys) // 8)
             numbers.append(dn)
-            words.update(doc_words)
+            words.update(doc_words.split("\n"))
         done.append(len(numbers))
         if not numbers:
             return m
@@ -106,6 +107,7 @@ def write_docs(lib: Library, docs: Sequence[Doc]) -> int:
             np.repeat(np.array(numbers, dtype=np.uint32), counts),
         )
         write_bytes_atomic(lib.dir / DIR_NAME / name, seg.to_bytes())
+        words.discard("")
         write_bytes_atomic(lib.dir / DIR_NAME / lex_name(name), lexicon.to_bytes(words))
         segs.append({"name": name, "n": len(numbers), "p": len(seg.post), "del": [], "lex": 1})
         m["seq"] = seq
