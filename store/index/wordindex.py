@@ -61,6 +61,7 @@ CATCH_UP_BATCH = 2000
 # full rebuild is left to ``ensure_index`` (doctor / an explicit command).
 # The same bound holds for rows an older release indexed without a lexicon.
 IMPLICIT_CATCH_UP = 2000
+UPGRADE_STEP = 500  # older rows indexed again by one ingest batch (see ``add_prepared``)
 
 
 _KEYS: dict[str, int] = {}
@@ -176,9 +177,16 @@ def add_prepared(lib: Library, docs: Iterable[tuple[Entry, str, bytes, str]]) ->
 
     The keys and words are ``text_terms`` of its ``entry_text``: tagging's
     ``prepare`` step runs in the parse workers, so the main process only
-    merges postings.
+    merges postings. Each call also indexes again up to ``UPGRADE_STEP`` rows
+    an older release indexed without a lexicon: a library too large for the
+    first query's catch-up gains prefixes and show names over a few ingests.
     """
-    return write_docs(lib, [_doc(*d) for d in docs])
+    n = write_docs(lib, [_doc(*d) for d in docs])
+    stale = reader(lib).stale_ids
+    if stale:
+        rows = {r.id for r in lib.rows()}
+        add_entries(lib, lib.get_many([i for i in stale if i in rows][-UPGRADE_STEP:]))
+    return n
 
 
 def ensure_index(lib: Library) -> int:

@@ -264,3 +264,30 @@ def test_an_old_library_gains_prefixes_and_names_on_first_use(tmp_path: Path) ->
     assert again.all_marks() == marks
     for eid, (title, *_rest) in before.items():
         assert eid in _ids(again, title.split()[-1]), title  # every entry still found
+
+
+def _as_written_by_an_older_release(lib: Library) -> None:
+    """The index without lexicons, as releases before prefix search wrote it."""
+    path = lib.dir / wordwrite.MANIFEST
+    m = json.loads(path.read_text("utf-8"))
+    for s in m["segs"]:
+        s.pop("lex", None)
+    path.write_text(json.dumps(m), "utf-8")
+    for lex in (lib.dir / "words").glob("*.lex"):
+        lex.unlink()
+
+
+def test_a_large_old_index_is_upgraded_by_ingests_not_by_queries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wordindex, "IMPLICIT_CATCH_UP", 2)
+    monkeypatch.setattr(wordindex, "UPGRADE_STEP", 2)
+    old = [_e(f"o{i}", f"Lithography note {i}") for i in range(5)]
+    lib = _library(tmp_path, old)
+    _as_written_by_an_older_release(lib)
+    lib = Library.open(lib.dir)
+    assert _ids(lib, "lithography") == {e.id for e in old}  # exact words: as before
+    assert _ids(lib, "litho") == set()  # too many to redo on a query
+    for i in range(3):
+        lib.save_entries(tag_entries([_e(f"n{i}", f"Other news {i}")], lib))
+    assert _ids(Library.open(lib.dir), "litho") == {e.id for e in old}
