@@ -23,7 +23,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
-__all__ = ["MAX_COMPLETIONS", "completions", "from_bytes", "merged", "to_bytes"]
+__all__ = [
+    "MAX_COMPLETIONS",
+    "completion_cap",
+    "completions",
+    "from_bytes",
+    "merged",
+    "to_bytes",
+]
 
 MAGIC = b"DTWL1\n"
 # A prefix expands to at most this many words, the most frequent first. Why a
@@ -32,6 +39,17 @@ MAGIC = b"DTWL1\n"
 # keystroke; the 200 most frequent hold nearly every entry such a prefix
 # finds, and typing one more letter narrows the completions under the cap.
 MAX_COMPLETIONS = 200
+# One or two typed letters (only the live filter asks those) complete to the
+# library's commonest words, whose long postings made a first keystroke cost
+# ~140 ms at 20k entries with 200; 20 still fill the list, and the next
+# letter narrows it.
+SHORT_COMPLETIONS = 20
+SHORT_PREFIX = 3  # a prefix shorter than this is "short"
+
+
+def completion_cap(prefix: str) -> int:
+    """How many words ``prefix`` may expand to (see ``MAX_COMPLETIONS``)."""
+    return MAX_COMPLETIONS if len(prefix) >= SHORT_PREFIX else SHORT_COMPLETIONS
 
 
 def to_bytes(words: Iterable[str]) -> bytes:

@@ -89,7 +89,7 @@ class Reader:
     def completions(self, lib: Library, prefix: str) -> list[int]:
         """Keys of the indexed words starting with ``prefix``, most frequent first.
 
-        At most ``lexicon.MAX_COMPLETIONS`` (why: see there). Frequency is the
+        At most ``lexicon.completion_cap(prefix)`` (why: see there). Frequency is the
         posting count summed over segments, so ranking reads no postings.
         """
         hit = self.prefix_memo.get(prefix)
@@ -101,9 +101,10 @@ class Reader:
             if lex:
                 words.update(lexicon.completions(lex, prefix))
         keys = sorted({term_key(singular(w)) for w in words})
-        if len(keys) > lexicon.MAX_COMPLETIONS:
+        cap = lexicon.completion_cap(prefix)
+        if len(keys) > cap:
             freq = {k: sum(live.seg.count(k) for live in self.live) for k in keys}
-            keys = sorted(keys, key=lambda k: (-freq[k], k))[: lexicon.MAX_COMPLETIONS]
+            keys = sorted(keys, key=lambda k: (-freq[k], k))[:cap]
         _remember(self.prefix_memo, prefix, keys)
         return keys
 

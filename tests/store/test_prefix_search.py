@@ -102,6 +102,7 @@ def test_a_prefix_finds_exactly_the_entries_with_a_word_starting_with_it(
     monkeypatch: pytest.MonkeyPatch, batches: list[list[Entry]], data: st.DataObject
 ) -> None:
     monkeypatch.setattr(wordwrite, "MAX_SEGMENTS", 2)  # merges (and merged lexicons) too
+    monkeypatch.setattr(lexicon, "SHORT_COMPLETIONS", lexicon.MAX_COMPLETIONS)  # exact here
     with tempfile.TemporaryDirectory() as tmp:
         lib, words = _build(Path(tmp) / "lib", batches)
         every = sorted(set().union(*words.values()))
@@ -194,6 +195,19 @@ def test_a_prefix_expands_to_the_most_frequent_words_only(tmp_path: Path) -> Non
     found = _ids(lib, "zed")
     assert len(found) == lexicon.MAX_COMPLETIONS + 1  # the 200 words, plus "many"
     assert {f"w{i:03d}" for i in range(0, n, 2)} <= found  # words in two entries come first
+
+
+def test_one_typed_letter_lists_the_entries_of_its_commonest_words(tmp_path: Path) -> None:
+    n = lexicon.SHORT_COMPLETIONS + 10
+    entries = [_e(f"w{i:03d}", f"qa{i:03d}") for i in range(n)]
+    entries += [_e(f"m{j}", "qa000 qa001") for j in range(3)]
+    lib = Library.open(tmp_path / "lib")
+    lib.save_entries(entries)
+    wordindex.add_entries(lib, entries)
+    found = _ids(lib, "q", live=True)
+    assert {"w000", "w001", "m0", "m1", "m2"} <= found  # the commonest first
+    assert len(found) == lexicon.SHORT_COMPLETIONS + 3
+    assert len(_ids(lib, "qa0", live=True)) == n + 3  # three letters: every completion
 
 
 def test_punctuation_only_terms_are_ignored_with_a_hint(tmp_path: Path) -> None:
