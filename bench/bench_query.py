@@ -5,7 +5,8 @@
 Builds a library of N generated entries in a temp dir (saved with
 ``lib.save_entries`` in batches, no tagging), builds the word index once
 (``wordindex.ensure_index``: the catch-up path), then prints the median time
-of queries (words, a phrase, words + a tag, tag + negation + date) and of
+of queries (words, a phrase, words + a tag, tag + negation + date, prefixes
+as typed and as words of 3+ letters) and of
 ``tag_entries`` + save for a new batch of 100 entries (the ingest path),
 the tagging cost per entry of the refresh benchmark's feed items, and one
 query on the same library with its ``words/`` index deleted (answered from
@@ -115,6 +116,22 @@ def main(n: int = 100_000) -> None:
             print(
                 f"query {name:<24} {median_ms(lambda q=q: run_query(lib, q)):8.1f} ms  ({hits} hits)"
             )
+
+        # prefixes: a word >= 3 letters anywhere, and the word being typed (live)
+        long_word = next(w for w in words if len(w) >= 7)
+        t = time.perf_counter()
+        run_query(lib, long_word[:4])  # the first prefix loads the lexicons
+        print(f"first prefix query of the process: {(time.perf_counter() - t) * 1000:.0f} ms")
+        for name, q, live in (
+            ("prefix, 4 letters", long_word[:4], False),
+            ("prefix, 6 letters", long_word[:6], False),
+            ("typed, 1 letter (live)", long_word[:1], True),
+            ("typed, 2 letters (live)", long_word[:2], True),
+            ("typed prefix + tag (live)", f"+china {long_word[:3]}", True),
+        ):
+            hits = len(run_query(lib, q, live=live))
+            ms = median_ms(lambda q=q, live=live: run_query(lib, q, live=live))
+            print(f"query {name:<24} {ms:8.1f} ms  ({hits} hits)")
 
         eid = lib.rows()[0].id
         print(

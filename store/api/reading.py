@@ -33,6 +33,13 @@ def list_rows(lib: Library, query: str = "") -> list[Row]:
     return select_rows(lib, query)
 
 
+def query_hints(query: str) -> list[str]:
+    """What a query ignored and why ("ignored ‘©’: no letters or digits"), one line each."""
+    from store.index.query import query_hints as hints
+
+    return [clean_line(h) for h in hints(query)]
+
+
 def query_error_line(exc: DigestError) -> str:
     """'message (at column N)' for a query error, else the message: one safe line."""
     from store.index.query import QueryError  # loaded: a query ran
@@ -49,13 +56,14 @@ def list_view(
 
     One marks snapshot (``all_marks`` copies) is shared by the filter and the
     counts. A wrong query is not an exception but ``Listing.error`` (rows None),
-    so a search box can say what is wrong while the user types on.
+    so a search box can say what is wrong while the user types on. The query
+    is read as being typed: its last word is a prefix (``select_rows(live=True)``).
     """
     marks = lib.all_marks()
     error = None
     rows: list[Row] | None
     try:
-        rows = select_rows(lib, query)
+        rows = select_rows(lib, query, live=True)
     except DigestError as exc:  # a QueryError, or a library failure
         rows, error = None, query_error_line(exc)
     wanted = selection_filter(selection, marks, frozenset(sticky))

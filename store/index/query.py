@@ -2,13 +2,19 @@
 
 Modelled on Elfeed's search filter; every term must hold (AND)::
 
-    word  "a phrase"      text of title, summary, key points, sections, body
+    word  "a phrase"      text of title, summary, key points, sections, body, show, source
     !word  !"a phrase"    text must not contain it
     +tag  +"open source"  requires a tag (automatic or the user's); -tag excludes
     is:bookmarked is:unread is:read   (and -is:... to negate)
     source:NAME  show:NAME            substring, case/accent-insensitive (-source: negates)
     @7-days-ago  @2-weeks-ago  @3-months-ago  @1-year-ago  @today  @yesterday
     @2025-02-03  @2025-02  @2025-02-01..2025-03-01  @2025-02-01..  @..2025-03-01
+
+A plain word of ``PREFIX_MIN`` characters or more is also a prefix ("litho"
+finds "lithography"); so is the last word of a *live* filter, the word being
+typed, whatever its length (``parse_query(live=True)``). A quoted "phrase"
+stays exact. A term with no letter or digit (``©``, ``--``) is ignored, and
+``query_hints`` says so.
 
 Text terms are answered by the word index (``store.index.wordindex``), tag terms by
 the tag index (``store.index.tagindex``); only the cheap per-row tests (marks,
@@ -20,23 +26,22 @@ the position of the term, so the UI can point at it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from store.errors import DigestError
 from store.index import wordindex
+from store.index.querydates import date_bounds, date_check, resolve
 from store.index.tagids import normalize_tag
-from store.index.tokens import fold, tokenize
+from store.index.tokens import fold, raw_tokens, tokenize
 from store.models import Marks, Row
 from store.storage.library import Library
 
-__all__ = ["Query", "QueryError", "Term", "parse_query", "run_query"]
+__all__ = ["Query", "QueryError", "Term", "parse_query", "query_hints", "run_query"]
 
 IS_VALUES = ("bookmarked", "unread", "read")
-_REL = re.compile(r"(\d{1,5})-?(day|week|month|year)s?-?ago")
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+PREFIX_MIN = 3  # a plain word this long matches as a prefix too
 
 
 class QueryError(DigestError):
@@ -61,11 +66,13 @@ class Term:
     pos: int = 0
     start: str | None = None  # date terms: relative or absolute bounds, unresolved
     end: str | None = None
+    prefix: str = ""  # text terms: the word (folded, as typed) that words may start with
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
     terms: tuple[Term, ...]
+    ignored: tuple[str, ...] = ()  # terms with no letter or digit, as typed
 
     @property
     def empty(self) -> bool:
@@ -102,51 +109,32 @@ def _unquote(s: str) -> str:
     return s.replace('"', "").strip()
 
 
-def _check_date(s: str, pos: int) -> str:
-    """Validate one bound: a relative spec or YYYY[-MM[-DD]]; returns it as given."""
-    s = s.strip().lower()
-    if s in ("today", "yesterday") or _REL.fullmatch(s):
-        return s
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-            date.fromisoformat(s)
-            return s
-        if re.fullmatch(r"\d{4}-\d{2}", s):
-            date.fromisoformat(s + "-01")
-            return s
-        if re.fullmatch(r"\d{4}", s) and s != "0000":
-            return s
-    except ValueError:
-        pass
-    raise QueryError(
-        f"bad date {s!r}: use YYYY-MM-DD, YYYY-MM, N-days-ago, N-weeks-ago, today", pos
-    )
-
-
 def _parse_date(body: str, pos: int) -> Term:
-    if not body:
-        raise QueryError("empty date after @: e.g. @7-days-ago or @2025-02-01..2025-03-01", pos)
-    if ".." in body:
-        a, _, b = body.partition("..")
-    elif "--" in body:  # Elfeed's @6-months-ago--1-month-ago
-        a, _, b = body.partition("--")
-    else:
-        v = _check_date(body, pos)
-        if _REL.fullmatch(v):  # "since then"
-            return Term("date", body, pos=pos, start=v, end=None)
-        return Term("date", body, pos=pos, start=v, end=v)  # that day (month, year)
-    if not a and not b:
-        raise QueryError("empty date range after @", pos)
-    return Term(
-        "date",
-        body,
-        pos=pos,
-        start=_check_date(a, pos) if a else None,
-        end=_check_date(b, pos) if b else None,
-    )
+    try:
+        start, end = date_bounds(body)
+    except ValueError as exc:
+        raise QueryError(str(exc), pos) from None
+    return Term("date", body, pos=pos, start=start, end=end)
 
 
-def _parse_term(raw: str, pos: int) -> Term | None:
+def _text_term(raw: str, negate: bool, pos: int, typing: bool) -> Term | None:
+    """A word or "phrase" term; None when it holds no letter or digit.
+
+    An unquoted single word is a prefix too when it is ``PREFIX_MIN`` long, or
+    whatever its length when it is being typed (``typing``).
+    """
+    text = _unquote(raw)
+    words = raw_tokens(text)
+    if not words:
+        return None
+    prefix = ""
+    if '"' not in raw and len(words) == 1 and (typing or len(words[0]) >= PREFIX_MIN):
+        prefix = words[0]
+    return Term("text", text, negate, pos, prefix=prefix)
+
+
+def _parse_term(raw: str, pos: int, typing: bool = False) -> Term | None:
+    """One term; None for a term with no letter or digit (ignored, with a hint)."""
     head = raw[0]
     if head in "+-":
         negate = head == "-"
@@ -162,6 +150,8 @@ def _parse_term(raw: str, pos: int) -> Term | None:
                 return _parse_term(body, pos)
             t = _parse_term(body, pos)
             return None if t is None else Term(t.kind, t.value, True, pos)
+        if not tokenize(_unquote(body)):
+            return None  # "--", "+©": nothing to be a tag
         tag = normalize_tag(_unquote(body))
         if not tag:
             raise QueryError(f"{_unquote(body)!r} is not a usable tag", pos)
@@ -170,7 +160,7 @@ def _parse_term(raw: str, pos: int) -> Term | None:
         body = raw[1:]
         if not _unquote(body):
             raise QueryError("'!' needs a word or \"phrase\" after it", pos)
-        return Term("text", _unquote(body), True, pos) if tokenize(_unquote(body)) else None
+        return _text_term(body, True, pos, typing)
     if head == "@":
         return _parse_date(raw[1:].strip('"'), pos)
     low = raw.lower()
@@ -185,51 +175,49 @@ def _parse_term(raw: str, pos: int) -> Term | None:
             if not v:
                 raise QueryError(f"{key} needs a name, e.g. {key}digestly", pos)
             return Term(key[:-1], fold(v), False, pos)
-    text = _unquote(raw)
-    if not tokenize(text):
-        return None  # punctuation only: matches everything, like an empty query
-    return Term("text", text, False, pos)
+    return _text_term(raw, False, pos, typing)
 
 
-def parse_query(q: str) -> Query:
-    """Parse a filter; raises QueryError (and nothing else) on a malformed term."""
+def parse_query(q: str, *, live: bool = False) -> Query:
+    """Parse a filter; raises QueryError (and nothing else) on a malformed term.
+
+    ``live``: ``q`` is being typed, so its last word (unless a space follows
+    it) is a prefix whatever its length: the list never goes blank on the way
+    to a word that exists.
+    """
     if not isinstance(q, str):
         raise QueryError("the query must be text", 0)
     terms = []
-    for raw, pos in _split(q):
-        t = _parse_term(raw, pos)
-        if t is not None:
+    ignored = []
+    parts = _split(q)
+    typing_at = parts[-1][1] if live and parts and not q[-1].isspace() else -1
+    for raw, pos in parts:
+        t = _parse_term(raw, pos, typing=pos == typing_at)
+        if t is None:
+            ignored.append(raw)
+        else:
             terms.append(t)
-    return Query(tuple(terms))
+    return Query(tuple(terms), tuple(ignored))
+
+
+def query_hints(q: str) -> list[str]:
+    """What the filter ignored, one line a kind ("ignored ‘©’: no letters or digits").
+
+    A malformed query has no hints: its error says more.
+    """
+    try:
+        ignored = parse_query(q).ignored
+    except QueryError:
+        return []
+    if not ignored:
+        return []
+    quoted = ", ".join(f"\u2018{t}\u2019" for t in dict.fromkeys(ignored))
+    return [f"ignored {quoted}: no letters or digits"]
 
 
 # --------------------------------------------------------------------------
 # evaluation
 # --------------------------------------------------------------------------
-
-
-def _resolve(bound: str, today: date, *, end: bool) -> str:
-    """A bound as an ISO date string compared against a row's date prefix."""
-    if bound == "today":
-        return today.isoformat()
-    if bound == "yesterday":
-        return (today - timedelta(days=1)).isoformat()
-    m = _REL.fullmatch(bound)
-    if m:
-        days = int(m.group(1)) * _UNIT_DAYS[m.group(2)]
-        try:
-            return (today - timedelta(days=days)).isoformat()
-        except OverflowError:
-            return "0001-01-01"
-    if len(bound) == 7:  # YYYY-MM
-        if not end:
-            return bound + "-01"
-        y, mo = int(bound[:4]), int(bound[5:])
-        nxt = date(y + (mo == 12), mo % 12 + 1, 1)
-        return (nxt - timedelta(days=1)).isoformat()
-    if len(bound) == 4:
-        return bound + ("-12-31" if end else "-01-01")
-    return bound
 
 
 class _Context:
@@ -334,15 +322,15 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
         rank = ctx.rank
         return {rank[i] for i in extra if i in rank}
 
-    texts = [t.value for t in query.terms if t.kind == "text" and not t.negate]
+    texts = [t for t in query.terms if t.kind == "text" and not t.negate]
     if texts:
-        found = wordindex.search_docs(lib, texts)
+        found = wordindex.search_docs(lib, *_words(texts))
         if found is not None:
             reader, docs, unindexed = found
             doc_tests.append((docs, positions(unindexed), False))
     for t in query.terms:
         if t.kind == "text" and t.negate:
-            found = wordindex.search_docs(lib, [t.value])
+            found = wordindex.search_docs(lib, *_words([t]))
             if found is not None:
                 reader, docs, unindexed = found
                 doc_tests.append((docs, positions(unindexed), True))
@@ -391,6 +379,11 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
     return _Plan(ctx, sorted(need), checks)
 
 
+def _words(terms: list[Term]) -> tuple[list[str], list[str]]:
+    """Text terms as the word index takes them: (exact phrases, prefixes)."""
+    return [t.value for t in terms if not t.prefix], [t.prefix for t in terms if t.prefix]
+
+
 def _doc_pos(reader: wordindex.Reader, ctx: _Context) -> Callable[[int], int]:
     """Document number -> position (-1 when the row is gone)."""
     ids, rank = reader.ids, ctx.rank
@@ -413,9 +406,9 @@ def _row_checks(lib: Library, query: Query, today: date) -> list[Callable[[Row],
         elif t.kind in ("source", "show"):
             checks.append(_name_check(t.kind, t.value, t.negate))
         elif t.kind == "date":
-            lo = _resolve(t.start, today, end=False) if t.start else None
-            hi = _resolve(t.end, today, end=True) if t.end else None
-            checks.append(_date_check(lo, hi))
+            lo = resolve(t.start, today, end=False) if t.start else None
+            hi = resolve(t.end, today, end=True) if t.end else None
+            checks.append(date_check(lo, hi))
     return checks
 
 
@@ -446,19 +439,14 @@ def _name_check(kind: str, value: str, negate: bool) -> Callable[[Row], bool]:
     return test
 
 
-def _date_check(lo: str | None, hi: str | None) -> Callable[[Row], bool]:
-    def test(r: Row) -> bool:
-        d = r.date[:10]
-        if not d:
-            return False
-        return (lo is None or d >= lo) and (hi is None or d <= hi)
+def run_query(
+    lib: Library, q: str, now: datetime | None = None, *, live: bool = False
+) -> list[Row]:
+    """Rows matching ``q``, newest first (the order of ``lib.rows()``).
 
-    return test
-
-
-def run_query(lib: Library, q: str, now: datetime | None = None) -> list[Row]:
-    """Rows matching ``q``, newest first (the order of ``lib.rows()``)."""
-    plan = _plan(lib, parse_query(q), now)
+    ``live``: ``q`` is being typed (the UI's search box), see ``parse_query``.
+    """
+    plan = _plan(lib, parse_query(q, live=live), now)
     rows, checks = plan.ctx.rows, plan.checks
     picked = rows if plan.need is None else [rows[p] for p in plan.need]
     if not checks:

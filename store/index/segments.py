@@ -77,6 +77,13 @@ class Segment:
             return self.post[self.offs[i] : self.offs[i + 1]]
         return array("I")
 
+    def count(self, key: int) -> int:
+        """How many documents hold ``key`` (superseded ones included): a cheap frequency."""
+        i = bisect_left(self.keys, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            return int(self.offs[i + 1] - self.offs[i])
+        return 0
+
     def items(self) -> Iterable[tuple[int, array[int]]]:
         for i, k in enumerate(self.keys):
             yield k, self.post[self.offs[i] : self.offs[i + 1]]

@@ -53,7 +53,6 @@ size), never O(library).
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -65,7 +64,7 @@ from store.index.evidence import Evidence, evidence
 from store.index.keywords import Keyword, keywords
 from store.index.salience import KEYWORD, NAME, Counts, kind_of_topic, rank
 from store.index.tagids import normalize_tag
-from store.index.tokens import Content, entry_text, tokenize
+from store.index.tokens import Content, entry_text
 from store.index.vocabulary import Topics, Vocabulary, vocabulary_for
 from store.models import Entry, short_hash
 from store.storage.library import Library
@@ -141,8 +140,8 @@ class Prepared(NamedTuple):
     """
 
     text_hash: str  # short_hash(entry_text): the word index skips unchanged text
-    tokens: list[str]  # tokenize(entry_text): the word index's tokens
-    term_keys: bytes  # wordindex.token_terms(tokens) packed as array("Q")
+    words: str  # wordindex.text_terms(entry_text): the lexicon's words (newline-joined)...
+    term_keys: bytes  # ...and the postings' keys, packed as array("Q")
     candidates: dict[str, str]  # discover_candidates of the cleaned title and lead
     vocab_key: str = ""  # Vocabulary.key of the map ``found`` was matched with
     found: dict[str, Counts] | None = None  # that vocabulary's tags, counts by field
@@ -150,20 +149,21 @@ class Prepared(NamedTuple):
     keywords: dict[str, Keyword] | None = None  # store.index.keywords, best first
 
 
-def prepare(e: Content, vocab: Vocabulary | None = None) -> Prepared:
+def prepare(e: Content, vocab: Vocabulary | None = None, *, index: bool = True) -> Prepared:
     """``Prepared`` of an Entry or a ParsedEntry (only content fields are read).
 
     With ``vocab`` (``vocabulary_for`` the map tagging will use), the
     vocabulary is matched here too; ``tag_entries`` uses that result only when
-    its own vocabulary has the same key.
+    its own vocabulary has the same key. ``index=False`` leaves the word
+    index's part empty (re-tagging an older entry: its words are indexed).
     """
     text = entry_text(e)
-    toks = tokenize(text)
+    keys, words = wordindex.text_terms(text) if index else (b"", "")
     ev = evidence(e)
     return Prepared(
         short_hash(text, length=10),
-        toks,
-        array("Q", wordindex.token_terms(toks)).tobytes(),
+        words,
+        keys,
         discover_candidates(ev.head, cleaned=True),
         vocab.key if vocab is not None else "",
         vocab_counts(vocab, ev) if vocab is not None else None,
@@ -248,6 +248,7 @@ def tag_entries(
     same = _unchanged(lib, entries)
     if same:
         # a no-op re-ingest changes nothing: unchanged entries keep their tags
+        wordindex.add_renamed(lib, [e for e in entries if e.id in same])
         fresh = [i for i, e in enumerate(entries) if e.id not in same]
         tagged = iter(
             tag_entries([entries[i] for i in fresh], lib, topics, [given[i] for i in fresh])
@@ -264,7 +265,7 @@ def tag_entries(
         for e, p in zip(entries, given, strict=True)
     ]
     wordindex.add_prepared(
-        lib, [(e.id, p.text_hash, p.term_keys) for e, p in zip(entries, preps, strict=True)]
+        lib, ((e, p.text_hash, p.term_keys, p.words) for e, p in zip(entries, preps, strict=True))
     )
     cands = [p.candidates for p in preps]
     origins = [_origin(e) for e in entries]
@@ -424,7 +425,7 @@ def _retag_older(
     automatic |= set(state["kw"])
     changes: dict[str, Sequence[str]] = {}
     for e in lib.get_many(ids):
-        p = prepare(e, vocab)
+        p = prepare(e, vocab, index=False)
         assert p.evidence is not None
         got, _keys = names_in(matcher, active, p.evidence, ceiling, p.candidates)
         own = automatic | set(p.keywords or ()) | set(p.candidates.values())

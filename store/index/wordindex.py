@@ -2,60 +2,66 @@
 
 Why segments: a query must not read bodies, and an ingest must not rewrite
 the whole index. Each ingest batch writes one new *segment* (the postings of
-just its entries; the format is in ``store.index.segments``); a small JSON
-*manifest* lists the segments, gives every entry a document number and
+just its entries; the format is in ``store.index.segments``) and its
+*lexicon* (its words as text, for prefixes: ``store.index.lexicon``); a small
+JSON *manifest* lists the segments, gives every entry a document number and
 records which documents a later segment superseded. When segments pile up,
 the small ones are merged into one (log-structured, as Lucene does), so the
-amortised cost per entry stays flat.
+amortised cost per entry stays flat (``store.index.wordwrite``).
 
 Terms are the folded, singular tokens of ``store.index.tokens.tokenize`` (so
 case, accents and plurals do not matter) plus adjacent pairs of non-stop-words
 ("open source"), which answer quoted phrases without positions. A phrase
 containing stop words ("chain of thought") is matched on its words and its
-non-stop pairs: close to exact, never a body scan.
+non-stop pairs: close to exact, never a body scan. An entry's show and source
+names are words of it too ("Hard Fork", "Acquired"), each name on its own,
+so no pair spans the title and a name.
+
+A word as typed is a *prefix* (``search_docs(prefixes=...)``): it matches
+its exact word (as today: "gpus" finds "GPU") or any indexed word starting
+with it ("litho" finds "lithography"), through the lexicons.
 
 Everything is written with ``write_bytes_atomic`` while holding the library's
 write lock (through ``Library.update_sidecar``), and readers cache loaded
 segments in ``lib.caches`` keyed by the manifest's stat, so a query after the
-first costs a ``stat`` and a few ``bisect`` calls.
+first costs a ``stat`` and a few ``bisect`` calls (``store.index.wordread``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from store.index.segments import Segment, invert, term_key
-from store.index.tokens import entry_text, tokenize
+from store.errors import DigestError, NotFound
+from store.index.segments import term_key
+from store.index.tokens import entry_text, raw_tokens, singular, tokenize
 from store.index.wordlists import stop_words
+from store.index.wordread import Reader, docs_all, ids_of, reader
+from store.index.wordwrite import MANIFEST, MAX_SEGMENTS, Doc, write_docs
 from store.models import Entry, short_hash
-from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
 __all__ = [
+    "MANIFEST",
+    "MAX_SEGMENTS",
+    "Reader",
     "add_entries",
+    "add_renamed",
     "add_prepared",
     "ensure_index",
     "phrase_ids",
     "search",
     "search_docs",
+    "text_terms",
 ]
 
-DIR_NAME = "words"
-MANIFEST = f"{DIR_NAME}/manifest.json"
-VERSION = 1
-MAX_SEGMENTS = 12
 CATCH_UP_BATCH = 2000
 # a query indexes at most this many unindexed rows itself (loading their
 # content); beyond it, those rows are matched on their titles only, and the
-# full rebuild is left to ``ensure_index`` (doctor / an explicit command)
+# full rebuild is left to ``ensure_index`` (doctor / an explicit command).
+# The same bound holds for rows an older release indexed without a lexicon.
 IMPLICIT_CATCH_UP = 2000
+UPGRADE_STEP = 500  # older rows indexed again by one ingest batch (see ``add_prepared``)
 
 
 _KEYS: dict[str, int] = {}
@@ -105,27 +111,39 @@ def query_keys(phrase: str) -> list[int]:
     return keys
 
 
-# --------------------------------------------------------------------------
-# segments
-# --------------------------------------------------------------------------
+def text_terms(text: str) -> tuple[bytes, str]:
+    """A text's term keys (packed as ``array("Q")``) and its distinct words as written.
+
+    One tokenisation gives both: the words (folded, plurals kept) go to the
+    lexicon, their singulars and pairs to the postings. The words come as one
+    newline-joined string: a parse worker sends it to the main process, where
+    one string unpickles ~20x faster than a tuple of hundreds.
+    """
+    raw = raw_tokens(text)
+    keys = token_terms(list(map(singular, raw)))
+    return array("Q", keys).tobytes(), "\n".join(set(raw))
 
 
-def _empty_manifest() -> dict[str, Any]:
-    return {"v": VERSION, "ids": [], "h": [], "s": [], "segs": [], "seq": 0}
+def _names(e: Entry) -> tuple[str, ...]:
+    return tuple(n for n in (e.show, e.source.name) if n)
 
 
-def _valid(m: Any) -> bool:
-    return (
-        isinstance(m, dict)
-        and m.get("v") == VERSION
-        and all(isinstance(m.get(k), list) for k in ("ids", "h", "s", "segs"))
-        and len(m["ids"]) == len(m["h"]) == len(m["s"])
-    )
+def _doc(e: Entry, text_hash: str, keys: bytes, words: str) -> Doc:
+    """An entry's document: its text's terms plus its show and source names as words.
 
-
-# --------------------------------------------------------------------------
-# writing
-# --------------------------------------------------------------------------
+    The hash covers the names, so an entry whose show is renamed is indexed again.
+    """
+    names = _names(e)
+    if not names:
+        return (e.id, text_hash, keys, words)
+    extra: set[int] = set()
+    more: list[str] = []
+    for name in names:
+        raw = raw_tokens(name)
+        extra |= token_terms(list(map(singular, raw)))
+        more += raw
+    packed = keys + array("Q", extra).tobytes()  # a key twice is one posting (invert)
+    return (e.id, short_hash(text_hash, *names, length=10), packed, "\n".join((words, *more)))
 
 
 def add_entries(lib: Library, entries: Sequence[Entry]) -> int:
@@ -133,323 +151,158 @@ def add_entries(lib: Library, entries: Sequence[Entry]) -> int:
     docs = []
     for e in entries:
         text = entry_text(e)
-        docs.append((e.id, short_hash(text, length=10), text))
-    return _add_texts(lib, docs)
+        docs.append(_doc(e, short_hash(text, length=10), *text_terms(text)))
+    return write_docs(lib, docs)
 
 
-def add_prepared(lib: Library, docs: Sequence[tuple[str, str, bytes]]) -> int:
-    """``add_entries`` for (id, text hash, term keys) computed where the entry was parsed.
+def add_renamed(lib: Library, entries: Sequence[Entry]) -> int:
+    """Index again the entries whose show or source name differs from their saved row.
 
-    The keys are ``doc_terms`` packed as ``array("Q").tobytes()``: tagging's
-    ``prepare`` step runs in the parse workers, so the main process only
-    merges postings.
+    Tagging skips entries whose content did not change; their names are words
+    of the index too, so a renamed show must still reach it.
     """
-    return _add_texts(lib, docs)
+    changed = []
+    for e in entries:
+        try:
+            row = lib.row(e.id)
+        except NotFound:
+            continue
+        if (row.show or None, row.source) != (e.show or None, e.source.name):
+            changed.append(e)
+    return add_entries(lib, changed) if changed else 0
 
 
-def _packed_terms(src: str | bytes) -> bytes:
-    """A document's term keys packed as ``array("Q")``: from its text, or as ``prepare`` sent them."""
-    return array("Q", doc_terms(src)).tobytes() if isinstance(src, str) else src
+def add_prepared(lib: Library, docs: Iterable[tuple[Entry, str, bytes, str]]) -> int:
+    """``add_entries`` for (entry, text hash, packed keys, words) computed where it was parsed.
 
-
-def _add_texts(lib: Library, docs: Sequence[tuple[str, str, str | bytes]]) -> int:
-    """Index (id, text hash, text | packed keys); an unchanged hash is skipped."""
-    if not docs:
-        return 0
-    done: list[int] = []
-    obsolete: list[str] = []
-
-    def update(data: Any) -> dict[str, Any]:
-        m = data if _valid(data) else _empty_manifest()
-        ids: list[str] = m["ids"]
-        idmap = {eid: i for i, eid in enumerate(ids)}
-        segs: list[dict[str, Any]] = m["segs"]
-        seg_by_name = {s["name"]: s for s in segs}
-        seq = int(m["seq"]) + 1
-        name = f"seg-{seq:08d}.bin"
-        packed: list[bytes] = []
-        counts: list[int] = []
-        numbers: list[int] = []
-        n = 0
-        seen: set[str] = set()
-        for eid, h, src in docs:
-            if eid in seen:
-                continue
-            seen.add(eid)
-            dn = idmap.get(eid)
-            if dn is not None and m["h"][dn] == h and m["s"][dn] in seg_by_name:
-                continue
-            if dn is None:
-                dn = len(ids)
-                ids.append(eid)
-                m["h"].append(h)
-                m["s"].append(name)
-                idmap[eid] = dn
-            else:
-                old = seg_by_name.get(m["s"][dn])
-                if old is not None:
-                    old.setdefault("del", []).append(dn)
-                m["h"][dn] = h
-                m["s"][dn] = name
-            keys = _packed_terms(src)
-            packed.append(keys)
-            counts.append(len(keys) // 8)
-            numbers.append(dn)
-            n += 1
-        done.append(n)
-        if not n:
-            return m
-        import numpy as np
-
-        seg = invert(
-            np.frombuffer(b"".join(packed), dtype=np.uint64),
-            np.repeat(np.array(numbers, dtype=np.uint32), counts),
-        )
-        write_bytes_atomic(lib.dir / DIR_NAME / name, seg.to_bytes())
-        segs.append({"name": name, "n": n, "p": len(seg.post), "del": []})
-        m["seq"] = seq
-        if len(segs) > MAX_SEGMENTS:
-            obsolete.extend(_merge_small(lib, m, seq + 1))
-        return m
-
-    lib.update_sidecar(MANIFEST, update)
-    for name in obsolete:  # after the manifest stopped naming them
-        with contextlib.suppress(OSError):
-            os.unlink(lib.dir / DIR_NAME / name)
-    return done[0] if done else 0
-
-
-def _merge_small(lib: Library, m: dict[str, Any], seq: int) -> list[str]:
-    """Merge every segment smaller than a quarter of the largest into one."""
-    segs: list[dict[str, Any]] = m["segs"]
-    largest = max(int(s.get("p", 0)) for s in segs)
-    small = [s for s in segs if int(s.get("p", 0)) * 4 < largest]
-    if len(small) < 2:
-        small = list(segs)
-    import numpy as np
-
-    name = f"seg-{seq:08d}.bin"
-    all_keys, all_docs = [], []
-    n = 0
-    for s in small:
-        seg = Segment.from_bytes((lib.dir / DIR_NAME / s["name"]).read_bytes())
-        n += int(s.get("n", 0))
-        offs = np.frombuffer(seg.offs, dtype=np.uint32).astype(np.int64)
-        keys = np.repeat(np.frombuffer(seg.keys, dtype=np.uint64), np.diff(offs))
-        docs = np.frombuffer(seg.post, dtype=np.uint32)
-        dead = s.get("del")
-        if dead:
-            live = ~np.isin(docs, np.array(dead, dtype=np.uint32))
-            keys, docs = keys[live], docs[live]
-        all_keys.append(keys)
-        all_docs.append(docs)
-    merged = invert(np.concatenate(all_keys), np.concatenate(all_docs))
-    write_bytes_atomic(lib.dir / DIR_NAME / name, merged.to_bytes())
-    gone = {s["name"] for s in small}
-    m["s"] = [name if s in gone else s for s in m["s"]]
-    m["segs"] = [s for s in segs if s["name"] not in gone] + [
-        {"name": name, "n": n, "p": len(merged.post), "del": []}
-    ]
-    m["seq"] = seq
-    return sorted(gone)
+    The keys and words are ``text_terms`` of its ``entry_text``: tagging's
+    ``prepare`` step runs in the parse workers, so the main process only
+    merges postings. Each call also indexes again up to ``UPGRADE_STEP`` rows
+    an older release indexed without a lexicon: a library too large for the
+    first query's catch-up gains prefixes and show names over a few ingests.
+    """
+    n = write_docs(lib, [_doc(*d) for d in docs])
+    stale = reader(lib).stale_ids
+    if stale:
+        rows = {r.id for r in lib.rows()}
+        add_entries(lib, lib.get_many([i for i in stale if i in rows][-UPGRADE_STEP:]))
+    return n
 
 
 def ensure_index(lib: Library) -> int:
-    """Index rows the index does not know (saved without ``tag_entries``).
+    """Index rows the index does not know (saved without ``tag_entries``), and rows an
+    older release indexed without a lexicon (or show names).
 
-    Loads only the missing entries' content, in batches; returns how many.
+    Loads only those entries' content, in batches; returns how many.
     """
-    reader = _reader(lib)
-    missing = reader.missing(lib)
-    for i in range(0, len(missing), CATCH_UP_BATCH):
-        part = lib.get_many(missing[i : i + CATCH_UP_BATCH])
+    r = reader(lib)
+    todo = _todo(lib, r)
+    for i in range(0, len(todo), CATCH_UP_BATCH):
+        part = lib.get_many(todo[i : i + CATCH_UP_BATCH])
         add_entries(lib, part)
-    if missing:
-        reader = _reader(lib)
-    reader.missing_ids = []
-    reader.checked_generation, reader.checked_len = lib.generation, len(lib)
-    return len(missing)
+    if todo:
+        r = reader(lib)
+    r.missing_ids = []
+    r.checked_generation, r.checked_len = lib.generation, len(lib)
+    return len(todo)
 
 
-# --------------------------------------------------------------------------
-# reading
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class Reader:
-    """The loaded index: entry id per document number, live segments, small memos.
-
-    Kept in ``lib.caches`` and replaced when the manifest's stat changes;
-    segments whose files did not change are carried over, not re-read.
-    """
-
-    stamp: tuple[int, int, int] | None = None
-    ids: list[str] = field(default_factory=list)
-    idset: set[str] = field(default_factory=set)
-    live: list[tuple[Segment, frozenset[int]]] = field(default_factory=list)
-    cache: dict[str, tuple[int, Segment]] = field(default_factory=dict)
-    checked_generation: int = -1
-    checked_len: int = -1
-    missing_ids: list[str] = field(default_factory=list)
-    title_keys: dict[str, frozenset[int]] = field(default_factory=dict)
-    memo: dict[int, set[int]] = field(default_factory=dict)
-
-    def missing(self, lib: Library) -> list[str]:
-        """Rows the index does not know (cached per library generation)."""
-        if self.checked_generation == lib.generation and self.checked_len == len(lib):
-            return self.missing_ids
-        self.missing_ids = [r.id for r in lib.rows() if r.id not in self.idset]
-        self.checked_generation, self.checked_len = lib.generation, len(lib)
-        return self.missing_ids
-
-    def docs(self, key: int) -> set[int]:
-        """Live documents holding ``key``; the last few answers are kept (typing re-queries)."""
-        hit = self.memo.get(key)
-        if hit is not None:
-            return hit
-        out: set[int] = set()
-        for seg, dead in self.live:
-            p = seg.lookup(key)
-            if p:
-                out.update(p)
-                if dead:
-                    out.difference_update(dead)
-        if len(self.memo) >= 16:
-            self.memo.pop(next(iter(self.memo)))
-        self.memo[key] = out
-        return out
-
-    def title_hits(self, lib: Library, keys: Sequence[int]) -> set[str]:
-        """Unindexed rows whose *title* has every key: no content is read."""
-        need = set(keys)
-        out: set[str] = set()
-        for eid in self.missing_ids:
-            ks = self.title_keys.get(eid)
-            if ks is None:
-                try:
-                    title = lib.row(eid).title
-                except Exception:
-                    continue
-                ks = self.title_keys[eid] = frozenset(doc_terms(title or ""))
-            if need <= ks:
-                out.add(eid)
-        return out
-
-
-_CACHE_KEY = "wordindex.reader"  # the reader's slot in ``lib.caches``
-_RLOCK = threading.Lock()
-
-
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _reader(lib: Library) -> Reader:
-    """The cached view of the index, reloaded only when the manifest changed."""
-    path = lib.dir / MANIFEST
-    with _RLOCK:
-        r: Reader | None = lib.caches.get(_CACHE_KEY)
-        stamp = _stat(path)
-        if r is not None and r.stamp == stamp:
-            return r
-        new = Reader(stamp=stamp)
-        if r is not None:
-            new.cache = r.cache
-        try:
-            m = lib.read_sidecar(MANIFEST)
-        except Exception:
-            m = None
-        if _valid(m):
-            try:
-                for s in m["segs"]:
-                    sstamp = _stat(lib.dir / DIR_NAME / s["name"])
-                    hit = new.cache.get(s["name"])
-                    if hit is None or hit[0] != hash(sstamp):
-                        seg = Segment.from_bytes((lib.dir / DIR_NAME / s["name"]).read_bytes())
-                        hit = (hash(sstamp), seg)
-                        new.cache[s["name"]] = hit
-                    new.live.append((hit[1], frozenset(s.get("del") or ())))
-                new.ids = list(m["ids"])
-            except (OSError, ValueError):
-                # a segment vanished or is damaged: answer from nothing and let
-                # ensure_index rebuild (the manifest is replaced on next write)
-                new.live, new.ids = [], []
-                _drop(lib)
-        names = {s["name"] for s in m["segs"]} if _valid(m) and new.ids else set()
-        new.cache = {k: v for k, v in new.cache.items() if k in names}
-        new.idset = set(new.ids)
-        lib.caches[_CACHE_KEY] = new
-        return new
-
-
-def _drop(lib: Library) -> None:
-    with contextlib.suppress(Exception):
-        lib.write_sidecar(MANIFEST, _empty_manifest())
-
-
-def _ids_of(reader: Reader, docs: set[int]) -> set[str]:
-    ids = reader.ids
-    n = len(ids)
-    return {ids[d] for d in docs if d < n}
-
-
-def _docs_all(reader: Reader, keys: Sequence[int]) -> set[int]:
-    result: set[int] | None = None
-    # rarest first keeps the intersections small
-    sets = sorted((reader.docs(k) for k in dict.fromkeys(keys)), key=len)
-    for s in sets:
-        result = set(s) if result is None else result & s
-        if not result:
-            return set()
-    return result or set()
+def _todo(lib: Library, r: Reader) -> list[str]:
+    missing = r.missing(lib)
+    if not r.stale_ids:
+        return list(missing)
+    rows = {x.id for x in lib.rows()}
+    return [*missing, *(i for i in r.stale_ids if i in rows)]
 
 
 def catch_up(lib: Library) -> Reader:
     """The reader, after indexing a *bounded* number of unindexed rows.
 
-    A few rows saved without ``tag_entries`` are indexed on the spot; a
-    library missing most of its index (an old one, a deleted ``words/``) is
-    never rebuilt implicitly by a query (that read every content shard: 493 s
-    at 100k). Its unindexed rows are matched on their titles instead.
+    A few rows saved without ``tag_entries`` (or indexed by an older release,
+    without a lexicon) are indexed on the spot; a library missing most of its
+    index (an old one, a deleted ``words/``) is never rebuilt implicitly by a
+    query (that read every content shard: 493 s at 100k). Its unindexed rows
+    are matched on their titles instead, and rows of an older index answer
+    exact words only. A library that cannot be written (read-only) is asked once.
     """
-    reader = _reader(lib)
-    missing = reader.missing(lib)
-    if missing and len(missing) <= IMPLICIT_CATCH_UP:
-        ensure_index(lib)
-        reader = _reader(lib)
-        reader.missing(lib)
-    return reader
+    r = reader(lib)
+    owed = len(r.missing(lib)) + len(r.stale_ids)
+    if r.upgrade_failed or not owed or owed > IMPLICIT_CATCH_UP:
+        return r
+    if _todo(lib, r):
+        try:
+            ensure_index(lib)
+        except (DigestError, OSError):
+            r.upgrade_failed = True
+            return r
+        r = reader(lib)
+        r.missing(lib)
+    return r
 
 
-def search_docs(lib: Library, phrases: Sequence[str]) -> tuple[Reader, set[int], set[str]] | None:
-    """(reader, documents with every word / phrase, unindexed ids matched on titles).
+def _title_terms(lib: Library, r: Reader, eid: str) -> tuple[frozenset[int], tuple[str, ...]]:
+    """An unindexed row's keys and words, from its title and names (no content read)."""
+    hit = r.titles.get(eid)
+    if hit is None:
+        try:
+            row = lib.row(eid)
+        except Exception:
+            return frozenset(), ()
+        text = "\n".join(x for x in (row.title, row.show, row.source) if x)
+        raw = raw_tokens(text)
+        hit = r.titles[eid] = (frozenset(token_terms(list(map(singular, raw)))), tuple(raw))
+    return hit
 
-    None when the phrases hold nothing to look up. ``reader.ids[doc]`` is a
-    document's entry id; ``store.index.query`` keeps documents as numbers so that
-    intersections stay integer set operations.
+
+def _title_hits(lib: Library, r: Reader, keys: Sequence[int], prefixes: Sequence[str]) -> set[str]:
+    """Unindexed rows whose title (and names) hold every key and prefix."""
+    need = set(keys)
+    out: set[str] = set()
+    for eid in r.missing_ids:
+        ks, words = _title_terms(lib, r, eid)
+        if need <= ks and all(
+            term_key(singular(p)) in ks or any(w.startswith(p) for w in words) for p in prefixes
+        ):
+            out.add(eid)
+    return out
+
+
+def search_docs(
+    lib: Library, phrases: Sequence[str], prefixes: Sequence[str] = ()
+) -> tuple[Reader, set[int], set[str]] | None:
+    """(reader, documents with every word / phrase / prefix, unindexed ids matched on titles).
+
+    ``prefixes`` are single words, folded as written (``raw_tokens``): each
+    matches its own word or any word starting with it. None when there is
+    nothing to look up. ``reader.ids[doc]`` is a document's entry id;
+    ``store.index.query`` keeps documents as numbers so that intersections
+    stay integer set operations.
     """
     keys: list[int] = []
     for p in phrases:
         keys += query_keys(p)
-    if not keys:
+    prefixes = [p for p in prefixes if p]
+    if not keys and not prefixes:
         return None
-    reader = catch_up(lib)
-    extra = reader.title_hits(lib, keys) if reader.missing_ids else set()
-    return reader, _docs_all(reader, keys), extra
+    r = catch_up(lib)
+    extra = _title_hits(lib, r, keys, prefixes) if r.missing_ids else set()
+    sets = [r.docs_any([term_key(singular(p)), *r.completions(lib, p)]) for p in prefixes]
+    if keys:
+        sets.append(docs_all(r, keys))
+    sets.sort(key=len)
+    docs = set(sets[0])
+    for s in sets[1:]:
+        docs &= s
+    return r, docs, extra
 
 
-def search(lib: Library, phrases: Sequence[str]) -> set[str] | None:
-    """Ids of entries containing every word / phrase; None when nothing to look up."""
-    found = search_docs(lib, phrases)
+def search(lib: Library, phrases: Sequence[str], prefixes: Sequence[str] = ()) -> set[str] | None:
+    """Ids of entries containing every word / phrase / prefix; None when nothing to look up."""
+    found = search_docs(lib, phrases, prefixes)
     if found is None:
         return None
-    reader, docs, extra = found
-    return _ids_of(reader, docs) | extra
+    r, docs, extra = found
+    return ids_of(r, docs) | extra
 
 
 def phrase_ids(lib: Library, phrase: str) -> set[str]:
@@ -457,5 +310,5 @@ def phrase_ids(lib: Library, phrase: str) -> set[str]:
     keys = query_keys(phrase)
     if not keys:
         return set()
-    reader = _reader(lib)
-    return _ids_of(reader, _docs_all(reader, keys))
+    r = reader(lib)
+    return ids_of(r, docs_all(r, keys))

@@ -84,7 +84,13 @@ def test_the_query_must_be_text() -> None:
     [
         ('ai "open', 'unterminated quote: add the closing "', 3),
         ("ai @", "empty date after @: e.g. @7-days-ago or @2025-02-01..2025-03-01", 3),
-        ("ai @..", "empty date range after @", 3),
+        ("ai @..", "empty date range after @: e.g. @2025-02-01..2025-03-01 or @2025-02..", 3),
+        (
+            "ai @soon",
+            "bad date 'soon': use YYYY-MM-DD, YYYY-MM, YYYY, N-days-ago, N-weeks-ago, today"
+            " or yesterday, or a range a..b (@2025-02-01..2025-03-01, @2025-02.., @..7-days-ago)",
+            3,
+        ),
         ("ai !", "'!' needs a word or \"phrase\" after it", 3),
         ("ai show:", "show: needs a name, e.g. show:digestly", 3),
         ("ai +join", "'join' is not a usable tag", 3),

@@ -154,6 +154,8 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     query, as_json, limit = _parse_list_terms(args.terms)
     lib = ctx.library()
     rows = api.list_rows(lib, query)
+    for hint in api.query_hints(query):
+        print(hint, file=sys.stderr)
     if limit is not None:
         rows = rows[:limit]
     if as_json:

@@ -275,8 +275,11 @@ class MainView(Screen[None]):
         listing, lines = event.listing, event.lines
         self.marks = listing.marks
         err = self.query_one("#search-error", Static)
-        err.display = bool(listing.error)
-        err.update(Text(listing.error or ""))
+        # an error says what is wrong; else a hint what was ignored ("©")
+        hint = "" if listing.error else " · ".join(api.query_hints(self.search_query))
+        err.display = bool(listing.error or hint)
+        err.set_class(bool(hint), "hint")
+        err.update(Text(listing.error or hint))
         nav = listing.nav
         nav.tags = self._nav_tags
         self.nav_data = nav
