@@ -6,6 +6,7 @@ Modelled on Elfeed's search filter; every term must hold (AND)::
     !word  !"a phrase"    text must not contain it
     +tag  +"open source"  requires a tag (automatic or the user's); -tag excludes
     is:bookmarked is:unread is:read   (and -is:... to negate)
+    is:muted                          entries a mute rule hides (hidden unless asked for)
     source:NAME  show:NAME            substring, case/accent-insensitive (-source: negates)
     @7-days-ago  @2-weeks-ago  @3-months-ago  @1-year-ago  @today  @yesterday
     @2025-02-03  @2025-02  @2025-02-01..2025-03-01  @2025-02-01..  @..2025-03-01
@@ -34,7 +35,7 @@ from store.storage.library import Library
 
 __all__ = ["Query", "QueryError", "Term", "parse_query", "run_query"]
 
-IS_VALUES = ("bookmarked", "unread", "read")
+IS_VALUES = ("bookmarked", "unread", "read", "muted")
 _REL = re.compile(r"(\d{1,5})-?(day|week|month|year)s?-?ago")
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
@@ -177,7 +178,9 @@ def _parse_term(raw: str, pos: int) -> Term | None:
     if low.startswith("is:"):
         v = low[3:]
         if v not in IS_VALUES:
-            raise QueryError(f"is:{v} is unknown; use is:bookmarked, is:unread or is:read", pos)
+            raise QueryError(
+                f"is:{v} is unknown; use is:bookmarked, is:unread, is:read or is:muted", pos
+            )
         return Term("is", v, False, pos)
     for key in ("source:", "show:"):
         if low.startswith(key):
@@ -406,7 +409,7 @@ def _row_checks(lib: Library, query: Query, today: date) -> list[Callable[[Row],
     checks: list[Callable[[Row], bool]] = []
     marks = None
     for t in query.terms:
-        if t.kind == "is":
+        if t.kind == "is" and t.value != "muted":  # run_query tests is:muted
             if marks is None:
                 marks = lib.all_marks()
             checks.append(_is_check(t.value, t.negate, marks))
@@ -456,10 +459,29 @@ def _date_check(lo: str | None, hi: str | None) -> Callable[[Row], bool]:
     return test
 
 
-def run_query(lib: Library, q: str, now: datetime | None = None) -> list[Row]:
-    """Rows matching ``q``, newest first (the order of ``lib.rows()``)."""
-    plan = _plan(lib, parse_query(q), now)
-    rows, checks = plan.ctx.rows, plan.checks
+def _muted_checks(query: Query, muted: frozenset[str]) -> list[Callable[[Row], bool]]:
+    """``is:muted`` / ``-is:muted`` as asked; with neither, muted rows are left out."""
+    asked = [t for t in query.terms if t.kind == "is" and t.value == "muted"]
+    if not asked:
+        return [lambda r: r.id not in muted] if muted else []
+
+    def check(negate: bool) -> Callable[[Row], bool]:
+        return lambda r: (r.id in muted) != negate
+
+    return [check(t.negate) for t in asked]
+
+
+def run_query(
+    lib: Library, q: str, now: datetime | None = None, *, muted: frozenset[str] = frozenset()
+) -> list[Row]:
+    """Rows matching ``q``, newest first (the order of ``lib.rows()``).
+
+    ``muted``: the ids mute rules hide (``store.index.mute``); they are left out
+    unless the query names ``is:muted``.
+    """
+    query = parse_query(q)
+    plan = _plan(lib, query, now)
+    rows, checks = plan.ctx.rows, [*plan.checks, *_muted_checks(query, muted)]
     picked = rows if plan.need is None else [rows[p] for p in plan.need]
     if not checks:
         return list(picked)
