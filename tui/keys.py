@@ -76,7 +76,7 @@ ACTION_HELP: dict[str, str] = {
     "step_entry(-1)": "Open the previous episode",
     "step_unread(1)": "Open the next unread entry of this view",
     "step_unread(-1)": "Open the previous unread entry of this view",
-    "undo": "Undo the last change of marks (read, bookmark, tag, a bulk action), many steps back",
+    "undo": "Undo the last change (a mark, a bulk action, a mute, a saved search), many steps back",
     "mark_view_read": "Mark every entry of this view read (asks first; u undoes)",
     "save_search": "Save this view's filter with a name: it is listed under Saved, with counts",
     "mute": "Mute this entry's show, source, a tag or words: hidden everywhere, not deleted",
