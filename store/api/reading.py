@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from store.errors import DigestError
+from store.index.mute import muted_ids
 from store.index.select import select_rows
 from store.models import Entry, Marks, Row, entry_to_json
 from store.render import entry_text
@@ -56,8 +57,6 @@ def list_view(
     entries are left out of rows and counts (the Muted view lists them); the
     saved searches' counts come with the listing, cached by generation.
     """
-    from store.index.mute import muted_ids
-
     marks = lib.all_marks()
     muted = muted_ids(lib)
     error = None
@@ -172,6 +171,8 @@ def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
         links = point_links(lib, entry.id, story)
     except LibraryError:
         story, rel, links = None, [], []
+    muted = muted_ids(lib)  # a muted entry is not offered as related either
+    rel = [r for r in rel if r.id not in muted]
     return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), rel, story, links)
 
 

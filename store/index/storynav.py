@@ -1,7 +1,7 @@
 """The navigator's Stories: each story's label, counts and trend, and the ids it lists.
 
-Built from ``store.index.stories`` with bounded work (``full=False``: the
-background warm-up places the rest), cached by the stories file and the
+Read from ``store.index.stories``' placed state without placing anything
+(the background warm-up does that), cached by the stories file and the
 library generation, so a listing of one story is a set lookup. Muted entries
 are left out of a story's counts and listing; a story whose entries are all
 muted is not shown.
@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from store.index.stories import STATE_NAME, Story, list_stories
+from store.index.stories import STATE_NAME, Story
+from store.index.stories import _state as stories_state
+from store.index.stories import _story as one_story
 from store.models import EMPTY_MARKS, Marks
 from store.storage.library import Library
 
@@ -54,7 +56,11 @@ def _stories(lib: Library) -> list[Story]:
         hit: tuple[Any, list[Story]] | None = lib.caches.get(_CACHE_KEY)
     if hit is not None and hit[0] == key:
         return hit[1]
-    found = list_stories(lib, full=False)
+    # read only: placing new entries is the warm-up's job (``api.warm_topics``, run just
+    # before in the same worker); placing again here doubled that work at 100k entries
+    st = stories_state(lib)
+    found = [s for sid, d in st.data["stories"].items() if (s := one_story(lib, sid, d))]
+    found.sort(key=lambda s: (max(e.date for e in s.entries), len(s.entries), s.id), reverse=True)
     with _LOCK:
         lib.caches[_CACHE_KEY] = ((lib.generation, stories_stamp(lib)), found)
     return found
