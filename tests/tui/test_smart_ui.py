@@ -149,3 +149,18 @@ async def test_stories_section_lists_each_story_and_selecting_one_lists_its_entr
         shown = {r.id for r in screen.episodes.rows_in_order}
         assert shown == {e.id for e in first.entries}
         assert f"{len(first.entries)}/{len(first.entries)}·{first.sources}src" in "".join(lines)
+
+
+async def test_feeds_yaml_rules_and_searches_are_taken_in_at_start(
+    lib_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("mute: ['show:\"All-In\"']\nsearches:\n  gender: +gender\n", encoding="utf-8")
+    monkeypatch.setenv("DIGEST_TUI_CONFIG", str(config))
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await wait_for(pilot, lambda: not screen.episodes.has_id(DEEPSEEK), "the rule applied")
+        lines = nav_lines(screen)
+        assert "Muted 1/1" in lines and "★ gender 1/2" in lines, lines
