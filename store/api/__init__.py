@@ -88,6 +88,7 @@ from store.api.smart import (
     rename_search,
     save_search,
     saved_searches,
+    state_stamp,
     sync_config,
     unmute,
 )
@@ -176,4 +177,5 @@ __all__ = [
     "nav_stories",
     "apply_config",
     "sync_config",
+    "state_stamp",
 ]

@@ -101,6 +101,11 @@ def mute_choices(lib: Library, entry_id: str) -> list[tuple[str, str]]:
     return out
 
 
+def state_stamp(lib: Library) -> object:
+    """Changes whenever a state table (saved searches, mute rules, settings) is rewritten."""
+    return mute_rules_.tables_stamp(lib)
+
+
 # -- the navigator's stories -------------------------------------------------------
 def nav_stories(lib: Library) -> tuple[list[StoryCount], int]:
     """The newest stories for the navigator (STORIES_SHOWN of them), and how many there are.

@@ -164,3 +164,15 @@ async def test_feeds_yaml_rules_and_searches_are_taken_in_at_start(
         await wait_for(pilot, lambda: not screen.episodes.has_id(DEEPSEEK), "the rule applied")
         lines = nav_lines(screen)
         assert "Muted 1/1" in lines and "★ gender 1/2" in lines, lines
+
+
+async def test_a_rule_muted_from_the_shell_applies_in_the_open_ui(lib_dir: Path) -> None:
+    app = DigestApp(lib_dir, first_run=False, poll_seconds=0.05)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        # a first poll sees the tables as they are
+        await wait_for(pilot, lambda: screen._state_seen is not None, "a first poll", step=0.05)
+        api.mute(Library.open(lib_dir), "+china")  # as `digest-tui mute +china` would
+        await wait_for(pilot, lambda: not screen.episodes.has_id(DEEPSEEK), "the rule", step=0.05)
+        assert "Muted 1/2" in nav_lines(screen)

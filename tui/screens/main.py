@@ -106,6 +106,7 @@ class MainScreen(SmartActions, MainView):
         super().__init__(lib, config_override=config_override)
         self.refreshing = False
         self._tally = RefreshTally()
+        self._state_seen: object = None  # the state tables as last seen (reload_from_disk)
 
     # -- writes ------------------------------------------------------------------
     def _title_of(self, entry_id: str) -> str:
@@ -436,8 +437,17 @@ class MainScreen(SmartActions, MainView):
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
     def reload_from_disk(self) -> None:
-        """Pick up another instance's writes (polled while it holds the UI lock)."""
-        if api.reload_if_changed(self.lib):
+        """Pick up another instance's writes (polled while it holds the UI lock).
+
+        Mute rules and saved searches live in the state tables: a rule muted from
+        the shell changes what is listed, so their file is watched too.
+        """
+        changed = api.reload_if_changed(self.lib)
+        stamp = api.state_stamp(self.lib)
+        if stamp != self._state_seen:
+            changed = changed or self._state_seen is not None
+            self._state_seen = stamp
+        if changed:
             self.post_message(self.Reloaded())
 
     @on(Reloaded)
