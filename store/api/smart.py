@@ -7,7 +7,9 @@ undo`` take back a mute, a saved search, a rename or a delete like a mark.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,11 @@ if TYPE_CHECKING:
     from store.index.storynav import StoryCount
 
 STORIES_SHOWN = 20  # the navigator lists the newest; `digest-tui stories` has them all
-CONFIG_STAMP = "stamp"  # table config: which feeds.yaml (and which version of it) was taken in
+CONFIG_STAMP = "stamp"
+# a top-level key of feeds.yaml this module takes in (a cheap test before parsing YAML)
+_SMART_KEYS = re.compile(
+    rb"^(?:mute|searches)\s*:", re.M
+)  # table config: which feeds.yaml (and which version of it) was taken in
 
 
 # -- saved searches ---------------------------------------------------------------
@@ -135,19 +141,33 @@ def apply_config(lib: Library, config: Config) -> None:
     lib.state_table(mute_rules_.CONFIG_TABLE).set(CONFIG_STAMP, _stamp(config.path))
 
 
-def sync_config(lib: Library, path: Path) -> bool:
+def sync_config(lib: Library, path: Path, *, create: bool = False) -> bool:
     """``apply_config`` when the feeds.yaml at ``path`` changed since it was last taken in.
 
     A stat and a small read when nothing changed, so every command can call
-    it. A broken feeds.yaml or a library that cannot be written changes
-    nothing here: the commands that read the file report it themselves.
-    True when the config was read.
+    it. Nothing is written (no data dir created, no damaged file rewritten)
+    when the file has no ``mute:`` or ``searches:`` and the library mirrors no
+    rule of it: the case of most users, and of every read-only command. A
+    broken feeds.yaml or a library that cannot be written changes nothing here:
+    the commands that read the file report it themselves. True when the config
+    was read. ``create``: the UI, which makes its data dir anyway, may make it here.
     """
     from store.config import load_config
 
+    if create:
+        with contextlib.suppress(OSError):  # read-only place: nothing to take in, then
+            lib.dir.mkdir(parents=True, exist_ok=True)
+    if not lib.dir.is_dir():
+        return False
     try:
         table = lib.state_table(mute_rules_.CONFIG_TABLE)
         if table.get(CONFIG_STAMP) == _stamp(path):
+            return False
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = b""
+        if not _SMART_KEYS.search(raw) and not table.get(mute_rules_.CONFIG_KEY):
             return False
         apply_config(lib, load_config(path))
     except DigestError:

@@ -82,6 +82,7 @@ def test_saved_export_writes_the_searches_block(lib_dir: Path, tmp_path: Path) -
     text = config.read_text(encoding="utf-8")
     assert text.startswith("# my feeds\nfeeds: []\n") and "searches:" in text
     fresh = tmp_path / "fresh"
-    run_cli(fresh, "--config", str(config), "list", check=True)  # a new library takes them in
+    fresh.mkdir()  # a new, empty library (a read command never creates one)
+    run_cli(fresh, "--config", str(config), "list", check=True)  # it takes them in
     data = json.loads(run_cli(fresh, "--config", str(config), "saved", "--json").stdout)
     assert [(s["name"], s["query"]) for s in data] == [("later", "is:unread @7-days-ago")]

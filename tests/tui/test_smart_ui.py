@@ -172,7 +172,7 @@ async def test_a_rule_muted_from_the_shell_applies_in_the_open_ui(lib_dir: Path)
         await settle(pilot)
         screen = main(app)
         # a first poll sees the tables as they are
-        await wait_for(pilot, lambda: screen._state_seen is not None, "a first poll", step=0.05)
+        await wait_for(pilot, lambda: screen._state_polled, "a first poll", step=0.05)
         api.mute(Library.open(lib_dir), "+china")  # as `digest-tui mute +china` would
         await wait_for(pilot, lambda: not screen.episodes.has_id(DEEPSEEK), "the rule", step=0.05)
         assert "Muted 1/2" in nav_lines(screen)

@@ -106,7 +106,9 @@ class MainScreen(SmartActions, MainView):
         super().__init__(lib, config_override=config_override)
         self.refreshing = False
         self._tally = RefreshTally()
-        self._state_seen: object = None  # the state tables as last seen (reload_from_disk)
+        # the state tables as last seen by reload_from_disk (None: no such file yet)
+        self._state_seen: object = None
+        self._state_polled = False
 
     # -- writes ------------------------------------------------------------------
     def _title_of(self, entry_id: str) -> str:
@@ -432,7 +434,9 @@ class MainScreen(SmartActions, MainView):
     def _take_config(self) -> None:
         """A stat when feeds.yaml did not change; else its rules and searches, then a relist."""
         path = api.config_path(self.config_override)
-        if (not self.config_override or path.is_file()) and api.sync_config(self.lib, path):
+        if (not self.config_override or path.is_file()) and api.sync_config(
+            self.lib, path, create=True
+        ):
             self.post_message(self.Reloaded())
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
@@ -444,9 +448,9 @@ class MainScreen(SmartActions, MainView):
         """
         changed = api.reload_if_changed(self.lib)
         stamp = api.state_stamp(self.lib)
-        if stamp != self._state_seen:
-            changed = changed or self._state_seen is not None
-            self._state_seen = stamp
+        if self._state_polled and stamp != self._state_seen:
+            changed = True
+        self._state_seen, self._state_polled = stamp, True
         if changed:
             self.post_message(self.Reloaded())
 
