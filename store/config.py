@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from store.errors import ConfigError
 from store.paths import config_file, default_config_file
 
-TOP_KEYS = ("feeds", "paths", "topics", "refresh", "player")
+TOP_KEYS = ("feeds", "paths", "topics", "refresh", "player", "mute", "searches")
 FEED_KEYS = ("url", "name", "tags")
 FEED_SCHEMES = ("http", "https", "file")
 MAX_CONFIG_BYTES = 5_000_000
@@ -70,6 +70,10 @@ class Config:
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     player: tuple[str, ...] = ()  # the audio player's command line; () means mpv if installed
+    # mute rules (filter-language queries) whose entries are hidden; kept in the library too
+    mute: tuple[str, ...] = ()
+    # saved searches (name -> query): an export of the library's, taken in by a new library
+    searches: dict[str, str] = field(default_factory=dict)
     path: Path = Path("feeds.yaml")
 
 
@@ -245,6 +249,18 @@ class _Loader:
             raise self.fail(line, "player", f"cannot split the command line ({exc})") from None
         return argv
 
+    def searches(self, value: Any, line: int) -> dict[str, str]:
+        """``searches: {name: query}``: names and queries are one line of text each."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(line, "searches", f"expected name: query, got {_kind(value)}")
+        out: dict[str, str] = {}
+        for name, query in value.items():
+            nline = _line_of(value, name, line)
+            out[self.text(name, nline, "searches")] = self.text(query, nline, str(name))
+        return out
+
 
 def _kind(value: Any) -> str:
     if value is None:
@@ -298,6 +314,8 @@ def parse_config_text(text: str, path: Path) -> Config:
         topics=loader.topics(data.get("topics"), line("topics")),
         refresh=loader.refresh(data.get("refresh"), line("refresh")),
         player=loader.player(data.get("player"), line("player")),
+        mute=loader.words(data.get("mute"), line("mute"), "mute"),
+        searches=loader.searches(data.get("searches"), line("searches")),
         path=path,
     )
 

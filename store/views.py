@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from store.models import EMPTY_MARKS, Entry, Marks, Row
 
 if TYPE_CHECKING:  # the tag index is loaded when related entries are first asked for
+    from store.index.saved import SavedSearch
     from store.index.stories import PointLink, Story
+    from store.index.storynav import StoryCount
     from store.index.tagindex import Related
 
 
@@ -32,31 +34,52 @@ class SourceCount:
 
 @dataclass(frozen=True, slots=True)
 class TagCount:
-    """One tag's line: how many entries, how many sources, and its trend."""
+    """One tag's line: how many entries (unread of them), how many sources, and its trend."""
 
     tag: str
     entries: int
     sources: int = 1
     weekly: tuple[tuple[str, int], ...] = ()
+    unread: int = 0
 
 
 @dataclass(slots=True)
 class NavData:
-    """Everything the navigator shows, computed in one pass over rows and marks."""
+    """Everything the navigator shows, computed in one pass over rows and marks.
+
+    Muted entries are in ``muted`` / ``muted_unread`` only: every other count
+    leaves them out. ``rules`` is how many mute rules there are (the Muted line
+    shows when there is one); ``stories`` are the newest ``STORIES_SHOWN`` of
+    ``stories_total``.
+    """
 
     total: int = 0
     unread: int = 0
     bookmarked: int = 0
+    bookmarked_unread: int = 0
     sources: list[SourceCount] = field(default_factory=list)
     tags: list[TagCount] = field(default_factory=list)
+    muted: int = 0
+    muted_unread: int = 0
+    rules: int = 0
+    saved: list[SavedSearch] = field(default_factory=list)
+    stories: list[StoryCount] = field(default_factory=list)
+    stories_total: int = 0
 
 
-def count_rows(rows: Iterable[Row], marks: Mapping[str, Marks]) -> NavData:
-    """Counts for All / Unread / Bookmarks / each source (one pass; marks is sparse)."""
+def count_rows(
+    rows: Iterable[Row], marks: Mapping[str, Marks], muted: frozenset[str] = frozenset()
+) -> NavData:
+    """Counts for All / Unread / Bookmarks / each source / Muted (one pass; marks is sparse)."""
     data = NavData()
     totals: Counter[tuple[str, str]] = Counter()
     unread: Counter[tuple[str, str]] = Counter()
     for row in rows:
+        if row.id in muted:
+            m = marks.get(row.id)
+            data.muted += 1
+            data.muted_unread += m is None or not m.read
+            continue
         key = (row.source, row.source_kind)
         totals[key] += 1
         m = marks.get(row.id)
@@ -64,6 +87,7 @@ def count_rows(rows: Iterable[Row], marks: Mapping[str, Marks]) -> NavData:
             unread[key] += 1
         if m is not None and m.bookmarked:
             data.bookmarked += 1
+            data.bookmarked_unread += not m.read
     data.total = sum(totals.values())
     data.unread = sum(unread.values())
     # digests (files) first, then feeds; alphabetical within each
@@ -78,10 +102,15 @@ def count_rows(rows: Iterable[Row], marks: Mapping[str, Marks]) -> NavData:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """What the navigator points at: ``kind`` is all/unread/bookmarks/source/tag."""
+    """What the navigator points at: ``kind`` is all/unread/bookmarks/muted/source/tag/saved/story.
+
+    ``value`` names the source, tag, saved search or story id; ``title`` is what
+    a story is called (its id says nothing), left out of comparisons.
+    """
 
     kind: str
     value: str = ""
+    title: str = field(default="", compare=False)
 
     @property
     def option_id(self) -> str:
@@ -97,7 +126,11 @@ class Selection:
             return self.value
         if self.kind == "tag":
             return "#" + self.value
-        return {"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}.get(
+        if self.kind == "saved":
+            return "★ " + self.value
+        if self.kind == "story":
+            return "Story: " + (self.title or self.value)
+        return {"all": "All", "unread": "Unread", "bookmarks": "Bookmarks", "muted": "Muted"}.get(
             self.kind, self.kind
         )
 

@@ -31,6 +31,8 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("P", "step_unread(-1)", "Previous unread", show=False, id="prev-unread"),
     Binding("u,ctrl+z", "undo", "Undo", show=False, id="undo"),
     Binding("A", "mark_view_read", "All read", show=False, id="mark-view-read"),
+    Binding("S", "save_search", "Save this search", show=False, id="save-search"),
+    Binding("M", "mute", "Mute", show=False, id="mute"),
     Binding("r", "refresh", "Refresh", id="refresh"),
     Binding("F", "feeds", "Feeds", show=False, id="feeds"),
     Binding("K", "kept", "Kept points", show=False, id="kept"),
@@ -87,6 +89,9 @@ PALETTE_ACTIONS: list[tuple[str, str, str]] = [
     ),
     ("bookmark_view", "Bookmark every entry of this view", "Asks first; u undoes"),
     ("tag_view", "Tag every entry of this view", "One tag on the whole view; u undoes"),
+    ("rename_search", "Rename a saved search", "Pick one, type its new name; u undoes"),
+    ("delete_search", "Delete a saved search", "Its entries stay; u undoes"),
+    ("unmute", "Remove a mute rule", "Its entries come back; u undoes"),
 ]
 
 # What each action does, for the palette and the help screen (action -> help).
@@ -105,8 +110,10 @@ ACTION_HELP: dict[str, str] = {
     "step_entry(-1)": "Open the previous episode",
     "step_unread(1)": "Open the next unread entry of this view",
     "step_unread(-1)": "Open the previous unread entry of this view",
-    "undo": "Undo the last change of marks (read, bookmark, tag, a bulk action), many steps back",
+    "undo": "Undo the last change (a mark, a bulk action, a mute, a saved search), many steps back",
     "mark_view_read": "Mark every entry of this view read (asks first; u undoes)",
+    "save_search": "Save this view's filter with a name: it is listed under Saved, with counts",
+    "mute": "Mute this entry's show, source, a tag or words: hidden everywhere, not deleted",
     "refresh": "Fetch every feed in feeds.yaml (runs in the background)",
     "feeds": "Every feed: last fetch, last success, entries, error",
     "kept": "The points you kept (h in the reader), by story or tag; enter opens, d lets go",

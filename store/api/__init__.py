@@ -12,7 +12,8 @@ the store's own dataclasses (``Entry``, ``Marks``, ``Row``, reports) or the
 views of ``store.views``. Errors the user can act on are ``DigestError``s.
 
 The verbs live in one module per concern (``places``, ``reading``,
-``marking``, ``kept``, ``audio``, ``feeds``, ``out``, and the workflow's own: ``brief``); callers
+``marking``, ``kept``, ``audio``, ``feeds``, ``out``, and the workflow's own:
+``brief``, ``smart``); callers
 use them through this package only (``api.open_entry``), so a verb can move
 between them freely. Each module imports the heavier floors (the query
 language, tags, feeds with httpx, the doctor) inside the verbs that use them:
@@ -99,6 +100,22 @@ from store.api.reading import (
     stories,
     story_of,
 )
+from store.api.smart import (
+    apply_config,
+    delete_search,
+    export_searches,
+    mute,
+    mute_choices,
+    mute_rules,
+    muted_ids,
+    nav_stories,
+    rename_search,
+    save_search,
+    saved_searches,
+    state_stamp,
+    sync_config,
+    unmute,
+)
 from store.models import Row
 from store.render import reading_time
 from store.storage.library import Library
@@ -111,8 +128,11 @@ if TYPE_CHECKING:
     from store.index.brief import BriefEntry as BriefEntry
     from store.index.brief import BriefGroup as BriefGroup
     from store.index.brief import BriefPoint as BriefPoint
+    from store.index.mute import MuteRule as MuteRule
+    from store.index.saved import SavedSearch as SavedSearch
     from store.index.stories import PointLink as PointLink
     from store.index.stories import Story as Story
+    from store.index.storynav import StoryCount as StoryCount
     from store.index.tagindex import Related as Related
     from store.index.tagindex import TagStat as TagStat
     from store.storage.checks import Report as Report
@@ -193,4 +213,18 @@ __all__ = [
     "ensure_samples",
     "export",
     "write_text",
+    "saved_searches",
+    "save_search",
+    "rename_search",
+    "delete_search",
+    "export_searches",
+    "muted_ids",
+    "mute",
+    "unmute",
+    "mute_rules",
+    "mute_choices",
+    "nav_stories",
+    "apply_config",
+    "sync_config",
+    "state_stamp",
 ]

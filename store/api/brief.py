@@ -4,13 +4,13 @@ Part of the door (``store.api``); see its docstring. The grouping lives in
 ``store.index.brief``; here are the verbs the brief screen and ``digest-tui
 brief`` share, and the brief's JSON and Markdown forms.
 
-Muted entries: ``muted_ids`` is the set of ids the mute rules hide; callers
-pass it (the mute rules are another module's), and nothing muted is listed.
+Muted entries are never listed: the brief leaves out what the mute rules hide
+(``store.index.mute``), as every list does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from store.storage.library import Library
@@ -24,7 +24,6 @@ def brief(
     lib: Library,
     since: str | None = None,
     *,
-    muted_ids: Collection[str] = (),
     complete: bool = True,
 ) -> Brief:
     """What arrived since the last visit (or is dated since ``since``), grouped.
@@ -36,8 +35,9 @@ def brief(
     quits, ``digest-tui brief --mark-seen``).
     """
     from store.index.brief import build
+    from store.index.mute import muted_ids
 
-    return build(lib, since=since, hidden=muted_ids, complete=complete)
+    return build(lib, since=since, hidden=muted_ids(lib), complete=complete)
 
 
 def last_visit(lib: Library) -> str | None:

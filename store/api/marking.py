@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 
 # -- tags -----------------------------------------------------------------------
 def tags_summary(lib: Library) -> list[TagStat]:
-    """Every tag with its entries, sources and weekly trend (``digest-tui tags``)."""
+    """Every tag with its entries, sources and weekly trend (``digest-tui tags``).
+
+    Muted entries are not counted (a tag of muted entries only is left out).
+    """
+    from store.index.mute import muted_ids, tags_without_muted
     from store.index.tagindex import tag_summary
 
-    return tag_summary(lib)
+    return tags_without_muted(lib, tag_summary(lib), muted_ids(lib))
 
 
 def trend_legend(weekly: Sequence[tuple[str, int]]) -> str:
@@ -38,11 +42,23 @@ def trend_legend(weekly: Sequence[tuple[str, int]]) -> str:
 def nav_tags(lib: Library) -> list[TagCount]:
     """The navigator's tags: cross-source tags first (most sources), then by size.
 
-    Runs in the UI's background worker after a listing, so it also brings the
-    topic index up to date (``warm_topics``): entries a refresh just added get
-    their signatures and stories there, not when the user opens one.
+    The line shows both keys it is sorted by (sources, entries), with the
+    unread count beside the entries: "3/12 · 4 src". Runs in the UI's
+    background worker after a listing, so it also brings the topic index up to
+    date (``warm_topics``): entries a refresh just added get their signatures
+    and stories there, not when the user opens one.
     """
-    tags = [TagCount(s.tag, s.entries, s.sources, tuple(s.weekly)) for s in tags_summary(lib)]
+    from store.index.mute import muted_ids
+    from store.index.tagindex import tag_postings
+
+    muted = muted_ids(lib)
+    auto, user = tag_postings(lib)
+    marks = lib.all_marks()
+    tags = []
+    for s in tags_summary(lib):
+        ids = (auto.get(s.tag, set()) | user.get(s.tag, set())) - muted
+        unread = sum(1 for i in ids if not (i in marks and marks[i].read))
+        tags.append(TagCount(s.tag, s.entries, s.sources, tuple(s.weekly), min(unread, s.entries)))
     tags.sort(key=lambda t: (-(t.sources > 1), -t.sources, -t.entries, t.tag))
     warm_topics(lib)
     return tags

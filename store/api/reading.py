@@ -9,12 +9,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from store.errors import DigestError
+from store.index.mute import muted_ids
 from store.index.select import select_rows
 from store.models import Entry, Marks, Row, entry_to_json
 from store.render import entry_text
 from store.storage.library import Library
 from store.text import clean_line
-from store.views import Listing, Opened, Selection, count_rows, selection_filter
+from store.views import Listing, NavData, Opened, Selection, count_rows, selection_filter
 
 # Heavier floors are imported by the verbs that use them (start-up speed).
 if TYPE_CHECKING:
@@ -29,7 +30,10 @@ def resolve(lib: Library, prefix: str) -> str:
 
 
 def list_rows(lib: Library, query: str = "") -> list[Row]:
-    """Rows matching the filter language, newest first (every row for no query)."""
+    """Rows matching the filter language, newest first (every row for no query).
+
+    Muted entries are left out unless the query names ``is:muted``.
+    """
     return select_rows(lib, query)
 
 
@@ -58,19 +62,54 @@ def list_view(
     counts. A wrong query is not an exception but ``Listing.error`` (rows None),
     so a search box can say what is wrong while the user types on. The query
     is read as being typed: its last word is a prefix (``select_rows(live=True)``).
+    Muted entries are left out of rows and counts (the Muted view lists them);
+    the saved searches' counts come with the listing, cached by generation.
     """
     marks = lib.all_marks()
+    muted = muted_ids(lib)
     error = None
     rows: list[Row] | None
     try:
-        rows = select_rows(lib, query, live=True)
+        rows = _view_rows(lib, selection, query, muted)
     except DigestError as exc:  # a QueryError, or a library failure
         rows, error = None, query_error_line(exc)
     wanted = selection_filter(selection, marks, frozenset(sticky))
     if rows is not None and wanted is not None:
         rows = [r for r in rows if wanted(r)]
-    nav = count_rows(lib.rows(), marks)
+    nav = count_rows(lib.rows(), marks, muted)
+    _smart_counts(lib, nav, marks, muted)
     return Listing(rows, marks, nav, error, lib.generation)
+
+
+def _view_rows(lib: Library, selection: Selection, query: str, muted: frozenset[str]) -> list[Row]:
+    """The rows of the views a query makes: a saved search, Muted, a story; else the query."""
+    if selection.kind == "saved":
+        from store.index.saved import find
+
+        return select_rows(lib, f"{find(lib, selection.value).query} {query}", muted, live=True)
+    if selection.kind == "muted":
+        return select_rows(lib, f"is:muted {query}", muted, live=True)
+    rows = select_rows(lib, query, muted, live=True)
+    if selection.kind == "story":
+        from store.index.storynav import story_ids
+
+        ids = story_ids(lib, selection.value)
+        rows = [r for r in rows if r.id in ids]
+    return rows
+
+
+def _smart_counts(
+    lib: Library, nav: NavData, marks: dict[str, Marks], muted: frozenset[str]
+) -> None:
+    """The saved searches' counts and the number of mute rules, into ``nav``."""
+    from store.index.mute import rules
+    from store.index.saved import counts
+
+    try:
+        nav.saved = counts(lib, marks, muted)
+        nav.rules = len(rules(lib))
+    except DigestError:  # a damaged tables file: the listing goes on without them
+        nav.saved, nav.rules = [], 0
 
 
 def related(
@@ -140,6 +179,8 @@ def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
         links = point_links(lib, entry.id, story)
     except LibraryError:
         story, rel, links = None, [], []
+    muted = muted_ids(lib)  # a muted entry is not offered as related either
+    rel = [r for r in rel if r.id not in muted]
     return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), rel, story, links)
 
 

@@ -6,6 +6,7 @@ Modelled on Elfeed's search filter; every term must hold (AND)::
     !word  !"a phrase"    text must not contain it
     +tag  +"open source"  requires a tag (automatic or the user's); -tag excludes
     is:bookmarked is:unread is:read   (and -is:... to negate)
+    is:muted                          entries a mute rule hides (hidden unless asked for)
     source:NAME  show:NAME            substring, case/accent-insensitive (-source: negates)
     @7-days-ago  @2-weeks-ago  @3-months-ago  @1-year-ago  @today  @yesterday
     @2025-02-03  @2025-02  @2025-02-01..2025-03-01  @2025-02-01..  @..2025-03-01
@@ -40,7 +41,7 @@ from store.storage.library import Library
 
 __all__ = ["Query", "QueryError", "Term", "parse_query", "query_hints", "run_query"]
 
-IS_VALUES = ("bookmarked", "unread", "read")
+IS_VALUES = ("bookmarked", "unread", "read", "muted")
 PREFIX_MIN = 3  # a plain word this long matches as a prefix too
 
 
@@ -167,7 +168,9 @@ def _parse_term(raw: str, pos: int, typing: bool = False) -> Term | None:
     if low.startswith("is:"):
         v = low[3:]
         if v not in IS_VALUES:
-            raise QueryError(f"is:{v} is unknown; use is:bookmarked, is:unread or is:read", pos)
+            raise QueryError(
+                f"is:{v} is unknown; use is:bookmarked, is:unread, is:read or is:muted", pos
+            )
         return Term("is", v, False, pos)
     for key in ("source:", "show:"):
         if low.startswith(key):
@@ -399,7 +402,7 @@ def _row_checks(lib: Library, query: Query, today: date) -> list[Callable[[Row],
     checks: list[Callable[[Row], bool]] = []
     marks = None
     for t in query.terms:
-        if t.kind == "is":
+        if t.kind == "is" and t.value != "muted":  # run_query tests is:muted
             if marks is None:
                 marks = lib.all_marks()
             checks.append(_is_check(t.value, t.negate, marks))
@@ -439,15 +442,35 @@ def _name_check(kind: str, value: str, negate: bool) -> Callable[[Row], bool]:
     return test
 
 
+def _muted_checks(query: Query, muted: frozenset[str]) -> list[Callable[[Row], bool]]:
+    """``is:muted`` / ``-is:muted`` as asked; with neither, muted rows are left out."""
+    asked = [t for t in query.terms if t.kind == "is" and t.value == "muted"]
+    if not asked:
+        return [lambda r: r.id not in muted] if muted else []
+
+    def check(negate: bool) -> Callable[[Row], bool]:
+        return lambda r: (r.id in muted) != negate
+
+    return [check(t.negate) for t in asked]
+
+
 def run_query(
-    lib: Library, q: str, now: datetime | None = None, *, live: bool = False
+    lib: Library,
+    q: str,
+    now: datetime | None = None,
+    *,
+    live: bool = False,
+    muted: frozenset[str] = frozenset(),
 ) -> list[Row]:
     """Rows matching ``q``, newest first (the order of ``lib.rows()``).
 
     ``live``: ``q`` is being typed (the UI's search box), see ``parse_query``.
+    ``muted``: the ids mute rules hide (``store.index.mute``); they are left out
+    unless the query names ``is:muted``.
     """
-    plan = _plan(lib, parse_query(q, live=live), now)
-    rows, checks = plan.ctx.rows, plan.checks
+    query = parse_query(q, live=live)
+    plan = _plan(lib, query, now)
+    rows, checks = plan.ctx.rows, [*plan.checks, *_muted_checks(query, muted)]
     picked = rows if plan.need is None else [rows[p] for p in plan.need]
     if not checks:
         return list(picked)

@@ -136,9 +136,14 @@ def test_muted_ids_never_appear_and_hidden_groups_stay_hidden_until_undone(
     tmp_path: Path,
 ) -> None:
     lib = _tagged(tmp_path)
-    b = api.brief(lib, muted_ids={"b1", "c1"})
+    api.mute(lib, "source:radio +norcell")
+    api.mute(lib, "+chess")
+    assert api.muted_ids(lib) == {"b1", "c1"}
+    b = api.brief(lib)
     shown = {e.id for g in b.groups for e in g.entries} | {e.id for e in b.singletons}
     assert not shown & {"b1", "c1"} and not b.groups  # a1 alone is no group
+    api.unmute(lib, "+chess")
+    api.unmute(lib, "source:radio +norcell")
     (group,) = api.brief(lib).groups
     api.hide_group(lib, group)
     again = api.brief(Library.open(tmp_path / "lib"))  # across a restart

@@ -94,7 +94,7 @@ def test_the_query_must_be_text() -> None:
         ("ai !", "'!' needs a word or \"phrase\" after it", 3),
         ("ai show:", "show: needs a name, e.g. show:digestly", 3),
         ("ai +join", "'join' is not a usable tag", 3),
-        ("ai is:x", "is:x is unknown; use is:bookmarked, is:unread or is:read", 3),
+        ("ai is:x", "is:x is unknown; use is:bookmarked, is:unread, is:read or is:muted", 3),
         ("ai -", "'-' needs a tag after it, e.g. -ai", 3),
     ],
 )

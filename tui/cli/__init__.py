@@ -19,9 +19,9 @@ from pathlib import Path
 
 from store import api
 from store.errors import DigestError, UsageError
-from tui.cli import brief, doctor, feeds, kept, library, player, stories, tags, undo
+from tui.cli import brief, doctor, feeds, kept, library, player, smart, stories, tags, undo
 
-COMMAND_GROUPS = (library, feeds, tags, stories, brief, kept, player, undo, doctor)
+COMMAND_GROUPS = (library, feeds, tags, stories, smart, brief, kept, player, undo, doctor)
 
 
 class Context:
@@ -33,8 +33,12 @@ class Context:
         self._lib: api.Library | None = None
 
     def library(self) -> api.Library:
+        """The library, with feeds.yaml's mute rules and searches taken in if it changed."""
         if self._lib is None:
             self._lib = api.open_library(self.data_dir)
+            path = self.config_path()
+            if not self.config_override or path.is_file():
+                api.sync_config(self._lib, path)
         return self._lib
 
     def config_path(self) -> Path:

@@ -29,5 +29,7 @@ def cmd_undo(args: argparse.Namespace, ctx: Any) -> int:
         sys.stdout.write("nothing to undo\n")
         return 0
     label, n = result
-    sys.stdout.write(safe_line(f"undone: {label} ({n} entr{'y' if n == 1 else 'ies'})") + "\n")
+    # a saved search or a mute rule changes no entry's marks: no count to give
+    count = f" ({n} entr{'y' if n == 1 else 'ies'})" if n else ""
+    sys.stdout.write(safe_line(f"undone: {label}{count}") + "\n")
     return 0

@@ -33,6 +33,7 @@ from tui.keys import MAIN_BINDINGS
 from tui.screens.main_reading import MainReading
 from tui.screens.palette import LibraryCommands
 from tui.screens.refresh_status import RefreshTally, refresh_summary
+from tui.screens.smart_actions import SmartActions
 from tui.text import line
 from tui.widgets.reader import Reader, web_link
 from tui.widgets.reader_dialogs import NoteDialog
@@ -55,8 +56,11 @@ def browser_available() -> bool:
     return True
 
 
-class MainScreen(MainReading):
-    """The reader's one screen: the view, plus every key that acts on an entry."""
+class MainScreen(SmartActions, MainReading):
+    """The reader's one screen: the view, plus every key that acts on an entry.
+
+    The keys of saved searches and mute rules come from ``SmartActions``.
+    """
 
     # each widget's styles sit beside it; a screen loads them (same rules, same order as before)
     CSS_PATH: ClassVar[list[str | PurePath]] = [
@@ -104,6 +108,9 @@ class MainScreen(MainReading):
         super().__init__(lib, config_override=config_override)
         self.refreshing = False
         self._tally = RefreshTally()
+        # the state tables as last seen by reload_from_disk (None: no such file yet)
+        self._state_seen: object = None
+        self._state_polled = False
 
     # -- writes ------------------------------------------------------------------
     def _title_of(self, entry_id: str) -> str:
@@ -212,7 +219,10 @@ class MainScreen(MainReading):
                 self.app.notify("Nothing to undo.", timeout=2)
             else:
                 label, n = result
-                self.app.notify(f"Undone: {label} ({_entries(n)}).", timeout=3, markup=False)
+                # a saved search or a mute rule changes no entry's marks: no count to give
+                count = f" ({_entries(n)})" if n else ""
+                self.app.notify(f"Undone: {label}{count}.", timeout=3, markup=False)
+                self.load_tags()
 
         self._write(lambda: api.undo(self.lib), said)
 
@@ -487,11 +497,34 @@ class MainScreen(MainReading):
         if event.state == WorkerState.ERROR and event.worker.group == "refresh":
             self._refresh_over()
 
-    # -- other instances -------------------------------------------------------
+    # -- feeds.yaml and other instances ------------------------------------------
+    def attach(self, lib: api.Library) -> None:
+        """List the library, then take in feeds.yaml's mute rules and saved searches."""
+        super().attach(lib)
+        self._take_config()
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def _take_config(self) -> None:
+        """A stat when feeds.yaml did not change; else its rules and searches, then a relist."""
+        path = api.config_path(self.config_override)
+        if (not self.config_override or path.is_file()) and api.sync_config(
+            self.lib, path, create=True
+        ):
+            self.post_message(self.Reloaded())
+
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
     def reload_from_disk(self) -> None:
-        """Pick up another instance's writes (polled while it holds the UI lock)."""
-        if api.reload_if_changed(self.lib):
+        """Pick up another instance's writes (polled while it holds the UI lock).
+
+        Mute rules and saved searches live in the state tables: a rule muted from
+        the shell changes what is listed, so their file is watched too.
+        """
+        changed = api.reload_if_changed(self.lib)
+        stamp = api.state_stamp(self.lib)
+        if self._state_polled and stamp != self._state_seen:
+            changed = True
+        self._state_seen, self._state_polled = stamp, True
+        if changed:
             self.post_message(self.Reloaded())
 
     @on(Reloaded)

@@ -79,11 +79,12 @@ class MainView(Screen[None]):
             self.keep = keep
 
     class TagsReady(Message):
-        """The navigator's tag section, computed off the UI thread."""
+        """The navigator's tag and story sections, computed off the UI thread."""
 
-        def __init__(self, tags: list[TagCount]) -> None:
+        def __init__(self, tags: list[TagCount], stories: tuple[list[api.StoryCount], int]) -> None:
             super().__init__()
             self.tags = tags
+            self.stories = stories
 
     class EntryOpened(Message):
         """An entry was loaded (and marked read) for the reader."""
@@ -105,6 +106,7 @@ class MainView(Screen[None]):
         self._token = 0
         self._generation_seen = -1
         self._nav_tags: list[TagCount] = []
+        self._nav_stories: tuple[list[api.StoryCount], int] = ([], 0)
         self.nav_data = NavData()  # what the navigator shows (the palette reads it too)
         # the tag summary is scheduled after the first list paint; tests wait on this
         self.tags_pending = False
@@ -282,6 +284,7 @@ class MainView(Screen[None]):
         err.update(Text(listing.error or hint))
         nav = listing.nav
         nav.tags = self._nav_tags
+        nav.stories, nav.stories_total = self._nav_stories
         self.nav_data = nav
         self.navigator.show_data(nav, self.selection)
         if lines is not None:
@@ -341,13 +344,16 @@ class MainView(Screen[None]):
 
     @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
     def load_tags(self) -> None:
-        """The navigator's tag section, computed off the UI thread."""
-        self.post_message(self.TagsReady(api.nav_tags(self.lib)))
+        """The navigator's tag and story sections, computed off the UI thread."""
+        tags = api.nav_tags(self.lib)  # brings the stories up to date first
+        self.post_message(self.TagsReady(tags, api.nav_stories(self.lib)))
 
     @on(TagsReady)
     def _tags_ready(self, event: TagsReady) -> None:
         self._nav_tags = event.tags
+        self._nav_stories = event.stories
         self.nav_data.tags = event.tags
+        self.nav_data.stories, self.nav_data.stories_total = event.stories
         self.navigator.show_data(self.nav_data, self.selection)
 
     # -- opening ---------------------------------------------------------------

@@ -87,13 +87,35 @@ class LibraryCommands(Provider):
                     partial(screen.go_to, Selection("tag", t.tag)),
                 )
             )
-        for kind, label in (("all", "All"), ("unread", "Unread"), ("bookmarks", "Bookmarks")):
+        for v in nav.saved:
+            out.append(
+                (
+                    "Saved: ★ " + safe_line(v.name),
+                    f"{safe_line(v.query)} · {v.unread}/{v.total} unread",
+                    partial(screen.go_to, Selection("saved", v.name)),
+                )
+            )
+        for st in nav.stories:
+            out.append(
+                (
+                    "Story: " + safe_line(st.label),
+                    f"{_n(st.entries, 'entry', 'entries')} from {_n(st.sources, 'source', 'sources')}",
+                    partial(screen.go_to, Selection("story", st.id, st.label)),
+                )
+            )
+        shows = [
+            ("all", "All"),
+            ("unread", "Unread"),
+            ("bookmarks", "Bookmarks"),
+            ("muted", "Muted"),
+        ]
+        for kind, label in shows:
             out.append((f"Show: {label}", "", partial(screen.go_to, Selection(kind))))
         return out
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            if title.startswith(("Source:", "Tag:")):
+            if title.startswith(("Source:", "Tag:", "Story:")):
                 continue
             yield DiscoveryHit(Text(title), callback, text=title, help=help_text or None)
 

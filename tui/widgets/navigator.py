@@ -1,28 +1,38 @@
-"""The Navigator pane: All, Unread, Bookmarks, sources and the cross-source tags.
+"""The Navigator pane: All, Unread, Bookmarks, Muted, saved searches, sources, stories, tags.
 
 An ``OptionList`` is the right tool here: a few hundred options at most, each
 a small Rich table (label, trend, count). Every label is built with
 ``rich.text.Text`` from plain strings, because source names come from feeds.
+
+Every count reads the same way, "unread/total" of what the line lists; tags
+and stories add the number of sources ("2/5·3src"), which is what they are
+sorted by (cross-source first), so the order is never a hidden key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from store.views import NavData, Selection
+
+if TYPE_CHECKING:
+    from store.api import StoryCount
 from tui.text import line as safe_line
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 TREND_WEEKS = 8
+NARROW = 26  # columns: below this a tag line has no room for its trend
 
 
 def trend(weekly: Sequence[tuple[str, int]], weeks: int = TREND_WEEKS) -> str:
@@ -34,6 +44,11 @@ def trend(weekly: Sequence[tuple[str, int]], weeks: int = TREND_WEEKS) -> str:
     return "".join(
         BLOCKS[0] if c == 0 else BLOCKS[min(7, (c * 7 + top - 1) // top)] for c in counts
     )
+
+
+def _count(unread: int, total: int) -> str:
+    """The one count format of the navigator: unread/total."""
+    return f"{unread}/{total}"
 
 
 class Navigator(OptionList):
@@ -61,30 +76,70 @@ class Navigator(OptionList):
         super().__init__(id=id)
         self._data = NavData()
         self._quiet = False
+        self._titles: dict[str, str] = {}  # story option id -> its label
+        self._narrow = False
+
+    def on_resize(self, event: Resize) -> None:
+        if (0 < event.size.width < NARROW) != self._narrow:
+            self.show_data(self._data, self.selection)
 
     def show_data(self, data: NavData, current: Selection) -> None:
         """Rebuild the options (one bulk ``set_options``) and keep the highlight."""
         self._data = data
         options: list[Option | None] = [
-            Option(self._line("All", data.total), id="all"),
-            Option(self._line("Unread", data.unread), id="unread"),
-            Option(self._line("Bookmarks", data.bookmarked), id="bookmarks"),
-            None,
+            Option(self._line("All", _count(data.unread, data.total)), id="all"),
+            Option(self._line("Unread", _count(data.unread, data.unread)), id="unread"),
+            Option(
+                self._line("Bookmarks", _count(data.bookmarked_unread, data.bookmarked)),
+                id="bookmarks",
+            ),
         ]
+        if data.rules or data.muted:
+            options.append(
+                Option(self._line("Muted", _count(data.muted_unread, data.muted)), id="muted")
+            )
+        options.append(None)
+        if data.saved:
+            options.append(Option(Text("Saved", style="bold"), disabled=True))
+            for v in data.saved:
+                label = "★ " + safe_line(v.name)
+                options.append(
+                    Option(self._line(label, _count(v.unread, v.total)), id=f"saved:{v.name}")
+                )
+            options.append(None)
         if data.sources:
             options.append(Option(Text("Sources", style="bold"), disabled=True))
             for s in data.sources:
                 icon = "◆ " if s.kind == "file" else "◇ "
                 label = icon + safe_line(s.name)
-                count = f"{s.unread}/{s.total}" if s.unread else str(s.total)
-                options.append(Option(self._line(label, count), id=f"source:{s.name}"))
+                options.append(
+                    Option(self._line(label, _count(s.unread, s.total)), id=f"source:{s.name}")
+                )
             options.append(None)
+        self._titles = {}
+        if data.stories:
+            shown = len(data.stories)
+            more = (
+                f" · {shown} of {data.stories_total}"
+                if data.stories_total > shown
+                else f" · {shown}"
+            )
+            options.append(Option(Text("Stories" + more, style="bold"), disabled=True))
+            for st in data.stories:
+                option_id = f"story:{st.id}"
+                self._titles[option_id] = st.label
+                options.append(Option(self._story_line(st), id=option_id))
+            options.append(None)
+        # a narrow pane (80 columns) keeps the tag's name and counts, not its trend
+        self._narrow = 0 < self.size.width < NARROW
         if data.tags:
             options.append(Option(Text("Tags", style="bold"), disabled=True))
             for t in data.tags:
+                count = _count(t.unread, t.entries) + f"·{t.sources}src"
+                spark = "" if self._narrow else trend(t.weekly)
                 options.append(
                     Option(
-                        self._line("#" + safe_line(t.tag), t.entries, trend(t.weekly)),
+                        self._line("#" + safe_line(t.tag), count, spark),
                         id=f"tag:{t.tag}",
                     )
                 )
@@ -112,19 +167,32 @@ class Navigator(OptionList):
         grid.add_row(*cells)
         return grid
 
+    def _selection_of(self, option_id: str) -> Selection:
+        """The selection an option stands for (a story's carries its label)."""
+        sel = Selection.from_option_id(option_id)
+        title = self._titles.get(option_id)
+        return Selection(sel.kind, sel.value, title) if title else sel
+
+    @staticmethod
+    def _story_line(story: StoryCount) -> Group:
+        """Two rows: a story's label needs the width (it is a title, not a tag)."""
+        label = Text(safe_line(story.label), no_wrap=True, overflow="ellipsis")
+        count = _count(story.unread, story.entries) + f"·{story.sources}src"
+        return Group(label, Navigator._line("", count, trend(story.weekly)))
+
     @property
     def selection(self) -> Selection:
         opt = self.highlighted_option
-        return Selection.from_option_id(opt.id) if opt is not None and opt.id else Selection("all")
+        return self._selection_of(opt.id) if opt is not None and opt.id else Selection("all")
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if not self._quiet and event.option.id:
-            self.post_message(self.Selected(self, Selection.from_option_id(event.option.id), False))
+            self.post_message(self.Selected(self, self._selection_of(event.option.id), False))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(self.Selected(self, Selection.from_option_id(event.option.id), True))
+            self.post_message(self.Selected(self, self._selection_of(event.option.id), True))
