@@ -326,3 +326,47 @@ def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(LibraryError) as exc:
         update(torn, ["a"], change(read=True))
     assert "run `digest-tui doctor --repair` to cut it off" in str(exc.value)
+
+
+@pytest.mark.parametrize("n", [1, LINE_IDS, LINE_IDS + 1, 2 * LINE_IDS, 3 * LINE_IDS])
+def test_a_change_is_one_plain_line_or_one_transaction_ended_on_its_last_line(
+    tmp_path: Path, n: int
+) -> None:
+    """Up to LINE_IDS ids: one plain line. More: every line of one token, the end on the last
+    (also when the count is a whole number of lines), and a second reader applies all of it."""
+    j = fresh(tmp_path)
+    ids = [f"id{i:04d}" for i in range(n)]
+    assert update(j, ids, change(read=True)) == ids
+    lines = [json.loads(x) for x in (tmp_path / "marks.jsonl").read_bytes().splitlines()]
+    assert len(lines) == -(-n // LINE_IDS)
+    if n <= LINE_IDS:
+        assert not any(k.startswith("#") for k in lines[0])
+    else:
+        assert len({rec["#t"] for rec in lines}) == 1
+        assert [rec.get("#end") for rec in lines] == [None] * (len(lines) - 1) + [1]
+    assert {i for i, m in fresh(tmp_path).all().items() if m.read} == set(ids)
+
+
+def test_set_many_writes_only_states_that_differ(tmp_path: Path) -> None:
+    """Undo puts back states: an id already so, or unknown and put back empty, writes nothing."""
+    j = fresh(tmp_path)
+    update(j, ["a"], change(read=True))
+    size = (tmp_path / "marks.jsonl").stat().st_size
+    assert j.set_many({"a": Marks(read=True), "never-marked": EMPTY_MARKS}) == []
+    assert (tmp_path / "marks.jsonl").stat().st_size == size
+    assert j.set_many({"a": EMPTY_MARKS, "b": Marks(bookmarked=True)}) == ["a", "b"]
+    assert fresh(tmp_path).get("a") == EMPTY_MARKS and fresh(tmp_path).get("b").bookmarked
+
+
+def test_tags_in_any_script_are_stored_as_utf8_text(tmp_path: Path) -> None:
+    """The journal is readable text: a tag is its UTF-8 bytes, not \\u escapes (which would
+    also make a line of CJK tags several times longer, past a page)."""
+    j = fresh(tmp_path)
+    tags = ("café", "日本語", "ελληνικά")
+    update(j, ["a"], change(user_tags=tags))
+    raw = (tmp_path / "marks.jsonl").read_bytes()
+    assert all(t.encode() in raw for t in tags) and b"\\u" not in raw
+    j.compact()
+    raw = (tmp_path / "marks.jsonl").read_bytes()
+    assert all(t.encode() in raw for t in tags) and b"\\u" not in raw
+    assert fresh(tmp_path).get("a").user_tags == tags

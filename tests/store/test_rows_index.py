@@ -113,6 +113,17 @@ def test_a_damaged_index_is_refused_by_name_and_left_alone(tmp_path: Path, raw: 
     assert path.read_bytes() == raw
 
 
+def test_a_schema_1_index_reads_with_empty_identity_keys(tmp_path: Path) -> None:
+    """Rows of schema 1 have no identity key: they read as "" (computed on the next ingest)."""
+    path = tmp_path / "library.json"
+    old = [r.to_json()[:-1] for r in ROWS]
+    path.write_bytes(json.dumps({"schema": 1, "rows": old}).encode())
+    got = read_index(path)
+    assert got == {r.id: r._replace(ikey="") for r in ROWS}
+    assert rows_mod.migrate(1, old) == [[*r, ""] for r in old]
+    assert rows_mod.migrate(2, old) == old  # only schema 1 is migrated
+
+
 def test_a_newer_schema_asks_for_an_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "library.json"
     path.write_bytes(b'{"rows": [], "schema": %d}' % (rows_mod.SCHEMA_VERSION + 1))
