@@ -110,6 +110,8 @@ def test_a_damaged_index_is_refused_by_name_and_left_alone(tmp_path: Path, raw: 
     with pytest.raises(LibraryError) as exc:
         read_index(path)
     assert str(path) in str(exc.value) and "\n" not in str(exc.value)
+    assert "left untouched" in str(exc.value) and "`digest-tui doctor`" in str(exc.value)
+    assert str(exc.value).endswith(")")  # the hint in parentheses closes the line
     assert path.read_bytes() == raw
 
 
@@ -193,3 +195,21 @@ def test_rows_sort_newest_first_then_by_title() -> None:
     ]
     assert [r.id for r in sort_rows(rs)] == ["r004", "r002", "r005", "r001", "r003"]
     assert sort_rows([]) == []
+
+
+@pytest.mark.parametrize(
+    "failure", [OSError(28, "No space left on device"), LibraryError("cannot write"), ValueError()]
+)
+def test_a_cache_that_cannot_be_written_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    """The cache is derived data: a full disk or a failed write costs speed, never the save."""
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+
+    def fail(_path: Path, _data: bytes) -> None:
+        raise failure
+
+    monkeypatch.setattr(rows_mod, "write_bytes_atomic", fail)
+    write_cache(tmp_path, stamp, ROWS)  # no exception
+    assert load_cache(tmp_path, stamp) is None
