@@ -7,6 +7,7 @@ cache may be trusted, in-process (fast enough for mutation testing).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from store.errors import LibraryError
 from store.models import Row
 from store.storage import rows as rows_mod
+from store.storage.checks import diagnose
 from store.storage.rows import (
     index_stamp,
     load_cache,
@@ -213,3 +215,44 @@ def test_a_cache_that_cannot_be_written_is_skipped(
     monkeypatch.setattr(rows_mod, "write_bytes_atomic", fail)
     write_cache(tmp_path, stamp, ROWS)  # no exception
     assert load_cache(tmp_path, stamp) is None
+
+
+def test_an_unreadable_index_path_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"")
+    path = tmp_path / "file" / "library.json"  # stat fails with ENOTDIR, not "missing"
+    with pytest.raises(LibraryError, match="cannot read .*library.json"):
+        index_stamp(path)
+
+
+def test_reading_the_cache_leaves_garbage_collection_as_it_was(tmp_path: Path) -> None:
+    """The cache load turns gc off for speed; it must turn it back on (and only if it was)."""
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+    write_cache(tmp_path, stamp, ROWS)
+    assert gc.isenabled()
+    assert load_cache(tmp_path, stamp) == {r.id: r for r in ROWS}
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert load_cache(tmp_path, stamp) is not None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_backup_copy_cut_short_leaves_a_file_doctor_knows_as_a_leftover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_index(tmp_path, ROWS)
+
+    def fail(_src: object, _dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rows_mod.os, "replace", fail)
+    with pytest.raises(OSError):
+        write_index(tmp_path, ROWS[:1])
+    monkeypatch.undo()
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "library.json")
+    assert left, "the failed copy left nothing to check"
+    notes = {f.path for f in diagnose(tmp_path).findings if "leftover" in f.what}
+    assert {str(tmp_path / n) for n in left} <= notes
