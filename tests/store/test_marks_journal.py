@@ -139,8 +139,9 @@ def test_a_torn_last_line_is_not_read_and_blocks_writes(tmp_path: Path) -> None:
     reader = fresh(tmp_path)
     assert reader.torn_tail
     assert reader.all() == {"a": Marks(bookmarked=True)}  # every acknowledged mark
-    with pytest.raises(LibraryError, match="partial line"):
+    with pytest.raises(LibraryError, match="partial line") as exc:
         update(reader, ["c"], change(read=True))
+    assert str(exc.value).endswith("run `digest-tui doctor --repair` to cut it off")
     assert path.read_bytes() == before
     assert reader.get("c") == EMPTY_MARKS
     assert not fresh(tmp_path / "elsewhere").torn_tail
@@ -370,3 +371,30 @@ def test_tags_in_any_script_are_stored_as_utf8_text(tmp_path: Path) -> None:
     raw = (tmp_path / "marks.jsonl").read_bytes()
     assert all(t.encode() in raw for t in tags) and b"\\u" not in raw
     assert fresh(tmp_path).get("a").user_tags == tags
+
+
+def test_a_journal_that_cannot_be_opened_is_an_error_naming_it(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    (tmp_path / "marks.jsonl").mkdir()  # in the way: open for append fails
+    with pytest.raises(LibraryError, match="cannot write .*marks.jsonl"):
+        update(j, ["a"], change(read=True))
+    assert j.get("a") == EMPTY_MARKS
+
+
+def test_a_rollback_that_fails_too_is_still_the_write_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full, then the truncate back fails as well: one clear error, not a crash."""
+    j = fresh(tmp_path)
+
+    def no_space(_fd: int, _data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def no_truncate(_fd: int, _size: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(marks_mod.os, "write", no_space)
+    monkeypatch.setattr(marks_mod.os, "ftruncate", no_truncate)
+    with pytest.raises(LibraryError, match="No space left"):
+        update(j, ["a"], change(read=True))
+    assert j.get("a") == EMPTY_MARKS
