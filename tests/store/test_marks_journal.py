@@ -398,3 +398,26 @@ def test_a_rollback_that_fails_too_is_still_the_write_error(
     with pytest.raises(LibraryError, match="No space left"):
         update(j, ["a"], change(read=True))
     assert j.get("a") == EMPTY_MARKS
+
+
+def test_a_replaced_journal_longer_than_the_old_is_replayed_from_the_start(
+    tmp_path: Path,
+) -> None:
+    """A new inode means a new file, whatever its size: not more lines of the old one."""
+    j = fresh(tmp_path)
+    update(j, ["a"], change(read=True))
+    reader = fresh(tmp_path)
+    path = tmp_path / "marks.jsonl"
+    tmp = tmp_path / "new.jsonl"
+    tmp.write_bytes(b"".join(b'{"c%d":{"b":1}}\n' % i for i in range(20)))
+    assert tmp.stat().st_size > path.stat().st_size
+    os.replace(tmp, path)
+    reader.catch_up()
+    assert reader.all() == {f"c{i}": Marks(bookmarked=True) for i in range(20)}
+
+
+def test_a_journal_that_cannot_be_read_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"")
+    j = MarksJournal(tmp_path / "file")  # stat fails with ENOTDIR, not "missing"
+    with pytest.raises(LibraryError, match="cannot read .*marks.jsonl"):
+        j.catch_up()
