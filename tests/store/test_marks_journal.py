@@ -152,8 +152,9 @@ def test_a_damaged_complete_line_is_refused_and_left_alone(tmp_path: Path, bad: 
     path = tmp_path / "marks.jsonl"
     path.write_bytes(b'{"a":{"r":1}}\n' + bad + b"\n" + b'{"b":{"r":1}}\n')
     before = path.read_bytes()
-    with pytest.raises(LibraryError, match="damaged line"):
+    with pytest.raises(LibraryError, match="damaged line") as exc:
         fresh(tmp_path)
+    assert str(exc.value).endswith("(run `digest-tui doctor` to see the options)")
     assert path.read_bytes() == before
 
 
@@ -421,3 +422,16 @@ def test_a_journal_that_cannot_be_read_is_an_error_naming_it(tmp_path: Path) -> 
     j = MarksJournal(tmp_path / "file")  # stat fails with ENOTDIR, not "missing"
     with pytest.raises(LibraryError, match="cannot read .*marks.jsonl"):
         j.catch_up()
+
+
+def test_a_journal_that_fails_to_open_for_reading_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    update(fresh(tmp_path), ["a"], change(read=True))
+
+    def denied(*_args: object, **_kw: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(marks_mod, "open", denied, raising=False)
+    with pytest.raises(LibraryError, match="cannot read .*marks.jsonl: Permission denied"):
+        fresh(tmp_path)
