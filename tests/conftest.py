@@ -1,4 +1,4 @@
-"""Shared fixtures: a small, fixed library in tmp_path (no Textual here).
+"""Shared fixtures: a small, fixed library in tmp_path; the realworld corpus ingested once (no Textual here).
 
 The entries live in tests/support/library.py, so tests import helpers, never this file.
 """
@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from store.models import short_hash
+from store.storage.library import Library
+from store.sync.ingest import ingest_paths
 from tests.support.library import build_library
+from tests.support.realworld import REALWORLD, RealworldLibrary
 
 
 @pytest.fixture
@@ -20,3 +23,18 @@ def lib_dir(tmp_path: Path) -> Path:
     lib = build_library(directory)
     lib.set_read([short_hash("post")], True)
     return directory
+
+
+@pytest.fixture(scope="session")
+def realworld_library(tmp_path_factory: pytest.TempPathFactory) -> RealworldLibrary:
+    """The realworld corpus ingested once per session (per xdist worker); read it or copy it.
+
+    No user config: the default vocabulary, whatever the machine's feeds.yaml says.
+    """
+    if not REALWORLD.is_dir():
+        pytest.fail(f"the shared realworld corpus is missing: expected it at {REALWORLD}")
+    directory = tmp_path_factory.mktemp("realworld") / "lib"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DIGEST_TUI_CONFIG", str(directory.parent / "absent-feeds.yaml"))
+        report = ingest_paths(Library.open(directory), [REALWORLD])
+    return RealworldLibrary(directory, report)

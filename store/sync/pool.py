@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any, Generic, TypeVar
@@ -36,6 +36,8 @@ def worker_init(parent_pid: int | None = None) -> None:
     parent stopped them anyway.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held during the fork (``start_workers``)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent(parent_pid)
 
 
@@ -64,21 +66,47 @@ def start_workers(method: str, workers: int = WORKERS) -> ProcessPoolExecutor | 
     fails: it must not outlive us (an orphan kept the CLI from exiting)."""
     pool = None
     try:
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=worker_init,
-            initargs=(os.getpid(),),
-        )
-        if method == "fork":
-            pool.submit(os.getpid)  # forks the workers now, while no other thread runs
+        with _ctrl_c_held():
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=worker_init,
+                initargs=(os.getpid(),),
+            )
+            if method == "fork":
+                pool.submit(os.getpid)  # forks the workers now, while no other thread runs
         return pool
+    except KeyboardInterrupt:  # the Ctrl-C held during the fork: the workers just started go
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
     except Exception:
         if pool is not None:
             kill_workers(pool)
             with contextlib.suppress(Exception):
                 pool.shutdown(wait=False, cancel_futures=True)
         return None
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold SIGINT while the pool forks, and deliver it after.
+
+    A signal's Python handler runs at the next bytecode; during a fork that is
+    inside the at-fork hooks (logging's ``_releaseLock``), where an exception
+    is printed as "Exception ignored" and dropped: the Ctrl-C was lost and the
+    ingest ran on to exit 0. Held, it stays pending and raises here, after the
+    fork. The workers inherit the mask; ``worker_init`` ignores SIGINT, then
+    unblocks it.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def kill_workers(pool: ProcessPoolExecutor | None) -> None:

@@ -139,8 +139,9 @@ def test_a_torn_last_line_is_not_read_and_blocks_writes(tmp_path: Path) -> None:
     reader = fresh(tmp_path)
     assert reader.torn_tail
     assert reader.all() == {"a": Marks(bookmarked=True)}  # every acknowledged mark
-    with pytest.raises(LibraryError, match="partial line"):
+    with pytest.raises(LibraryError, match="partial line") as exc:
         update(reader, ["c"], change(read=True))
+    assert str(exc.value).endswith("run `digest-tui doctor --repair` to cut it off")
     assert path.read_bytes() == before
     assert reader.get("c") == EMPTY_MARKS
     assert not fresh(tmp_path / "elsewhere").torn_tail
@@ -151,8 +152,9 @@ def test_a_damaged_complete_line_is_refused_and_left_alone(tmp_path: Path, bad: 
     path = tmp_path / "marks.jsonl"
     path.write_bytes(b'{"a":{"r":1}}\n' + bad + b"\n" + b'{"b":{"r":1}}\n')
     before = path.read_bytes()
-    with pytest.raises(LibraryError, match="damaged line"):
+    with pytest.raises(LibraryError, match="damaged line") as exc:
         fresh(tmp_path)
+    assert str(exc.value).endswith("(run `digest-tui doctor` to see the options)")
     assert path.read_bytes() == before
 
 
@@ -326,3 +328,110 @@ def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(LibraryError) as exc:
         update(torn, ["a"], change(read=True))
     assert "run `digest-tui doctor --repair` to cut it off" in str(exc.value)
+
+
+@pytest.mark.parametrize("n", [1, LINE_IDS, LINE_IDS + 1, 2 * LINE_IDS, 3 * LINE_IDS])
+def test_a_change_is_one_plain_line_or_one_transaction_ended_on_its_last_line(
+    tmp_path: Path, n: int
+) -> None:
+    """Up to LINE_IDS ids: one plain line. More: every line of one token, the end on the last
+    (also when the count is a whole number of lines), and a second reader applies all of it."""
+    j = fresh(tmp_path)
+    ids = [f"id{i:04d}" for i in range(n)]
+    assert update(j, ids, change(read=True)) == ids
+    lines = [json.loads(x) for x in (tmp_path / "marks.jsonl").read_bytes().splitlines()]
+    assert len(lines) == -(-n // LINE_IDS)
+    if n <= LINE_IDS:
+        assert not any(k.startswith("#") for k in lines[0])
+    else:
+        assert len({rec["#t"] for rec in lines}) == 1
+        assert [rec.get("#end") for rec in lines] == [None] * (len(lines) - 1) + [1]
+    assert {i for i, m in fresh(tmp_path).all().items() if m.read} == set(ids)
+
+
+def test_set_many_writes_only_states_that_differ(tmp_path: Path) -> None:
+    """Undo puts back states: an id already so, or unknown and put back empty, writes nothing."""
+    j = fresh(tmp_path)
+    update(j, ["a"], change(read=True))
+    size = (tmp_path / "marks.jsonl").stat().st_size
+    assert j.set_many({"a": Marks(read=True), "never-marked": EMPTY_MARKS}) == []
+    assert (tmp_path / "marks.jsonl").stat().st_size == size
+    assert j.set_many({"a": EMPTY_MARKS, "b": Marks(bookmarked=True)}) == ["a", "b"]
+    assert fresh(tmp_path).get("a") == EMPTY_MARKS and fresh(tmp_path).get("b").bookmarked
+
+
+def test_tags_in_any_script_are_stored_as_utf8_text(tmp_path: Path) -> None:
+    """The journal is readable text: a tag is its UTF-8 bytes, not \\u escapes (which would
+    also make a line of CJK tags several times longer, past a page)."""
+    j = fresh(tmp_path)
+    tags = ("café", "日本語", "ελληνικά")
+    update(j, ["a"], change(user_tags=tags))
+    raw = (tmp_path / "marks.jsonl").read_bytes()
+    assert all(t.encode() in raw for t in tags) and b"\\u" not in raw
+    j.compact()
+    raw = (tmp_path / "marks.jsonl").read_bytes()
+    assert all(t.encode() in raw for t in tags) and b"\\u" not in raw
+    assert fresh(tmp_path).get("a").user_tags == tags
+
+
+def test_a_journal_that_cannot_be_opened_is_an_error_naming_it(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    (tmp_path / "marks.jsonl").mkdir()  # in the way: open for append fails
+    with pytest.raises(LibraryError, match="cannot write .*marks.jsonl"):
+        update(j, ["a"], change(read=True))
+    assert j.get("a") == EMPTY_MARKS
+
+
+def test_a_rollback_that_fails_too_is_still_the_write_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full, then the truncate back fails as well: one clear error, not a crash."""
+    j = fresh(tmp_path)
+
+    def no_space(_fd: int, _data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def no_truncate(_fd: int, _size: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(marks_mod.os, "write", no_space)
+    monkeypatch.setattr(marks_mod.os, "ftruncate", no_truncate)
+    with pytest.raises(LibraryError, match="No space left"):
+        update(j, ["a"], change(read=True))
+    assert j.get("a") == EMPTY_MARKS
+
+
+def test_a_replaced_journal_longer_than_the_old_is_replayed_from_the_start(
+    tmp_path: Path,
+) -> None:
+    """A new inode means a new file, whatever its size: not more lines of the old one."""
+    j = fresh(tmp_path)
+    update(j, ["a"], change(read=True))
+    reader = fresh(tmp_path)
+    path = tmp_path / "marks.jsonl"
+    tmp = tmp_path / "new.jsonl"
+    tmp.write_bytes(b"".join(b'{"c%d":{"b":1}}\n' % i for i in range(20)))
+    assert tmp.stat().st_size > path.stat().st_size
+    os.replace(tmp, path)
+    reader.catch_up()
+    assert reader.all() == {f"c{i}": Marks(bookmarked=True) for i in range(20)}
+
+
+def test_a_journal_that_cannot_be_read_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"")
+    j = MarksJournal(tmp_path / "file")  # stat fails with ENOTDIR, not "missing"
+    with pytest.raises(LibraryError, match="cannot read .*marks.jsonl"):
+        j.catch_up()
+
+
+def test_a_journal_that_fails_to_open_for_reading_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    update(fresh(tmp_path), ["a"], change(read=True))
+
+    def denied(*_args: object, **_kw: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(marks_mod, "open", denied, raising=False)
+    with pytest.raises(LibraryError, match="cannot read .*marks.jsonl: Permission denied"):
+        fresh(tmp_path)

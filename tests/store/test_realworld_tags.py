@@ -10,14 +10,14 @@ compared after lower-casing only, and a word's English frequency comes from
 * one of its words is not a word of the entry's text and not an English
   word either (a broken singular: "texa", "christma", "itune").
 
-And the library gives the same tags when the same files are ingested again.
+That ingesting the same files again changes no tag is checked in
+``test_identity_realworld.py`` (on a copy of the same session ingest).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from wordfreq import zipf_frequency
@@ -25,10 +25,8 @@ from wordfreq import zipf_frequency
 from store.config import default_topics
 from store.index.tokens import entry_text
 from store.storage.library import Library
-from store.sync.ingest import ingest_paths
+from tests.support.realworld import GROUP, RealworldLibrary
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-REALWORLD = SHARED / "corpus" / "realworld"
 _LINKS = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+\.(?:com|org|net|fm|io)/\S*", re.I
 )
@@ -39,19 +37,13 @@ _COUNTRY = re.compile(
     r"|Congress|Silicon Valley)(?![\w])"
 )
 
-pytestmark = pytest.mark.skipif(not REALWORLD.is_dir(), reason="shared corpus absent")
-
-
-@pytest.fixture(autouse=True)
-def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("DIGEST_TUI_CONFIG", str(tmp_path / "absent-feeds.yaml"))
+pytestmark = pytest.mark.xdist_group(GROUP)
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    lib = Library.open(tmp_path_factory.mktemp("realworld") / "lib")
-    ingest_paths(lib, [REALWORLD])
-    return lib
+def library(realworld_library: RealworldLibrary) -> Library:
+    """The session's ingest, for tests that only read it."""
+    return Library.open(realworld_library.directory)
 
 
 def _fold(text: str) -> str:
@@ -145,14 +137,6 @@ def test_no_broken_singular(library: Library) -> None:
                     continue  # a real singular ("podcaster"), not "texa" of "texas"
                 bad.append((eid, tag, w))
     assert not bad, bad[:20]
-
-
-def test_reingest_changes_no_tag(library: Library) -> None:
-    before = {r.id: r.auto_tags for r in library.rows()}
-    ingest_paths(library, [REALWORLD])
-    after = {r.id: r.auto_tags for r in library.rows()}
-    changed = [i for i in before if before[i] != after.get(i)]
-    assert not changed, [(i, before[i], after.get(i)) for i in changed[:10]]
 
 
 def test_tags_per_entry_stay_few(library: Library) -> None:

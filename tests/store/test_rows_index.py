@@ -7,6 +7,7 @@ cache may be trusted, in-process (fast enough for mutation testing).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from store.errors import LibraryError
 from store.models import Row
 from store.storage import rows as rows_mod
+from store.storage.checks import diagnose
 from store.storage.rows import (
     index_stamp,
     load_cache,
@@ -110,7 +112,20 @@ def test_a_damaged_index_is_refused_by_name_and_left_alone(tmp_path: Path, raw: 
     with pytest.raises(LibraryError) as exc:
         read_index(path)
     assert str(path) in str(exc.value) and "\n" not in str(exc.value)
+    assert "left untouched" in str(exc.value) and "`digest-tui doctor`" in str(exc.value)
+    assert str(exc.value).endswith(")")  # the hint in parentheses closes the line
     assert path.read_bytes() == raw
+
+
+def test_a_schema_1_index_reads_with_empty_identity_keys(tmp_path: Path) -> None:
+    """Rows of schema 1 have no identity key: they read as "" (computed on the next ingest)."""
+    path = tmp_path / "library.json"
+    old = [r.to_json()[:-1] for r in ROWS]
+    path.write_bytes(json.dumps({"schema": 1, "rows": old}).encode())
+    got = read_index(path)
+    assert got == {r.id: r._replace(ikey="") for r in ROWS}
+    assert rows_mod.migrate(1, old) == [[*r, ""] for r in old]
+    assert rows_mod.migrate(2, old) == old  # only schema 1 is migrated
 
 
 def test_a_newer_schema_asks_for_an_upgrade(tmp_path: Path) -> None:
@@ -182,3 +197,62 @@ def test_rows_sort_newest_first_then_by_title() -> None:
     ]
     assert [r.id for r in sort_rows(rs)] == ["r004", "r002", "r005", "r001", "r003"]
     assert sort_rows([]) == []
+
+
+@pytest.mark.parametrize(
+    "failure", [OSError(28, "No space left on device"), LibraryError("cannot write"), ValueError()]
+)
+def test_a_cache_that_cannot_be_written_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    """The cache is derived data: a full disk or a failed write costs speed, never the save."""
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+
+    def fail(_path: Path, _data: bytes) -> None:
+        raise failure
+
+    monkeypatch.setattr(rows_mod, "write_bytes_atomic", fail)
+    write_cache(tmp_path, stamp, ROWS)  # no exception
+    assert load_cache(tmp_path, stamp) is None
+
+
+def test_an_unreadable_index_path_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"")
+    path = tmp_path / "file" / "library.json"  # stat fails with ENOTDIR, not "missing"
+    with pytest.raises(LibraryError, match="cannot read .*library.json"):
+        index_stamp(path)
+
+
+def test_reading_the_cache_leaves_garbage_collection_as_it_was(tmp_path: Path) -> None:
+    """The cache load turns gc off for speed; it must turn it back on (and only if it was)."""
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+    write_cache(tmp_path, stamp, ROWS)
+    assert gc.isenabled()
+    assert load_cache(tmp_path, stamp) == {r.id: r for r in ROWS}
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert load_cache(tmp_path, stamp) is not None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_backup_copy_cut_short_leaves_a_file_doctor_knows_as_a_leftover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_index(tmp_path, ROWS)
+
+    def fail(_src: object, _dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rows_mod.os, "replace", fail)
+    with pytest.raises(OSError):
+        write_index(tmp_path, ROWS[:1])
+    monkeypatch.undo()
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "library.json")
+    assert left, "the failed copy left nothing to check"
+    notes = {f.path for f in diagnose(tmp_path).findings if "leftover" in f.what}
+    assert {str(tmp_path / n) for n in left} <= notes

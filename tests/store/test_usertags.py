@@ -1,0 +1,65 @@
+"""What the user types as a tag (CLI `tag`, the UI's `t`) becomes one stored spelling.
+
+Why: a typed tag must meet the automatic one ("Open Source" is the tagger's
+"open-source"), and a word the tagger refuses ("post", "todo", "the") is still
+the user's to use. Checked by the kind of input: spacing, a leading '#', the
+words the tagger refuses, the length limit.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.index.tagids import normalize_tag
+from store.index.usertags import user_tag
+from store.index.wordlists import chrome, stop_words
+
+
+@pytest.mark.parametrize(
+    ("typed", "want"),
+    [
+        ("Open Source", "open-source"),
+        ("  open\n source ", "open-source"),
+        ("#Open  Source", "open-source"),
+        ("## deep seek", "deepseek"),
+        ("Data Centers", "datacenter"),
+        ("#Xbox", "xbox"),  # only the "#" goes
+    ],
+)
+def test_a_typed_tag_meets_the_automatic_one(typed: str, want: str) -> None:
+    assert user_tag(typed) == want == normalize_tag(want)
+
+
+@pytest.mark.parametrize("typed", ["", " ", "\n\t", "#", " # ", "##"])
+def test_nothing_typed_is_no_tag(typed: str) -> None:
+    assert user_tag(typed) == ""
+
+
+@pytest.mark.parametrize("word", sorted(w for w in chrome() | stop_words() if " " not in w)[:40])
+def test_a_word_the_tagger_refuses_is_kept_lower_case(word: str) -> None:
+    assert normalize_tag(word) == ""
+    assert user_tag(word.upper()) == word
+    assert user_tag(f"# {word}") == word
+    assert user_tag(f"\n#{word}  ") == word
+
+
+def test_a_refused_phrase_keeps_single_spaces() -> None:
+    phrase = next(p for p in sorted(chrome()) if p.count(" ") >= 2)
+    assert normalize_tag(phrase) == ""
+    assert user_tag(phrase.replace(" ", " \n  ").title()) == phrase
+
+
+def test_a_refused_tag_is_cut_at_80_characters() -> None:
+    typed = "A" * 100  # longer than an automatic tag may be
+    assert normalize_tag(typed) == ""
+    assert user_tag(typed) == "a" * 80
+
+
+@settings(deadline=None)  # the first call loads the word lists
+@given(st.text(max_size=40))
+def test_the_stored_spelling_is_stable(typed: str) -> None:
+    once = user_tag(typed)
+    assert user_tag(once) == once
+    assert once == once.strip() and "\n" not in once and "  " not in once
