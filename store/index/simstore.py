@@ -17,10 +17,12 @@ pairs. A later segment supersedes an earlier one for the same id. When there
 are more than ``MAX_SEGMENTS``, all live signatures are rewritten into one
 (amortised: segments pile up only on small refreshes).
 
-In memory (``lib.caches``, reloaded only when the manifest changed, extended
-in place by this process's own writes): term numbers, each entry's terms and
-weights, and postings term -> entries, so a related query touches only the
-entries that share a term with the one opened.
+In memory (``store.storage.sidecar``: reloaded only when the manifest's stat
+changed, extended in place by this process's own writes): term numbers, each
+entry's terms and weights, and postings term -> entries, so a related query
+touches only the entries that share a term with the one opened. A library
+that cannot be written keeps what this process computed in memory: related
+entries and stories of a read-only library still show.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from typing import Any
 
 from store.index.similar import VERSION as SIG_VERSION
 from store.index.similar import Signature, signature_and_forms, specificity, term_label
+from store.storage import sidecar
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
@@ -52,7 +55,6 @@ OPENING = 100  # rows opening an entry catches up (the opened one first)
 BATCH = 500
 
 DEFAULT_SPEC = 0.6  # a term nobody stored (a tag that is no term): middling
-_CACHE_KEY = "simstore.index"
 _LOCK = threading.RLock()
 
 
@@ -60,7 +62,6 @@ _LOCK = threading.RLock()
 class SimIndex:
     """Every signature the library holds, numbered, with postings."""
 
-    stamp: tuple[int, int, int] | None = None
     segs: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     spec: list[float] = field(default_factory=list)  # each term's specificity (stored)
@@ -157,14 +158,6 @@ class SimIndex:
         return len(self.doc)
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def _valid(m: Any) -> bool:
     return (
         isinstance(m, dict)
@@ -207,31 +200,24 @@ def _load_seg(ix: SimIndex, path: Path) -> None:
         ix.doc[eid] = dn
 
 
+def _loaded(lib: Library, m: Any, prev: SimIndex | None) -> SimIndex:
+    """The index of manifest ``m``: ``prev`` extended when ``m`` only added segments."""
+    names: list[str] = list(m["segs"]) if _valid(m) else []
+    ix = prev if prev is not None and names[: len(prev.segs)] == prev.segs else SimIndex()
+    try:
+        for name in names[len(ix.segs) :]:
+            _load_seg(ix, lib.dir / DIR_NAME / name)
+            ix.segs.append(name)
+    except (OSError, ValueError, KeyError, TypeError):
+        ix = SimIndex()  # damaged: start again, catch_up recomputes from content
+    ix.checked = -1
+    return ix
+
+
 def index(lib: Library) -> SimIndex:
     """The cached signatures of ``lib`` (reloaded when another process changed them)."""
-    path = lib.dir / MANIFEST
     with _LOCK:
-        ix: SimIndex | None = lib.caches.get(_CACHE_KEY)
-        stamp = _stat(path)
-        if ix is not None and ix.stamp == stamp:
-            return ix
-        try:
-            m = lib.read_sidecar(MANIFEST)
-        except Exception:
-            m = None
-        names: list[str] = list(m["segs"]) if _valid(m) else []
-        if ix is None or names[: len(ix.segs)] != ix.segs:
-            ix = SimIndex()
-        try:
-            for name in names[len(ix.segs) :]:
-                _load_seg(ix, lib.dir / DIR_NAME / name)
-                ix.segs.append(name)
-        except (OSError, ValueError, KeyError, TypeError):
-            ix = SimIndex()  # damaged: start again, catch_up recomputes from content
-        ix.stamp = stamp
-        ix.checked = -1
-        lib.caches[_CACHE_KEY] = ix
-        return ix
+        return sidecar.cached(lib, MANIFEST, lambda m, prev: _loaded(lib, m, prev))
 
 
 def _seg_bytes(
@@ -259,6 +245,7 @@ def _write(
 ) -> None:
     """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
     obsolete: list[str] = []
+    merged: list[str] = []
     known = specs or {}
 
     def spec_of(t: str) -> float:
@@ -286,7 +273,7 @@ def _write(
             forms = {ix.terms[k]: v for k, v in ix.written.items()} | written
             write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity, forms))
             obsolete.extend(m["segs"])
-            m["segs"] = [name]
+            m["segs"] = merged[:] = [name]
         else:
             write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, spec_of, written))
             m["segs"] = [*m["segs"], name]
@@ -294,18 +281,25 @@ def _write(
         return m
 
     before = list(ix.segs)
-    m = lib.update_sidecar(MANIFEST, update)
-    for name in obsolete:
+    m, written_ok = sidecar.update(lib, MANIFEST, update)
+    if not written_ok:
+        # a library that cannot be written (read-only, full): this process keeps
+        # the signatures in memory, so related entries and stories still show
+        for eid, chash, sig in docs:
+            ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written)
+        sidecar.kept(lib, MANIFEST, ix, written=False)
+        return
+    for name in obsolete:  # only once the manifest that no longer names them is written
         with contextlib.suppress(OSError):
             os.unlink(lib.dir / DIR_NAME / name)
-    if obsolete or m["segs"][:-1] != before:
-        # merged, or another process wrote meanwhile: reload on next use
-        lib.caches.pop(_CACHE_KEY, None)
+    if not merged and (obsolete or m["segs"][:-1] != before):
+        # a manifest started again, or another process wrote meanwhile: reload on next use
+        sidecar.forget(lib, MANIFEST)
         return
     for eid, chash, sig in docs:
         ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written)
     ix.segs = list(m["segs"])
-    ix.stamp = _stat(lib.dir / MANIFEST)
+    sidecar.kept(lib, MANIFEST, ix)
 
 
 def catch_up(

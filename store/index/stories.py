@@ -17,13 +17,13 @@ stories, their labels and their linked points (``store.index.claims``). A
 new or changed entry is placed once, oldest first; only the stories it
 joins are relabelled and have their points regrouped (their members'
 content is loaded, nothing else). Reading the stories of a library whose
-entries were all placed reads that file and nothing else.
+entries were all placed reads that file and nothing else. A library that
+cannot be written places its entries in memory (``store.storage.sidecar``).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 from collections.abc import Iterable
@@ -39,6 +39,7 @@ from store.index.similar import VERSION as SIG_VERSION
 from store.index.simstore import SimIndex
 from store.index.tokens import tokenize
 from store.models import Row, short_hash
+from store.storage import sidecar
 from store.storage.library import Library
 
 __all__ = [
@@ -64,7 +65,6 @@ IMPLICIT = 500  # entries a background call places
 OPENING = 50  # entries opening one places
 MAX_LABEL = 90
 _LOCK = threading.RLock()
-_CACHE_KEY = "stories.state"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,6 @@ class PointLink:
 
 @dataclass
 class _State:
-    stamp: tuple[int, int, int] | None = None
     data: dict[str, Any] = field(default_factory=dict)
     of: dict[str, str] = field(default_factory=dict)
     checked: int = -1
@@ -131,32 +130,18 @@ def _valid(d: Any) -> bool:
     )
 
 
-def _stat(lib: Library) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(lib.dir / STATE_NAME)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def _index_of(data: dict[str, Any]) -> dict[str, str]:
     return {eid: sid for sid, s in data["stories"].items() for eid in s["e"]}
 
 
+def _state_of(data: Any) -> _State:
+    data = data if _valid(data) else _empty()
+    return _State(data, _index_of(data))
+
+
 def _state(lib: Library) -> _State:
     with _LOCK:
-        st: _State | None = lib.caches.get(_CACHE_KEY)
-        stamp = _stat(lib)
-        if st is not None and st.stamp == stamp:
-            return st
-        try:
-            data = lib.read_sidecar(STATE_NAME)
-        except Exception:
-            data = None
-        data = data if _valid(data) else _empty()
-        st = _State(stamp, data, _index_of(data))
-        lib.caches[_CACHE_KEY] = st
-        return st
+        return sidecar.cached(lib, STATE_NAME, lambda data, _prev: _state_of(data))
 
 
 def ensure(
@@ -184,8 +169,10 @@ def ensure(
         firsts = (first,) if first else ()
         ix, _ = simstore.catch_up(lib, limit=None if full else signatures, first=firsts)
         cap = None if full else place
-        lib.update_sidecar(STATE_NAME, lambda d: _place(lib, ix, d, cap, first))
-        st = _state(lib)
+        new, written = sidecar.update(lib, STATE_NAME, lambda d: _place(lib, ix, d, cap, first))
+        if new is None:  # the library cannot be written: place in memory only
+            new = _place(lib, ix, st.data, cap, first)
+        st = sidecar.kept(lib, STATE_NAME, _state_of(new), written=written)
         if all(st.data["done"].get(r.id) == r.chash for r in lib.rows()):
             st.checked = gen
         return st
