@@ -75,6 +75,7 @@ class SimIndex:
     post: dict[int, list[int]] = field(default_factory=dict)
     checked: int = -1  # the library generation whose rows were all caught up
     _idf: dict[int, float] = field(default_factory=dict)
+    _norm: dict[int, float] = field(default_factory=dict)
     _idf_n: int = -1
 
     def add(
@@ -121,14 +122,32 @@ class SimIndex:
     def df(self, k: int) -> int:
         return len(self.post.get(k, ()))
 
-    def idf(self, k: int) -> float:
-        """log((N + 1) / (df + 0.5)), cached while the number of entries stays the same."""
+    def _current(self) -> int:
+        """The number of entries; IDFs and norms computed for another number are dropped."""
         n = len(self.doc)
         if n != self._idf_n:
-            self._idf, self._idf_n = {}, n
+            self._idf, self._norm, self._idf_n = {}, {}, n
+        return n
+
+    def idf(self, k: int) -> float:
+        """log((N + 1) / (df + 0.5)), cached while the number of entries stays the same."""
+        n = self._current()
         got = self._idf.get(k)
         if got is None:
             got = self._idf[k] = math.log((max(n, 1) + 1) / (len(self.post.get(k, ())) + 0.5))
+        return got
+
+    def norm(self, dn: int) -> float:
+        """The length of signature ``dn`` weighted by IDF (cached like ``idf``; 1.0 if empty)."""
+        self._current()
+        got = self._norm.get(dn)
+        if got is None:
+            sq = 0.0
+            for k, w in zip(self.fterms[dn], self.fw[dn], strict=True):
+                i = self.idf(k)
+                if i > 0:
+                    sq += (w * i) ** 2
+            got = self._norm[dn] = math.sqrt(sq) or 1.0
         return got
 
     def label(self, term: str) -> str:
