@@ -26,6 +26,7 @@ is in memory, even when every entry shares the same words.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,9 +34,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from store.errors import NotFound
 from store.index import simstore
 from store.index.numbers import is_strong
+from store.index.salience import GENERIC_TOPICS, is_generic
 from store.index.simstore import SimIndex
+from store.index.specificity import COMMON_ZIPF
 from store.index.tagindex import Related, broad_tags, tag_postings
 from store.index.tokens import tokenize
+from store.index.wordlists import generic_words
 from store.models import Marks, Row
 from store.storage.library import Library
 
@@ -64,6 +68,8 @@ COMMON_SHARE = 0.02
 COMMON_MIN = 10
 COMMON_LIBRARY = 500
 EVIDENCE_SPEC = 0.45  # zipf under ~4.8: "battery", "regulator"; not "make", "first"
+# a reason: rarer than a common English word (specificity.COMMON_ZIPF, on similar's scale)
+REASON_SPEC = (6.6 - COMMON_ZIPF) / 4.0
 
 
 def origin(r: Row) -> tuple[str, str]:
@@ -334,24 +340,53 @@ def _words(term: str) -> frozenset[str]:
     return frozenset(tokenize(term.replace("-", " ")))
 
 
+@functools.cache
+def _no_reason() -> frozenset[str]:
+    """Words too generic to be a reason on their own (a phrase holding them may be one)."""
+    return generic_words() | broad_tags() | frozenset(GENERIC_TOPICS())
+
+
+def _specific(ix: SimIndex, term: str) -> bool:
+    """Whether a shared term says why two entries are related (``REASON_SPEC`` floor).
+
+    A lone word must be uncommon in English (below ``specificity.COMMON_ZIPF``:
+    "ridgeline", "gdpr", "dockworker"; not "model", "remain", "host") and
+    not a generic word or a broad topic ("ai", "cost", "data"); a figure must
+    be a strong one (62,000; 90 days; 80%); a phrase is as specific as its
+    best word and a bit more ("open-source", "export-controls").
+    """
+    if "-" not in term and ":" not in term and term in _no_reason():
+        return False
+    return ix.specificity(term) > REASON_SPEC
+
+
 def reasons(
     ix: SimIndex,
     a: str,
     b: str,
     shared_tags: set[str],
-    tag_idf: Mapping[str, float],
+    tag_idf: Callable[[str], float],
 ) -> tuple[str, ...]:
-    """At most ``MAX_REASONS`` shared tags or terms, most specific first."""
+    """At most ``MAX_REASONS`` shared specific things, the most specific first.
+
+    Candidates: terms both signatures hold (``_specific`` ones only), tags
+    both entries have, and vocabulary topics both texts name
+    (``SimIndex.mentions``), neither generic nor broad. Ranked by English
+    specificity times library rarity, so "export-controls" always leads "ai";
+    a word is left out when a phrase or tag already holds it.
+    """
     va, vb = ix.vector(a) or {}, ix.vector(b) or {}
     cands: list[tuple[float, str, str]] = []  # (-specificity, label, key)
     for t in va.keys() & vb.keys():
-        k = ix.tid[t]
-        i = _idf(ix, k)
-        if i <= 0:
+        i = _idf(ix, ix.tid[t])
+        if i <= 0 or not _specific(ix, t):
             continue
         cands.append((-(ix.specificity(t) * i), ix.label(t), t))
-    for t in shared_tags:
-        cands.append((-(ix.specificity(t) * max(tag_idf.get(t, 0.0), 0.0) * 1.05), t, t))
+    named = set(ix.mentions(a)) & set(ix.mentions(b))
+    for t in shared_tags | ({t for t in named if not is_generic(t)} - broad_tags()):
+        if t in _no_reason():
+            continue
+        cands.append((-(ix.specificity(t) * max(tag_idf(t), 0.0) * 1.05), t, t))
     cands.sort()
     out: list[str] = []
     covered: set[str] = set()
@@ -410,6 +445,13 @@ def related_entries(
     chosen = others or scored
     chosen.sort(key=lambda x: (-x[0], x[1]))
     out: list[Related] = []
+    n = max(len(lib), 1)
+
+    def idf_of(t: str) -> float:
+        # a topic is as rare as the entries tagged with it or naming it, whichever are more
+        df = max(len(auto.get(t, ())) + len(user.get(t, ())), ix.ment_df.get(t, 0))
+        return math.log((n + 1) / (df + 0.5))
+
     for s, i, row in chosen[:limit]:
         shared = {t for t in mine_tags & _effective(row, marks(i)) if t not in broad}
         out.append(
@@ -417,7 +459,7 @@ def related_entries(
                 i,
                 row.title,
                 s,
-                reasons(ix, entry_id, i, shared, tag_idf),
+                reasons(ix, entry_id, i, shared, idf_of),
                 show=row.show,
                 source=row.source,
                 date=row.date,

@@ -39,7 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from store.index.similar import VERSION as SIG_VERSION
-from store.index.similar import Signature, signature_and_forms, specificity, term_label
+from store.index.similar import (
+    Signature,
+    mentions,
+    signature_and_forms,
+    specificity,
+    term_label,
+)
 from store.storage import sidecar
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
@@ -71,6 +77,8 @@ class SimIndex:
     chash: list[str] = field(default_factory=list)
     fterms: list[array[int]] = field(default_factory=list)
     fw: list[array[float]] = field(default_factory=list)
+    ment: list[tuple[str, ...]] = field(default_factory=list)  # topics each entry names
+    ment_df: dict[str, int] = field(default_factory=dict)  # live entries naming each topic
     doc: dict[str, int] = field(default_factory=dict)
     post: dict[int, list[int]] = field(default_factory=dict)
     checked: int = -1  # the library generation whose rows were all caught up
@@ -85,6 +93,7 @@ class SimIndex:
         sig: Signature,
         spec: dict[str, float],
         written: dict[str, str] | None = None,
+        mentions: tuple[str, ...] = (),
     ) -> int:
         """Number a signature (superseding the id's older one) and post its terms."""
         dn = len(self.ids)
@@ -105,8 +114,19 @@ class SimIndex:
         self.chash.append(chash)
         self.fterms.append(tids)
         self.fw.append(ws)
+        self._named(eid, mentions)
+        self.ment.append(mentions)
         self.doc[eid] = dn
         return dn
+
+    def _named(self, eid: str, mentions: tuple[str, ...]) -> None:
+        """Count the topics a new signature names (its id's older one no longer counts)."""
+        old = self.doc.get(eid)
+        df = self.ment_df
+        for t in self.ment[old] if old is not None else ():
+            df[t] -= 1
+        for t in mentions:
+            df[t] = df.get(t, 0) + 1
 
     def live(self, dn: int) -> bool:
         return self.doc.get(self.ids[dn]) == dn
@@ -118,6 +138,11 @@ class SimIndex:
             return None
         terms = self.terms
         return {terms[t]: w for t, w in zip(self.fterms[dn], self.fw[dn], strict=True)}
+
+    def mentions(self, eid: str) -> tuple[str, ...]:
+        """The vocabulary topics an entry's words name (``similar.mentions``), or ()."""
+        dn = self.doc.get(eid)
+        return () if dn is None else self.ment[dn]
 
     def df(self, k: int) -> int:
         return len(self.post.get(k, ()))
@@ -203,7 +228,7 @@ def _load_seg(ix: SimIndex, path: Path) -> None:
                 ix.written[k] = written[t]
         local.append(k)
     post = ix.post
-    for eid, chash, tids, ws in data["docs"]:
+    for eid, chash, tids, ws, *more in data["docs"]:
         dn = len(ix.ids)
         g = array("I", [local[t] for t in tids])
         for k in g:
@@ -216,6 +241,9 @@ def _load_seg(ix: SimIndex, path: Path) -> None:
         ix.chash.append(chash)
         ix.fterms.append(g)
         ix.fw.append(array("f", [w / 1000 for w in ws]))
+        named = tuple(more[0]) if more else ()
+        ix._named(eid, named)
+        ix.ment.append(named)
         ix.doc[eid] = dn
 
 
@@ -243,12 +271,13 @@ def _seg_bytes(
     docs: list[tuple[str, str, Signature]],
     spec_of: Callable[[str], float],
     written: dict[str, str],
+    ments: Callable[[str], tuple[str, ...]],
 ) -> bytes:
     terms: dict[str, int] = {}
     out = []
     for eid, chash, sig in docs:
         tids = [terms.setdefault(t, len(terms)) for t in sig]
-        out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()]])
+        out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()], list(ments(eid))])
     spec = [round(spec_of(t) * 1000) for t in terms]
     forms = {t: written[t] for t in terms if t in written}
     blob = {"v": VERSION, "terms": list(terms), "spec": spec, "written": forms, "docs": out}
@@ -261,11 +290,17 @@ def _write(
     docs: list[tuple[str, str, Signature]],
     written: dict[str, str],
     specs: dict[str, float] | None = None,
+    ments: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
     """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
     obsolete: list[str] = []
     merged: list[str] = []
     known = specs or {}
+    new_ments = ments or {}
+
+    def ments_of(eid: str) -> tuple[str, ...]:
+        got = new_ments.get(eid)
+        return got if got is not None else ix.mentions(eid)
 
     def spec_of(t: str) -> float:
         got = known.get(t)
@@ -290,11 +325,15 @@ def _write(
             new_ids = {eid for eid, _c, _s in docs}
             live = [d for d in live if d[0] not in new_ids] + docs
             forms = {ix.terms[k]: v for k, v in ix.written.items()} | written
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity, forms))
+            write_bytes_atomic(
+                lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity, forms, ments_of)
+            )
             obsolete.extend(m["segs"])
             m["segs"] = merged[:] = [name]
         else:
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, spec_of, written))
+            write_bytes_atomic(
+                lib.dir / DIR_NAME / name, _seg_bytes(docs, spec_of, written, ments_of)
+            )
             m["segs"] = [*m["segs"], name]
         m["seq"] = seq
         return m
@@ -305,7 +344,7 @@ def _write(
         # a library that cannot be written (read-only, full): this process keeps
         # the signatures in memory, so related entries and stories still show
         for eid, chash, sig in docs:
-            ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written)
+            ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written, ments_of(eid))
         sidecar.kept(lib, MANIFEST, ix, written=False)
         return
     for name in obsolete:  # only once the manifest that no longer names them is written
@@ -316,7 +355,7 @@ def _write(
         sidecar.forget(lib, MANIFEST)
         return
     for eid, chash, sig in docs:
-        ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written)
+        ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written, ments_of(eid))
     ix.segs = list(m["segs"])
     sidecar.kept(lib, MANIFEST, ix)
 
@@ -352,13 +391,15 @@ def catch_up(
             docs = []
             written: dict[str, str] = {}
             specs: dict[str, float] = {}
+            ments: dict[str, tuple[str, ...]] = {}
             for e in lib.get_many(part):
                 sig, forms, spec = signature_and_forms(e)
                 docs.append((e.id, lib.row(e.id).chash, sig))
+                ments[e.id] = mentions(e)
                 written.update(forms)
                 for t, v in spec.items():
                     specs[t] = min(v, specs.get(t, v))
-            _write(lib, ix, docs, written, specs)
+            _write(lib, ix, docs, written, specs, ments)
             ix = index(lib)
             done += part
         if complete:
