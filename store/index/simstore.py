@@ -378,13 +378,18 @@ def catch_up(
             r.id for r in lib.rows() if (dn := doc.get(r.id)) is None or chash[dn] != r.chash
         ]
         complete = limit is None or len(missing) <= limit
+        head = 0
         if first:
             have = set(missing)
             want = [i for i in first if i in have]
             skip = set(want)
             missing = want + [i for i in missing if i not in skip]
+            head = len(want)
         if not complete:
             missing = missing[:limit]
+        # by id, the opened ones first: content shards are keyed by id prefix, so
+        # each batch reads a shard or two instead of every shard of the library
+        missing = missing[:head] + sorted(missing[head:])
         done: list[str] = []
         for i in range(0, len(missing), BATCH):
             part = missing[i : i + BATCH]

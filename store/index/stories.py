@@ -253,10 +253,13 @@ def _place(
             of[r.id] = sid
             changed.add(sid)
     live = {r.id for r in lib.rows()}
+    for sid in changed:
+        stories[sid]["e"] = [e for e in stories[sid]["e"] if e in live]
+    # the key points of every regrouped story in one read (each content shard once)
+    wanted = sorted({e for sid in changed for e in stories[sid]["e"]})
+    content = {e.id: e.key_points for e in lib.get_many(wanted)}
     for sid in sorted(changed):
-        s = stories[sid]
-        s["e"] = [e for e in s["e"] if e in live]
-        _describe(lib, ix, s)
+        _describe(lib, ix, stories[sid], content)
     return state
 
 
@@ -337,7 +340,9 @@ def _close_in_time(a: str, b: str) -> bool:
 _EPISODE = re.compile(r"^\s*(?:episode|ep\.?|#)\s*\d+\s*[:.\-\u2013\u2014]\s*", re.IGNORECASE)
 
 
-def _describe(lib: Library, ix: SimIndex, s: dict[str, Any]) -> None:
+def _describe(
+    lib: Library, ix: SimIndex, s: dict[str, Any], content: dict[str, tuple[str, ...]]
+) -> None:
     """Label, tags and linked points of a story, from its members."""
     members: list[str] = s["e"]
     if len(members) < 2:
@@ -356,9 +361,9 @@ def _describe(lib: Library, ix: SimIndex, s: dict[str, Any]) -> None:
         title = " · ".join(s["tags"][:3]) or title[:MAX_LABEL]
     s["label"] = title
     points: list[Point] = []
-    for e in lib.get_many(members):
-        o = "\x00".join(origin(lib.row(e.id)))
-        points += [Point(e.id, o, i, k) for i, k in enumerate(e.key_points)]
+    for m in members:
+        o = "\x00".join(origin(lib.row(m)))
+        points += [Point(m, o, i, k) for i, k in enumerate(content.get(m, ()))]
     # each point's own words are kept: showing who else states it loads no content
     s["points"] = [
         [g[0].text, [[p.entry, p.index, p.text] for p in g]] for g in group_points(points)
