@@ -280,10 +280,8 @@ def _effective(row: Row, m: Marks | None) -> set[str]:
     return {t for t in row.auto_tags if t not in m.removed_auto} | set(m.user_tags)
 
 
-def _tag_scores(
-    lib: Library, target: Row, marks: MarksOf, ids: Sequence[str]
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Tag cosine of the target with ``ids`` (broad tags left out), and each tag's IDF."""
+def _tag_scores(lib: Library, target: Row, marks: MarksOf, ids: Sequence[str]) -> dict[str, float]:
+    """Tag cosine of the target with ``ids`` (broad tags left out)."""
     auto, user = tag_postings(lib)
     n = max(len(lib), 1)
     broad = broad_tags()
@@ -298,7 +296,7 @@ def _tag_scores(
     norm_me = math.sqrt(sum(max(v, 0.0) ** 2 for v in tag_idf.values()))
     out: dict[str, float] = {}
     if not norm_me:
-        return out, tag_idf
+        return out
     for i in ids:
         theirs = {t for t in _effective(lib.row(i), marks(i)) if t not in broad}
         shared = mine & theirs
@@ -311,7 +309,7 @@ def _tag_scores(
         nt = math.sqrt(sum(max(tag_idf[t], 0.0) ** 2 for t in theirs))
         if nt:
             out[i] = dot / (norm_me * nt)
-    return out, tag_idf
+    return out
 
 
 def _candidates(lib: Library, target: Row, marks: MarksOf, content: Scored) -> list[str]:
@@ -417,7 +415,7 @@ def related_entries(
     shared_terms: dict[str, tuple[list[str], int]] = {}
     content = scores_for(ix, entry_id, min_evidence=0, shared_out=shared_terms)
     marks = lib.marks  # one entry's at a time: no copy of every mark per open
-    tag_sc, tag_idf = _tag_scores(lib, target, marks, _candidates(lib, target, marks, content))
+    tag_sc = _tag_scores(lib, target, marks, _candidates(lib, target, marks, content))
     mine_tags = _effective(target, marks(entry_id))
     broad = broad_tags()
     auto, user = tag_postings(lib)
