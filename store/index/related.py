@@ -30,6 +30,7 @@ import functools
 import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 
 from store.errors import NotFound
 from store.index import simstore
@@ -161,8 +162,10 @@ def scores_for(
         return {}
     partial = content_candidates(ix, mine, idf)
     partial.pop(dn, None)
-    pool = partial.items() if admit is None else [(d, p) for d, p in partial.items() if admit(d)]
-    best = heapq.nlargest(shortlist, pool, key=lambda kv: (kv[1], ix.ids[kv[0]]))
+    pool = (
+        list(partial.items()) if admit is None else [kv for kv in partial.items() if admit(kv[0])]
+    )
+    best = _best(ix, pool, shortlist)
     evidence = _Evidence(ix, mine)
     out: Scored = {}
     for d, _p in best:
@@ -183,6 +186,19 @@ def scores_for(
             if shared_out is not None:
                 shared_out[ix.ids[d]] = ([ix.terms[k] for k in shared], count)
     return out
+
+
+def _best(ix: SimIndex, pool: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    """The ``k`` best partial scores; ties at the edge broken on the id (deterministic)."""
+    best = heapq.nlargest(k, pool, key=itemgetter(1))
+    if len(best) < k:
+        return best
+    edge = best[-1][1]
+    if sum(1 for _d, p in pool if p == edge) == sum(1 for _d, p in best if p == edge):
+        return best
+    tied = sorted((kv for kv in pool if kv[1] == edge), key=lambda kv: ix.ids[kv[0]], reverse=True)
+    above = [kv for kv in best if kv[1] > edge]
+    return above + tied[: k - len(above)]
 
 
 def pair_score(ix: SimIndex, a: str, b: str) -> float:
@@ -430,11 +446,13 @@ def related_entries(
             continue
         if _is_duplicate(target, row):
             continue
+        s = (1 - TAG_SHARE) * c + TAG_SHARE * tag_sc.get(i, 0.0)
+        if s < MIN_SCORE / 2:
+            continue  # below any threshold: no need to weigh its evidence
         tags = {t for t in mine_tags & _effective(row, marks(i)) if t not in broad}
         evidence = _evidence_with_tags(ix, shared_terms.get(i, ([], 0)), tags, tag_df)
         if evidence < MIN_EVIDENCE:
             continue
-        s = (1 - TAG_SHARE) * c + TAG_SHARE * tag_sc.get(i, 0.0)
         # long texts dilute the cosine: three independent specific shared things
         # (names, figures, topics) are enough at half the score
         if s >= (MIN_SCORE if evidence < STRONG_EVIDENCE else MIN_SCORE / 2):
