@@ -91,6 +91,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="only print topic-linking precision/recall on the labelled sets (bench/topics.py)",
     )
+    p.add_argument(
+        "--topics-scale",
+        nargs="*",
+        type=int,
+        metavar="N",
+        help="only time related entries and stories at these sizes (default 10000 100000; "
+        "bench/topics_scale.py)",
+    )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     p.add_argument("--markdown", type=Path, help="also write the report (table + machine) here")
     a = p.parse_args(argv)
@@ -503,11 +511,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     a.work_dir.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ours.REPO))
     notes: list[str] = []
-    use_nb = not a.no_newsboat and nb.ensure_installed(notes)
-    if not a.no_newsboat and not use_nb:
+    topics_only = a.topics_scale is not None
+    use_nb = not topics_only and not a.no_newsboat and nb.ensure_installed(notes)
+    if not a.no_newsboat and not use_nb and not topics_only:
         notes.append("newsboat column skipped")
     wanted = set(a.only or ["screen", "refresh", "query", "marks", "ingest"])
+    if topics_only:
+        from bench.topics_scale import bench_topics_scale
+
+        sizes = a.topics_scale or [10_000, 100_000]
+        wanted = {"topics"}
     steps: list[tuple[str, Callable[[], list[Result]]]] = [
+        ("topics", lambda: bench_topics_scale(a, sizes, library_for)),
         ("screen", lambda: bench_first_screen(a, use_nb)),
         ("refresh", lambda: bench_refresh(a, use_nb)),
         ("query", lambda: bench_query(a)),

@@ -168,17 +168,12 @@ def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
     """Shared by the UI's open (bounded work) and the CLI's show (complete answers).
 
     Related entries and stories are derived (and kept) on first use; a library
-    that cannot be written (read-only mount, full disk) still shows the entry,
-    without them, instead of failing.
+    that cannot be written (read-only mount, full disk) keeps them in memory
+    (``store.storage.sidecar``), so its entries show them too.
     """
-    from store.errors import LibraryError
-
-    try:
-        story = story_of(lib, entry.id, complete=complete)
-        rel = related(lib, entry.id, complete=complete)
-        links = point_links(lib, entry.id, story)
-    except LibraryError:
-        story, rel, links = None, [], []
+    story = story_of(lib, entry.id, complete=complete)
+    rel = related(lib, entry.id, complete=complete)
+    links = point_links(lib, entry.id, story)
     muted = muted_ids(lib)  # a muted entry is not offered as related either
     rel = [r for r in rel if r.id not in muted]
     return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), rel, story, links)

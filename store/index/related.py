@@ -15,34 +15,51 @@ most specific first (English rarity x library rarity, so "export-controls"
 always leads "ai"), a word left out when a phrase or tag already holds it.
 Ties break on the id, never on set order.
 
-Cost: the opened entry's terms are looked up in the postings (terms on more
-than ``CANDIDATE_SHARE`` of a large library only score entries found
-through rarer terms), the best ``SHORTLIST`` partial scores are scored
-exactly. A few milliseconds at 100k entries once the index is in memory.
+Cost, bounded per entry whatever the text (``content_candidates``): the
+opened entry's terms are looked up in the postings rarest first (terms on
+more than ``CANDIDATE_SHARE`` of a large library only score entries found
+through rarer terms), at most ``MAX_POSTINGS`` postings are walked, the best
+``SHORTLIST`` partial scores are scored exactly, and shared tags add at most
+``TAG_CANDIDATES`` entries. A few milliseconds at 100k entries once the index
+is in memory, even when every entry shares the same words.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 
 from store.errors import NotFound
 from store.index import simstore
 from store.index.numbers import is_strong
+from store.index.salience import GENERIC_TOPICS, is_generic
 from store.index.simstore import SimIndex
+from store.index.specificity import COMMON_ZIPF
 from store.index.tagindex import Related, broad_tags, tag_postings
 from store.index.tokens import tokenize
+from store.index.wordlists import generic_words
 from store.models import Marks, Row
 from store.storage.library import Library
 
-__all__ = ["MIN_SCORE", "Scored", "origin", "related_entries", "scores_for"]
+__all__ = [
+    "MIN_SCORE",
+    "Scored",
+    "content_candidates",
+    "origin",
+    "pair_score",
+    "related_entries",
+    "scores_for",
+]
 
 MIN_SCORE = 0.05
 TAG_SHARE = 0.4
 TAG_CANDIDATES = 2000  # entries found through shared tags alone, at most
 MAX_REASONS = 4
 SHORTLIST = 100
+MAX_POSTINGS = 10_000  # postings one entry's candidate search walks, at most
 CANDIDATE_SHARE = 0.05
 CANDIDATE_MIN_DF = 50
 CANDIDATE_MAX_DF = 1000
@@ -52,6 +69,8 @@ COMMON_SHARE = 0.02
 COMMON_MIN = 10
 COMMON_LIBRARY = 500
 EVIDENCE_SPEC = 0.45  # zipf under ~4.8: "battery", "regulator"; not "make", "first"
+# a reason: rarer than a common English word (specificity.COMMON_ZIPF, on similar's scale)
+REASON_SPEC = (6.6 - COMMON_ZIPF) / 4.0
 
 
 def origin(r: Row) -> tuple[str, str]:
@@ -64,22 +83,67 @@ def _idf(ix: SimIndex, k: int) -> float:
 
 
 Scored = dict[str, float]
+MarksOf = Callable[[str], Marks]
+
+
+def _weights(ix: SimIndex, dn: int, idf: Callable[[int], float]) -> dict[int, float]:
+    """An entry's stored term weights times their library rarity (terms on every entry drop)."""
+    out: dict[int, float] = {}
+    for k, w in zip(ix.fterms[dn], ix.fw[dn], strict=True):
+        i = idf(k)
+        if i > 0:
+            out[k] = w * i
+    return out
+
+
+def content_candidates(
+    ix: SimIndex, mine: Mapping[int, float], idf: Callable[[int], float]
+) -> dict[int, float]:
+    """Entries sharing a useful term with the weights ``mine``, with partial dot products.
+
+    Bounded whatever the text: terms on more than ``CANDIDATE_SHARE`` of a
+    large library carry no grouping evidence and are not walked; the rest are
+    walked rarest first, and a term whose postings would take the walk past
+    ``MAX_POSTINGS`` (with every commoner term after it) is left out. So at
+    most ``MAX_POSTINGS`` candidates, even when every entry shares the same
+    words; the terms left out still count when the shortlist is scored exactly.
+    """
+    n = len(ix)
+    cap = min(max(CANDIDATE_MIN_DF, CANDIDATE_SHARE * n), CANDIDATE_MAX_DF)
+    walk = sorted(
+        (len(post), ix.terms[k], k, post)
+        for k in mine
+        if (post := ix.post.get(k)) and len(post) <= cap
+    )
+    partial: dict[int, float] = {}
+    budget = MAX_POSTINGS
+    for size, _t, k, post in walk:
+        budget -= size
+        if budget < 0:
+            break
+        vi = mine[k] * idf(k)
+        get = partial.get
+        for d in post:
+            partial[d] = get(d, 0.0) + vi
+    return partial
 
 
 def scores_for(
     ix: SimIndex,
     entry_id: str,
-    lib: Library,
     shortlist: int = SHORTLIST,
     min_evidence: int = MIN_EVIDENCE,
-    shared_out: dict[str, list[str]] | None = None,
+    shared_out: dict[str, tuple[list[str], int]] | None = None,
+    admit: Callable[[int], bool] | None = None,
 ) -> Scored:
     """Content cosine of ``entry_id`` with every entry sharing a useful term (itself left out).
 
     A pair needs ``MIN_EVIDENCE`` independent shared things (words or figures;
     a shared phrase and its two words are one thing): two short episode notes
     that share "cell phone" and nothing else are not about the same thing,
-    however high their cosine.
+    however high their cosine. ``admit`` (an entry number -> bool) blocks
+    candidates before the shortlist (stories: reports of one event are weeks
+    apart). Cost: ``content_candidates`` plus ``shortlist`` exact scores.
     """
     dn = ix.doc.get(entry_id)
     if dn is None:
@@ -92,47 +156,60 @@ def scores_for(
             got = memo[k] = ix.idf(k)
         return got
 
-    mine: dict[int, float] = {}
-    for k, w in zip(ix.fterms[dn], ix.fw[dn], strict=True):
-        i = idf(k)
-        if i > 0:
-            mine[k] = w * i
+    mine = _weights(ix, dn, idf)
     norm = math.sqrt(sum(v * v for v in mine.values()))
     if not norm:
         return {}
-    n = len(ix)
-    cap = min(max(CANDIDATE_MIN_DF, CANDIDATE_SHARE * n), CANDIDATE_MAX_DF)
-    partial: dict[int, float] = {}
-    for k, v in mine.items():
-        post = ix.post.get(k, ())
-        if len(post) > cap:
-            continue
-        vi = v * idf(k)
-        for d in post:
-            partial[d] = partial.get(d, 0.0) + vi
+    partial = content_candidates(ix, mine, idf)
     partial.pop(dn, None)
-    best = heapq.nlargest(shortlist, partial.items(), key=lambda kv: (kv[1], ix.ids[kv[0]]))
+    pool = (
+        list(partial.items()) if admit is None else [kv for kv in partial.items() if admit(kv[0])]
+    )
+    best = _best(ix, pool, shortlist)
+    evidence = _Evidence(ix, mine)
     out: Scored = {}
     for d, _p in best:
         if not ix.live(d):
             continue
-        dot, sq = 0.0, 0.0
+        dot = 0.0
         shared: list[int] = []
         for k, w in zip(ix.fterms[d], ix.fw[d], strict=True):
-            i = idf(k)
-            if i <= 0:
-                continue
-            x = w * i
-            sq += x * x
             m = mine.get(k)
             if m is not None:
-                dot += m * x
+                dot += m * w * idf(k)
                 shared.append(k)
-        if sq and dot and _evidence(ix, shared) >= min_evidence:
-            out[ix.ids[d]] = dot / (norm * math.sqrt(sq))
+        if not dot:
+            continue
+        count = evidence.count(shared)
+        if count >= min_evidence:
+            out[ix.ids[d]] = dot / (norm * ix.norm(d))
             if shared_out is not None:
-                shared_out[ix.ids[d]] = [ix.terms[k] for k in shared]
+                shared_out[ix.ids[d]] = ([ix.terms[k] for k in shared], count)
     return out
+
+
+def _best(ix: SimIndex, pool: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    """The ``k`` best partial scores; ties at the edge broken on the id (deterministic)."""
+    best = heapq.nlargest(k, pool, key=itemgetter(1))
+    if len(best) < k:
+        return best
+    edge = best[-1][1]
+    if sum(1 for _d, p in pool if p == edge) == sum(1 for _d, p in best if p == edge):
+        return best
+    tied = sorted((kv for kv in pool if kv[1] == edge), key=lambda kv: ix.ids[kv[0]], reverse=True)
+    above = [kv for kv in best if kv[1] > edge]
+    return above + tied[: k - len(above)]
+
+
+def pair_score(ix: SimIndex, a: str, b: str) -> float:
+    """The content cosine of two entries (0 when either has no signature): a story's
+    members are compared with each other directly, not through the postings."""
+    da, db = ix.doc.get(a), ix.doc.get(b)
+    if da is None or db is None:
+        return 0.0
+    wa, wb = _weights(ix, da, ix.idf), _weights(ix, db, ix.idf)
+    dot = sum(v * wb[k] for k, v in wa.items() if k in wb)
+    return dot / (ix.norm(da) * ix.norm(db)) if dot else 0.0
 
 
 def _common_at(n: int) -> float:
@@ -145,15 +222,16 @@ def _common_at(n: int) -> float:
 
 
 def _evidence_with_tags(
-    ix: SimIndex, terms: list[str], tags: set[str], tag_df: Mapping[str, int]
+    ix: SimIndex, content: tuple[list[str], int], tags: set[str], tag_df: Mapping[str, int]
 ) -> int:
     """Content evidence plus shared specific tags the shared words do not already hold.
 
     "Two specific shared things" either way: two names, a name and a figure,
     or a shared word and a shared tag that says something else. One shared
-    tag alone ("winter", "paris") relates nothing.
+    tag alone ("winter", "paris") relates nothing. ``content``: the shared
+    terms and their evidence (``scores_for``).
     """
-    n = _evidence(ix, [ix.tid[t] for t in terms])
+    terms, n = content
     words: set[str] = set()
     for t in terms:
         if ":" not in t:
@@ -167,31 +245,49 @@ def _evidence_with_tags(
     return n
 
 
-def _evidence(ix: SimIndex, shared: list[int]) -> int:
+class _Evidence:
     """Independent specific shared things: words, figures; a phrase merges its two words.
 
     Only specific words count ("make", "look", "first" are shared by any two
     texts), and only those on few entries of this library (``_common_at``);
-    a shared strong figure counts.
+    a shared strong figure counts. The terms of the entry a query starts from
+    are classified once; each candidate then costs a pass over what it shares.
     """
-    terms = ix.terms
-    spec = ix.specificity
-    common = _common_at(len(ix))
-    words = {terms[k] for k in shared if ix.df(k) <= common}
-    useful = {
-        t
-        for t in words
-        if (is_strong(t) if ":" in t else "-" not in t and spec(t) >= EVIDENCE_SPEC)
-    }
-    count = len(useful)
-    for t in words:
-        if "-" in t and ":" not in t:
-            a, _, b = t.partition("-")
+
+    def __init__(self, ix: SimIndex, ks: Iterable[int]) -> None:
+        common = _common_at(len(ix))
+        spec = ix.specificity
+        self.kept: dict[int, str] = {}
+        self.useful: set[str] = set()
+        self.phrases: dict[str, tuple[str, str, bool]] = {}
+        for k in ks:
+            if ix.df(k) > common:
+                continue
+            t = self.kept[k] = ix.terms[k]
+            if ":" in t:
+                if is_strong(t):
+                    self.useful.add(t)
+            elif "-" in t:
+                a, _, b = t.partition("-")
+                self.phrases[t] = (a, b, spec(t) >= EVIDENCE_SPEC)
+            elif spec(t) >= EVIDENCE_SPEC:
+                self.useful.add(t)
+
+    def count(self, shared: Iterable[int]) -> int:
+        kept = self.kept
+        words = {kept[k] for k in shared if k in kept}
+        useful = words & self.useful
+        n = len(useful)
+        for t in words:
+            parts = self.phrases.get(t)
+            if parts is None:
+                continue
+            a, b, specific = parts
             if a in useful and b in useful:
-                count -= 1  # "space race" with "space" and "race": one thing
-            elif a not in words and b not in words and spec(t) >= EVIDENCE_SPEC:
-                count += 1  # the phrase alone (its words fell out of the signatures)
-    return count
+                n -= 1  # "space race" with "space" and "race": one thing
+            elif specific and a not in words and b not in words:
+                n += 1  # the phrase alone (its words fell out of the signatures)
+        return n
 
 
 def _effective(row: Row, m: Marks | None) -> set[str]:
@@ -200,10 +296,8 @@ def _effective(row: Row, m: Marks | None) -> set[str]:
     return {t for t in row.auto_tags if t not in m.removed_auto} | set(m.user_tags)
 
 
-def _tag_scores(
-    lib: Library, target: Row, marks: Mapping[str, Marks], ids: Sequence[str]
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Tag cosine of the target with ``ids`` (broad tags left out), and each tag's IDF."""
+def _tag_scores(lib: Library, target: Row, marks: MarksOf, ids: Sequence[str]) -> dict[str, float]:
+    """Tag cosine of the target with ``ids`` (broad tags left out)."""
     auto, user = tag_postings(lib)
     n = max(len(lib), 1)
     broad = broad_tags()
@@ -212,15 +306,15 @@ def _tag_scores(
         return math.log((n + 1) / (len(auto.get(t, ())) + len(user.get(t, ())) + 0.5))
 
     tag_idf: dict[str, float] = {}
-    mine = {t for t in _effective(target, marks.get(target.id)) if t not in broad}
+    mine = {t for t in _effective(target, marks(target.id)) if t not in broad}
     for t in mine:
         tag_idf[t] = idf(t)
     norm_me = math.sqrt(sum(max(v, 0.0) ** 2 for v in tag_idf.values()))
     out: dict[str, float] = {}
     if not norm_me:
-        return out, tag_idf
+        return out
     for i in ids:
-        theirs = {t for t in _effective(lib.row(i), marks.get(i)) if t not in broad}
+        theirs = {t for t in _effective(lib.row(i), marks(i)) if t not in broad}
         shared = mine & theirs
         if not shared:
             continue
@@ -231,24 +325,25 @@ def _tag_scores(
         nt = math.sqrt(sum(max(tag_idf[t], 0.0) ** 2 for t in theirs))
         if nt:
             out[i] = dot / (norm_me * nt)
-    return out, tag_idf
+    return out
 
 
-def _candidates(
-    lib: Library, target: Row, marks: Mapping[str, Marks], content: Scored
-) -> list[str]:
+def _candidates(lib: Library, target: Row, marks: MarksOf, content: Scored) -> list[str]:
     """Entries to score on tags: those found by content, and those sharing a specific tag.
 
-    A tag on more than ``TAG_CANDIDATES`` entries finds none by itself (it can
-    still add to the score of an entry found otherwise).
+    At most ``TAG_CANDIDATES`` entries come through tags, the rarest tags
+    first: a tag on more entries than are left of that budget finds none by
+    itself (it can still add to the score of an entry found otherwise).
     """
     auto, user = tag_postings(lib)
-    broad = broad_tags()
     out = set(content)
-    for t in sorted(_effective(target, marks.get(target.id)) - broad):
-        ids = auto.get(t, set()) | user.get(t, set())
-        if len(ids) <= TAG_CANDIDATES:
-            out |= ids
+    budget = TAG_CANDIDATES
+    mine = _effective(target, marks(target.id)) - broad_tags()
+    for size, t in sorted((len(auto.get(t, ())) + len(user.get(t, ())), t) for t in mine):
+        budget -= size
+        if budget < 0:
+            break
+        out |= auto.get(t, set()) | user.get(t, set())
     out.discard(target.id)
     return sorted(out)
 
@@ -259,24 +354,53 @@ def _words(term: str) -> frozenset[str]:
     return frozenset(tokenize(term.replace("-", " ")))
 
 
+@functools.cache
+def _no_reason() -> frozenset[str]:
+    """Words too generic to be a reason on their own (a phrase holding them may be one)."""
+    return generic_words() | broad_tags() | frozenset(GENERIC_TOPICS())
+
+
+def _specific(ix: SimIndex, term: str) -> bool:
+    """Whether a shared term says why two entries are related (``REASON_SPEC`` floor).
+
+    A lone word must be uncommon in English (below ``specificity.COMMON_ZIPF``:
+    "ridgeline", "gdpr", "dockworker"; not "model", "remain", "host") and
+    not a generic word or a broad topic ("ai", "cost", "data"); a figure must
+    be a strong one (62,000; 90 days; 80%); a phrase is as specific as its
+    best word and a bit more ("open-source", "export-controls").
+    """
+    if "-" not in term and ":" not in term and term in _no_reason():
+        return False
+    return ix.specificity(term) > REASON_SPEC
+
+
 def reasons(
     ix: SimIndex,
     a: str,
     b: str,
     shared_tags: set[str],
-    tag_idf: Mapping[str, float],
+    tag_idf: Callable[[str], float],
 ) -> tuple[str, ...]:
-    """At most ``MAX_REASONS`` shared tags or terms, most specific first."""
+    """At most ``MAX_REASONS`` shared specific things, the most specific first.
+
+    Candidates: terms both signatures hold (``_specific`` ones only), tags
+    both entries have, and vocabulary topics both texts name
+    (``SimIndex.mentions``), neither generic nor broad. Ranked by English
+    specificity times library rarity, so "export-controls" always leads "ai";
+    a word is left out when a phrase or tag already holds it.
+    """
     va, vb = ix.vector(a) or {}, ix.vector(b) or {}
     cands: list[tuple[float, str, str]] = []  # (-specificity, label, key)
     for t in va.keys() & vb.keys():
-        k = ix.tid[t]
-        i = _idf(ix, k)
-        if i <= 0:
+        i = _idf(ix, ix.tid[t])
+        if i <= 0 or not _specific(ix, t):
             continue
         cands.append((-(ix.specificity(t) * i), ix.label(t), t))
-    for t in shared_tags:
-        cands.append((-(ix.specificity(t) * max(tag_idf.get(t, 0.0), 0.0) * 1.05), t, t))
+    named = set(ix.mentions(a)) & set(ix.mentions(b))
+    for t in shared_tags | ({t for t in named if not is_generic(t)} - broad_tags()):
+        if t in _no_reason():
+            continue
+        cands.append((-(ix.specificity(t) * max(tag_idf(t), 0.0) * 1.05), t, t))
     cands.sort()
     out: list[str] = []
     covered: set[str] = set()
@@ -304,11 +428,11 @@ def related_entries(
 
     target = lib.row(entry_id)
     ix, _new = simstore.catch_up(lib, None if complete else simstore.OPENING, first=(entry_id,))
-    shared_terms: dict[str, list[str]] = {}
-    content = scores_for(ix, entry_id, lib, min_evidence=0, shared_out=shared_terms)
-    marks = lib.all_marks()
-    tag_sc, tag_idf = _tag_scores(lib, target, marks, _candidates(lib, target, marks, content))
-    mine_tags = _effective(target, marks.get(entry_id))
+    shared_terms: dict[str, tuple[list[str], int]] = {}
+    content = scores_for(ix, entry_id, min_evidence=0, shared_out=shared_terms)
+    marks = lib.marks  # one entry's at a time: no copy of every mark per open
+    tag_sc = _tag_scores(lib, target, marks, _candidates(lib, target, marks, content))
+    mine_tags = _effective(target, marks(entry_id))
     broad = broad_tags()
     auto, user = tag_postings(lib)
     tag_df = {t: len(auto.get(t, ())) + len(user.get(t, ())) for t in mine_tags}
@@ -322,11 +446,13 @@ def related_entries(
             continue
         if _is_duplicate(target, row):
             continue
-        tags = {t for t in mine_tags & _effective(row, marks.get(i)) if t not in broad}
-        evidence = _evidence_with_tags(ix, shared_terms.get(i, []), tags, tag_df)
+        s = (1 - TAG_SHARE) * c + TAG_SHARE * tag_sc.get(i, 0.0)
+        if s < MIN_SCORE / 2:
+            continue  # below any threshold: no need to weigh its evidence
+        tags = {t for t in mine_tags & _effective(row, marks(i)) if t not in broad}
+        evidence = _evidence_with_tags(ix, shared_terms.get(i, ([], 0)), tags, tag_df)
         if evidence < MIN_EVIDENCE:
             continue
-        s = (1 - TAG_SHARE) * c + TAG_SHARE * tag_sc.get(i, 0.0)
         # long texts dilute the cosine: three independent specific shared things
         # (names, figures, topics) are enough at half the score
         if s >= (MIN_SCORE if evidence < STRONG_EVIDENCE else MIN_SCORE / 2):
@@ -335,14 +461,21 @@ def related_entries(
     chosen = others or scored
     chosen.sort(key=lambda x: (-x[0], x[1]))
     out: list[Related] = []
+    n = max(len(lib), 1)
+
+    def idf_of(t: str) -> float:
+        # a topic is as rare as the entries tagged with it or naming it, whichever are more
+        df = max(len(auto.get(t, ())) + len(user.get(t, ())), ix.ment_df.get(t, 0))
+        return math.log((n + 1) / (df + 0.5))
+
     for s, i, row in chosen[:limit]:
-        shared = {t for t in mine_tags & _effective(row, marks.get(i)) if t not in broad}
+        shared = {t for t in mine_tags & _effective(row, marks(i)) if t not in broad}
         out.append(
             Related(
                 i,
                 row.title,
                 s,
-                reasons(ix, entry_id, i, shared, tag_idf),
+                reasons(ix, entry_id, i, shared, idf_of),
                 show=row.show,
                 source=row.source,
                 date=row.date,

@@ -10,7 +10,11 @@ review of a comedy. A tag now has to earn its place:
 * what kind of tag it is: a recurring name (discovered across sources) or a
   specific keyword of the entry counts more than a vocabulary topic, and a
   generic topic (``GENERIC_TOPICS``: cost, data, research, health...) counts
-  only when the entry is about it: in the title, or repeated in the lead;
+  only when the entry is about it: in the title, or repeated in the lead, and
+  then only as the entry's main subject (``GENERIC_SHARE`` of the best tag; a
+  title that says "cheap" or "the price of" names the subject's cost, not
+  cost as the subject); its tag id alone is no evidence either
+  (``store.index.vocabulary``: "data" in "data centres");
 * a floor (``MIN_SCORE``, and a share of the best tag's score) and a cap
   (``MAX_TAGS``; past ``SOFT_CAP`` tags only the strong ones).
 
@@ -45,7 +49,7 @@ MIN_SCORE = 1.5  # a title hit, or a lead hit and more, or a few detail hits
 MIN_SHARE = 0.2  # of the best tag's score
 SHORT_TEXT = 25  # words of title and lead: a text this short is about all it names
 STRONG_SHARE = 0.45
-GENERIC_SHARE = 0.8  # a generic topic missing from the title needs this share of the best
+GENERIC_SHARE = 0.8  # a generic topic needs this share of the best tag's score
 # weight and cap of each field (title, lead, details)
 WEIGHTS = (3.0, 1.5, 0.5)
 CAPS = (2, 4, 8)
@@ -108,7 +112,7 @@ def rank(
     """
     out: dict[str, None] = dict.fromkeys(t for t in given if t)
     best: dict[str, float] = {}
-    untitled_generic: set[str] = set()
+    generic: set[str] = set()
     kinds: dict[str, str] = {}
     for tag, counts, kind, factor in candidates:
         if not tag or tag in out:
@@ -117,10 +121,10 @@ def rank(
         if s > best.get(tag, 0.0):
             best[tag] = s
             kinds[tag] = kind
-            if kind == GENERIC and not counts[0] and size > SHORT_TEXT:
-                untitled_generic.add(tag)
+            if kind == GENERIC and size > SHORT_TEXT:
+                generic.add(tag)
             else:
-                untitled_generic.discard(tag)
+                generic.discard(tag)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked:
         return tuple(out)
@@ -133,8 +137,10 @@ def rank(
             break
         if len(out) >= SOFT_CAP and s < STRONG_SHARE * top:
             break
-        if tag in untitled_generic and s < GENERIC_SHARE * top:
-            continue  # a generic topic only the lead repeats: the entry's main subject or nothing
+        if tag in generic and s < GENERIC_SHARE * top:
+            # a generic topic, even in the title ("The Price of ...", "What the
+            # Walkout Costs"): the entry's main subject or nothing
+            continue
         if kinds[tag] == KEYWORD:
             if n_keywords >= MAX_KEYWORDS:
                 continue

@@ -35,6 +35,7 @@ __all__ = [
     "MAX_TERMS",
     "VERSION",
     "Signature",
+    "mentions",
     "signature",
     "signature_and_forms",
     "specificity",
@@ -43,7 +44,7 @@ __all__ = [
 
 #: bumped whenever ``signature`` changes: stored signatures (and the stories
 #: built on them) of another version are recomputed, never mixed
-VERSION = 7
+VERSION = 8  # 8: with the vocabulary topics each entry names (``mentions``)
 MAX_TERMS = 60
 PHRASE_W = 0.8  # a phrase weighs a little less than a word: its words count too
 TITLE_W, LEAD_W, DETAIL_W = 3.0, 2.0, 1.0
@@ -243,6 +244,28 @@ def _english(e: Content) -> bool:
         return True
     stop = stop_words()
     return sum(1 for t in toks if t in stop) >= 0.12 * len(toks)
+
+
+def mentions(e: Content) -> tuple[str, ...]:
+    """The shipped vocabulary's topics the entry's own words name, sorted.
+
+    Not its tags: a topic named once in passing ("the gap between open and
+    closed models") is no tag of the entry, yet when two related entries both
+    name it, it is one of the things they share, and a reason
+    (``store.index.related.reasons``). Read like tags are (``evidence``: no
+    URLs, code, share chrome or replies), with the default vocabulary only, so
+    it stays a pure function of the content.
+    """
+    from store.index.evidence import evidence
+    from store.index.tagids import normalize_tag
+    from store.index.vocabulary import vocabulary_for
+
+    ev = evidence(e)
+    vocab = vocabulary_for(None)
+    found: set[str] = set()
+    for toks, cases in zip(ev.tokens, ev.cases, strict=True):
+        found.update(normalize_tag(t) for t in vocab.count(toks, cases))
+    return tuple(sorted(t for t in found if t))
 
 
 def term_label(term: str) -> str:

@@ -17,10 +17,12 @@ pairs. A later segment supersedes an earlier one for the same id. When there
 are more than ``MAX_SEGMENTS``, all live signatures are rewritten into one
 (amortised: segments pile up only on small refreshes).
 
-In memory (``lib.caches``, reloaded only when the manifest changed, extended
-in place by this process's own writes): term numbers, each entry's terms and
-weights, and postings term -> entries, so a related query touches only the
-entries that share a term with the one opened.
+In memory (``store.storage.sidecar``: reloaded only when the manifest's stat
+changed, extended in place by this process's own writes): term numbers, each
+entry's terms and weights, and postings term -> entries, so a related query
+touches only the entries that share a term with the one opened. A library
+that cannot be written keeps what this process computed in memory: related
+entries and stories of a read-only library still show.
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from store.index.similar import VERSION as SIG_VERSION
-from store.index.similar import Signature, signature_and_forms, specificity, term_label
+from store.index.similar import (
+    Signature,
+    mentions,
+    signature_and_forms,
+    specificity,
+    term_label,
+)
+from store.storage import sidecar
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
@@ -52,7 +61,6 @@ OPENING = 100  # rows opening an entry catches up (the opened one first)
 BATCH = 500
 
 DEFAULT_SPEC = 0.6  # a term nobody stored (a tag that is no term): middling
-_CACHE_KEY = "simstore.index"
 _LOCK = threading.RLock()
 
 
@@ -60,7 +68,6 @@ _LOCK = threading.RLock()
 class SimIndex:
     """Every signature the library holds, numbered, with postings."""
 
-    stamp: tuple[int, int, int] | None = None
     segs: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     spec: list[float] = field(default_factory=list)  # each term's specificity (stored)
@@ -70,10 +77,13 @@ class SimIndex:
     chash: list[str] = field(default_factory=list)
     fterms: list[array[int]] = field(default_factory=list)
     fw: list[array[float]] = field(default_factory=list)
+    ment: list[tuple[str, ...]] = field(default_factory=list)  # topics each entry names
+    ment_df: dict[str, int] = field(default_factory=dict)  # live entries naming each topic
     doc: dict[str, int] = field(default_factory=dict)
     post: dict[int, list[int]] = field(default_factory=dict)
     checked: int = -1  # the library generation whose rows were all caught up
     _idf: dict[int, float] = field(default_factory=dict)
+    _norm: dict[int, float] = field(default_factory=dict)
     _idf_n: int = -1
 
     def add(
@@ -83,6 +93,7 @@ class SimIndex:
         sig: Signature,
         spec: dict[str, float],
         written: dict[str, str] | None = None,
+        mentions: tuple[str, ...] = (),
     ) -> int:
         """Number a signature (superseding the id's older one) and post its terms."""
         dn = len(self.ids)
@@ -103,8 +114,19 @@ class SimIndex:
         self.chash.append(chash)
         self.fterms.append(tids)
         self.fw.append(ws)
+        self._named(eid, mentions)
+        self.ment.append(mentions)
         self.doc[eid] = dn
         return dn
+
+    def _named(self, eid: str, mentions: tuple[str, ...]) -> None:
+        """Count the topics a new signature names (its id's older one no longer counts)."""
+        old = self.doc.get(eid)
+        df = self.ment_df
+        for t in self.ment[old] if old is not None else ():
+            df[t] -= 1
+        for t in mentions:
+            df[t] = df.get(t, 0) + 1
 
     def live(self, dn: int) -> bool:
         return self.doc.get(self.ids[dn]) == dn
@@ -117,17 +139,40 @@ class SimIndex:
         terms = self.terms
         return {terms[t]: w for t, w in zip(self.fterms[dn], self.fw[dn], strict=True)}
 
+    def mentions(self, eid: str) -> tuple[str, ...]:
+        """The vocabulary topics an entry's words name (``similar.mentions``), or ()."""
+        dn = self.doc.get(eid)
+        return () if dn is None else self.ment[dn]
+
     def df(self, k: int) -> int:
         return len(self.post.get(k, ()))
 
-    def idf(self, k: int) -> float:
-        """log((N + 1) / (df + 0.5)), cached while the number of entries stays the same."""
+    def _current(self) -> int:
+        """The number of entries; IDFs and norms computed for another number are dropped."""
         n = len(self.doc)
         if n != self._idf_n:
-            self._idf, self._idf_n = {}, n
+            self._idf, self._norm, self._idf_n = {}, {}, n
+        return n
+
+    def idf(self, k: int) -> float:
+        """log((N + 1) / (df + 0.5)), cached while the number of entries stays the same."""
+        n = self._current()
         got = self._idf.get(k)
         if got is None:
             got = self._idf[k] = math.log((max(n, 1) + 1) / (len(self.post.get(k, ())) + 0.5))
+        return got
+
+    def norm(self, dn: int) -> float:
+        """The length of signature ``dn`` weighted by IDF (cached like ``idf``; 1.0 if empty)."""
+        self._current()
+        got = self._norm.get(dn)
+        if got is None:
+            sq = 0.0
+            for k, w in zip(self.fterms[dn], self.fw[dn], strict=True):
+                i = self.idf(k)
+                if i > 0:
+                    sq += (w * i) ** 2
+            got = self._norm[dn] = math.sqrt(sq) or 1.0
         return got
 
     def label(self, term: str) -> str:
@@ -157,14 +202,6 @@ class SimIndex:
         return len(self.doc)
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def _valid(m: Any) -> bool:
     return (
         isinstance(m, dict)
@@ -191,7 +228,7 @@ def _load_seg(ix: SimIndex, path: Path) -> None:
                 ix.written[k] = written[t]
         local.append(k)
     post = ix.post
-    for eid, chash, tids, ws in data["docs"]:
+    for eid, chash, tids, ws, *more in data["docs"]:
         dn = len(ix.ids)
         g = array("I", [local[t] for t in tids])
         for k in g:
@@ -204,46 +241,43 @@ def _load_seg(ix: SimIndex, path: Path) -> None:
         ix.chash.append(chash)
         ix.fterms.append(g)
         ix.fw.append(array("f", [w / 1000 for w in ws]))
+        named = tuple(more[0]) if more else ()
+        ix._named(eid, named)
+        ix.ment.append(named)
         ix.doc[eid] = dn
+
+
+def _loaded(lib: Library, m: Any, prev: SimIndex | None) -> SimIndex:
+    """The index of manifest ``m``: ``prev`` extended when ``m`` only added segments."""
+    names: list[str] = list(m["segs"]) if _valid(m) else []
+    ix = prev if prev is not None and names[: len(prev.segs)] == prev.segs else SimIndex()
+    try:
+        for name in names[len(ix.segs) :]:
+            _load_seg(ix, lib.dir / DIR_NAME / name)
+            ix.segs.append(name)
+    except (OSError, ValueError, KeyError, TypeError):
+        ix = SimIndex()  # damaged: start again, catch_up recomputes from content
+    ix.checked = -1
+    return ix
 
 
 def index(lib: Library) -> SimIndex:
     """The cached signatures of ``lib`` (reloaded when another process changed them)."""
-    path = lib.dir / MANIFEST
     with _LOCK:
-        ix: SimIndex | None = lib.caches.get(_CACHE_KEY)
-        stamp = _stat(path)
-        if ix is not None and ix.stamp == stamp:
-            return ix
-        try:
-            m = lib.read_sidecar(MANIFEST)
-        except Exception:
-            m = None
-        names: list[str] = list(m["segs"]) if _valid(m) else []
-        if ix is None or names[: len(ix.segs)] != ix.segs:
-            ix = SimIndex()
-        try:
-            for name in names[len(ix.segs) :]:
-                _load_seg(ix, lib.dir / DIR_NAME / name)
-                ix.segs.append(name)
-        except (OSError, ValueError, KeyError, TypeError):
-            ix = SimIndex()  # damaged: start again, catch_up recomputes from content
-        ix.stamp = stamp
-        ix.checked = -1
-        lib.caches[_CACHE_KEY] = ix
-        return ix
+        return sidecar.cached(lib, MANIFEST, lambda m, prev: _loaded(lib, m, prev))
 
 
 def _seg_bytes(
     docs: list[tuple[str, str, Signature]],
     spec_of: Callable[[str], float],
     written: dict[str, str],
+    ments: Callable[[str], tuple[str, ...]],
 ) -> bytes:
     terms: dict[str, int] = {}
     out = []
     for eid, chash, sig in docs:
         tids = [terms.setdefault(t, len(terms)) for t in sig]
-        out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()]])
+        out.append([eid, chash, tids, [round(w * 1000) for w in sig.values()], list(ments(eid))])
     spec = [round(spec_of(t) * 1000) for t in terms]
     forms = {t: written[t] for t in terms if t in written}
     blob = {"v": VERSION, "terms": list(terms), "spec": spec, "written": forms, "docs": out}
@@ -256,10 +290,17 @@ def _write(
     docs: list[tuple[str, str, Signature]],
     written: dict[str, str],
     specs: dict[str, float] | None = None,
+    ments: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
     """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
     obsolete: list[str] = []
+    merged: list[str] = []
     known = specs or {}
+    new_ments = ments or {}
+
+    def ments_of(eid: str) -> tuple[str, ...]:
+        got = new_ments.get(eid)
+        return got if got is not None else ix.mentions(eid)
 
     def spec_of(t: str) -> float:
         got = known.get(t)
@@ -284,28 +325,39 @@ def _write(
             new_ids = {eid for eid, _c, _s in docs}
             live = [d for d in live if d[0] not in new_ids] + docs
             forms = {ix.terms[k]: v for k, v in ix.written.items()} | written
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity, forms))
+            write_bytes_atomic(
+                lib.dir / DIR_NAME / name, _seg_bytes(live, ix.specificity, forms, ments_of)
+            )
             obsolete.extend(m["segs"])
-            m["segs"] = [name]
+            m["segs"] = merged[:] = [name]
         else:
-            write_bytes_atomic(lib.dir / DIR_NAME / name, _seg_bytes(docs, spec_of, written))
+            write_bytes_atomic(
+                lib.dir / DIR_NAME / name, _seg_bytes(docs, spec_of, written, ments_of)
+            )
             m["segs"] = [*m["segs"], name]
         m["seq"] = seq
         return m
 
     before = list(ix.segs)
-    m = lib.update_sidecar(MANIFEST, update)
-    for name in obsolete:
+    m, written_ok = sidecar.update(lib, MANIFEST, update)
+    if not written_ok:
+        # a library that cannot be written (read-only, full): this process keeps
+        # the signatures in memory, so related entries and stories still show
+        for eid, chash, sig in docs:
+            ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written, ments_of(eid))
+        sidecar.kept(lib, MANIFEST, ix, written=False)
+        return
+    for name in obsolete:  # only once the manifest that no longer names them is written
         with contextlib.suppress(OSError):
             os.unlink(lib.dir / DIR_NAME / name)
-    if obsolete or m["segs"][:-1] != before:
-        # merged, or another process wrote meanwhile: reload on next use
-        lib.caches.pop(_CACHE_KEY, None)
+    if not merged and (obsolete or m["segs"][:-1] != before):
+        # a manifest started again, or another process wrote meanwhile: reload on next use
+        sidecar.forget(lib, MANIFEST)
         return
     for eid, chash, sig in docs:
-        ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written)
+        ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written, ments_of(eid))
     ix.segs = list(m["segs"])
-    ix.stamp = _stat(lib.dir / MANIFEST)
+    sidecar.kept(lib, MANIFEST, ix)
 
 
 def catch_up(
@@ -326,26 +378,33 @@ def catch_up(
             r.id for r in lib.rows() if (dn := doc.get(r.id)) is None or chash[dn] != r.chash
         ]
         complete = limit is None or len(missing) <= limit
+        head = 0
         if first:
             have = set(missing)
             want = [i for i in first if i in have]
             skip = set(want)
             missing = want + [i for i in missing if i not in skip]
+            head = len(want)
         if not complete:
             missing = missing[:limit]
+        # by id, the opened ones first: content shards are keyed by id prefix, so
+        # each batch reads a shard or two instead of every shard of the library
+        missing = missing[:head] + sorted(missing[head:])
         done: list[str] = []
         for i in range(0, len(missing), BATCH):
             part = missing[i : i + BATCH]
             docs = []
             written: dict[str, str] = {}
             specs: dict[str, float] = {}
+            ments: dict[str, tuple[str, ...]] = {}
             for e in lib.get_many(part):
                 sig, forms, spec = signature_and_forms(e)
                 docs.append((e.id, lib.row(e.id).chash, sig))
+                ments[e.id] = mentions(e)
                 written.update(forms)
                 for t, v in spec.items():
                     specs[t] = min(v, specs.get(t, v))
-            _write(lib, ix, docs, written, specs)
+            _write(lib, ix, docs, written, specs, ments)
             ix = index(lib)
             done += part
         if complete:

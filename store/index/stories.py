@@ -17,15 +17,16 @@ stories, their labels and their linked points (``store.index.claims``). A
 new or changed entry is placed once, oldest first; only the stories it
 joins are relabelled and have their points regrouped (their members'
 content is loaded, nothing else). Reading the stories of a library whose
-entries were all placed reads that file and nothing else.
+entries were all placed reads that file and nothing else. A library that
+cannot be written places its entries in memory (``store.storage.sidecar``).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,11 +35,12 @@ from typing import Any
 from store.errors import NotFound
 from store.index import simstore
 from store.index.claims import Point, group_points
-from store.index.related import origin, scores_for
+from store.index.related import origin, pair_score, scores_for
 from store.index.similar import VERSION as SIG_VERSION
 from store.index.simstore import SimIndex
 from store.index.tokens import tokenize
 from store.models import Row, short_hash
+from store.storage import sidecar
 from store.storage.library import Library
 
 __all__ = [
@@ -53,18 +55,20 @@ __all__ = [
 ]
 
 STATE_NAME = "stories.json"
-VERSION = 1
+VERSION = 2  # 2: each linked point keeps its own text
 JOIN = 0.08  # an entry starts a story with, or joins one through, a link this close...
 AVERAGE = 0.06  # ...and is this close to the story's members on average
 MAX_TAGS = 4
 WINDOW_DAYS = 45  # an event's reports: weeks apart, not years
-PLACE_SHORTLIST = 60
-STORY_EVIDENCE = 3  # specific things two reports of one event share, at least  # candidates scored exactly when an entry is placed
+PLACE_SHORTLIST = 60  # candidates scored exactly when an entry is placed
+STORY_EVIDENCE = 3  # specific things two reports of one event share, at least
+MAX_MEMBERS = 24  # a story this large takes no more reports (bounded regrouping)
 IMPLICIT = 500  # entries a background call places
 OPENING = 50  # entries opening one places
+PLACE_CHUNK = 5000  # entries a complete derivation places per write of the state
 MAX_LABEL = 90
 _LOCK = threading.RLock()
-_CACHE_KEY = "stories.state"
+_DAYS_KEY = "stories.days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +115,6 @@ class PointLink:
 
 @dataclass
 class _State:
-    stamp: tuple[int, int, int] | None = None
     data: dict[str, Any] = field(default_factory=dict)
     of: dict[str, str] = field(default_factory=dict)
     checked: int = -1
@@ -131,32 +134,18 @@ def _valid(d: Any) -> bool:
     )
 
 
-def _stat(lib: Library) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(lib.dir / STATE_NAME)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def _index_of(data: dict[str, Any]) -> dict[str, str]:
     return {eid: sid for sid, s in data["stories"].items() for eid in s["e"]}
 
 
+def _state_of(data: Any) -> _State:
+    data = data if _valid(data) else _empty()
+    return _State(data, _index_of(data))
+
+
 def _state(lib: Library) -> _State:
     with _LOCK:
-        st: _State | None = lib.caches.get(_CACHE_KEY)
-        stamp = _stat(lib)
-        if st is not None and st.stamp == stamp:
-            return st
-        try:
-            data = lib.read_sidecar(STATE_NAME)
-        except Exception:
-            data = None
-        data = data if _valid(data) else _empty()
-        st = _State(stamp, data, _index_of(data))
-        lib.caches[_CACHE_KEY] = st
-        return st
+        return sidecar.cached(lib, STATE_NAME, lambda data, _prev: _state_of(data))
 
 
 def ensure(
@@ -171,6 +160,8 @@ def ensure(
 
     ``signatures`` and ``place`` bound the work of one call: opening an entry
     does a little (``OPENING``), the background warm-up after a listing more.
+    ``full`` places everything, oldest first, ``PLACE_CHUNK`` entries per
+    write, so the library's lock is never held for the whole derivation.
     """
     with _LOCK:
         st = _state(lib)
@@ -183,30 +174,73 @@ def ensure(
             return st
         firsts = (first,) if first else ()
         ix, _ = simstore.catch_up(lib, limit=None if full else signatures, first=firsts)
-        cap = None if full else place
-        lib.update_sidecar(STATE_NAME, lambda d: _place(lib, ix, d, cap, first))
-        st = _state(lib)
+        days = _days(lib, ix)
+        cap = PLACE_CHUNK if full else place
+
+        def step(data: Any) -> dict[str, Any]:
+            return _place(lib, ix, days, data, cap, first, oldest=full)
+
+        while True:
+            new, written = sidecar.update(lib, STATE_NAME, step)
+            if new is None:  # the library cannot be written: place in memory only
+                new = step(st.data)
+            st = sidecar.kept(lib, STATE_NAME, _state_of(new), written=written)
+            if not full or not _todo(lib, ix, st.data):
+                break
         if all(st.data["done"].get(r.id) == r.chash for r in lib.rows()):
             st.checked = gen
         return st
 
 
+def _todo(lib: Library, ix: SimIndex, state: dict[str, Any]) -> list[Row]:
+    """Rows not placed yet (or changed since), newest first, that have a signature."""
+    done: dict[str, str] = state["done"]
+    return [r for r in lib.rows() if done.get(r.id) != r.chash and r.id in ix.doc]
+
+
+def _days(lib: Library, ix: SimIndex) -> array[int]:
+    """The day of each signature of ``ix`` (by entry number; -1: undated), for blocking.
+
+    Kept while the index is the same object and extended as it grows: an
+    entry number always names the content it was computed from.
+    """
+    held: tuple[SimIndex, array[int]] | None = lib.caches.get(_DAYS_KEY)
+    days = held[1] if held is not None and held[0] is ix else array("i")
+    for dn in range(len(days), len(ix.ids)):
+        try:
+            d = _day(lib.row(ix.ids[dn]).date)
+        except NotFound:
+            d = None
+        days.append(-1 if d is None else d)
+    lib.caches[_DAYS_KEY] = (ix, days)
+    return days
+
+
 def _place(
-    lib: Library, ix: SimIndex, data: Any, cap: int | None, first: str | None = None
+    lib: Library,
+    ix: SimIndex,
+    days: array[int],
+    data: Any,
+    cap: int | None,
+    first: str | None = None,
+    *,
+    oldest: bool = False,
 ) -> dict[str, Any]:
     """Place the entries not yet placed into ``data``; regroup what changed.
 
-    At most ``cap`` entries (the newest) per call when a reading call asks;
-    they are placed oldest first, so a story starts with its earliest report.
+    At most ``cap`` entries per call: the newest when a reading call asks
+    (``first`` always among them), the oldest for a complete derivation; they
+    are placed oldest first, so a story starts with its earliest report.
     """
     state: dict[str, Any] = data if _valid(data) else _empty()
     done: dict[str, str] = state["done"]
     stories: dict[str, dict[str, Any]] = state["stories"]
     of = _index_of(state)
-    todo = [r for r in lib.rows() if done.get(r.id) != r.chash and r.id in ix.doc]
+    todo = _todo(lib, ix, state)
     if cap is not None:
         head = [r for r in todo if r.id == first]
-        todo = head + [r for r in todo[:cap] if r.id != first]  # rows are newest first
+        part = todo[-cap:] if oldest else todo[:cap]  # rows are newest first
+        todo = head + [r for r in part if r.id != first]
     todo.sort(key=lambda r: (not r.date, r.date, r.id))  # undated last: they date nothing
     changed: set[str] = set()
     for r in todo:
@@ -214,22 +248,43 @@ def _place(
         if r.id in of:
             changed.add(of[r.id])  # content changed: regroup its points
             continue
-        sid = _join(lib, ix, r, of, stories)
+        sid = _join(lib, ix, days, r, of, stories)
         if sid is not None:
             of[r.id] = sid
             changed.add(sid)
     live = {r.id for r in lib.rows()}
+    for sid in changed:
+        stories[sid]["e"] = [e for e in stories[sid]["e"] if e in live]
+    # the key points of every regrouped story in one read (each content shard once)
+    wanted = sorted({e for sid in changed for e in stories[sid]["e"]})
+    content = {e.id: e.key_points for e in lib.get_many(wanted)}
     for sid in sorted(changed):
-        s = stories[sid]
-        s["e"] = [e for e in s["e"] if e in live]
-        _describe(lib, ix, s)
+        _describe(lib, ix, stories[sid], content)
     return state
 
 
 def _join(
-    lib: Library, ix: SimIndex, r: Row, of: dict[str, str], stories: dict[str, dict[str, Any]]
+    lib: Library,
+    ix: SimIndex,
+    days: array[int],
+    r: Row,
+    of: dict[str, str],
+    stories: dict[str, dict[str, Any]],
 ) -> str | None:
-    sc = scores_for(ix, r.id, lib, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE)
+    """The story ``r`` joins or starts (with its closest free report), or None.
+
+    Candidates are blocked to ``WINDOW_DAYS`` around ``r``'s day before the
+    shortlist, and a story of ``MAX_MEMBERS`` takes no more: bounded work
+    per entry however large the library or the event.
+    """
+    mine = _day(r.date)
+    admit = None
+    if mine is not None:
+
+        def admit(d: int) -> bool:
+            return days[d] < 0 or abs(days[d] - mine) <= WINDOW_DAYS
+
+    sc = scores_for(ix, r.id, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE, admit=admit)
     here = origin(r)
     near: dict[str, float] = {}
     for eid, s in sc.items():
@@ -246,6 +301,8 @@ def _join(
     best: tuple[float, str] | None = None
     for sid in sorted({of[e] for e in near if e in of}):
         members = stories[sid]["e"]
+        if len(members) >= MAX_MEMBERS:
+            continue
         avg = sum(sc.get(m, 0.0) for m in members) / max(len(members), 1)
         # close to two thirds of the members, not to one: an overview that
         # mentions every story (a roundup, a README) cannot chain them into one
@@ -283,18 +340,20 @@ def _close_in_time(a: str, b: str) -> bool:
 _EPISODE = re.compile(r"^\s*(?:episode|ep\.?|#)\s*\d+\s*[:.\-\u2013\u2014]\s*", re.IGNORECASE)
 
 
-def _describe(lib: Library, ix: SimIndex, s: dict[str, Any]) -> None:
+def _describe(
+    lib: Library, ix: SimIndex, s: dict[str, Any], content: dict[str, tuple[str, ...]]
+) -> None:
     """Label, tags and linked points of a story, from its members."""
     members: list[str] = s["e"]
     if len(members) < 2:
         s["label"], s["tags"], s["points"] = "", [], []
         return
     pair: dict[str, float] = {m: 0.0 for m in members}
-    for m in members:
-        sc = scores_for(ix, m, lib, shortlist=PLACE_SHORTLIST)
-        for o in members:
-            if o != m:
-                pair[m] += sc.get(o, 0.0)
+    for i, m in enumerate(members):
+        for o in members[i + 1 :]:
+            sc = pair_score(ix, m, o)
+            pair[m] += sc
+            pair[o] += sc
     central = max(members, key=lambda m: (pair[m], m))
     title = _EPISODE.sub("", lib.row(central).title).strip()
     s["tags"] = _shared_terms(ix, members)
@@ -302,10 +361,13 @@ def _describe(lib: Library, ix: SimIndex, s: dict[str, Any]) -> None:
         title = " · ".join(s["tags"][:3]) or title[:MAX_LABEL]
     s["label"] = title
     points: list[Point] = []
-    for e in lib.get_many(members):
-        o = "\x00".join(origin(lib.row(e.id)))
-        points += [Point(e.id, o, i, k) for i, k in enumerate(e.key_points)]
-    s["points"] = [[g[0].text, [[p.entry, p.index] for p in g]] for g in group_points(points)]
+    for m in members:
+        o = "\x00".join(origin(lib.row(m)))
+        points += [Point(m, o, i, k) for i, k in enumerate(content.get(m, ()))]
+    # each point's own words are kept: showing who else states it loads no content
+    s["points"] = [
+        [g[0].text, [[p.entry, p.index, p.text] for p in g]] for g in group_points(points)
+    ]
 
 
 def _shared_terms(ix: SimIndex, members: list[str]) -> list[str]:
@@ -352,7 +414,7 @@ def _story(lib: Library, sid: str, s: dict[str, Any]) -> Story | None:
     )
     points = []
     for text, at in s.get("points", []):
-        refs = tuple((eid, int(i), "") for eid, i in at if eid in titles)
+        refs = tuple((eid, int(i), str(t)) for eid, i, t in at if eid in titles)
         if len(refs) >= 2:
             points.append(StoryPoint(text, refs))
     return Story(sid, s.get("label", ""), tuple(s.get("tags", [])), entries, tuple(points))
@@ -393,26 +455,29 @@ def story_of(lib: Library, entry_id: str, *, complete: bool = False) -> Story | 
 
 
 def point_links(lib: Library, entry_id: str, story: Story | None = None) -> list[PointLink]:
-    """For each key point of an entry that others state too: who, and in what words."""
+    """For each key point of an entry that others state too: who, and in what words.
+
+    From the story's state alone (titles and sources from the index): no
+    content is loaded.
+    """
     story = story if story is not None else story_of(lib, entry_id)
     if story is None:
         return []
-    others = {p for p in story.points if any(eid == entry_id for eid, _i, _t in p.at)}
-    if not others:
-        return []
-    wanted = sorted({eid for p in others for eid, _i, _t in p.at if eid != entry_id})
-    content = {e.id: e for e in lib.get_many(wanted)}
     out = []
-    for p in others:
+    for p in story.points:
         mine = [i for eid, i, _t in p.at if eid == entry_id]
+        if not mine:
+            continue
         also = []
-        for eid, i, _t in p.at:
-            if eid == entry_id or eid not in content:
+        for eid, _i, text in p.at:
+            if eid == entry_id:
                 continue
-            e = content[eid]
-            text = e.key_points[i] if i < len(e.key_points) else ""
-            also.append((eid, e.title, e.show or e.source.name, text))
-        if mine and also:
+            try:
+                row = lib.row(eid)
+            except NotFound:
+                continue
+            also.append((eid, row.title, row.show or row.source, text))
+        if also:
             out.append(PointLink(mine[0], tuple(also)))
     out.sort(key=lambda x: x.point)
     return out

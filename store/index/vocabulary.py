@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from store.config import default_topics
 from store.index.evidence import CaseSeq, case_class, cased_tokens
+from store.index.salience import is_generic
 from store.index.tagids import normalize_tag
 from store.index.tokens import raw_tokens, singular
 from store.models import short_hash
@@ -90,8 +91,11 @@ class Vocabulary:
             self.tags.add(tag)
             self.tag_compacts.add(tag.replace("-", ""))
             # the listed phrases say how a word is written; the tag id (written
-            # in lower case) adds only the spellings they do not give
-            own = [] if tag in KEY_NOT_A_PHRASE and phrases else [str(raw_tag)]
+            # in lower case) adds only the spellings they do not give. A generic
+            # topic's id is no phrase for itself: "data" in "data centres" names
+            # something else; only the phrases its vocabulary lists imply it
+            no_self = tag in KEY_NOT_A_PHRASE or is_generic(tag)
+            own = [] if no_self and phrases else [str(raw_tag)]
             reqs: dict[tuple[str, ...], Req] = {}
             for phrase in [*(str(p) for p in phrases or ()), *own]:
                 listed = phrase not in own

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from store.errors import LibraryError
+from store.models import Entry, Source
 from store.storage.library import Library
 from tests.support.reliability import (
     REPO,
@@ -36,10 +37,11 @@ from tests.support.reliability import (
 DIGESTS = SHARED / "corpus" / "digests"
 
 
-def _library(d: Path, n: int = 40) -> list[str]:
+def _library(d: Path, n: int = 40, *, flood: bool = False) -> list[str]:
     lib = Library.open(d)
-    lib.save_entries(synthetic_entries(n))
-    ids = sorted(r.id for r in lib.rows())
+    es = synthetic_entries(n)
+    lib.save_entries(es + (list(FLOOD) if flood else []))
+    ids = sorted(e.id for e in es)
     lib.set_bookmarked(ids[:5])
     lib.add_tags([ids[5]], ["kept"])
     return ids
@@ -268,11 +270,39 @@ sys.exit(tui.cli.main(sys.argv[1:]))
 """
 
 
+# two sources reporting one event: related to each other, one story
+FLOOD = (
+    Entry(
+        id="flood0000001",
+        source=Source("file", "Wire A", "/wire-a"),
+        title="Varnel flood shuts the Ostrow bridge",
+        summary="Flooding on the Varnel river closed the Ostrow bridge after 140 millimetres "
+        "of rain; about 3,400 homes lost power.",
+        key_points=("The Ostrow bridge is closed for at least two weeks.",),
+        published="2025-05-01",
+    ),
+    Entry(
+        id="flood0000002",
+        source=Source("file", "Radio B", "/radio-b"),
+        title="Ostrow bridge closed as the Varnel floods",
+        summary="The Varnel river burst its banks; the Ostrow bridge will stay shut for "
+        "14 days and 3,400 homes are without power.",
+        key_points=("The bridge stays shut for fourteen days.",),
+        published="2025-05-02",
+    ),
+)
+
+
 def _read_only_cases(d: Path, ids: list[str], runner) -> None:  # noqa: ANN001
     before = snapshot(d)
     proc = runner("list")
     assert proc.returncode == 0 and "Title" in proc.stdout, proc.stderr
     assert runner("show", ids[0]).returncode == 0
+    # derived data (signatures, stories) cannot be kept: it is derived in memory
+    proc = runner("show", FLOOD[0].id)
+    assert proc.returncode == 0, proc.stderr
+    assert "Related:" in proc.stdout and FLOOD[1].title in proc.stdout, proc.stdout
+    assert "In story:" in proc.stdout and "(2 sources)" in proc.stdout, proc.stdout
     for args in (["bookmark", ids[9]], ["tag", ids[9], "newtag"], ["ingest", str(DIGESTS)]):
         proc = runner(*args)
         assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
@@ -290,7 +320,7 @@ def test_read_only_mount(tmp_path: Path) -> None:
         if not ok:
             pytest.skip("cannot mount here; test_read_only_data_dir_as_nobody covers it")
         d = mnt / "lib"
-        ids = _library(d)
+        ids = _library(d, flood=True)
         (d / ".write.lock").touch()
         r = subprocess.run(["mount", "-o", "remount,ro", str(mnt)], capture_output=True)
         if r.returncode:
@@ -308,7 +338,7 @@ def test_read_only_data_dir_as_nobody(tmp_path: Path) -> None:
     base = Path(os.path.realpath("/tmp")) / f"ro-{os.getpid()}-{tmp_path.name}"
     d = base / "lib"
     try:
-        ids = _library(d)
+        ids = _library(d, flood=True)
         (d / ".write.lock").touch()
         for p in [base, *d.rglob("*"), d]:
             p.chmod(0o555 if p.is_dir() else 0o444)
