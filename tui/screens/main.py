@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from store import api
@@ -30,9 +30,8 @@ from tui.dialogs.add_tag import AddTagDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
-from tui.screens.main_reading import MainReading
+from tui.screens.main_refresh import MainRefresh
 from tui.screens.palette import LibraryCommands
-from tui.screens.refresh_status import RefreshTally, refresh_summary
 from tui.screens.smart_actions import SmartActions
 from tui.text import line
 from tui.widgets.reader import Reader, web_link
@@ -56,10 +55,11 @@ def browser_available() -> bool:
     return True
 
 
-class MainScreen(SmartActions, MainReading):
+class MainScreen(SmartActions, MainRefresh):
     """The reader's one screen: the view, plus every key that acts on an entry.
 
-    The keys of saved searches and mute rules come from ``SmartActions``.
+    The keys of saved searches and mute rules come from ``SmartActions``, the
+    refresh and its progress from ``MainRefresh``.
     """
 
     # each widget's styles sit beside it; a screen loads them (same rules, same order as before)
@@ -80,34 +80,11 @@ class MainScreen(SmartActions, MainReading):
             self.after = after
             self.result = result
 
-    class RefreshStarted(Message):
-        """A refresh knows how many feeds it fetches."""
-
-        def __init__(self, total: int) -> None:
-            super().__init__()
-            self.total = total
-
-    class FeedRefreshed(Message):
-        """One feed of a refresh is done (fetched, parsed and kept, or failed)."""
-
-        def __init__(self, result: api.FeedResult) -> None:
-            super().__init__()
-            self.result = result
-
-    class RefreshDone(Message):
-        """The refresh is over."""
-
-        def __init__(self, report: api.RefreshReport) -> None:
-            super().__init__()
-            self.report = report
-
     class Reloaded(Message):
         """Another instance's writes were picked up."""
 
     def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
         super().__init__(lib, config_override=config_override)
-        self.refreshing = False
-        self._tally = RefreshTally()
         # the state tables as last seen by reload_from_disk (None: no such file yet)
         self._state_seen: object = None
         self._state_polled = False
@@ -386,77 +363,6 @@ class MainScreen(SmartActions, MainReading):
             self.search_query = ""
             self.requery()
             self.focus_pane(self.episodes)
-
-    # -- refresh ---------------------------------------------------------------
-    def action_refresh(self) -> None:
-        if self.refreshing:
-            self.app.notify("A refresh is already running.", timeout=2)
-            return
-        self.refreshing = True
-        self._tally = RefreshTally()
-        bar = self.query_one("#refresh-progress", ProgressBar)
-        bar.update(total=None, progress=0)
-        self._show_tally()
-        self.query_one("#refresh-row").display = True
-        self._refresh_worker()
-
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self) -> None:
-        config = api.config_in_force(self.config_override)
-        self.post_message(self.RefreshStarted(api.feeds_to_refresh(self.lib, config, None)))
-
-        def progress(result: api.FeedResult) -> None:
-            self.post_message(self.FeedRefreshed(result))
-
-        report = api.refresh(self.lib, config, progress=progress)
-        self.post_message(self.RefreshDone(report))
-
-    @on(RefreshStarted)
-    def _refresh_started(self, event: RefreshStarted) -> None:
-        bar = self.query_one("#refresh-progress", ProgressBar)
-        bar.update(total=max(1, event.total), progress=self._tally.done)
-        self._tally.total = event.total
-        self._show_tally()
-        if event.total == 0:
-            self.app.notify(
-                "No feeds configured: add some under `feeds:` in feeds.yaml.", timeout=4
-            )
-
-    @on(FeedRefreshed)
-    def _feed_refreshed(self, event: FeedRefreshed) -> None:
-        self.query_one("#refresh-progress", ProgressBar).advance(1)
-        self._tally.add(event.result)
-        self._show_tally()
-
-    def _show_tally(self) -> None:
-        self.query_one("#refresh-label", Static).update(Text(self._tally.progress_line()))
-
-    @on(RefreshDone)
-    def _refresh_done(self, event: RefreshDone) -> None:
-        """One notification for the whole run; failures are listed on the Feeds screen."""
-        summary, failed = refresh_summary(event.report)
-        self.app.notify(
-            summary,
-            title="Refresh" if not failed else "Refresh: some feeds failed",
-            severity="warning" if failed else "information",
-            timeout=8 if failed else 4,
-            markup=False,
-        )
-        self._refresh_over()
-
-    def _refresh_over(self) -> None:
-        self.refreshing = False
-        self.query_one("#refresh-row").display = False
-        self.requery()
-        self.load_tags()
-
-    def action_feeds(self) -> None:
-        if self._lib is None:
-            return
-        from tui.screens.feeds import FeedsScreen  # only when asked for
-
-        if not isinstance(self.app.screen, FeedsScreen):
-            self.app.push_screen(FeedsScreen(self._lib, self.config_override))
 
     def action_kept(self) -> None:
         if self._lib is None:
