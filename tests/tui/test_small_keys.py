@@ -175,3 +175,12 @@ async def test_next_unread_walks_the_unread_entries_in_order(lib_dir: Path) -> N
         await pilot.press("P")  # every entry is read now
         await settle(pilot)
         assert screen.reader.entry is not None and screen.reader.entry.id == unread[-1]
+
+
+def test_navigator_trends_keep_one_width_with_dots_for_empty_weeks() -> None:
+    from tui.widgets.navigator import trend
+
+    weeks = [("2025-03-03", 0), ("2025-03-10", 1), ("2025-03-17", 8)]
+    assert trend(weeks) == "·▁█"
+    assert trend([(w, 0) for w, _c in weeks]) == "···"  # a tag with no dated entry
+    assert trend([]) == ""

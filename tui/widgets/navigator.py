@@ -36,14 +36,15 @@ NARROW = 26  # columns: below this a tag line has no room for its trend
 
 
 def trend(weekly: Sequence[tuple[str, int]], weeks: int = TREND_WEEKS) -> str:
-    """A one-line block chart of the last ``weeks`` counts (empty if no data)."""
+    """A one-line block chart of the last ``weeks`` counts, as ``digest-tui tags`` draws it.
+
+    A week without entries is ``·`` (never a space or a bar), so every tag's
+    chart has the same width and the column stays aligned; one entry is at
+    least ``▁``. Empty only when the library has no dated weeks at all.
+    """
     counts = [max(0, int(c)) for _w, c in weekly[-weeks:]]
-    if not counts or max(counts) == 0:
-        return ""
-    top = max(counts)
-    return "".join(
-        BLOCKS[0] if c == 0 else BLOCKS[min(7, (c * 7 + top - 1) // top)] for c in counts
-    )
+    top = max(counts, default=0)
+    return "".join("·" if c == 0 else BLOCKS[min(7, (c * 8 + top - 1) // top - 1)] for c in counts)
 
 
 def _count(unread: int, total: int) -> str:
