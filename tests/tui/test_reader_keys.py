@@ -116,6 +116,41 @@ async def test_space_pages_then_opens_the_next_unread_entry(many_lib: Path) -> N
         assert reader.entry is not None and reader.entry.id == order[-1]
 
 
+async def test_space_at_the_end_of_a_source_goes_on_to_the_next_source(many_lib: Path) -> None:
+    """newsboat's next-unread: a source read to its end leads to the next one with unread."""
+    from store.views import Selection
+
+    app = DigestApp(many_lib, first_run=False)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        sources = [s.name for s in screen.nav_data.sources]
+        assert len(sources) >= 2
+        first, second = sources[0], sources[1]
+        screen.go_to(Selection("source", first))
+        await settle(pilot)
+        mine = [r.id for r in screen.episodes.rows_in_order]
+        assert mine and all(stored(many_lib).row(i).source == first for i in mine)
+        await open_entry(pilot, mine[-1])
+        for i in mine[:-1]:  # the rest of this source read elsewhere (the shell)
+            stored(many_lib).set_read([i], True)
+        for _ in range(60):
+            await pilot.press("space")
+            await settle(pilot)
+            if screen.selection != Selection("source", first):
+                break
+        assert screen.selection == Selection("source", second)
+        await wait_for(
+            pilot,
+            lambda: screen.reader.entry is not None and screen.reader.entry.source.name == second,
+            "the next source's first unread entry in the reader",
+        )
+        entry = screen.reader.entry
+        assert entry is not None and screen.episodes.current is not None
+        assert screen.episodes.current.id == entry.id  # the cursor is on it too
+        assert any(f"On to {second}" in n.message for n in app._notifications)
+
+
 async def test_a_podcast_says_how_long_and_how_big(many_lib: Path) -> None:
     app = DigestApp(many_lib, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -124,10 +124,33 @@ class MainReading(MainView):
         if row is None:
             row = next((r for r in episodes.rows_in_order if unread(r)), None)
         if row is None:
-            self.app.notify("No more unread entries in this view.", timeout=3)
+            if not self._next_source_unread(current.id if current else None):
+                self.app.notify("No more unread entries in this view.", timeout=3)
             return
         episodes.select_id(row.id)
         self.open_entry(row.id, focus=True)
+
+    def _next_source_unread(self, current: str | None) -> bool:
+        """A source's view read to its end: on to the next source with unread entries.
+
+        As newsboat's next-unread goes on to the next feed: the sources in the
+        navigator's order, after this one, wrapping round. Other views (All,
+        Unread, a tag) hold no "next" of their kind, so they stop with a word.
+        """
+        sel = self.selection
+        names = [s.name for s in self.nav_data.sources]
+        if sel.kind != "source" or sel.value not in names:
+            return False
+        at = names.index(sel.value)
+        unread = [r for r in api.list_rows(self.lib, "is:unread") if r.id != current]
+        for name in names[at + 1 :] + names[:at]:
+            row = next((r for r in unread if r.source == name), None)
+            if row is not None:
+                self.app.notify(f"On to {name}: its first unread entry.", timeout=3, markup=False)
+                self.go_to(Selection("source", name), keep=row.id)
+                self.open_entry(row.id, focus=True)
+                return True
+        return False
 
     def action_step_entry(self, step: int) -> None:
         """n / p: open the next / previous episode of the list."""

@@ -243,12 +243,16 @@ class MainView(Screen[None]):
         return focused is not None and (focused is self.reader or self.reader in focused.ancestors)
 
     # -- listing ---------------------------------------------------------------
-    def requery(self) -> None:
-        """List the rows of the current selection and query (in a worker)."""
+    def requery(self, keep: str | None = None) -> None:
+        """List the rows of the current selection and query (in a worker).
+
+        The cursor stays on its entry, or goes to ``keep`` when given.
+        """
         if self._lib is None:
             return  # attach() lists once the library is open
         self._token += 1
-        keep = self.episodes.current.id if self.episodes.current else None
+        if keep is None:
+            keep = self.episodes.current.id if self.episodes.current else None
         sticky = frozenset(self.sticky)
         self._listing_worker(self._token, self.selection, self.search_query, sticky, keep)
 
@@ -407,10 +411,10 @@ class MainView(Screen[None]):
     def entry_shown(self, entry_id: str) -> None:
         """An entry is on screen (``MainReading`` names it as the keys' target)."""
 
-    def go_to(self, selection: Selection) -> None:
-        """Point the navigator at a source or tag (from the command palette)."""
+    def go_to(self, selection: Selection, keep: str | None = None) -> None:
+        """Point the navigator at a source or tag (the palette; next-unread's next source)."""
         self.selection = selection
         self.sticky.clear()
         self.navigator.show_data(self.nav_data, selection)
-        self.requery()
+        self.requery(keep)
         self.focus_pane(self.episodes)
