@@ -306,6 +306,17 @@ async def test_help_screen_lists_every_binding(lib_dir: Path) -> None:
             what = ACTION_HELP.get(b.action) or b.description
             if not any(_key_label(b) in ln and what in ln for ln in lines):
                 missing.append((_key_label(b), what))
+        from tui.keys import BRIEF_BINDINGS
+        from tui.screens.kept import KeptScreen
+
+        for b in BRIEF_BINDINGS:  # the brief's and the Kept screen's keys too
+            what = ACTION_HELP.get(b.action) or b.description
+            if not any(_key_label(b) in ln and what in ln for ln in lines):
+                missing.append((_key_label(b), what))
+        for b in KeptScreen.BINDINGS:
+            assert isinstance(b, Binding)
+            if not any(_key_label(b) in ln and b.description in ln for ln in lines):
+                missing.append((_key_label(b), b.description))
         assert not missing, f"bindings missing from help: {missing}"
         assert "1 … 9, 0" in shown  # the ten section keys, on one line
         await pilot.press("escape")

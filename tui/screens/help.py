@@ -10,14 +10,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import ACTION_HELP, APP_BINDINGS, MAIN_BINDINGS
+from tui.keys import ACTION_HELP, APP_BINDINGS, BRIEF_BINDINGS, MAIN_BINDINGS
 from tui.widgets.episode_list import EpisodeList
 from tui.widgets.navigator import Navigator
 from tui.widgets.reader import Reader
 
 FILTER_HELP = (
     'words and "phrases" match text · +tag / -tag require / exclude a tag · '
-    "is:bookmarked, is:unread · source:NAME · @7-days-ago, @2025-02-01..2025-03-01"
+    "is:bookmarked, is:unread, is:muted · source:NAME, show:NAME · @7-days-ago, "
+    "@2025-02-01..2025-03-01 · a word of 3+ letters (and the one being typed) is a prefix"
 )
 
 
@@ -35,13 +36,18 @@ def bindings_table() -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
+    from tui.screens.kept import KeptScreen  # its keys; the screen opens on K
+
     groups: list[tuple[str, list[BindingType]]] = [
         ("Everywhere", [*APP_BINDINGS, *MAIN_BINDINGS]),
         ("Episodes list", list(EpisodeList.BINDINGS)),
         ("Navigator", [*Navigator.BINDINGS, Binding("enter", "select", "Show this selection")]),
         ("Reader", list(Reader.BINDINGS)),
+        ("Brief (B)", list(BRIEF_BINDINGS)),
+        ("Kept points (K)", [*KeptScreen.BINDINGS, Binding("enter", "open", "Open the entry")]),
     ]
     for title, bindings in groups:
+        own = title.startswith("Kept")  # its actions share names with the brief's
         table.add_row(Text(title, style="underline"), Text(""))
         for b in bindings:
             if not isinstance(b, Binding) or b.action.startswith("screen."):
@@ -51,7 +57,7 @@ def bindings_table() -> Table:
                 if b.id == SECTION_KEYS + "1":
                     table.add_row(Text("1 … 9, 0"), Text("Open / close detail section 1 … 10"))
                 continue
-            help_text = ACTION_HELP.get(b.action) or b.description
+            help_text = b.description if own else ACTION_HELP.get(b.action) or b.description
             table.add_row(Text(_key_label(b)), Text(help_text))
         table.add_row(Text(""), Text(""))
     table.add_row(Text("Search (/)", style="underline"), Text(FILTER_HELP))
