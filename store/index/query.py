@@ -134,6 +134,18 @@ def _text_term(raw: str, negate: bool, pos: int, typing: bool) -> Term | None:
     return Term("text", text, negate, pos, prefix=prefix)
 
 
+def _user_spelled(text: str, pos: int) -> str:
+    """A tag as the user stores it (``post``, ``2025``, ``to-do``), which the
+    automatic-tag rule refuses: what ``tag ID post`` stored, ``+post`` finds."""
+    from store.errors import UsageError
+    from store.index.usertags import user_tag
+
+    try:
+        return user_tag(text)
+    except UsageError as exc:
+        raise QueryError(str(exc), pos) from None
+
+
 def _parse_term(raw: str, pos: int, typing: bool = False) -> Term | None:
     """One term; None for a term with no letter or digit (ignored, with a hint)."""
     head = raw[0]
@@ -153,7 +165,7 @@ def _parse_term(raw: str, pos: int, typing: bool = False) -> Term | None:
             return None if t is None else Term(t.kind, t.value, True, pos)
         if not tokenize(_unquote(body)):
             return None  # "--", "+©": nothing to be a tag
-        tag = normalize_tag(_unquote(body))
+        tag = normalize_tag(_unquote(body)) or _user_spelled(_unquote(body), pos)
         if not tag:
             raise QueryError(f"{_unquote(body)!r} is not a usable tag", pos)
         return Term("tag", tag, negate, pos)

@@ -41,3 +41,11 @@ def test_a_tag_stored_by_an_older_release_can_still_be_removed(lib_dir: Path) ->
     proc = run_cli(lib_dir, "untag", DEEPSEEK, "bad#-tag", check=True)
     assert "removed bad#-tag" in proc.stdout
     assert user_tags(lib_dir) == []
+
+
+def test_a_tag_the_tagger_refuses_is_found_by_its_query(lib_dir: Path) -> None:
+    """`tag ID post` stored "post"; `list +post` said it was no usable tag."""
+    run_cli(lib_dir, "tag", DEEPSEEK, "post", "2025", check=True)
+    for term in ("+post", "+2025"):
+        proc = run_cli(lib_dir, "list", term, "--json", check=True)
+        assert [e["id"] for e in json.loads(proc.stdout)] == [DEEPSEEK], term
