@@ -78,7 +78,11 @@ def start_workers(method: str, workers: int = WORKERS) -> ProcessPoolExecutor | 
         return pool
     except KeyboardInterrupt:  # the Ctrl-C held during the fork: the workers just started go
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # waited for (idle workers that ignore SIGINT: quick), so the pool's
+            # manager thread has closed its wakeup pipe before exit; unwaited, the
+            # interpreter's exit hook raced it ("Exception ignored … Bad file
+            # descriptor" after "interrupted", CPython 3.11)
+            pool.shutdown(wait=True, cancel_futures=True)
         raise
     except Exception:
         if pool is not None:
