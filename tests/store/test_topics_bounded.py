@@ -13,65 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from bench import data as bench_data
 from store import api
 from store.index import related, simstore, stories
 from store.models import Entry, Source
 from store.storage.library import Library
 
-WORDS = [
-    "model",
-    "compute",
-    "training",
-    "inference",
-    "open",
-    "source",
-    "china",
-    "policy",
-    "chips",
-    "export",
-    "market",
-    "startup",
-    "founder",
-    "research",
-    "benchmark",
-    "agents",
-    "reasoning",
-    "energy",
-    "grid",
-    "datacenter",
-    "capital",
-    "venture",
-    "regulation",
-    "europe",
-    "safety",
-    "alignment",
-    "robotics",
-    "vision",
-    "language",
-    "privacy",
-    "security",
-    "cloud",
-    "hardware",
-    "software",
-    "latency",
-    "scaling",
-    "talent",
-    "health",
-    "climate",
-    "finance",
-    "media",
-    "culture",
-    "history",
-    "economy",
-    "growth",
-    "productivity",
-    "labour",
-    "automation",
-    "creativity",
-    "music",
-    "science",
-    "space",
-]
+# the bench generator's own word list: the same worst case, one owner
+WORDS = bench_data.WORDS
 
 
 def _same_words_library(tmp_path: Path, n: int = 400) -> Library:
