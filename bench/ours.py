@@ -8,6 +8,7 @@ runs on any checkout.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -89,12 +90,31 @@ def run_cli(
     return time.perf_counter() - t0, r
 
 
-def refresh(data_dir: Path, config: Path) -> float:
-    """``digest-tui refresh``; wall seconds. Raises if it fails."""
-    dt, r = run_cli(["--data-dir", str(data_dir), "--config", str(config), "refresh"])
+def has_option(command: str, option: str) -> bool:
+    """Does ``digest-tui COMMAND --help`` list this option (e.g. ``refresh --no-wait``)?"""
+    r = subprocess.run(
+        [python(), "-m", "tui.cli", command, "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env()},
+        check=False,
+    )
+    return r.returncode == 0 and option in r.stdout.replace(",", " ").split()
+
+
+def refresh(data_dir: Path, config: Path, *extra: str) -> float:
+    """``digest-tui refresh [EXTRA]``; wall seconds. Raises if it fails."""
+    return refresh_report(data_dir, config, *extra)[0]
+
+
+def refresh_report(data_dir: Path, config: Path, *extra: str) -> tuple[float, str]:
+    """``digest-tui refresh [EXTRA]``; (wall seconds, its last report line)."""
+    cmd = ["--data-dir", str(data_dir), "--config", str(config), "refresh", *extra]
+    dt, r = run_cli(cmd)
     if r.returncode != 0:
         raise RuntimeError(f"digest-tui refresh failed ({r.returncode}): {r.stderr.strip()[-300:]}")
-    return dt
+    lines = r.stdout.strip().splitlines()
+    return dt, lines[-1] if lines else ""
 
 
 def ingest(data_dir: Path, folder: Path) -> tuple[float, str]:
@@ -166,3 +186,43 @@ def mark_times(data_dir: Path, runs: int) -> tuple[list[float], list[float], boo
 
 def median(xs: list[float]) -> float:
     return statistics.median(xs)
+
+
+def open_times(data_dir: Path, runs: int) -> tuple[list[float], int]:
+    """Timings of ``store.api.open_entry(lib, id)`` on ids away from the top; and the size.
+
+    ``[0]`` is the first call of the process (it loads what opening needs once
+    per session). Ids are spread over the middle of the list, where no first
+    screen has warmed anything: what opening an old entry costs.
+    """
+    from store.api.reading import open_entry
+    from store.storage.library import Library
+
+    lib = Library.open(data_dir)
+    rows = lib.rows()
+    n = len(rows)
+    ids = [rows[n // 4 + (k * 7919) % max(1, n // 2)].id for k in range(runs + 1)]
+    times = []
+    for eid in ids:
+        t0 = time.perf_counter()
+        open_entry(lib, eid)
+        times.append(time.perf_counter() - t0)
+    return times, n
+
+
+def scratch_copy(src: Path, dst: Path) -> None:
+    """A copy of a library that costs no disk: hard links, real copies of the journals.
+
+    The store replaces files by rename (a hard-linked original is untouched) but
+    appends to its journals (``*.jsonl``) in place, so those are copied.
+    """
+    for p in sorted(src.rglob("*")):
+        q = dst / p.relative_to(src)
+        if p.is_dir():
+            q.mkdir(parents=True, exist_ok=True)
+        elif p.suffix == ".jsonl" or p.is_symlink():
+            q.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, q, follow_symlinks=False)
+        else:
+            q.parent.mkdir(parents=True, exist_ok=True)
+            os.link(p, q)

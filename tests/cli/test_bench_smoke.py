@@ -17,12 +17,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED_ROWS = (
+    "first screen, 20 entries",
     "first screen, 200 entries",
     "peak memory, 200 entries",
-    "refresh 2 × 5, empty library",
+    "refresh 2 × 5, empty library, entries listable",
+    "refresh 2 × 5, empty library, everything derived",
     "refresh 2 × 5, same bytes again (no 304)",
     "refresh 2 × 5, all 304",
+    "daily refresh: 2 feeds, 1 new items each on 5 known",
     "query `model +ai`, 200 entries",
+    "open an entry, 200 entries",
     "bookmark toggle, 200 entries",
     "tag add, 200 entries",
     "ingest 10 digest files",
@@ -39,6 +43,7 @@ def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.splitlines()
     assert lines[0].startswith("| figure | digest-tui | newsboat | ratio | target |")
+    assert lines[0].endswith("| spread: digest-tui; newsboat |")
     figures = [ln.split("|")[1].strip() for ln in lines if ln.startswith("| ")]
     for row in EXPECTED_ROWS:
         assert row in figures, f"missing row {row!r} in:\n{out.stdout}"
@@ -46,9 +51,20 @@ def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "results.json").read_text())
     by_name = {r["figure"]: r for r in results["results"]}
     # the library-level figures need nothing but store/: they must have numbers
-    for row in ("bookmark toggle, 200 entries", "tag add, 200 entries"):
+    for row in (
+        "bookmark toggle, 200 entries",
+        "tag add, 200 entries",
+        "open an entry, 200 entries",
+    ):
         assert by_name[row]["ours_median"] is not None, out.stdout
+        assert by_name[row]["ours_spread"] is not None, out.stdout
     assert "no content or index file rewritten" in out.stdout
+    assert "the cached library changed" not in out.stdout
+    # refresh is in every checkout: the daily refresh must have run, and counted
+    daily = by_name["daily refresh: 2 feeds, 1 new items each on 5 known"]
+    assert daily["ours_median"] is not None, out.stdout
+    if shutil.which("tmux") is not None:
+        assert "first screen at 200 vs ours at 20 (growth)" in figures, out.stdout
 
 
 def test_bench_generated_data_is_deterministic() -> None:
@@ -59,3 +75,20 @@ def test_bench_generated_data_is_deterministic() -> None:
     it = make_item(pool, 12, 0)
     assert it.title.startswith("Story #000012: ")
     assert "Key Points:" in digest_text(pool, 1)
+
+
+def test_bench_library_built_by_workers_is_the_one_built_in_process(tmp_path: Path) -> None:
+    """The 500k library is built by worker processes: it must hold what one process builds."""
+    from bench.data import build_library
+    from store.index.query import run_query
+    from store.storage.library import Library
+
+    build_library(tmp_path / "pool", 30, 3, n_feeds=4, batch=10)  # 3 jobs: worker processes
+    build_library(tmp_path / "one", 30, 3, n_feeds=4, batch=100)  # one job: in process
+    pool, one = Library.open(tmp_path / "pool"), Library.open(tmp_path / "one")
+    assert [r.id for r in pool.rows()] == [r.id for r in one.rows()]
+    assert len(pool.rows()) == 30
+    assert pool.all_marks() == one.all_marks()
+    for q in ("model", "Story", "+ai"):
+        assert [r.id for r in run_query(pool, q)] == [r.id for r in run_query(one, q)], q
+    assert run_query(pool, "model")
