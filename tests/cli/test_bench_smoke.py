@@ -63,6 +63,7 @@ def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
     # refresh is in every checkout: the daily refresh must have run, and counted
     daily = by_name["daily refresh: 2 feeds, 1 new items each on 5 known"]
     assert daily["ours_median"] is not None, out.stdout
+    assert any("2 new entries" in n for n in daily["notes"]), daily  # today's items, not none
     if shutil.which("tmux") is not None:
         assert "first screen at 200 vs ours at 20 (growth)" in figures, out.stdout
 
