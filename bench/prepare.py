@@ -69,7 +69,13 @@ def library_for(a: argparse.Namespace, n: int) -> Path:
         a.work_dir / f"lib-{n}",
         key,
         lambda p: data.build_library(
-            p / "data", n, a.seed, batch=25_000, progress=progress if n >= 100_000 else None
+            p / "data",
+            n,
+            a.seed,
+            # at most 10 batches: 10 word-index segments stay under the store's
+            # MAX_SEGMENTS, so a big build never pays for merging segments
+            batch=max(25_000, n // 10),
+            progress=progress if n >= 100_000 else None,
         ),
     )
     log(f"library of {n} entries ready ({time.perf_counter() - t0:.1f} s)")

@@ -33,13 +33,13 @@ EXPECTED_ROWS = (
 )
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(420)
 def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
     args = [sys.executable, "-m", "bench", "--smoke", "--work-dir", str(tmp_path / "work")]
     args += ["--json", str(tmp_path / "results.json")]
     if shutil.which("tmux") is None:
         args.append("--no-tmux")
-    out = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=220)
+    out = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=400)
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.splitlines()
     assert lines[0].startswith("| figure | digest-tui | newsboat | ratio | target |")
