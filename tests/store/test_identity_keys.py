@@ -269,3 +269,63 @@ def test_similar_copies_are_the_same_text_nearly() -> None:
     assert similar(
         _entry("file", title="", summary="", body=""), _entry("file", title="", summary="", body="")
     )
+
+
+def test_only_slashes_end_a_link_and_a_nested_url_in_the_feeds_query_is_no_host() -> None:
+    assert norm_link("https://e.com/PageX") == "e.com/PageX"
+    assert norm_link("https://e.com/a//") == "e.com/a"
+    base = "https://e.com/pod/feed.xml?from=https://x.org/a"
+    one = [("l", "e.com")]
+    keys = feed_keys(
+        one, guid="https://e.com/ep/1", link=None, title="", summary="", body="", base=base
+    )
+    assert keys == _keys(("g", "https://e.com/ep/1"), one) + _keys(("g", "/ep/1"), one)
+    # a file: URL has an empty host: its origin ends at the third slash
+    files = feed_keys(
+        one, guid="file:///y/1", link=None, title="", summary="", body="", base="file:///x/f.xml"
+    )
+    assert files == _keys(("g", "file:///y/1"), one) + _keys(("g", "/y/1"), one)
+
+
+def test_the_content_read_for_a_key_stops_at_six_times_fold_chars() -> None:
+    # nothing foldable in the prefix read: the body names the item, not what follows
+    summary = "-" * (6 * FOLD_CHARS) + "later words"
+    keys = feed_keys(CHANNEL, guid=None, link=None, title="T", summary=summary, body="The body")
+    assert keys == _keys(("c", "t", "thebody"))
+
+
+def test_stored_keys_without_a_link_or_summary_read_the_content() -> None:
+    feed = _entry("feed", summary="Sum", body="Body")
+    assert stored_keys(feed) == LEGACY + short_hash("legacy", "title", "sum")
+    assert stored_keys(_entry("feed", summary="", body="Body")) == LEGACY + short_hash(
+        "legacy", "title", "body"
+    )
+    doc = _entry("file", summary="", body="Body")
+    assert stored_keys(doc) == short_hash("doc", "", "title", "", "", "body")
+
+
+def test_non_ascii_starts_at_u0080() -> None:
+    assert damage(_entry("file", title="a\x80", summary="", body=""))[4] == -1
+    assert damage(_entry("file", title="a\x7f", summary="", body=""))[4] == 0
+
+
+def test_similarity_reads_all_the_text_as_one_and_a_show_counts() -> None:
+    moved = _entry("file", title="Open models", show="Weekly", summary="", body="")
+    joined = _entry("file", title="Open models Weekly", summary="", body="")
+    assert similar(moved, joined)
+    assert not similar(
+        _entry("file", title="T", summary="", body=""),
+        _entry("file", title="T", show="XXXX", summary="", body=""),
+    )
+
+
+def test_similarity_limits_are_inclusive_and_need_both_length_and_shingles() -> None:
+    def e(text: str) -> Entry:
+        return _entry("file", title=text, summary="", body="")
+
+    # the same shingles, lengths 80 : 100 (exactly 0.8): similar; 20 : 100: not
+    assert similar(e("ab" * 50), e("ab" * 40)) and similar(e("ab" * 40), e("ab" * 50))
+    assert not similar(e("ab" * 50), e("ab" * 10)) and not similar(e("ab" * 10), e("ab" * 50))
+    # 12 letters against their first 11: 4 of 5 shingles of 8 shared, exactly 0.8
+    assert similar(e("abcdefghijkl"), e("abcdefghijk"))
+    assert not similar(e("abcdefghijkl"), e("abcdefghij"))  # 3 of 5

@@ -10,6 +10,7 @@ must read back as the step it records.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,67 @@ def test_a_short_write_is_a_library_error(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(undo.os, "write", lambda fd, data: len(data) - 1)
     with pytest.raises(LibraryError, match="short write"):
         log.push("x", {})
+
+
+def test_an_undone_record_of_a_step_not_there_is_harmless(tmp_path: Path) -> None:
+    log = UndoLog(tmp_path)
+    log.push("one", {})
+    log.mark_undone(1)
+    log.mark_undone(1)  # twice (two processes), or of a step whose line was damaged
+    log.mark_undone(99)
+    assert log.steps() == []
+
+
+def test_the_first_number_after_only_damaged_records_is_one(tmp_path: Path) -> None:
+    (tmp_path / UNDO_NAME).write_text('{"label": "no number"}\n', encoding="utf-8")
+    assert UndoLog(tmp_path).push("first", {}) == 1
+
+
+def test_a_log_gone_after_the_append_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = UndoLog(tmp_path)
+    real = Path.stat
+
+    def stat(self: Path, *a: object, **k: object) -> os.stat_result:
+        if self.name == UNDO_NAME:
+            raise FileNotFoundError(2, "gone")
+        return real(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", stat)
+    assert log.push("one", {}) == 1
+
+
+def test_the_log_is_created_rw_r__r__(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        UndoLog(tmp_path).push("one", {})
+    finally:
+        os.umask(old)
+    assert (tmp_path / UNDO_NAME).stat().st_mode & 0o777 == 0o644
+
+
+def test_write_errors_name_the_reason_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "no such dir"
+    with pytest.raises(LibraryError) as err:
+        UndoLog(missing).mark_undone(1)
+    assert str(err.value) == f"cannot write {missing / UNDO_NAME}: No such file or directory"
+    monkeypatch.setattr(undo.os, "write", lambda fd, data: len(data) - 1)
+    with pytest.raises(LibraryError) as err:
+        UndoLog(tmp_path).push("x", {})
+    assert str(err.value) == f"cannot write {tmp_path / UNDO_NAME}: short write (disk full?)"
+
+
+def test_size_limits_are_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines of one length L, MAX_BYTES = 4 L: 4 lines stay; the 5th compacts to 2 (2 L = half)."""
+    log = UndoLog(tmp_path)
+    log.push("s0", {})
+    line = log.path.stat().st_size
+    monkeypatch.setattr(undo, "MAX_BYTES", 4 * line)
+    for i in range(1, 4):
+        log.push(f"s{i}", {})
+    assert log.path.stat().st_size == 4 * line  # not past the limit: as written
+    assert len(log.steps()) == 4
+    log.push("s4", {})
+    assert [s.label for s in log.steps()] == ["s3", "s4"]
+    assert log.path.stat().st_size == 2 * line
