@@ -1,7 +1,15 @@
-"""Run the real `digest-tui` command in a child process, as a user's shell would."""
+"""Run the real `digest-tui` command in a child process, as a user's shell would.
+
+``run_cli_in_process`` runs the same ``main`` in this process, for loops of
+commands whose test is about their output, not the process boundary (a child
+costs half a second of CPU in imports alone); each such test keeps at least
+one real child for the command it loops over.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -37,6 +45,27 @@ def run_cli(
     if check and proc.returncode != 0:
         raise AssertionError(f"digest-tui {args} failed: {proc.stderr}")
     return proc
+
+
+def run_cli_in_process(
+    data_dir: Path, *args: str, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """``run_cli`` without the child: the same argv, environment and captured streams."""
+    from tui.cli import main
+
+    argv = ["--data-dir", str(data_dir), *args]
+    env = cli_env(**extra)
+    saved = dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(["digest-tui", *argv], code, out.getvalue(), err.getvalue())
 
 
 def sigint_default() -> None:

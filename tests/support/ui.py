@@ -12,9 +12,20 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from store.models import short_hash
 from store.storage.library import Library
 from tui.app import DigestApp
 from tui.screens.main import MainScreen
+
+# Entries of the sample library (tests/conftest.py: lib_dir) by id, for the keys tests.
+DEEPSEEK = short_hash("deepseek")
+WILLIAMSON = short_hash("williamson")
+PODCAST = short_hash("podcast")
+TITLES = {
+    DEEPSEEK: "AI Czar David Sacks",
+    WILLIAMSON: "Men Aren't Seen",
+    PODCAST: "Episode 12: Compute",
+}
 
 
 async def _complete(app: Any, busy: list[Any]) -> None:
@@ -102,3 +113,37 @@ async def open_entry(pilot: Pilot[Any], entry_id: str) -> None:
 def stored(lib_dir: Path) -> Library:
     """A fresh handle: what another process (the shell) would read."""
     return Library.open(lib_dir)
+
+
+async def reading_one_cursor_on_another(pilot: Pilot[Any], reading: str, cursor: str) -> None:
+    """The reader shows ``reading``; the list's cursor is on ``cursor``."""
+    app = pilot.app
+    await settle(pilot)
+    screen = main(app)  # type: ignore[arg-type]
+    await open_entry(pilot, reading)
+    screen.focus_pane(screen.episodes)
+    await wait_for(pilot, lambda: app.focused is screen.episodes, "the list focused")
+    for key in ("k", "j"):
+        for _ in range(8):
+            if screen.episodes.current is not None and screen.episodes.current.id == cursor:
+                break
+            await pilot.press(key)
+    assert screen.episodes.current is not None and screen.episodes.current.id == cursor
+    assert screen.reader.entry is not None and screen.reader.entry.id == reading
+
+
+async def focus(pilot: Pilot[Any], where: str) -> None:
+    screen = main(pilot.app)  # type: ignore[arg-type]
+    pane = {"list": screen.episodes, "reader": screen.reader, "navigator": screen.navigator}[where]
+    # by keys: tab / shift+tab from the list
+    if where == "reader":
+        await pilot.press("tab")
+    elif where == "navigator":
+        await pilot.press("shift+tab")
+    elif pilot.app.focused is screen.navigator:
+        await pilot.press("tab")
+    await wait_for(
+        pilot,
+        lambda: pilot.app.focused is pane or pane in pilot.app.focused.ancestors,  # type: ignore[union-attr]
+        f"the {where} focused",
+    )

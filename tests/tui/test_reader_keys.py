@@ -15,15 +15,20 @@ import pytest
 from textual.widgets import Collapsible, Static
 
 from store.models import Enclosure, Section
-from tests.support.ui import main, open_entry, reader_text, settle, stored, wait_for
-from tests.tui.reader_library import build
-from tests.tui.test_ui_keys import (
+from tests.support.ui import (
     DEEPSEEK,
     TITLES,
     WILLIAMSON,
     focus,
+    main,
+    open_entry,
+    reader_text,
     reading_one_cursor_on_another,
+    settle,
+    stored,
+    wait_for,
 )
+from tests.tui.reader_library import build
 from tui.app import DigestApp
 from tui.screens.main_panes import TargetLine
 from tui.widgets.reader_parts import media_facts, spoken_duration

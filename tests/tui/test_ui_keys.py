@@ -10,66 +10,32 @@ reader has focus, the cursor's entry otherwise".
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Label
 
-from store.models import short_hash
-from tests.support.ui import main, open_entry, settle, stored, wait_for
+from tests.support.ui import (
+    DEEPSEEK,
+    PODCAST,
+    TITLES,
+    WILLIAMSON,
+    focus,
+    main,
+    open_entry,
+    reading_one_cursor_on_another,
+    settle,
+    stored,
+    wait_for,
+)
 from tui.app import DigestApp
 from tui.widgets.reader_parts import RelatedRow
 
 pytestmark = pytest.mark.anyio
 
-DEEPSEEK = short_hash("deepseek")
-WILLIAMSON = short_hash("williamson")
-PODCAST = short_hash("podcast")
-TITLES = {
-    DEEPSEEK: "AI Czar David Sacks",
-    WILLIAMSON: "Men Aren't Seen",
-    PODCAST: "Episode 12: Compute",
-}
-
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-async def reading_one_cursor_on_another(pilot: Pilot[Any], reading: str, cursor: str) -> None:
-    """The reader shows ``reading``; the list's cursor is on ``cursor``."""
-    app = pilot.app
-    await settle(pilot)
-    screen = main(app)  # type: ignore[arg-type]
-    await open_entry(pilot, reading)
-    screen.focus_pane(screen.episodes)
-    await wait_for(pilot, lambda: app.focused is screen.episodes, "the list focused")
-    for key in ("k", "j"):
-        for _ in range(8):
-            if screen.episodes.current is not None and screen.episodes.current.id == cursor:
-                break
-            await pilot.press(key)
-    assert screen.episodes.current is not None and screen.episodes.current.id == cursor
-    assert screen.reader.entry is not None and screen.reader.entry.id == reading
-
-
-async def focus(pilot: Pilot[Any], where: str) -> None:
-    screen = main(pilot.app)  # type: ignore[arg-type]
-    pane = {"list": screen.episodes, "reader": screen.reader, "navigator": screen.navigator}[where]
-    # by keys: tab / shift+tab from the list
-    if where == "reader":
-        await pilot.press("tab")
-    elif where == "navigator":
-        await pilot.press("shift+tab")
-    elif pilot.app.focused is screen.navigator:
-        await pilot.press("tab")
-    await wait_for(
-        pilot,
-        lambda: pilot.app.focused is pane or pane in pilot.app.focused.ancestors,  # type: ignore[union-attr]
-        f"the {where} focused",
-    )
 
 
 def expected(where: str) -> str:
