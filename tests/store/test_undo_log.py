@@ -264,7 +264,7 @@ def test_write_errors_name_the_reason_once(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_size_limits_are_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lines of one length L, MAX_BYTES = 4 L: 4 lines stay; the 5th compacts to 2 (2 L = half)."""
+    """Lines of one length L, MAX_BYTES = 4 L: 4 lines stay; past it, two lines fill exactly half."""
     log = UndoLog(tmp_path)
     log.push("s0", {})
     line = log.path.stat().st_size
@@ -273,6 +273,9 @@ def test_size_limits_are_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         log.push(f"s{i}", {})
     assert log.path.stat().st_size == 4 * line  # not past the limit: as written
     assert len(log.steps()) == 4
+    # compaction keeps lines of JSON (L - 1 bytes, the newline aside) up to half of
+    # MAX_BYTES: at exactly 2 (L - 1) the older of the two is kept
+    monkeypatch.setattr(undo, "MAX_BYTES", 4 * (line - 1))
     log.push("s4", {})
     assert [s.label for s in log.steps()] == ["s3", "s4"]
     assert log.path.stat().st_size == 2 * line
