@@ -124,6 +124,24 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Iterable[Row]) -> No
         )
 
 
+def load_rows(directory: Path, stamp: Stamp | None) -> dict[str, Row]:
+    """The rows of the library.json of ``stamp``: from the start-up cache, else
+    from library.json, writing the cache for the next start (best effort).
+
+    Without this a missing or damaged cache (a crash between the index and the
+    cache write, a deleted file) would cost every start the JSON parse until
+    the next save. Writing it unlocked is safe: it is stamped with the index it
+    was read from, so a writer's newer index never matches it.
+    """
+    cached = load_cache(directory, stamp)
+    if cached is not None:
+        return cached
+    rows = read_index(directory / INDEX_NAME)
+    if rows:
+        write_cache(directory, stamp, sort_rows(rows.values()))
+    return rows
+
+
 def read_index(path: Path) -> dict[str, Row]:
     """The rows of library.json by id ({} if absent); damage raises LibraryError."""
     data = read_json(path)
