@@ -100,8 +100,7 @@ class Library:
 
     def _load_index(self) -> None:
         stamp = index_file.index_stamp(self.index_path)
-        cached = index_file.load_cache(self.dir, stamp)
-        self._rows = cached if cached is not None else index_file.read_index(self.index_path)
+        self._rows = index_file.load_rows(self.dir, stamp)
         self._index_stamp = stamp
         self._sorted = None
         self._ikeys = None

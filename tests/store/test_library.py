@@ -15,6 +15,7 @@ import pytest
 from store.errors import LibraryError, NotFound
 from store.models import Entry, Section, Source
 from store.storage.library import Library
+from store.storage.rows import index_stamp, load_cache
 from tests.support.cli import REPO, SHARED, cli_env, run_cli
 
 
@@ -354,6 +355,11 @@ def test_startup_cache_matches_index_and_is_ignored_when_stale_or_damaged(tmp_pa
     expected = Library.open(d).rows()
     (d / "library.cache").write_bytes(b"\x00garbage")
     assert Library.open(d).rows() == expected  # damaged cache: read library.json
+    stamp = index_stamp(d / "library.json")
+    rebuilt = load_cache(d, stamp)  # ... and the next start has its cache again
+    assert rebuilt is not None and list(rebuilt.values()) == expected
+    (d / "library.cache").unlink()
+    assert Library.open(d).rows() == expected and load_cache(d, stamp) == rebuilt
     Library.open(d).save_entries(_entries(3, prefix="f"))  # rewrites both
     stale = (d / "library.cache").read_bytes()
     other = Library.open(d)

@@ -157,6 +157,25 @@ def test_the_cache_is_used_only_for_the_index_it_was_made_from(tmp_path: Path) -
     assert load_cache(tmp_path, new) is None
 
 
+def test_the_cache_stores_repeated_values_once_and_loads_them_shared(tmp_path: Path) -> None:
+    """Why: at 100k entries a copy of the source, show and tag tuple per row is
+    a third of start-up memory; equal values must come back as one object."""
+    # equal values built at run time, so they are distinct objects (literals would be shared)
+    rows = [
+        row(i, tags=tuple(["a" + str(i % 2), "b"]))._replace(source="".join(["Sr", "c"]))
+        for i in range(1, 7)
+    ]
+    assert rows[0].source is not rows[1].source
+    write_index(tmp_path, rows)
+    stamp = index_stamp(tmp_path / "library.json")
+    write_cache(tmp_path, stamp, rows)
+    got = load_cache(tmp_path, stamp)
+    assert got is not None and list(got.values()) == rows
+    loaded = list(got.values())
+    assert all(r.source is loaded[0].source for r in loaded)
+    assert loaded[0].auto_tags is loaded[2].auto_tags is not loaded[1].auto_tags
+
+
 @pytest.mark.parametrize("damage", [b"", b"garbage", b"\xe3\x00\x00"])
 def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
     write_index(tmp_path, ROWS)
