@@ -10,9 +10,12 @@ the items whose bytes hash as at the last parse (the feed's item memory, kept
 in its feed state) are left out of the document parsed. What a parse decides
 over all of a feed's items, the show rule, is decided over the kept facts of
 the skipped items and those of the parsed ones; the channel's name and
-identity come from the head, which is always parsed. Whenever the reduced
-parse is in doubt (a warning, an item that did not become one entry) the
-whole body is parsed, as before.
+identity come from the head, which is always parsed. Only feeds the fast
+RSS reader reads get a memory: feedparser carries state from one item to the
+next (an item's content type follows its predecessor's), so its items cannot
+be parsed apart. Whenever the reduced parse is in doubt (a warning, the fast
+reader declines, an item that did not become one entry) the whole body is
+parsed, as before.
 """
 
 from __future__ import annotations
@@ -73,7 +76,8 @@ def _parse(
         fresh = len(split.items) - len(skip)
         if skip:
             try:
-                doc = parse_feed_bytes(split.reduced(skip), base_url=base_url, shows=False)
+                reduced = split.reduced(skip)
+                doc = parse_feed_bytes(reduced, base_url=base_url, shows=False, fast_only=True)
             except ParseError:
                 doc = None
             if doc is not None and not doc.warnings and len(doc.entries) == fresh:
@@ -81,9 +85,16 @@ def _parse(
                 facts = [known[it.hash] if it.hash in skip else next(new) for it in split.items]
                 shown = assign_shows(doc.entries, doc.source_name, facts)
                 return replace(doc, entries=shown), _memory(split, facts), len(skip)
-    doc = parse_feed_bytes(prepared, base_url=base_url, shows=False)
+    try:  # a memory only for what the fast reader reads: its items do not affect each other
+        doc = parse_feed_bytes(
+            prepared, base_url=base_url, shows=False, fast_only=split is not None
+        )
+        fast = split is not None
+    except ParseError:
+        doc = parse_feed_bytes(prepared, base_url=base_url, shows=False)
+        fast = False
     facts = [show_fact(e) for e in doc.entries]
-    whole = split is not None and not doc.warnings and len(facts) == len(split.items)
+    whole = fast and split is not None and not doc.warnings and len(facts) == len(split.items)
     memory = _memory(split, facts) if whole and split is not None else None
     return replace(doc, entries=assign_shows(doc.entries, doc.source_name, facts)), memory, 0
 
