@@ -24,7 +24,7 @@ from dataclasses import replace
 from store.models import ParsedEntry
 from store.parse.common import strip_quotes
 
-__all__ = ["NEARLY_ALL", "assign_shows", "show_fact"]
+__all__ = ["NEARLY_ALL", "PODCAST", "assign_shows", "show_fact", "show_rule"]
 
 NEARLY_ALL = 0.9
 _SEP_RE = re.compile(r"\s+([-–—|])\s+|(:)\s+")
@@ -72,6 +72,22 @@ def show_fact(e: ParsedEntry) -> str:
     return fact
 
 
+PODCAST = "podcast"
+
+
+def show_rule(facts: Sequence[str]) -> str:
+    """The feed-wide rule from every item's ``show_fact``: PODCAST, the separator
+    digest titles split at, or "" (titles stay whole)."""
+    if sum(1 for f in facts if f.startswith("m")) * 2 > len(facts):
+        return PODCAST
+    digest = [f.lstrip("m")[1:] for f in facts if "d" in f]
+    seps = Counter(s for s in digest if s)
+    if not seps:
+        return ""
+    sep, n = seps.most_common(1)[0]
+    return sep if n >= NEARLY_ALL * len(digest) else ""
+
+
 def assign_shows(
     entries: Sequence[ParsedEntry],
     channel_title: str | None,
@@ -83,19 +99,14 @@ def assign_shows(
     (default: of ``entries``, when they are the whole feed)."""
     if not entries:
         return tuple(entries)
-    if facts is None:
-        facts = [show_fact(e) for e in entries]
-    if sum(1 for f in facts if f.startswith("m")) * 2 > len(facts):  # a podcast
+    rule = show_rule([show_fact(e) for e in entries] if facts is None else facts)
+    if rule == PODCAST:
         if not channel_title:
             return tuple(entries)
         return tuple(e if e.show else replace(e, show=channel_title) for e in entries)
-    digest = [f.lstrip("m")[1:] for f in facts if "d" in f]
-    seps = Counter(s for s in digest if s)
-    if not seps:
+    if not rule:
         return tuple(entries)
-    sep, n = seps.most_common(1)[0]
-    if n < NEARLY_ALL * len(digest):
-        return tuple(entries)
+    sep = rule
     out = list(entries)
     for i, e in enumerate(entries):
         s = _split(e.title) if _is_digest_item(e) else None

@@ -27,11 +27,11 @@ from typing import NamedTuple
 from store.config import FeedConfig
 from store.index.topics import Prepared, prepare
 from store.index.vocabulary import vocabulary_for
-from store.models import Entry, ParsedDocument
+from store.models import Entry, ParsedDocument, short_hash
 from store.parse import ParseError
 from store.parse.feed import parse_feed_bytes
 from store.parse.feed_bytes import prepare_xml
-from store.parse.feed_show import assign_shows, show_fact
+from store.parse.feed_show import assign_shows, show_fact, show_rule
 from store.parse.feed_split import HASH_CHARS, FeedSplit, split_feed
 from store.storage.shards import content_text
 from store.sync.entries import feed_entries, feed_name
@@ -54,14 +54,23 @@ class FeedParse(NamedTuple):
     skipped: int  # items left out because they were known
 
 
-def _memory(split: FeedSplit, facts: list[str]) -> str:
-    """Each item's hash followed by its show fact, space-separated: ~15 bytes an item."""
-    return " ".join(it.hash + f for it, f in zip(split.items, facts, strict=True))
+def _head(doc: ParsedDocument) -> str:
+    """What of the channel every entry carries (its name, its identity), as one token."""
+    return "@" + short_hash(doc.source_name or "", doc.channel_link or "")
 
 
-def _known(memory: str | None) -> dict[str, str]:
-    """The item memory back: hash → show fact."""
-    return {t[:HASH_CHARS]: t[HASH_CHARS:] for t in (memory or "").split()}
+def _memory(doc: ParsedDocument, split: FeedSplit, facts: list[str]) -> str:
+    """The channel's token, then each item's hash followed by its show fact,
+    space-separated: ~15 bytes an item."""
+    items = (it.hash + f for it, f in zip(split.items, facts, strict=True))
+    return " ".join((_head(doc), *items))
+
+
+def _known(memory: str | None) -> tuple[str, dict[str, str], str]:
+    """The item memory back: (channel token, hash → show fact, the show rule then)."""
+    head, *tokens = (memory or "").split() or [""]
+    known = {t[:HASH_CHARS]: t[HASH_CHARS:] for t in tokens}
+    return head, known, show_rule(list(known.values()))
 
 
 def _parse(
@@ -70,7 +79,7 @@ def _parse(
     """(the document with shows assigned, its item memory, how many items were skipped)."""
     prepared = prepare_xml(data, headers)
     split = split_feed(prepared)
-    known = _known(memory) if SKIP_KNOWN else {}
+    head, known, rule = _known(memory if SKIP_KNOWN else None)
     if split is not None and known:
         skip = {it.hash for it in split.items if it.hash in known}
         fresh = len(split.items) - len(skip)
@@ -80,11 +89,14 @@ def _parse(
                 doc = parse_feed_bytes(reduced, base_url=base_url, shows=False, fast_only=True)
             except ParseError:
                 doc = None
+            # the skipped entries stand only if what a whole parse gives every entry
+            # stands: the channel's name and identity, the show rule
             if doc is not None and not doc.warnings and len(doc.entries) == fresh:
                 new = iter([show_fact(e) for e in doc.entries])
                 facts = [known[it.hash] if it.hash in skip else next(new) for it in split.items]
-                shown = assign_shows(doc.entries, doc.source_name, facts)
-                return replace(doc, entries=shown), _memory(split, facts), len(skip)
+                if _head(doc) == head and show_rule(facts) == rule:
+                    shown = assign_shows(doc.entries, doc.source_name, facts)
+                    return replace(doc, entries=shown), _memory(doc, split, facts), len(skip)
     try:  # a memory only for what the fast reader reads: its items do not affect each other
         doc = parse_feed_bytes(
             prepared, base_url=base_url, shows=False, fast_only=split is not None
@@ -95,7 +107,7 @@ def _parse(
         fast = False
     facts = [show_fact(e) for e in doc.entries]
     whole = fast and split is not None and not doc.warnings and len(facts) == len(split.items)
-    memory = _memory(split, facts) if whole and split is not None else None
+    memory = _memory(doc, split, facts) if whole and split is not None else None
     return replace(doc, entries=assign_shows(doc.entries, doc.source_name, facts)), memory, 0
 
 
