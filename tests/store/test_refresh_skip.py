@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import store.sync.feed_job as feed_job
@@ -96,6 +96,11 @@ _items = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(v1=_items, v2=_items, same_title=st.booleans())
+@example(  # new audio items make it a podcast: every known item's show changes
+    v1=[(0, 0, False), (1, 0, False)],
+    v2=[(0, 0, False), (1, 0, False), (2, 0, True), (3, 0, True), (4, 0, True)],
+    same_title=True,
+)
 def test_refresh_with_skip_equals_refresh_without(
     v1: list[Item], v2: list[Item], same_title: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
