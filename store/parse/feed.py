@@ -373,6 +373,8 @@ def parse_feed_bytes(
     *,
     base_url: str | None = None,
     headers: dict[str, str] | None = None,
+    shows: bool = True,
+    fast_only: bool = False,
 ) -> ParsedDocument:
     """Parse a feed's bytes into a document whose entries all carry a ``guid``.
 
@@ -380,7 +382,12 @@ def parse_feed_bytes(
     it); ``headers`` are the HTTP response headers (a charset in Content-Type
     is honoured when the body is not valid UTF-8). Raises ParseError when
     nothing usable is found; a feed with a valid header and no items is an
-    empty document, not an error. Never raises anything else.
+    empty document, not an error. Never raises anything else. ``shows=False``
+    leaves the feed-wide show rule to a caller that parses only some items
+    (``store.sync.feed_job``: it decides the rule over all of them).
+    ``fast_only`` raises ParseError unless the fast reader reads the document:
+    its items are read each on its own, where feedparser carries state from one
+    item to the next, so only then may a caller parse some items without the rest.
     """
     if data is None or not bytes(data[:MAX_FEED_BYTES]).strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ParseError("empty document")
@@ -395,6 +402,8 @@ def parse_feed_bytes(
     if fast is not None:  # plain well-formed RSS 2.0: the same values, ~10x cheaper
         feed, raw_entries = fast
         bozo, version = None, "rss20"
+    elif fast_only:
+        raise ParseError("not a plain RSS 2.0 feed")
     else:
         import feedparser  # ~65 ms to import; most feeds take the fast path
 
@@ -426,7 +435,7 @@ def parse_feed_bytes(
         except Exception:  # one broken item never costs the others
             continue
     try:
-        shown = assign_shows(entries, feed_title)
+        shown = assign_shows(entries, feed_title) if shows else tuple(entries)
     except Exception:  # pragma: no cover - a rule never costs the entries
         shown = tuple(entries)
     warnings: tuple[str, ...] = ()

@@ -24,7 +24,7 @@ from dataclasses import replace
 from store.models import ParsedEntry
 from store.parse.common import strip_quotes
 
-__all__ = ["NEARLY_ALL", "assign_shows"]
+__all__ = ["NEARLY_ALL", "PODCAST", "assign_shows", "show_fact", "show_rule"]
 
 NEARLY_ALL = 0.9
 _SEP_RE = re.compile(r"\s+([-–—|])\s+|(:)\s+")
@@ -51,13 +51,8 @@ def _split(title: str) -> tuple[str, str, str] | None:
     return (m.group(1) or m.group(2)), show, rest
 
 
-def _is_podcast(entries: Sequence[ParsedEntry]) -> bool:
-    media = sum(
-        1
-        for e in entries
-        if e.enclosure is not None and (e.enclosure.type or "").startswith(("audio/", "video/"))
-    )
-    return media * 2 > len(entries)
+def _is_media(e: ParsedEntry) -> bool:
+    return e.enclosure is not None and (e.enclosure.type or "").startswith(("audio/", "video/"))
 
 
 def _is_digest_item(e: ParsedEntry) -> bool:
@@ -65,28 +60,56 @@ def _is_digest_item(e: ParsedEntry) -> bool:
     return bool(e.sections) and not e.key_points_derived
 
 
+def show_fact(e: ParsedEntry) -> str:
+    """All the feed-wide rule reads of one item, in a few characters: "m" when it
+    carries audio or video, then "d" and its title's separator (if any) when it is
+    a digest item. A caller that parses only a feed's new items keeps the known
+    items' facts, so the rule is decided over every item as a whole parse would."""
+    fact = "m" if _is_media(e) else ""
+    if _is_digest_item(e):
+        s = _split(e.title)
+        fact += "d" + (s[0] if s else "")
+    return fact
+
+
+PODCAST = "podcast"
+
+
+def show_rule(facts: Sequence[str]) -> str:
+    """The feed-wide rule from every item's ``show_fact``: PODCAST, the separator
+    digest titles split at, or "" (titles stay whole)."""
+    if sum(1 for f in facts if f.startswith("m")) * 2 > len(facts):
+        return PODCAST
+    digest = [f.lstrip("m")[1:] for f in facts if "d" in f]
+    seps = Counter(s for s in digest if s)
+    if not seps:
+        return ""
+    sep, n = seps.most_common(1)[0]
+    return sep if n >= NEARLY_ALL * len(digest) else ""
+
+
 def assign_shows(
-    entries: Sequence[ParsedEntry], channel_title: str | None
+    entries: Sequence[ParsedEntry],
+    channel_title: str | None,
+    facts: Sequence[str] | None = None,
 ) -> tuple[ParsedEntry, ...]:
-    """The entries with ``show`` (and a split title) set by the feed-wide rule above."""
+    """The entries with ``show`` (and a split title) set by the feed-wide rule above.
+
+    ``facts`` are ``show_fact`` of every item of the feed in document order
+    (default: of ``entries``, when they are the whole feed)."""
     if not entries:
         return tuple(entries)
-    if _is_podcast(entries):
+    rule = show_rule([show_fact(e) for e in entries] if facts is None else facts)
+    if rule == PODCAST:
         if not channel_title:
             return tuple(entries)
         return tuple(e if e.show else replace(e, show=channel_title) for e in entries)
-    digest = [i for i, e in enumerate(entries) if _is_digest_item(e)]
-    if not digest:
+    if not rule:
         return tuple(entries)
-    splits = {i: _split(entries[i].title) for i in digest}
-    seps = Counter(s[0] for s in splits.values() if s)
-    if not seps:
-        return tuple(entries)
-    sep, n = seps.most_common(1)[0]
-    if n < NEARLY_ALL * len(digest):
-        return tuple(entries)
+    sep = rule
     out = list(entries)
-    for i, s in splits.items():
+    for i, e in enumerate(entries):
+        s = _split(e.title) if _is_digest_item(e) else None
         if s and s[0] == sep:
-            out[i] = replace(entries[i], show=s[1], title=s[2])
+            out[i] = replace(e, show=s[1], title=s[2])
     return tuple(out)

@@ -206,8 +206,11 @@ class _Refresh:
         elif not fr.truncated and same_cfg and old.get("sha256") == _sha256(fr.body):
             self.kept(fc, "unchanged", fr.status, fr)
         else:
-            args = (fr.body, fr.final_url or fr.url, fr.headers, self.vocab, fc)
-            self.parser().submit(fr.url, (*args, (old.get("title"), fc.label)), len(fr.body))
+            base = fr.final_url or fr.url
+            # the item memory holds only while what shapes every entry stands
+            memory = old.get("items") if same_cfg and old.get("items_from") == base else None
+            args = (fr.body, base, fr.headers, self.vocab, fc, (old.get("title"), fc.label), memory)
+            self.parser().submit(fr.url, args, len(fr.body))
 
     # -- derive ----------------------------------------------------------------
     def parsed(self, url: str, res: FeedParse | str) -> None:
@@ -225,7 +228,8 @@ class _Refresh:
         warning = res.doc.warnings[0] if res.doc.warnings else None
         st.update(title=res.doc.source_name, entry_count=total, http_status=fr.status)
         if fr.error:  # truncated: keep what was salvaged, report the error, re-fetch next time
-            st.update(last_error=fr.error, status="error", warning=warning)
+            # a salvaged item may have overwritten its entry: the memory no longer holds
+            st.update(last_error=fr.error, status="error", warning=warning, items=None)
             result = FeedResult(res.name, url, False, "error", fr.error, new, total, warning)
             self.finish(result, st)
             return
@@ -236,6 +240,8 @@ class _Refresh:
             warning=warning,
             sha256=_sha256(fr.body or b""),
             cfg=_cfg_hash(fc),
+            items=res.items,
+            items_from=fr.final_url or fr.url,
         )
         _keep_validators(st, fr)
         self.finish(FeedResult(res.name, url, True, "new", None, new, total, warning), st)

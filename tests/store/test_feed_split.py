@@ -1,0 +1,150 @@
+"""The item splitter, and that parsing only some items gives what a whole parse gives.
+
+The identity half runs every real-world feed of the shared corpus and the bench
+generator's feeds through ``parse_job`` twice: whole, and with an item memory
+that knows all but k items (the newest k, then the last k in the document). The
+k parsed items must come out as the same entries (ids, source, show, ikey,
+text) as in the whole parse.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.data import feed_documents
+from store.config import FeedConfig
+from store.parse import ParseError
+from store.parse.feed import parse_feed_bytes
+from store.parse.feed_bytes import prepare_xml
+from store.parse.feed_split import HASH_CHARS, split_feed
+from store.parse.feedfast import read_rss20
+from store.sync.entries import feed_entries, feed_name
+from store.sync.feed_job import FeedParse, parse_job
+from tests.support.shared import SHARED
+
+REALWORLD = SHARED / "corpus" / "realworld"
+
+
+def _clean(xml: str) -> bytes:
+    return prepare_xml(xml.encode())
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<!-- <item><guid>fake</guid></item> -->
+<item><title>a</title><guid>g1</guid><description><![CDATA[<item>not one</item>]]></description></item>
+<link>https://example.org/</link>
+<item attr="x>y"><title>b</title><link>https://example.org/b</link></item>
+</channel></rss>"""
+
+
+def test_rss_items_are_found_past_comments_and_cdata() -> None:
+    data = _clean(RSS)
+    sp = split_feed(data)
+    assert sp is not None
+    assert [it.key for it in sp.items] == ["g1", "https://example.org/b"]
+    assert all(len(it.hash) == HASH_CHARS for it in sp.items)
+    assert data[sp.items[0].start : sp.items[0].end].startswith(b"<item>")
+    assert data[sp.items[1].start : sp.items[1].end].endswith(b"</item>")
+    reduced = sp.reduced({sp.items[0].hash})
+    assert b"g1" not in reduced and b"<link>https://example.org/</link>" in reduced
+    assert b"fake" in reduced  # the comment is the head's, kept byte for byte
+
+
+def test_atom_with_a_prefix_and_rdf() -> None:
+    atom = """<a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:title>T</a:title>
+    <a:entry><a:source><a:id>src</a:id></a:source><a:id>e1</a:id></a:entry>
+    <a:entry><a:link href="https://x.org/2"/><a:title>t</a:title></a:entry></a:feed>"""
+    sp = split_feed(_clean(atom))
+    assert sp is not None and [it.key for it in sp.items] == ["e1", "https://x.org/2"]
+    rdf = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    xmlns="http://purl.org/rss/1.0/"><channel rdf:about="c"><items><rdf:Seq>
+    <rdf:li resource="i1"/></rdf:Seq></items></channel>
+    <item rdf:about="i1"><title>x</title><link>https://x.org/1</link></item></rdf:RDF>"""
+    sp = split_feed(_clean(rdf))
+    assert sp is not None and [it.key for it in sp.items] == ["i1"]
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        "<html><body><item>x</item></body></html>",  # not a feed root
+        "<rss><channel><item><guid>a</guid><item><guid>b</guid></item></item></channel></rss>",
+        "<rss><channel><item><guid>a</guid></item><item/></channel></rss>",
+        "<rss><channel><item><guid>a</guid></item><entry>e</entry></channel></rss>",
+        "<rss><channel><item><guid>a</guid></item><item><guid>a</guid></item></channel></rss>",
+        "<rss><channel><item><title>no key</title></item></channel></rss>",
+        "<rss><channel><item><guid>a</guid><!-- unclosed </item></channel></rss>",
+        "<rss><channel><item><guid>a</guid></channel></rss>",
+        "<rss><channel><item><guid>a</guid></entry></channel></rss>",
+    ],
+)
+def test_anything_odd_is_not_split(xml: str) -> None:
+    assert split_feed(_clean(xml)) is None
+
+
+def _feeds() -> list[tuple[str, bytes]]:
+    out = [
+        (p.name, p.read_bytes())
+        for p in sorted(REALWORLD.iterdir())
+        if p.suffix in {".xml", ".rss", ".atom"}
+    ]
+    out += sorted(feed_documents(7, 3, 40).items())
+    return out
+
+
+def _job(data: bytes, memory: str | None) -> FeedParse:
+    fc = FeedConfig("https://feeds.example/f.xml", None, ("t",))
+    res = parse_job(data, fc.url, None, None, fc, (None, fc.label), memory)
+    assert not isinstance(res, str)
+    return res
+
+
+def test_parsing_only_k_items_gives_the_whole_parses_entries() -> None:
+    fc = FeedConfig("https://feeds.example/f.xml", None, ("t",))
+    split_feeds = 0
+    for name, data in _feeds():
+        try:
+            clean = prepare_xml(data)
+        except ParseError:
+            continue  # not a feed at all (the corpus holds some)
+        if read_rss20(clean, fc.url) is None or split_feed(clean) is None:
+            continue  # feedparser's or unsplittable: parsed whole every time, as before
+        whole = _job(data, None)
+        assert whole.items is not None, name
+        doc = parse_feed_bytes(data, base_url=fc.url)
+        today = feed_entries(doc, fc, feed_name(fc, doc.source_name, None, fc.label))
+        assert whole.entries == today, name  # the worker's whole parse is today's parse
+        head, *tokens = whole.items.split()
+        assert len(tokens) == len(whole.entries), name
+        if len(tokens) < 2:
+            continue
+        split_feeds += 1
+        k = min(3, len(tokens) - 1)
+        for new in (range(k), range(len(tokens) - k, len(tokens))):  # newest first, then last
+            known = [t for i, t in enumerate(tokens) if i not in new]
+            part = _job(data, " ".join((head, *known)))
+            assert part.skipped == len(known), name
+            assert part.entries == [whole.entries[i] for i in new], name
+            assert part.texts == [whole.texts[i] for i in new], name
+            assert (part.name, part.items) == (whole.name, whole.items), name
+    assert split_feeds >= 5  # the bench's 3 and the corpus's plain RSS 2.0 feeds
+
+
+def test_a_stale_memory_only_costs_a_whole_parse(tmp_path: Path) -> None:
+    data = feed_documents(3, 1, 5)
+    body = next(iter(data.values()))
+    whole = _job(body, None)
+    assert whole.skipped == 0 and whole.items is not None
+    again = _job(body, "0123456789ab garbage")
+    assert again.entries == whole.entries and again.skipped == 0
+
+
+def test_a_feed_feedparser_reads_gets_no_memory() -> None:
+    """feedparser types an item's content after its predecessor's (this feed's third
+    last item comes out text/plain after the others, text/html alone): such a feed
+    must be parsed whole every time."""
+    data = (REALWORLD / "gnome-podcasts_2018-01-20-TheTipOff.xml").read_bytes()
+    assert split_feed(prepare_xml(data)) is not None
+    assert _job(data, None).items is None
