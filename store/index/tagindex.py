@@ -105,7 +105,7 @@ def broad_tags() -> frozenset[str]:
 Postings = dict[str, set[str]]
 
 # slots in ``lib.caches``: the automatic postings by library generation, and
-# the effective (auto, user) postings by generation and marks stamp
+# the effective (auto, user) postings by generation and the marks' tag stamp
 _AUTO_KEY = "tagindex.auto"
 _EFFECTIVE_KEY = "tagindex.effective"
 _LOCK = threading.Lock()
@@ -127,11 +127,12 @@ def _auto_postings(lib: Library) -> Postings:
 def tag_postings(lib: Library) -> tuple[Postings, Postings]:
     """(auto tag -> ids, user tag -> ids), removed automatic tags taken out.
 
-    Cached by library generation and the marks journal's position, so a tag
-    the user added a moment ago counts at once and nothing is recomputed
-    while neither changed (a 100k library has ~60k marks to walk).
+    Cached by library generation and the marks' tag stamp, so a tag the user
+    added a moment ago counts at once and nothing is recomputed while neither
+    changed (a 100k library has ~60k marks to walk): a read mark, written on
+    every open, changes no tag and keeps the cache.
     """
-    key = (lib.generation, lib.marks_stamp)
+    key = (lib.generation, lib.tag_stamp)
     with _LOCK:
         hit: tuple[object, tuple[Postings, Postings]] | None = lib.caches.get(_EFFECTIVE_KEY)
     if hit is not None and hit[0] == key:

@@ -109,15 +109,10 @@ class Library:
     def reload_if_changed(self) -> bool:
         """Pick up what another process wrote. Returns True if anything changed."""
         with self._tlock:
-            changed = False
-            if index_file.index_stamp(self.index_path) != self._index_stamp:
+            changed = index_file.index_stamp(self.index_path) != self._index_stamp
+            if changed:
                 self._load_index()
-                changed = True
-            before = self._marks.stamp
-            self._marks.catch_up()
-            if self._marks.stamp != before:
-                changed = True
-            return changed
+            return self._marks.catch_up() or changed
 
     # -- reading -------------------------------------------------------------
     def rows(self) -> list[Row]:
@@ -195,6 +190,11 @@ class Library:
     def marks_stamp(self) -> tuple[int, int | None]:
         """Changes whenever the marks journal does (see ``MarksJournal.stamp``)."""
         return self._marks.stamp
+
+    @property
+    def tag_stamp(self) -> tuple[int, int | None]:
+        """Changes when some entry's user or removed tags do (``MarksJournal.tag_stamp``)."""
+        return self._marks.tag_stamp
 
     # -- writing content -----------------------------------------------------
     @contextlib.contextmanager

@@ -79,6 +79,7 @@ class MarksJournal:
         self._lines = 0
         self._pending: dict[str, dict[str, Marks]] = {}  # transactions not yet ended
         self.torn_tail = False
+        self._tag_changes = 0  # bumped when a user tag or a removed auto tag changes
 
     # -- reading -----------------------------------------------------------
     @property
@@ -90,11 +91,31 @@ class MarksJournal:
         """
         return (self._offset, self._ino)
 
-    def catch_up(self) -> None:
-        """Apply lines written since we last looked (by us or another process)."""
+    @property
+    def tag_stamp(self) -> tuple[int, int | None]:
+        """A token that changes only when some entry's user or removed tags do.
+
+        Reading an entry writes a read mark; what is derived from tags alone (the
+        tag postings of a 100k library) keys on this instead of ``stamp``, so it
+        is not rebuilt after every read.
+        """
+        return (self._tag_changes, self._ino)
+
+    def catch_up(self) -> bool:
+        """Apply lines written since we last looked (by us or another process).
+
+        True if that changed anything (``stamp`` moved), so callers need not
+        compare stamps themselves.
+        """
+        before = self.stamp
+        self._read_new()
+        return self.stamp != before
+
+    def _read_new(self) -> None:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
+            self._tag_changes += bool(self._marks)
             self._marks.clear()
             self._offset, self._ino, self._lines = 0, None, 0
             return
@@ -105,6 +126,7 @@ class MarksJournal:
             self._marks.clear()
             self._pending.clear()
             self._offset, self._lines = 0, 0
+            self._tag_changes += 1
             self._ino = st.st_ino
         if st.st_size == self._offset:
             return
@@ -141,12 +163,22 @@ class MarksJournal:
         end = rec.pop(TXN_END, None)
         marks = {str(eid): _marks_from_json(m) for eid, m in rec.items()}
         if token is None:
-            self._marks.update(marks)
+            self._update(marks)
             return
         held = self._pending.setdefault(str(token), {})
         held.update(marks)
         if end:
-            self._marks.update(self._pending.pop(str(token)))
+            self._update(self._pending.pop(str(token)))
+
+    def _update(self, new: dict[str, Marks]) -> None:
+        """Take these states in, noting whether any tag changed (``tag_stamp``)."""
+        old = self._marks
+        for eid, m in new.items():
+            was = old.get(eid, EMPTY_MARKS)
+            if m.user_tags != was.user_tags or m.removed_auto != was.removed_auto:
+                self._tag_changes += 1
+                break
+        old.update(new)
 
     def get(self, entry_id: str) -> Marks:
         return self._marks.get(entry_id, EMPTY_MARKS)
@@ -214,7 +246,7 @@ class MarksJournal:
                 raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
         finally:
             os.close(fd)
-        self._marks.update(new)
+        self._update(new)
         self._offset = size + len(payload)
         self._lines += len(lines)
         if self._ino is None:

@@ -122,6 +122,37 @@ class UndoLog:
                 out.append(rec)
         return out
 
+    def _last_number(self) -> tuple[int, int]:
+        """(lines in the log, highest step number in it), parsing from the end.
+
+        Every change (each read mark of an opened entry) pushes a step, and the
+        log may hold a few bulk steps over 100k entries: parsing all of it for
+        the next number was most of the cost of opening an entry. Numbers only
+        grow, so the last line naming a step holds the highest one (an
+        "undone" line after it names an earlier step).
+        """
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return 0, 0
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        body = raw[: raw.rfind(b"\n") + 1]
+        lines = body.splitlines()
+        high = 0
+        for line in reversed(lines):
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue  # a damaged line, as in ``_records``
+            if not isinstance(rec, dict):
+                continue
+            high = max(high, _int(rec.get("undone")) or 0)
+            n = _int(rec.get("n"))
+            if n is not None:
+                return len(lines), max(high, n)
+        return len(lines), high
+
     def steps(self) -> list[UndoStep]:
         """The steps that can still be undone, oldest first."""
         steps: dict[int, UndoStep] = {}
@@ -150,15 +181,15 @@ class UndoLog:
         tables: dict[str, dict[str, dict[str, Any]]] | None = None,
     ) -> int:
         """Record a step that just happened; returns its number."""
-        records = self._records()
-        n = 1 + max((_int(r.get("n")) or _int(r.get("undone")) or 0 for r in records), default=0)
+        lines, n = self._last_number()
+        n += 1
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
         self._append(_record(UndoStep(n, label, at, before, dict(tables or {}))))
         try:
             size = self.path.stat().st_size
         except OSError:
             size = 0
-        if len(records) > 4 * MAX_STEPS or size > MAX_BYTES:
+        if lines > 4 * MAX_STEPS or size > MAX_BYTES:
             self._compact()
         return n
 

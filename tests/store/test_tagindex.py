@@ -129,3 +129,26 @@ def test_cli_tags_json_and_text(lib: Library) -> None:
     text = run_cli(lib.dir, "tags").stdout.splitlines()
     assert text[0].startswith("weeks: 2025-01-06 … 2025-01-20")
     assert "china" in text[1] and "2 sources" in text[1]
+
+
+def test_a_read_mark_keeps_the_tag_postings_and_a_tag_change_renews_them(
+    lib: Library, tmp_path: Path
+) -> None:
+    """Opening an entry writes a read mark: the postings must not be rebuilt for it
+    (at 100k that rebuild was most of the open), yet a tag added or removed, here
+    or by another process, must count at once."""
+    from store.index.tagindex import tag_postings
+
+    before = tag_postings(lib)
+    lib.set_read(["b"], True)
+    assert tag_postings(lib) is before
+    lib.add_tags(["b"], ["later"])
+    auto, user = tag_postings(lib)
+    assert user["later"] == {"b"}
+    lib.remove_tags(["a"], ["china"])
+    auto, _user = tag_postings(lib)
+    assert "a" not in auto["china"]
+    other = Library.open(tmp_path / "lib")
+    other.add_tags(["c"], ["elsewhere"])
+    lib.reload_if_changed()
+    assert tag_postings(lib)[1]["elsewhere"] == {"c"}
