@@ -12,6 +12,8 @@ their hex, in case the hash itself changes.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from store.models import DigestInfo, Entry, Section, Source, short_hash
 from store.storage.identity import (
     FOLD_CHARS,
@@ -168,7 +170,7 @@ def test_legacy_keys_are_marked_and_built_from_link_and_title_else_content() -> 
     assert LEGACY == "~"
 
 
-def _entry(kind: str, **kw: object) -> Entry:
+def _entry(kind: Literal["file", "feed"], **kw: object) -> Entry:
     base: dict[str, object] = dict(
         id="e1", source=Source(kind, "Src", "/x"), title="Title", summary="Sum", body="Body"
     )
