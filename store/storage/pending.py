@@ -12,15 +12,17 @@ and their journal or neither; a library without the file has nothing pending.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from store.errors import LibraryError
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
-__all__ = ["Pending", "add_pending", "drop_chunk", "read_pending"]
+__all__ = ["Pending", "add_pending", "begin_chunk", "drop_chunk", "read_pending"]
 
 FILE = "pending.json"
 
@@ -31,6 +33,9 @@ class Pending:
 
     chunks: list[list[str]] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
+    # the tagging state (a side file) as it was before the first chunk's
+    # derivation began: a kill in the middle of a chunk restarts it from there
+    before: Any = None
 
     @property
     def ids(self) -> set[str]:
@@ -44,7 +49,8 @@ def read_pending(lib: Library) -> Pending:
     """The journal as stored (an unreadable one counts as empty: derivation is redone by doctor)."""
     try:
         raw = json.loads((lib.dir / FILE).read_bytes())
-        return Pending([list(map(str, c)) for c in raw["chunks"]], list(map(str, raw["new"])))
+        chunks = [list(map(str, c)) for c in raw["chunks"]]
+        return Pending(chunks, list(map(str, raw["new"])), raw.get("before"))
     except (OSError, ValueError, KeyError, TypeError):
         return Pending()
 
@@ -59,7 +65,10 @@ def _write(lib: Library, p: Pending) -> None:
         except OSError as exc:  # pragma: no cover - a read-only library
             raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from exc
         return
-    data = json.dumps({"chunks": p.chunks, "new": p.new}, separators=(",", ":"))
+    doc: dict[str, Any] = {"chunks": p.chunks, "new": p.new}
+    if p.before is not None:
+        doc["before"] = p.before
+    data = json.dumps(doc, separators=(",", ":"))
     write_bytes_atomic(path, data.encode("utf-8"))
 
 
@@ -79,10 +88,31 @@ def add_pending(lib: Library, chunks: Sequence[Sequence[str]], new: Sequence[str
         _write(lib, p)
 
 
+def begin_chunk(lib: Library, side_file: str) -> Pending:
+    """Before deriving the first chunk: keep (or, after a kill, put back) ``side_file``.
+
+    The derivation of a chunk updates that state and then the rows; a kill in
+    between must not let the retry start from a state that already counted the
+    chunk, so the state it began from is journalled first and restored on a
+    retry. The caller holds the lock.
+    """
+    p = read_pending(lib)
+    if p.before is None:
+        p.before = {"state": lib.read_sidecar(side_file)}
+        _write(lib, p)
+    elif p.before.get("state") is not None:
+        lib.write_sidecar(side_file, p.before["state"])
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            (lib.dir / side_file).unlink()
+    return p
+
+
 def drop_chunk(lib: Library, ids: Sequence[str]) -> None:
     """Remove derived ids from the journal (the caller holds the lock)."""
     gone = set(ids)
     p = read_pending(lib)
     p.chunks = [c2 for c in p.chunks if (c2 := [i for i in c if i not in gone])]
     p.new = [i for i in p.new if i not in gone]
+    p.before = None
     _write(lib, p)

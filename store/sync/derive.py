@@ -7,7 +7,8 @@ writes the word index and re-tags older entries), each chunk one write
 session that saves the tags and drops the chunk from the journal. A kill
 between chunks loses nothing: the next run finds the rest in the journal. A
 second process waits on the write lock and re-reads the journal inside it, so
-a chunk is never derived twice.
+a chunk is never derived twice. A kill inside a chunk is undone by its retry:
+the tagging state it began from is in the journal (``begin_chunk``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 from store.errors import NotFound
 from store.storage.library import Library
-from store.storage.pending import drop_chunk, read_pending
+from store.storage.pending import begin_chunk, drop_chunk, read_pending
 
 __all__ = ["derive_pending", "pending_count"]
 
@@ -39,7 +40,7 @@ def derive_pending(
     ``progress(done, total)`` is called after each chunk; ``limit`` stops after
     that many chunks (the rest stays journalled for the next run).
     """
-    from store.index.topics import tag_entries
+    from store.index.topics import STATE_NAME, tag_entries
 
     done = 0
     total = pending_count(lib)
@@ -47,9 +48,9 @@ def derive_pending(
     while limit is None or chunks < limit:
         with lib.writing():
             lib.reload_if_changed()
-            p = read_pending(lib)
-            if not p.chunks:
+            if not read_pending(lib).chunks:
                 break
+            p = begin_chunk(lib, STATE_NAME)
             ids = p.chunks[0]
             stored = [i for i in ids if _stored(lib, i)]
             entries = lib.get_many(stored) if stored else []
