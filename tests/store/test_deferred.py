@@ -144,3 +144,17 @@ def test_library_without_journal_has_nothing_pending(tmp_path: Path) -> None:
     lib = Library.open(tmp_path / "lib")
     assert pending_count(lib) == 0
     assert derive_pending(lib) == 0
+
+
+def test_reader_says_tags_pending_until_derived(tmp_path: Path) -> None:
+    from store import api
+
+    _digests(tmp_path / "in", 5, seed=3)
+    lib = Library.open(tmp_path / "lib")
+    ingest_paths(lib, [tmp_path / "in"], defer=True)
+    eid = lib.rows()[0].id
+    assert api.open_entry(lib, eid).tags_pending
+    derive_pending(lib)
+    opened = api.open_entry(lib, eid)
+    assert not opened.tags_pending
+    assert opened.tags[0]
