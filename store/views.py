@@ -185,6 +185,8 @@ class Opened:
 
     ``story`` is the story it belongs to (None: no other source reports it);
     ``point_links`` its key points that other sources state too.
+    ``tags_pending``: stored readable-first and not derived yet, so its
+    automatic tags (and related entries) are still to come, not absent.
     """
 
     entry: Entry
@@ -193,6 +195,7 @@ class Opened:
     related: list[Related]
     story: Story | None = None
     point_links: list[PointLink] = field(default_factory=list)
+    tags_pending: bool = False
 
 
 ORPHANED_NOTE = "no longer in the entry"  # what an orphaned kept point says

@@ -37,11 +37,13 @@ from store.api.brief import (
     since_line,
 )
 from store.api.feeds import (
+    derive_pending,
     ensure_samples,
     feed_statuses,
     feeds_to_refresh,
     import_opml,
     ingest,
+    pending_derivation,
     refresh,
 )
 from store.api.kept import (
@@ -206,6 +208,8 @@ __all__ = [
     "mark_group_read",
     "hide_group",
     "ingest",
+    "derive_pending",
+    "pending_derivation",
     "feeds_to_refresh",
     "refresh",
     "feed_statuses",

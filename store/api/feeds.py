@@ -19,11 +19,43 @@ if TYPE_CHECKING:
 
 
 # -- bringing entries in --------------------------------------------------------
-def ingest(lib: Library, paths_: Sequence[str], config: Config) -> IngestReport:
-    """Add digest files, folders or feed files, tagged with the config's topics."""
+def ingest(
+    lib: Library, paths_: Sequence[str], config: Config, *, wait: bool = True
+) -> IngestReport:
+    """Add digest files, folders or feed files, tagged with the config's topics.
+
+    ``wait=False`` stores them readable-first and leaves their tags and word
+    index to ``derive_pending`` (the journal names them until then).
+    """
     from store.sync.ingest import ingest_paths
 
-    return ingest_paths(lib, paths_, topics=config.topics)
+    if wait:
+        derive_pending(lib, config)  # an earlier run's leftovers come first
+    return ingest_paths(lib, paths_, topics=config.topics, defer=not wait)
+
+
+def derive_pending(
+    lib: Library, config: Config, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Finish what an earlier refresh or ingest left to derive; returns how many entries.
+
+    ``progress(done, total)`` follows each committed chunk.
+    """
+    from store.config import default_topics
+    from store.index.vocabulary import merge_topics
+    from store.sync.derive import derive_pending as run_derive
+    from store.sync.derive import pending_count
+
+    if not pending_count(lib):
+        return 0
+    return run_derive(lib, merge_topics(default_topics(), config.topics), progress)
+
+
+def pending_derivation(lib: Library) -> int:
+    """How many stored entries are not derived yet (tags, word index)."""
+    from store.sync.derive import pending_count
+
+    return pending_count(lib)
 
 
 def feeds_to_refresh(lib: Library, config: Config, names: Sequence[str] | None) -> int:
@@ -38,11 +70,18 @@ def refresh(
     config: Config,
     names: Sequence[str] | None = None,
     progress: Callable[[FeedResult], None] | None = None,
+    *,
+    wait: bool = True,
 ) -> RefreshReport:
-    """Fetch the configured feeds (all, or those named); ``progress`` sees each one."""
+    """Fetch the configured feeds (all, or those named); ``progress`` sees each one.
+
+    ``wait=False``: readable first, derived by ``derive_pending`` (as ``ingest``).
+    """
     from store.sync.feeds import refresh as run_refresh
 
-    return run_refresh(lib, config, names, progress)
+    if wait:
+        derive_pending(lib, config)
+    return run_refresh(lib, config, names, progress, defer=not wait)
 
 
 def feed_statuses(lib: Library, config: Config) -> list[FeedStatus]:

@@ -14,6 +14,7 @@ from store.index.select import select_rows
 from store.models import Entry, Marks, Row, entry_to_json
 from store.render import entry_text
 from store.storage.library import Library
+from store.storage.pending import read_pending
 from store.text import clean_line
 from store.views import Listing, NavData, Opened, Selection, count_rows, selection_filter
 
@@ -176,7 +177,9 @@ def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
     links = point_links(lib, entry.id, story)
     muted = muted_ids(lib)  # a muted entry is not offered as related either
     rel = [r for r in rel if r.id not in muted]
-    return Opened(entry, lib.marks(entry.id), lib.effective_tags(entry.id), rel, story, links)
+    pending = entry.id in read_pending(lib).ids
+    tags = lib.effective_tags(entry.id)
+    return Opened(entry, lib.marks(entry.id), tags, rel, story, links, tags_pending=pending)
 
 
 def show_text(opened: Opened) -> str:

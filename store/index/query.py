@@ -33,6 +33,7 @@ from datetime import date, datetime
 
 from store.errors import DigestError
 from store.index import wordindex
+from store.index.pendingscan import pending_text
 from store.index.querydates import date_bounds, date_check, resolve
 from store.index.tagids import normalize_tag
 from store.index.tokens import fold, raw_tokens, tokenize
@@ -337,20 +338,27 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
         rank = ctx.rank
         return {rank[i] for i in extra if i in rank}
 
+    scan = pending_text(lib) if any(t.kind in ("text", "tag") for t in query.terms) else None
     texts = [t for t in query.terms if t.kind == "text" and not t.negate]
     if texts:
         found = wordindex.search_docs(lib, *_words(texts))
         if found is not None:
             reader, docs, unindexed = found
+            if scan is not None:
+                unindexed = unindexed | scan.matching(*_words(texts))
             doc_tests.append((docs, positions(unindexed), False))
     for t in query.terms:
         if t.kind == "text" and t.negate:
             found = wordindex.search_docs(lib, *_words([t]))
             if found is not None:
                 reader, docs, unindexed = found
+                if scan is not None:
+                    unindexed = unindexed | scan.matching(*_words([t]))
                 doc_tests.append((docs, positions(unindexed), True))
         elif t.kind == "tag":
             ids = ctx.tag(lib, t.value)
+            if scan is not None and not t.negate:
+                ids = ids | positions(scan.naming(t.value))
             if t.negate:
                 excl_pos |= ids
             else:

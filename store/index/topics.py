@@ -226,6 +226,7 @@ def tag_entries(
     lib: Library,
     topics: Topics | None = None,
     prepared: Sequence[Prepared | None] | None = None,
+    underived: int | None = None,
 ) -> list[Entry]:
     """Give each entry its automatic tags; index its words; re-tag a few older entries.
 
@@ -241,11 +242,16 @@ def tag_entries(
     ``salience.MAX_TAGS`` in all (``store.index.salience``). A topic that
     activates in this batch re-tags at most ``MAX_RETAG`` older entries that
     contain it (found through the word index), the same way.
+
+    ``underived`` is set by the deferred derivation (``store.sync.derive``): the
+    entries are stored already, untagged, and that many of the library's rows
+    are new entries not derived yet; they are not counted as known, exactly as
+    on the direct path where they are not saved yet.
     """
     if not entries:
         return []
     given = list(prepared) if prepared is not None else [None] * len(entries)
-    same = _unchanged(lib, entries)
+    same = _unchanged(lib, entries) if underived is None else {}
     if same:
         # a no-op re-ingest changes nothing: unchanged entries keep their tags
         wordindex.add_renamed(lib, [e for e in entries if e.id in same])
@@ -270,7 +276,7 @@ def tag_entries(
     cands = [p.candidates for p in preps]
     origins = [_origin(e) for e in entries]
     batch_ids = {e.id for e in entries}
-    ceiling = df_ceiling(len(lib) + len(batch_ids))
+    ceiling = df_ceiling(len(lib) - (underived or 0) + len(batch_ids))
     names: list[dict[str, Counts]] = []
     retag: dict[str, tuple[str, set[str]]] = {}
     owed: list[str] = []

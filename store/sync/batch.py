@@ -70,6 +70,10 @@ class EntryBatch:
         self.updated: set[str] = set()  # stored ids this run rewrote
         self.confirmed: set[str] = set()  # stored ids a copy of this run arrived unchanged as
         self._index: dict[str, str] | None = None
+        # readable first (``store.sync.derive``): ``tag`` only marks the chunk and
+        # ``save`` writes the entries untagged with the journal of the chunks
+        self.defer = False
+        self._chunks: list[list[str]] = []
 
     # -- counts ----------------------------------------------------------------
     @property
@@ -281,6 +285,9 @@ class EntryBatch:
         self.untagged.clear()
         if not ids:
             return
+        if self.defer:
+            self._chunks.append(ids)
+            return
         items = [self.items[i] for i in ids]
         tagged = tag_entries(
             [it.entry for it in items], self.lib, self.vocab, [it.prep for it in items]
@@ -305,6 +312,12 @@ class EntryBatch:
             self.tag()
             items = list(self.items.values())
             res = self.lib.save_entries([it.entry for it in items], [it.text for it in items])
+            if self.defer:
+                from store.storage.pending import add_pending
+
+                # in the same session: the entries are never stored without their journal
+                add_pending(self.lib, self._chunks, [i for i in res.new if i in self.run_new])
+                self._chunks.clear()
             # new content for an entry the user kept points of: they follow its text
             changed = set(res.updated)
             reattach(self.lib, (it.entry for it in items if it.entry.id in changed))

@@ -97,6 +97,7 @@ def refresh(
     config: Config,
     names: Sequence[str] | None = None,
     progress: Callable[[FeedResult], None] | None = None,
+    defer: bool = False,
 ) -> RefreshReport:
     """Fetch, parse and store the configured feeds (all, or those named).
 
@@ -104,15 +105,19 @@ def refresh(
     worker processes or this thread, and ``progress`` is called in *this*
     thread as each feed finishes. Entries are saved in one batch; nothing
     stored is ever deleted. Local ``paths:`` are ingested too when no names
-    are given.
+    are given. ``defer``: entries are stored readable-first and their tags and
+    word index are left in the journal for ``store.sync.derive.derive_pending``.
     """
     states = lib.feed_states()
     run = _Refresh(lib, config, select_feeds(config, names, states), states, progress)
+    run.batch.defer = defer
     run.fetch_and_parse()
     run.commit()
     report = RefreshReport(run.results, sum(r.entries_new for r in run.results))
     if not names and config.paths:
-        report.ingest = ingest_paths(lib, [str(p) for p in config.paths], topics=config.topics)
+        report.ingest = ingest_paths(
+            lib, [str(p) for p in config.paths], topics=config.topics, defer=defer
+        )
         report.entries_new += report.ingest.entries_new
     return report
 

@@ -127,6 +127,7 @@ def ingest_paths(
     progress: Callable[[int, int, str], None] | None = None,
     batch_size: int = 5000,
     topics: Mapping[str, Sequence[str]] | None = None,
+    defer: bool = False,
 ) -> IngestReport:
     """Ingest files and folders; writes in batches (never one write per entry).
 
@@ -135,7 +136,8 @@ def ingest_paths(
     left alone (not tagged, not written). The rest is tagged in chunks as parse
     results arrive, so tagging in this process overlaps with parsing in the
     workers, and saved in batches of ``batch_size`` (each save rewrites every
-    content shard it touches).
+    content shard it touches). ``defer``: stored readable-first, derived by
+    ``store.sync.derive.derive_pending``.
     """
     from store.config import default_topics, topics_in_force
     from store.index.vocabulary import merge_topics
@@ -145,6 +147,7 @@ def ingest_paths(
     report = IngestReport()
     files = iter_files(paths, report)
     batch = EntryBatch(lib, vocab)
+    batch.defer = defer
     for n, (f, (entries, why, preps, encoded)) in enumerate(
         zip(files, _parse_all(files), strict=True), 1
     ):

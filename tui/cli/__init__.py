@@ -19,9 +19,21 @@ from pathlib import Path
 
 from store import api
 from store.errors import DigestError, UsageError
-from tui.cli import brief, doctor, feeds, kept, library, player, smart, stories, tags, undo
+from tui.cli import (
+    brief,
+    derive,
+    doctor,
+    feeds,
+    kept,
+    library,
+    player,
+    smart,
+    stories,
+    tags,
+    undo,
+)
 
-COMMAND_GROUPS = (library, feeds, tags, stories, smart, brief, kept, player, undo, doctor)
+COMMAND_GROUPS = (library, feeds, derive, tags, stories, smart, brief, kept, player, undo, doctor)
 
 
 class Context:

@@ -10,6 +10,7 @@ from typing import Any
 
 from store import api
 from store.api import screen_line as safe_line
+from tui.cli.derive import add_no_wait, derive, left_line
 
 
 def register(sub: Any) -> None:
@@ -19,6 +20,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="feed name, title, host or URL")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_no_wait(p)
     p.set_defaults(handler=cmd_refresh)
 
     p = sub.add_parser("feeds", help="every feed with last fetch, last success, entries, error")
@@ -66,6 +68,9 @@ def _result_json(r: Any) -> dict[str, Any]:
 def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
     config = ctx.config()
     lib = ctx.library()
+    wait = not args.no_wait
+    if wait:
+        derive(lib, config)  # what an earlier --no-wait run left, with its progress
     use_bar = not args.json and sys.stdout.isatty()
     if use_bar:
         from rich.console import Console
@@ -88,11 +93,13 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
                 if not r.ok:
                     bar.console.print(_result_line(r), markup=False, highlight=False)
 
-            report = api.refresh(lib, config, args.names or None, on_feed)
+            report = api.refresh(lib, config, args.names or None, on_feed, wait=wait)
     elif args.json:
-        report = api.refresh(lib, config, args.names or None)
+        report = api.refresh(lib, config, args.names or None, wait=wait)
     else:
-        report = api.refresh(lib, config, args.names or None, lambda r: _write(_result_line(r)))
+        report = api.refresh(
+            lib, config, args.names or None, lambda r: _write(_result_line(r)), wait=wait
+        )
     ing = report.ingest
     if args.json:
         out: dict[str, Any] = {
@@ -100,6 +107,7 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
             "feeds_ok": report.feeds_ok,
             "feeds_failed": report.feeds_failed,
             "entries_new": report.entries_new,
+            "pending": api.pending_derivation(lib),
         }
         if ing is not None:
             out["paths"] = {
@@ -116,6 +124,9 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
         if ing is not None:
             summary += f" ({ing.files_read} local file(s) read)"
         _write(safe_line(summary))
+        left = left_line(lib)
+        if left:
+            _write(left)
     if report.results and report.feeds_ok == 0:
         return 1  # every feed failed: let scripts notice
     return 0

@@ -14,6 +14,7 @@ from store.api import screen_line as safe_line
 from store.errors import UsageError
 from store.models import Marks, Row, entry_to_json
 from tui.cli.columns import cell
+from tui.cli.derive import add_no_wait, derive, left_line
 from tui.cli.stories import point_links_json, story_lines, story_ref_json
 
 QUERY_HELP = (
@@ -26,6 +27,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("ingest", help="add digest files, folders or feed files to the library")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_no_wait(p)
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser(
@@ -80,7 +82,10 @@ def _write(text: str) -> None:
 
 def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
     config = ctx.config()
-    report = api.ingest(ctx.library(), args.paths, config)
+    lib = ctx.library()
+    if not args.no_wait:
+        derive(lib, config)  # an earlier --no-wait run's leftovers, with progress
+    report = api.ingest(lib, args.paths, config, wait=not args.no_wait)
     if args.json:
         _write(
             json.dumps(
@@ -92,6 +97,7 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
                     "duplicates_folded": report.duplicates_folded,
                     "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
                     "new_ids": report.new_ids,
+                    "pending": api.pending_derivation(lib),
                 },
                 ensure_ascii=False,
             )
@@ -104,6 +110,9 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
         )
         for path, why in report.skipped:
             _write(safe_line(f"skipped {path}: {why}"))
+        left = left_line(lib)
+        if left:
+            _write(left)
     missing = [p for p, why in report.skipped if why == "no such file or directory"]
     return 2 if missing and report.files_read == 0 else 0
 

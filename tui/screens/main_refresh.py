@@ -35,11 +35,21 @@ class MainRefresh(MainReading):
             self.result = result
 
     class RefreshDone(Message):
-        """The refresh is over."""
+        """The refresh's entries are stored and listable; their derivation follows."""
 
         def __init__(self, report: api.RefreshReport) -> None:
             super().__init__()
             self.report = report
+
+    class Deriving(Message):
+        """Derivation progress: ``done`` of ``total`` entries tagged and indexed."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    class Derived(Message):
+        """Every entry is derived: tags and search are final."""
 
     def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
         super().__init__(lib, config_override=config_override)
@@ -67,8 +77,15 @@ class MainRefresh(MainReading):
         def progress(result: api.FeedResult) -> None:
             self.post_message(self.FeedRefreshed(result))
 
-        report = api.refresh(self.lib, config, progress=progress)
+        def deriving(done: int, total: int) -> None:
+            self.post_message(self.Deriving(done, total))
+
+        # readable first: list the new entries at once, then tag and index them here
+        api.derive_pending(self.lib, config, deriving)  # an earlier run's leftovers
+        report = api.refresh(self.lib, config, progress=progress, wait=False)
         self.post_message(self.RefreshDone(report))
+        api.derive_pending(self.lib, config, deriving)
+        self.post_message(self.Derived())
 
     @on(RefreshStarted)
     def _refresh_started(self, event: RefreshStarted) -> None:
@@ -101,6 +118,17 @@ class MainRefresh(MainReading):
             timeout=8 if failed else 4,
             markup=False,
         )
+        self.requery()  # the new entries, before their tags
+
+    @on(Deriving)
+    def _deriving(self, event: Deriving) -> None:
+        bar = self.query_one("#refresh-progress", ProgressBar)
+        bar.update(total=max(1, event.total), progress=event.done)
+        label = f"indexing {event.done:,}/{event.total:,}"
+        self.query_one("#refresh-label", Static).update(Text(label))
+
+    @on(Derived)
+    def _derived(self, _event: Derived) -> None:
         self._refresh_over()
 
     def _refresh_over(self) -> None:

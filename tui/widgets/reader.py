@@ -155,6 +155,7 @@ class Reader(ReaderPath, can_focus=True):
         related: Sequence[RelatedItem],
         story: StoryLine | None = None,
         also: Mapping[int, Sequence[Jump]] | None = None,
+        tags_pending: bool = False,
     ) -> None:
         """Lay the entry out; scroll back to the top.
 
@@ -211,7 +212,8 @@ class Reader(ReaderPath, can_focus=True):
                 )
             )
         widgets.append(Static(Text("Tags"), classes="reader-heading"))
-        widgets.append(Static(self._tags_text(*tags), id="reader-tags"))
+        tag_line = Text("tags pending") if tags_pending else self._tags_text(*tags)
+        widgets.append(Static(tag_line, id="reader-tags"))
         widgets.append(Static(Text("Related"), classes="reader-heading"))
         widgets.append(Vertical(*self._related_rows(related), id="reader-related"))
         await self._replace(widgets)

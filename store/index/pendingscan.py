@@ -1,0 +1,107 @@
+"""Search over entries stored but not derived yet: a scan of their text.
+
+Readable-first saving (``store.sync.derive``) leaves new entries out of the
+word index and without automatic tags until their chunk is derived. So that a
+search is complete meanwhile, ``store.index.query`` asks this module which of
+the journalled entries (``store.storage.pending``) hold a word, phrase or
+prefix, computed exactly as the word index keys a document (``entry_text``
+plus the show and source names, singular words and their pairs), and which
+hold a tag's words: an underived entry is listed under every tag its text
+names, since the tags it is about to receive are not known yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from store.index.segments import term_key
+from store.index.tokens import entry_text, raw_tokens, singular
+from store.index.wordindex import query_keys, token_terms
+from store.storage.library import Library
+from store.storage.pending import read_pending
+
+__all__ = ["PendingText", "pending_text"]
+
+_CACHE_KEY = "query.pending"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingText:
+    """Each underived entry's term keys and words as written, by id."""
+
+    keys: dict[str, frozenset[int]]
+    words: dict[str, tuple[str, ...]]
+
+    def matching(self, phrases: Sequence[str], prefixes: Sequence[str]) -> set[str]:
+        """Ids holding every phrase (its keys) and every prefix (a word starting with it)."""
+        need: set[int] = set()
+        for p in phrases:
+            need.update(query_keys(p))
+        out: set[str] = set()
+        for eid, ks in self.keys.items():
+            if need <= ks and all(
+                term_key(singular(p)) in ks or any(w.startswith(p) for w in self.words[eid])
+                for p in prefixes
+            ):
+                out.add(eid)
+        return out
+
+    def naming(self, tag: str) -> set[str]:
+        """Ids whose text names ``tag`` (its words, hyphens as spaces) or one of its phrases.
+
+        The phrases are the vocabulary's for that tag (the shipped ``topics:``
+        and the config's, as ingest merges them): "open models" is open-source.
+        """
+        out = self.matching([tag.replace("-", " ")], [])
+        for phrase in _phrases().get(tag.replace("-", ""), ()):
+            if query_keys(phrase):
+                out |= self.matching([phrase], [])
+        return out
+
+
+def _phrases() -> dict[str, tuple[str, ...]]:
+    """Compact tag -> the vocabulary's phrases for it."""
+    from store.config import default_topics, topics_in_force
+    from store.index.vocabulary import merge_topics
+
+    merged = merge_topics(default_topics(), topics_in_force())
+    return {k.replace("-", ""): tuple(v) for k, v in merged.items()}
+
+
+def pending_text(lib: Library) -> PendingText | None:
+    """The underived entries' text terms (None when nothing is pending).
+
+    Cached per library generation: every write that changes the journal also
+    writes the index, which moves the generation.
+    """
+    hit = lib.caches.get(_CACHE_KEY)
+    if hit is not None and hit[0] == lib.generation:
+        return hit[1]
+    ids = [i for i in read_pending(lib).ids if _stored(lib, i)]
+    out: PendingText | None = None
+    if ids:
+        keys: dict[str, frozenset[int]] = {}
+        words: dict[str, tuple[str, ...]] = {}
+        for e in lib.get_many(sorted(ids)):
+            raw = raw_tokens(entry_text(e))
+            ks = set(token_terms(list(map(singular, raw))))
+            more: list[str] = []
+            for name in (e.show, e.source.name):
+                if name:
+                    nraw = raw_tokens(name)
+                    ks |= token_terms(list(map(singular, nraw)))
+                    more += nraw
+            keys[e.id] = frozenset(ks)
+            words[e.id] = (*raw, *more)
+        out = PendingText(keys, words)
+    lib.caches[_CACHE_KEY] = (lib.generation, out)
+    return out
+
+
+def _stored(lib: Library, eid: str) -> bool:
+    try:
+        lib.row(eid)
+    except Exception:
+        return False
+    return True
