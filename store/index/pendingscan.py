@@ -77,7 +77,8 @@ def pending_text(lib: Library) -> PendingText | None:
     """
     hit = lib.caches.get(_CACHE_KEY)
     if hit is not None and hit[0] == lib.generation:
-        return hit[1]
+        cached: PendingText | None = hit[1]
+        return cached
     ids = [i for i in read_pending(lib).ids if _stored(lib, i)]
     out: PendingText | None = None
     if ids:

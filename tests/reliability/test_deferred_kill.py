@@ -38,8 +38,8 @@ def _prepare(tmp_path: Path, name: str) -> Path:
 
 def _state(d: Path) -> tuple[dict[str, object], dict[str, object]]:
     lib = Library.open(d)
-    rows = {r.id: (r.title, r.auto_tags) for r in lib.rows()}
-    marks = {i: lib.marks(i) for i in rows}
+    rows: dict[str, object] = {r.id: (r.title, r.auto_tags) for r in lib.rows()}
+    marks: dict[str, object] = {i: lib.marks(i) for i in rows}
     return rows, marks
 
 
