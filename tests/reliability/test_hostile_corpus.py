@@ -14,6 +14,7 @@ import asyncio
 import json
 import socket
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -240,7 +241,7 @@ def test_ui_renders_every_hostile_entry_without_escapes_or_markup(
                 screen.focus_pane(screen.episodes)
                 await wait_for(pilot, lambda: app.focused is screen.episodes, "the list")
                 # the list is listed again after each open (read marks): wait for it
-                await wait_for(pilot, lambda e=eid: screen.episodes.select_id(e), f"{eid} listed")
+                await wait_for(pilot, partial(screen.episodes.select_id, eid), f"{eid} listed")
                 await pilot.press("enter")
                 await settle(pilot)
                 entry = screen.reader.entry
