@@ -210,7 +210,7 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
     if len(files) < PARALLEL_MIN_FILES or workers < 2:
         yield from (_parse_here(f) for f in files)
         return
-    from store.sync.pool import start_workers
+    from store.sync.pool import start_workers, stop_pool
 
     pool = start_workers("fork" if os.name == "posix" else "spawn", workers)
     if pool is None:
@@ -223,6 +223,6 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
         # workers (deaf to Ctrl-C) finish the chunk in hand and exit. Not
         # terminate(): a worker killed while sending its result leaves a torn
         # message that the pool's reader thread then waits on for ever.
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_pool(pool)
         raise
     pool.shutdown()

@@ -19,13 +19,14 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any, Generic, TypeVar
 
-__all__ = ["WorkerPool", "die_with_parent", "start_workers", "worker_init"]
+__all__ = ["WorkerPool", "die_with_parent", "start_workers", "stop_pool", "worker_init"]
 
 R = TypeVar("R")
 
 WORKERS = 2
 PARALLEL_MIN_BYTES = 512 * 1024  # below this, starting worker processes costs more than it saves
 JOB_TIMEOUT = 120.0  # seconds for one job in a worker process
+CLOSE_SETTLE = 30.0  # seconds close() waits for the job in hand to end
 
 
 def worker_init(parent_pid: int | None = None) -> None:
@@ -123,6 +124,21 @@ def kill_workers(pool: ProcessPoolExecutor | None) -> None:
             p.terminate()
 
 
+def stop_pool(pool: ProcessPoolExecutor, settle: float = CLOSE_SETTLE) -> None:
+    """Drop the jobs not started and let each worker (deaf to Ctrl-C) end the one
+    in hand, waiting up to ``settle`` seconds for the pool's manager thread.
+
+    That thread closes its wakeup pipe as it ends; still running at exit, it
+    raced the interpreter's exit hook, which wrote to that pipe ("Exception
+    ignored … Bad file descriptor" after "interrupted", CPython 3.11).
+    """
+    manager = getattr(pool, "_executor_manager_thread", None)  # the executor's own
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    if settle and manager is not None:
+        manager.join(settle)
+
+
 class WorkerPool(Generic[R]):
     """Run ``job(*args)`` on bodies as they arrive, in two worker processes or here.
 
@@ -206,15 +222,14 @@ class WorkerPool(Generic[R]):
             key, args, _size = self.queued.pop(0)
             self.on_done(key, self.job(*args))
 
-    def _drop_pool(self) -> None:
+    def _drop_pool(self, settle: float = 0.0) -> None:
         if self.pool is not None:
-            with contextlib.suppress(Exception):
-                self.pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(self.pool, settle)
             self.pool = None
             self.broken = True
 
     def close(self) -> None:
         """Stop the workers: jobs not started are dropped, and each worker (deaf
-        to Ctrl-C) exits after the job in hand. Not terminate() (see
-        ``kill_workers``). Idempotent."""
-        self._drop_pool()
+        to Ctrl-C) exits after the job in hand, which is waited for up to
+        CLOSE_SETTLE seconds. Not terminate() (see ``kill_workers``). Idempotent."""
+        self._drop_pool(settle=CLOSE_SETTLE)
