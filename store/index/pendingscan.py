@@ -79,7 +79,7 @@ def pending_text(lib: Library) -> PendingText | None:
     if hit is not None and hit[0] == lib.generation:
         cached: PendingText | None = hit[1]
         return cached
-    ids = [i for i in read_pending(lib).ids if _stored(lib, i)]
+    ids = [i for i in read_pending(lib).ids if i in lib]
     out: PendingText | None = None
     if ids:
         keys: dict[str, frozenset[int]] = {}
@@ -98,11 +98,3 @@ def pending_text(lib: Library) -> PendingText | None:
         out = PendingText(keys, words)
     lib.caches[_CACHE_KEY] = (lib.generation, out)
     return out
-
-
-def _stored(lib: Library, eid: str) -> bool:
-    try:
-        lib.row(eid)
-    except Exception:
-        return False
-    return True

@@ -350,7 +350,7 @@ def tag_entries(
         _prune(kw, MAX_ACTIVE)
         final["kw"] = dict(kw)
         # entries owed a re-tag that are saved by now: done below, with this state
-        saved = {i for i in state["owed"] if _saved(lib, i)}
+        saved = {i for i in state["owed"] if i in lib}
         owed[:] = [i for i in state["owed"] if i in saved and i not in batch_ids]
         state["owed"] = [i for i in state["owed"] if i not in saved and i not in batch_ids]
         if retag or owed:
@@ -450,7 +450,7 @@ def _content_key(e: Entry) -> tuple[Any, ...]:
 
 def _unchanged(lib: Library, entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
     """Id -> stored automatic tags of the entries already saved with this very content."""
-    known = [e.id for e in entries if _saved(lib, e.id)]
+    known = [e.id for e in entries if e.id in lib]
     if not known:
         return {}
     stored = {s.id: s for s in lib.get_many(known)}
@@ -459,14 +459,6 @@ def _unchanged(lib: Library, entries: Sequence[Entry]) -> dict[str, tuple[str, .
         for e in entries
         if e.id in stored and _content_key(stored[e.id]) == _content_key(e)
     }
-
-
-def _saved(lib: Library, eid: str) -> bool:
-    try:
-        lib.row(eid)
-    except NotFound:
-        return False
-    return True
 
 
 def _owe(lib: Library, ids: Sequence[str]) -> None:

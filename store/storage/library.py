@@ -45,7 +45,6 @@ from store.storage.state import StateTable, read_feed_states, save_feed_states
 from store.storage.undo import UndoLog, UndoStep
 
 LOCK_TIMEOUT = 30.0
-SAMPLES_FLAG = "samples_offered"
 
 T = TypeVar("T")
 
@@ -127,6 +126,10 @@ class Library:
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def __contains__(self, entry_id: object) -> bool:
+        """Whether an entry with this id is stored (a pending id may have been removed)."""
+        return entry_id in self._rows
 
     def row(self, entry_id: str) -> Row:
         try:
@@ -480,14 +483,6 @@ class Library:
     def update_ui_state(self, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
         """Change the UI's settings under the lock (``fn`` gets a copy, returns the new)."""
         return self.state_table("ui").update(fn)
-
-    def samples_offered(self) -> bool:
-        """Whether the bundled samples were ever offered to this library."""
-        return bool(self.state_table("flags").get(SAMPLES_FLAG))
-
-    def mark_samples_offered(self) -> None:
-        """Remember for good that the samples were offered (removed ones stay away)."""
-        self.state_table("flags").set(SAMPLES_FLAG, True)
 
     def feed_states(self) -> dict[str, dict[str, Any]]:
         """Per-feed fetch state keyed by URL (etag, last_modified, body hash, errors)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from store.errors import NotFound
 from store.storage.library import Library
 from store.storage.pending import begin_chunk, drop_chunk, read_pending
 
@@ -52,9 +51,9 @@ def derive_pending(
                 break
             p = begin_chunk(lib, STATE_NAME)
             ids = p.chunks[0]
-            stored = [i for i in ids if _stored(lib, i)]
+            stored = [i for i in ids if i in lib]
             entries = lib.get_many(stored) if stored else []
-            underived = sum(1 for i in p.new if _stored(lib, i))
+            underived = sum(1 for i in p.new if i in lib)
             tagged = tag_entries(entries, lib, topics, underived=underived)
             lib.set_auto_tags({e.id: e.auto_tags for e in tagged})
             drop_chunk(lib, ids)
@@ -63,11 +62,3 @@ def derive_pending(
         if progress is not None:
             progress(done, max(total, done))
     return done
-
-
-def _stored(lib: Library, eid: str) -> bool:
-    try:
-        lib.row(eid)
-    except NotFound:
-        return False
-    return True

@@ -11,6 +11,18 @@ from store.models import Source
 from store.storage.library import Library
 from store.sync.ingest import IngestReport, parse_path
 
+SAMPLES_FLAG = "samples_offered"
+
+
+def samples_offered(lib: Library) -> bool:
+    """Whether the bundled samples were ever offered to this library."""
+    return bool(lib.state_table("flags").get(SAMPLES_FLAG))
+
+
+def mark_samples_offered(lib: Library) -> None:
+    """Remember for good that the samples were offered (removed ones stay away)."""
+    lib.state_table("flags").set(SAMPLES_FLAG, True)
+
 
 def ensure_samples(lib: Library) -> IngestReport | None:
     """Ingest the bundled samples if this library never had anything.
@@ -22,7 +34,7 @@ def ensure_samples(lib: Library) -> IngestReport | None:
     package's folder). Everything else is ingest's: identity folding,
     tagging, one save.
     """
-    if lib.samples_offered() or len(lib):
+    if samples_offered(lib) or len(lib):
         return None
     from store.config import default_topics, topics_in_force
     from store.index.vocabulary import merge_topics
@@ -43,5 +55,5 @@ def ensure_samples(lib: Library) -> IngestReport | None:
     report.new_ids = batch.save().new
     report.entries_new = batch.entries_new
     report.entries_known = batch.entries_known
-    lib.mark_samples_offered()
+    mark_samples_offered(lib)
     return report

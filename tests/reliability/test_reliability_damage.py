@@ -21,6 +21,7 @@ from store.errors import LibraryError
 from store.models import Row
 from store.storage.library import Library
 from store.storage.rows import SCHEMA_VERSION
+from store.sync.firstrun import mark_samples_offered, samples_offered
 from tests.support.reliability import SHARED, run_cli, snapshot
 
 DIGESTS = SHARED / "corpus" / "digests"
@@ -40,7 +41,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lib.set_bookmarked(ids[:3])
     lib.add_tags([ids[3]], ["kept"])
     lib.save_feed_states({"http://example.invalid/feed": {"etag": "x"}})
-    lib.mark_samples_offered()
+    mark_samples_offered(lib)
     lib.update_ui_state(lambda s: {**s, "theme": "nord"})
     assert (d / "library.json.bak").exists()
     return d
@@ -346,7 +347,7 @@ def test_doctor_repair_moves_damaged_tables_aside_and_keeps_everything_else(
     assert "tables.json" in proc.stdout
     assert [p.read_bytes() for p in d.glob("tables.json.damaged-*")] == [b"{garbage"]
     lib = Library.open(d)
-    assert lib.ui_state() == {} and not lib.samples_offered()
+    assert lib.ui_state() == {} and not samples_offered(lib)
     assert sum(m.bookmarked for m in lib.all_marks().values()) == 3
     assert lib.feed_states()
     assert run_cli(d, "doctor").returncode == 0

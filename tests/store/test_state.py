@@ -17,6 +17,7 @@ from store.models import Entry, Source
 from store.storage import atomic
 from store.storage.atomic import AtomicJSONStorage
 from store.storage.library import Library
+from store.sync.firstrun import mark_samples_offered, samples_offered
 
 
 def _stock(path: Path) -> TinyDB:
@@ -73,9 +74,9 @@ def test_two_libraries_on_one_dir_keep_each_others_settings(tmp_path: Path) -> N
     one, two = Library.open(tmp_path), Library.open(tmp_path)
     one.update_ui_state(lambda s: {**s, "theme": "nord"})
     two.update_ui_state(lambda s: {**s, "keymap": {"q": "quit"}})
-    one.mark_samples_offered()
+    mark_samples_offered(one)
     assert Library.open(tmp_path).ui_state() == {"theme": "nord", "keymap": {"q": "quit"}}
-    assert two.samples_offered()
+    assert samples_offered(two)
 
 
 def test_old_side_files_are_read_until_the_first_write(tmp_path: Path) -> None:
@@ -83,12 +84,12 @@ def test_old_side_files_are_read_until_the_first_write(tmp_path: Path) -> None:
     (tmp_path / "ui.json").write_text(json.dumps({"theme": "nord"}), "utf-8")
     (tmp_path / "state.json").write_text(json.dumps({"samples_offered": True}), "utf-8")
     assert lib.ui_state() == {"theme": "nord"}
-    assert lib.samples_offered()
+    assert samples_offered(lib)
     assert not (tmp_path / "tables.json").exists()  # reading writes nothing
     lib.update_ui_state(lambda s: {k: v for k, v in s.items() if k != "theme"})
     assert lib.ui_state() == {}  # an emptied table stays the truth
     assert not (tmp_path / "ui.json").exists()
-    assert lib.samples_offered()
+    assert samples_offered(lib)
 
 
 def test_a_damaged_old_side_file_stops_the_write_and_is_kept(tmp_path: Path) -> None:
@@ -109,7 +110,7 @@ def test_a_damaged_tables_file_is_named_and_never_rewritten(tmp_path: Path, dama
     with pytest.raises(LibraryError, match="tables.json"):
         lib.ui_state()
     with pytest.raises(LibraryError, match="tables.json"):
-        lib.mark_samples_offered()
+        mark_samples_offered(lib)
     assert (tmp_path / "tables.json").read_bytes() == damage
 
 
@@ -135,7 +136,7 @@ def test_state_writes_join_a_writing_session(tmp_path: Path) -> None:
     with lib.writing():
         lib.save_entries([Entry(id="cd" + "1" * 10, source=src, title="T")])
         lib.save_feed_states({"http://f/": {"etag": "e"}})
-        lib.mark_samples_offered()
+        mark_samples_offered(lib)
     again = Library.open(tmp_path)
     assert len(again) == 1 and again.feed_states()["http://f/"]["etag"] == "e"
-    assert again.samples_offered()
+    assert samples_offered(again)

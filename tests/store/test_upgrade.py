@@ -20,7 +20,7 @@ from store.config import Config, FeedConfig, RefreshSettings
 from store.samples import sample_paths
 from store.storage.library import Library
 from store.sync.feeds import refresh
-from store.sync.firstrun import ensure_samples
+from store.sync.firstrun import ensure_samples, mark_samples_offered, samples_offered
 from store.sync.ingest import ingest_paths
 from tests.support.cli import run_cli
 from tests.support.feedserver import FeedServer
@@ -52,7 +52,7 @@ def _old_rows() -> list[list[Any]]:
 def _assert_everything_kept(lib: Library) -> None:
     _assert_everything_kept_but_ui(lib)
     assert lib.ui_state() == UI_STATE
-    assert lib.samples_offered()
+    assert samples_offered(lib)
 
 
 def _assert_everything_kept_but_ui(lib: Library) -> None:
@@ -123,7 +123,7 @@ def test_writing_to_an_old_library_keeps_everything_else(old_dir: Path) -> None:
     del states["https://new.example/feed"]
     assert states == {u: {**s, "url": u} for u, s in FEED_STATES.items()}
     assert reopened.ui_state() == UI_STATE
-    assert reopened.samples_offered()
+    assert samples_offered(reopened)
 
 
 def test_ui_settings_and_the_samples_flag_move_into_their_tables(old_dir: Path) -> None:
@@ -132,11 +132,11 @@ def test_ui_settings_and_the_samples_flag_move_into_their_tables(old_dir: Path) 
     lib.update_ui_state(lambda s: {**s, "theme": "dracula"})
     assert not (old_dir / "ui.json").exists()
     assert (old_dir / "state.json").exists()  # the flags were not written yet
-    lib.mark_samples_offered()
+    mark_samples_offered(lib)
     assert not (old_dir / "state.json").exists()
     reopened = Library.open(old_dir)
     assert reopened.ui_state() == {**UI_STATE, "theme": "dracula"}
-    assert reopened.samples_offered()
+    assert samples_offered(reopened)
     assert ensure_samples(reopened) is None
     tables = json.loads((old_dir / "tables.json").read_text("utf-8"))
     assert sorted(tables) == ["flags", "ui"]
