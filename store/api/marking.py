@@ -39,6 +39,13 @@ def trend_legend(weekly: Sequence[tuple[str, int]]) -> str:
     return span_legend(weekly)
 
 
+def trend_chart(weekly: Sequence[tuple[str, int]], weeks: int | None = None) -> str:
+    """A tag's weekly counts as one line of blocks, "·" for an empty week (see tagindex)."""
+    from store.index.tagindex import trend_chart as chart
+
+    return chart(weekly, weeks)
+
+
 def nav_tags(lib: Library) -> list[TagCount]:
     """The navigator's tags: cross-source tags first (most sources), then by size.
 

@@ -214,6 +214,25 @@ def trend_weeks(lib: Library) -> list[tuple[int, int]]:
     return sorted(weeks)[-TREND_WEEKS:]
 
 
+TREND_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def trend_chart(weekly: Sequence[tuple[str, int]], weeks: int | None = None) -> str:
+    """A one-line block chart of a tag's weekly counts (the last ``weeks`` if given).
+
+    One chart for the CLI's `tags` and the navigator, so both draw a tag the
+    same. A week without entries is ``·`` (never a space, which a pager
+    squeezes, or a bar), so every tag's chart has the same width and the
+    column stays aligned; one entry is at least ``▁`` (scaled up, to the
+    tag's busiest week). Empty only when the library has no dated weeks.
+    """
+    counts = [max(0, int(c)) for _w, c in (weekly[-weeks:] if weeks else weekly)]
+    top = max(counts, default=0)
+    return "".join(
+        "·" if c == 0 else TREND_BLOCKS[min(7, (c * 8 + top - 1) // top - 1)] for c in counts
+    )
+
+
 def span_legend(weekly: Sequence[tuple[str, int]]) -> str:
     """One line naming the weeks a trend covers, from its ISO week labels.
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from store import api
 from tests.support.ui import main, settle
 from tui.app import DigestApp
 
@@ -177,10 +178,10 @@ async def test_next_unread_walks_the_unread_entries_in_order(lib_dir: Path) -> N
         assert screen.reader.entry is not None and screen.reader.entry.id == unread[-1]
 
 
-def test_navigator_trends_keep_one_width_with_dots_for_empty_weeks() -> None:
-    from tui.widgets.navigator import trend
-
-    weeks = [("2025-03-03", 0), ("2025-03-10", 1), ("2025-03-17", 8)]
-    assert trend(weeks) == "·▁█"
-    assert trend([(w, 0) for w, _c in weeks]) == "···"  # a tag with no dated entry
-    assert trend([]) == ""
+def test_trends_keep_one_width_with_dots_for_empty_weeks() -> None:
+    """The one chart the navigator and `digest-tui tags` both draw."""
+    weeks = [("2025-03-03", 0), ("2025-03-10", 1), ("2025-03-17", 3), ("2025-03-24", 8)]
+    assert api.trend_chart(weeks) == "·▁▃█"  # one entry still shows; scaled up
+    assert api.trend_chart(weeks, 2) == "▃█"  # the last weeks only
+    assert api.trend_chart([(w, 0) for w, _c in weeks]) == "····"  # a tag with no dated entry
+    assert api.trend_chart([]) == ""

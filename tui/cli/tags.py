@@ -10,8 +10,6 @@ from typing import Any
 from store import api
 from tui.cli.columns import cell, widest
 
-BLOCKS = "▁▂▃▄▅▆▇█"
-ZERO = "·"
 TAG_CELLS = 40
 
 
@@ -22,18 +20,6 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the index as JSON")
     p.set_defaults(handler=cmd_tags)
-
-
-def sparkline(counts: list[int]) -> str:
-    """One cell per week: "·" for none, else a block scaled to the tag's busiest week.
-
-    Never a space, so the column keeps its width when a shell or a pager
-    squeezes blanks, and a week with one entry still shows (at least "▁").
-    """
-    top = max(counts, default=0)
-    return "".join(
-        BLOCKS[max(0, min(7, round(c * 8 / top) - 1))] if c > 0 else ZERO for c in counts
-    )
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -59,7 +45,7 @@ def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
                 _plural(s.entries, "entry", "entries"),
                 _plural(s.sources, "source", "sources"),
                 cell(s.kind, 4),
-                sparkline([n for _w, n in s.weekly]),
+                api.trend_chart(s.weekly),
             )
         )
         sys.stdout.write(line.rstrip() + "\n")

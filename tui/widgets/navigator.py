@@ -11,7 +11,6 @@ sorted by (cross-source first), so the order is never a hidden key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
@@ -24,27 +23,15 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from store import api
 from store.views import NavData, Selection
 
 if TYPE_CHECKING:
     from store.api import StoryCount
 from tui.text import line as safe_line
 
-BLOCKS = "▁▂▃▄▅▆▇█"
 TREND_WEEKS = 8
 NARROW = 26  # columns: below this a tag line has no room for its trend
-
-
-def trend(weekly: Sequence[tuple[str, int]], weeks: int = TREND_WEEKS) -> str:
-    """A one-line block chart of the last ``weeks`` counts, as ``digest-tui tags`` draws it.
-
-    A week without entries is ``·`` (never a space or a bar), so every tag's
-    chart has the same width and the column stays aligned; one entry is at
-    least ``▁``. Empty only when the library has no dated weeks at all.
-    """
-    counts = [max(0, int(c)) for _w, c in weekly[-weeks:]]
-    top = max(counts, default=0)
-    return "".join("·" if c == 0 else BLOCKS[min(7, (c * 8 + top - 1) // top - 1)] for c in counts)
 
 
 def _count(unread: int, total: int) -> str:
@@ -137,7 +124,7 @@ class Navigator(OptionList):
             options.append(Option(Text("Tags", style="bold"), disabled=True))
             for t in data.tags:
                 count = _count(t.unread, t.entries) + f"·{t.sources}src"
-                spark = "" if self._narrow else trend(t.weekly)
+                spark = "" if self._narrow else api.trend_chart(t.weekly, TREND_WEEKS)
                 options.append(
                     Option(
                         self._line("#" + safe_line(t.tag), count, spark),
@@ -179,7 +166,7 @@ class Navigator(OptionList):
         """Two rows: a story's label needs the width (it is a title, not a tag)."""
         label = Text(safe_line(story.label), no_wrap=True, overflow="ellipsis")
         count = _count(story.unread, story.entries) + f"·{story.sources}src"
-        return Group(label, Navigator._line("", count, trend(story.weekly)))
+        return Group(label, Navigator._line("", count, api.trend_chart(story.weekly, TREND_WEEKS)))
 
     @property
     def selection(self) -> Selection:
