@@ -5,9 +5,9 @@ word index and without automatic tags until their chunk is derived. So that a
 search is complete meanwhile, ``store.index.query`` asks this module which of
 the journalled entries (``store.storage.pending``) hold a word, phrase or
 prefix, computed exactly as the word index keys a document (``entry_text``
-plus the show and source names, singular words and their pairs), and which
-hold a tag's words: an underived entry is listed under every tag its text
-names, since the tags it is about to receive are not known yet.
+plus the show and source names, singular words and their pairs). Tag terms
+are answered by the tags derivation will give (``store.index.pendingtags``,
+which uses these keys as the word index the derivation writes).
 """
 
 from __future__ import annotations
@@ -46,27 +46,6 @@ class PendingText:
             ):
                 out.add(eid)
         return out
-
-    def naming(self, tag: str) -> set[str]:
-        """Ids whose text names ``tag`` (its words, hyphens as spaces) or one of its phrases.
-
-        The phrases are the vocabulary's for that tag (the shipped ``topics:``
-        and the config's, as ingest merges them): "open models" is open-source.
-        """
-        out = self.matching([tag.replace("-", " ")], [])
-        for phrase in _phrases().get(tag.replace("-", ""), ()):
-            if query_keys(phrase):
-                out |= self.matching([phrase], [])
-        return out
-
-
-def _phrases() -> dict[str, tuple[str, ...]]:
-    """Compact tag -> the vocabulary's phrases for it."""
-    from store.config import default_topics, topics_in_force
-    from store.index.vocabulary import merge_topics
-
-    merged = merge_topics(default_topics(), topics_in_force())
-    return {k.replace("-", ""): tuple(v) for k, v in merged.items()}
 
 
 def pending_text(lib: Library) -> PendingText | None:
