@@ -186,7 +186,7 @@ def show_text(opened: Opened) -> str:
     """The plain-text view of an opened entry (the CLI's ``show``)."""
     auto, _user = opened.tags
     rel = [(r.id, r.title, list(r.shared_tags)) for r in opened.related]
-    return entry_text(opened.entry, opened.marks, auto, rel)
+    return entry_text(opened.entry, opened.marks, auto, rel, tags_pending=opened.tags_pending)
 
 
 def entry_row(lib: Library, entry_id: str) -> Row:

@@ -152,3 +152,18 @@ def test_reader_says_tags_pending_until_derived(tmp_path: Path) -> None:
     opened = api.open_entry(lib, eid)
     assert not opened.tags_pending
     assert opened.tags[0]
+
+
+def test_a_search_before_derivation_leaves_the_journalled_entries_to_it(tmp_path: Path) -> None:
+    """A text query indexes rows saved without tagging, not journalled ones: indexed early,
+    they would change what tagging finds through the index, so what derivation gives."""
+    from store.index import wordindex
+    from store.index.query import run_query
+
+    _digests(tmp_path / "in", 40, seed=5)
+    direct, lib = _both_ways(tmp_path, tmp_path / "in")
+    assert run_query(lib, "models")  # found by the scan of their text
+    assert not set(wordindex.reader(lib).ids) & read_pending(lib).ids
+    derive_pending(lib)
+    assert _tags(lib) == _tags(direct)
+    assert set(wordindex.reader(lib).ids) == {r.id for r in lib.rows()}
