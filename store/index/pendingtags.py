@@ -36,6 +36,7 @@ from store.storage.library import Library
 from store.storage.pending import Pending, read_pending
 
 if TYPE_CHECKING:  # tagging is loaded by the first tag term with something pending
+    from store.index.topics import Prepared
     from store.index.vocabulary import Topics
 
 __all__ = ["auto_postings", "derive_chunk", "projected_tags"]
@@ -56,7 +57,8 @@ def derive_chunk(lib: Library, p: Pending, topics: Topics | None, store: TagStor
     stored = [i for i in ids if i in lib]
     entries = store.get_many(stored) if stored else []
     underived = sum(1 for i in p.new if i in lib)
-    tagged = tag_entries(entries, lib, topics, underived=underived, store=store)
+    preps = store.prepared(entries, topics)
+    tagged = tag_entries(entries, lib, topics, preps, underived=underived, store=store)
     store.set_auto_tags({e.id: e.auto_tags for e in tagged})
     return ids
 
@@ -70,6 +72,7 @@ class _DryRun(TagStore):
         self.scan = scan
         self.indexed: set[str] = set()  # pending ids whose chunk was reached
         self.tags: dict[str, tuple[str, ...]] = {}
+        self.postings: dict[int, set[str]] = {}  # a key -> the pending ids holding it
 
     def index(self, docs: Iterable[tuple[Entry, str, bytes, str]]) -> None:
         self.indexed.update(d[0].id for d in docs)
@@ -84,9 +87,14 @@ class _DryRun(TagStore):
         keys = wordindex.query_keys(phrase)
         if not keys:
             return set()
-        need = set(keys)
-        mine = {i for i in self.indexed if need <= self.scan.keys.get(i, frozenset())}
+        mine = set.intersection(*map(self._holding, keys)) & self.indexed
         return (wordindex.phrase_ids(self.lib, phrase) - self.indexed) | mine
+
+    def _holding(self, key: int) -> set[str]:
+        hit = self.postings.get(key)
+        if hit is None:
+            hit = self.postings[key] = {i for i, ks in self.scan.keys.items() if key in ks}
+        return hit
 
     def update_state(self, fn: Callable[[Any], Any]) -> None:
         self.state = fn(self.state)
@@ -99,6 +107,14 @@ class _DryRun(TagStore):
 
     def set_auto_tags(self, tags: Mapping[str, Sequence[str]]) -> None:
         self.tags.update((i, tuple(t)) for i, t in tags.items() if i in self.lib)
+
+    def prepared(self, entries: Sequence[Entry], topics: Topics | None) -> list[Prepared | None]:
+        """Without the word index's part: nothing is indexed here (``phrase_ids`` scans)."""
+        from store.index.topics import prepare
+        from store.index.vocabulary import vocabulary_for
+
+        vocab = vocabulary_for(topics)
+        return [prepare(e, vocab, index=False) for e in entries]
 
 
 def _topics() -> Topics:

@@ -11,11 +11,15 @@ pending derivation will give, without writing anything.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.index import wordindex
 from store.models import Entry, Row
 from store.storage.library import Library
+
+if TYPE_CHECKING:
+    from store.index.topics import Prepared
+    from store.index.vocabulary import Topics
 
 __all__ = ["STATE_NAME", "STATE_VERSION", "TagStore", "empty_state", "load_state", "prune"]
 
@@ -87,3 +91,7 @@ class TagStore:
 
     def set_auto_tags(self, tags: Mapping[str, Sequence[str]]) -> None:
         self.lib.set_auto_tags(dict(tags))
+
+    def prepared(self, entries: Sequence[Entry], topics: Topics | None) -> list[Prepared | None]:
+        """``topics.prepare`` of entries about to be tagged, when this store has it (None: not)."""
+        return [None] * len(entries)
