@@ -25,7 +25,9 @@ generation (``lib.caches``), and paid only by a query with a tag term.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from store.index import wordindex
@@ -72,6 +74,8 @@ class _DryRun(TagStore):
         self.scan = scan
         self.indexed: set[str] = set()  # pending ids whose chunk was reached
         self.tags: dict[str, tuple[str, ...]] = {}
+        self.start: dict[str, tuple[str, ...]] = {}  # the stored tags of those rows
+        self.recent: dict[str, tuple[str, ...]] = {}  # written since the last chunk
         self.postings: dict[int, set[str]] = {}  # a key -> the pending ids holding it
 
     def index(self, docs: Iterable[tuple[Entry, str, bytes, str]]) -> None:
@@ -106,7 +110,10 @@ class _DryRun(TagStore):
         ]
 
     def set_auto_tags(self, tags: Mapping[str, Sequence[str]]) -> None:
-        self.tags.update((i, tuple(t)) for i, t in tags.items() if i in self.lib)
+        for i, t in tags.items():
+            if i in self.lib:
+                self.start.setdefault(i, self.lib.row(i).auto_tags)
+                self.tags[i] = self.recent[i] = tuple(t)
 
     def prepared(self, entries: Sequence[Entry], topics: Topics | None) -> list[Prepared | None]:
         """Without the word index's part: nothing is indexed here (``phrase_ids`` scans)."""
@@ -125,29 +132,79 @@ def _topics() -> Topics:
     return merge_topics(default_topics(), topics_in_force())
 
 
+@dataclass
+class _Run:
+    """One in-memory derivation, and how to tell that the real one is following it.
+
+    ``steps[k]`` is the library as ``derive_pending`` leaves it after ``k``
+    chunks: the journal, the discovery state (as JSON) and the tags written
+    so far; ``start`` the tags those rows had before, ``ids`` the rows.
+    """
+
+    tags: dict[str, tuple[str, ...]]
+    ids: frozenset[str]
+    start: dict[str, tuple[str, ...]]
+    steps: list[tuple[Pending, str, dict[str, tuple[str, ...]]]] = field(default_factory=list)
+
+    def followed(self, lib: Library) -> bool:
+        """Whether the library is one of ``steps``: the derivation went on as simulated.
+
+        Then what is left to derive gives what the rest of this run gave, and
+        the run stands (no second tagging pass per committed chunk while the
+        UI re-lists a tag search). Anything else (an ingest, an edit, a
+        deletion, a chunk half done) fails one of the checks.
+        """
+        p = read_pending(lib)
+        if not p.chunks or p.before is not None:
+            return False
+        at = [
+            k for k, (j, _s, _d) in enumerate(self.steps) if (j.chunks, j.new) == (p.chunks, p.new)
+        ]
+        if not at:
+            return False
+        written: dict[str, tuple[str, ...]] = {}
+        for _j, _s, diff in self.steps[: at[0] + 1]:
+            written.update(diff)
+        state = self.steps[at[0]][1]
+        if len(lib) != len(self.ids) or any(r.id not in self.ids for r in lib.rows()):
+            return False
+        if json.dumps(lib.read_sidecar(STATE_NAME)) != state:
+            return False
+        return all(lib.row(i).auto_tags == written.get(i, t) for i, t in self.start.items())
+
+
 def projected_tags(lib: Library) -> dict[str, tuple[str, ...]] | None:
     """Id -> automatic tags once the journal is derived, for the rows it changes.
 
     None when nothing is pending. The run starts where ``derive_pending``
     would: from the discovery state journalled before an interrupted chunk
-    (``begin_chunk``), else the stored one.
+    (``begin_chunk``), else the stored one. Cached per library generation,
+    and kept across the generations the derivation itself moves through.
     """
     hit = lib.caches.get(_CACHE_KEY)
     if hit is not None and hit[0] == lib.generation:
-        cached: dict[str, tuple[str, ...]] | None = hit[1]
-        return cached
+        return None if hit[1] is None else hit[1].tags
+    run = hit[1] if hit is not None else None
+    if run is None or not run.followed(lib):
+        run = _project(lib)
+    lib.caches[_CACHE_KEY] = (lib.generation, run)
+    return None if run is None else run.tags
+
+
+def _project(lib: Library) -> _Run | None:
     p = read_pending(lib)
     scan = pending_text(lib)
-    out: dict[str, tuple[str, ...]] | None = None
-    if p.chunks and scan is not None:
-        state = p.before.get("state") if p.before is not None else lib.read_sidecar(STATE_NAME)
-        dry = _DryRun(lib, state, scan)
-        topics = _topics()
-        while p.chunks:
-            p = p.without(derive_chunk(lib, p, topics, dry))
-        out = dry.tags
-    lib.caches[_CACHE_KEY] = (lib.generation, out)
-    return out
+    if not p.chunks or scan is None:
+        return None
+    state = p.before.get("state") if p.before is not None else lib.read_sidecar(STATE_NAME)
+    dry = _DryRun(lib, state, scan)
+    run = _Run(dry.tags, frozenset(r.id for r in lib.rows()), dry.start)
+    topics = _topics()
+    while p.chunks:
+        p = p.without(derive_chunk(lib, p, topics, dry))
+        run.steps.append((p, json.dumps(dry.state), dry.recent))
+        dry.recent = {}
+    return run
 
 
 def auto_postings(lib: Library, rows: Sequence[Row]) -> dict[str, set[int]]:

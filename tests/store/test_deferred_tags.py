@@ -17,10 +17,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.storage.library import Library
+from store.storage.pending import read_pending
 from store.sync.derive import derive_pending, pending_count
 from store.sync.ingest import ingest_paths
 from tests.support.deferred import results, tag_queries
@@ -158,6 +160,44 @@ def test_a_name_reaching_a_second_show_retags_the_older_entry_before_derivation(
     tagged = [r.id for r in lib.rows() if "lina-khan" in r.auto_tags]
     assert len(tagged) == 2  # the older entry was re-tagged by the derivation
     assert listed == [r.id for r in run_query(lib, "+lina-khan")] == tagged
+
+
+def test_the_projection_stands_while_the_derivation_follows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk by chunk, search answers as at the start, from the one in-memory run;
+    an ingest in between is not what it simulated: a new run, exact again."""
+    from store.index import pendingtags
+
+    runs: list[int] = []  # in-memory derivations run, by how many chunks they had to derive
+    real = pendingtags._project
+
+    def counted(lib: Library) -> object:
+        if read_pending(lib).chunks:
+            runs.append(len(read_pending(lib).chunks))
+        return real(lib)
+
+    monkeypatch.setattr(pendingtags, "_project", counted)
+    parts = [
+        [("Hard Fork", "alpha", "Lina Khan on chips", "Nvidia and Jensen Huang", "rates")],
+        [("Odd Lots", "beta", "Lina Khan on rates", "Jensen Huang, Nvidia", "china")],
+        [("Decoder", "alpha", "Sam Altman models", "Nvidia inference energy", "open source")],
+        [("Acquired", "beta", "Sam Altman and Nvidia", "Jensen Huang export", "agents")],
+    ]
+    lib = Library.open(tmp_path / "lib")
+    for n, part in enumerate(parts[:3]):
+        ingest_paths(lib, [_write(tmp_path / f"p{n}", part, 10 * n)], defer=True)
+    queries = [q for q in BASE if "+" in q or q.startswith("-")]
+    first = results(lib, queries)
+    assert runs == [3]
+    while derive_pending(lib, limit=1):
+        assert results(lib, queries) == first
+    assert runs == [3]  # the derivation followed the run: never projected again
+    ingest_paths(lib, [_write(tmp_path / "p3", parts[3], 30)], defer=True)
+    before = results(lib, queries)
+    assert runs == [3, 1]
+    derive_pending(lib)
+    assert results(lib, queries) == before
 
 
 def test_realworld_feeds_answer_the_same_before_and_after(tmp_path: Path) -> None:
