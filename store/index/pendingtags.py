@@ -14,12 +14,19 @@ stored one plus the pending entries' own terms (``store.index.pendingscan``,
 keyed exactly as the index keys them) once their chunk is reached, and every
 tag it would write lands in an overlay. ``projected_tags`` is that overlay:
 id -> automatic tags after derivation, for the pending entries and for every
-older one whose tags it changes. Search uses it for every row, so its tag
-terms answer now what they will answer once derived (an older entry may be
-listed under a tag its reader shows only after the derivation).
+older one whose tags it changes. Search (``+tag``, ``-tag``, saved searches)
+and the navigator's tag listing use it for every row, so they answer now what
+they will answer once derived: the choice made for older entries too, so that
+results do not change when the derivation lands (such an entry may be listed
+under a tag its reader shows only after it; the navigator's tag counts and
+related entries stay on stored tags until then).
 
-Cost: one tagging pass over the pending entries, no write, cached per library
-generation (``lib.caches``), and paid only by a query with a tag term.
+Cost: one tagging pass over the pending entries without writing (about the
+derivation's own CPU time), paid by the first tag term while something is
+pending and cached in ``lib.caches``. The run records the library after each
+chunk it simulated; when the real derivation commits a chunk and the library
+is exactly that step (``_Run.followed``), the run stands, so a tag search
+re-listed after every chunk does not tag the rest again.
 """
 
 from __future__ import annotations

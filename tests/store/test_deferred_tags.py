@@ -25,7 +25,7 @@ from store.storage.library import Library
 from store.storage.pending import read_pending
 from store.sync.derive import derive_pending, pending_count
 from store.sync.ingest import ingest_paths
-from tests.support.deferred import results, tag_queries
+from tests.support.deferred import results, tag_queries, tag_views
 from tests.support.realworld import REALWORLD, copy_library
 
 NAMES = [
@@ -110,6 +110,8 @@ def _assert_same(lib: Library, tmp: Path, words: Sequence[str]) -> None:
     assert pending_count(before) == n > 0
     got, want = results(before, queries), results(lib, queries)
     assert [q for q in queries if got[q] != want[q]] == []
+    tags = sorted({t for r in lib.rows() for t in r.auto_tags})
+    assert tag_views(before, tags) == tag_views(lib, tags)
 
 
 @settings(

@@ -2,7 +2,8 @@
 
 Shared by the deferred-path tests (``tests/store/test_deferred*.py``): the
 fixed queries of a test plus, for every automatic tag the derived library
-holds, ``+tag``, ``-tag`` and a few combinations with words and other tags.
+holds, ``+tag``, ``-tag`` and a few combinations with words and other tags;
+and the navigator's listing of each tag.
 """
 
 from __future__ import annotations
@@ -24,6 +25,18 @@ def tag_queries(lib: Library, base: Sequence[str], words: Sequence[str] = ()) ->
     for i, t in enumerate(tags):
         for w in words[i % max(len(words), 1) :][:2]:
             out += [f"+{t} {w}", f"-{t} {w}", f"+{t} !{w}"]
+    return out
+
+
+def tag_views(lib: Library, tags: Sequence[str]) -> dict[str, list[str]]:
+    """Tag -> ids the navigator lists under it (``api.list_view``)."""
+    from store import api
+    from store.views import Selection
+
+    out: dict[str, list[str]] = {}
+    for t in tags:
+        rows = api.list_view(lib, Selection("tag", t), "").rows
+        out[t] = [r.id for r in rows or ()]
     return out
 
 
