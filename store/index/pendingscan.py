@@ -13,11 +13,11 @@ which uses these keys as the word index the derivation writes).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.index.segments import term_key
 from store.index.tokens import entry_text, raw_tokens, singular
-from store.index.wordindex import query_keys, token_terms
+from store.index.wordindex import Reader, query_keys, token_terms
 from store.storage.library import Library
 from store.storage.pending import read_pending
 
@@ -32,6 +32,36 @@ class PendingText:
 
     keys: dict[str, frozenset[int]]
     words: dict[str, tuple[str, ...]]
+    memo: dict[str, tuple[Reader, set[int]]] = field(default_factory=dict, compare=False)
+
+    def merge(
+        self,
+        reader: Reader,
+        docs: set[int],
+        extra: set[str],
+        phrases: Sequence[str],
+        prefixes: Sequence[str],
+    ) -> tuple[set[int], set[str]]:
+        """A word-index answer (documents, unindexed ids) with underived entries answered by
+        their text alone.
+
+        Such an entry may be in the index with older text (a changed feed item
+        keeps its id), or matched on its title as an unindexed row: its
+        derivation replaces both, so only its text as stored now counts.
+        """
+        return docs - self._docs(reader), (extra - self.keys.keys()) | self.matching(
+            phrases, prefixes
+        )
+
+    def _docs(self, reader: Reader) -> set[int]:
+        """The index's documents of underived entries (kept for this reader)."""
+        hit = self.memo.get("docs")
+        if hit is not None and hit[0] is reader:
+            return hit[1]
+        mine = self.keys.keys() & reader.idset
+        out = {d for d, i in enumerate(reader.ids) if i in mine} if mine else set()
+        self.memo["docs"] = (reader, out)
+        return out
 
     def matching(self, phrases: Sequence[str], prefixes: Sequence[str]) -> set[str]:
         """Ids holding every phrase (its keys) and every prefix (a word starting with it)."""

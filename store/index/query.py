@@ -346,7 +346,7 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
         if found is not None:
             reader, docs, unindexed = found
             if scan is not None:
-                unindexed = unindexed | scan.matching(*_words(texts))
+                docs, unindexed = scan.merge(reader, docs, unindexed, *_words(texts))
             doc_tests.append((docs, positions(unindexed), False))
     for t in query.terms:
         if t.kind == "text" and t.negate:
@@ -354,7 +354,7 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
             if found is not None:
                 reader, docs, unindexed = found
                 if scan is not None:
-                    unindexed = unindexed | scan.matching(*_words([t]))
+                    docs, unindexed = scan.merge(reader, docs, unindexed, *_words([t]))
                 doc_tests.append((docs, positions(unindexed), True))
         elif t.kind == "tag":
             ids = ctx.tag(lib, t.value)

@@ -167,3 +167,38 @@ def test_a_search_before_derivation_leaves_the_journalled_entries_to_it(tmp_path
     derive_pending(lib)
     assert _tags(lib) == _tags(direct)
     assert set(wordindex.reader(lib).ids) == {r.id for r in lib.rows()}
+
+
+FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Chip Letter</title><link>https://x.example/</link>
+<description>d</description>{items}</channel></rss>
+"""
+ITEM = """<item><title>{title}</title><guid>https://x.example/{n}</guid>
+<link>https://x.example/{n}</link><description>{text}</description></item>"""
+
+
+def test_a_changed_item_is_found_by_its_new_text_only_before_derivation(tmp_path: Path) -> None:
+    """A feed item whose text changed keeps its id, and its old text stays in the word
+    index until derived: search answers from the new text at once, as it will after."""
+    old = ["Lithography machines and export controls", "Nuclear energy and the grid"]
+    new = ["Vaccine trials and export controls", "Nuclear energy and the grid"]
+    feed = tmp_path / "f.xml"
+
+    def write(texts: list[str]) -> None:
+        items = "".join(
+            ITEM.format(n=n, title=f"Chips {n}", text=t * 3) for n, t in enumerate(texts)
+        )
+        feed.write_text(FEED.format(items=items), encoding="utf-8")
+
+    write(old)
+    lib = Library.open(tmp_path / "lib")
+    ingest_paths(lib, [feed])
+    write(new)
+    ingest_paths(lib, [feed], defer=True)
+    assert len(lib) == 2 and pending_count(lib) == 1
+    before = Library.open(copy_library(lib.dir, tmp_path / "before"))
+    derive_pending(lib)
+    words = ["lithography", "litho", "vaccine", "machines", "chips", '"export controls"']
+    queries = [*words, *(f"!{w}" for w in words), "chips !lithography", "+energy", "-energy"]
+    queries = tag_queries(lib, queries, ["lithography", "vaccine"])
+    assert results(before, queries) == results(lib, queries)
