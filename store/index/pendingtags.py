@@ -32,6 +32,7 @@ re-listed after every chunk does not tag the rest again.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,14 +145,14 @@ class _Run:
     """One in-memory derivation, and how to tell that the real one is following it.
 
     ``steps[k]`` is the library as ``derive_pending`` leaves it after ``k``
-    chunks: the journal, the discovery state (as JSON) and the tags written
+    chunks: the journal, the discovery state (``_digest``) and the tags written
     so far; ``start`` the tags those rows had before, ``ids`` the rows.
     """
 
     tags: dict[str, tuple[str, ...]]
     ids: frozenset[str]
     start: dict[str, tuple[str, ...]]
-    steps: list[tuple[Pending, str, dict[str, tuple[str, ...]]]] = field(default_factory=list)
+    steps: list[tuple[Pending, bytes, dict[str, tuple[str, ...]]]] = field(default_factory=list)
 
     def followed(self, lib: Library) -> bool:
         """Whether the library is one of ``steps``: the derivation went on as simulated.
@@ -175,9 +176,14 @@ class _Run:
         state = self.steps[at[0]][1]
         if len(lib) != len(self.ids) or any(r.id not in self.ids for r in lib.rows()):
             return False
-        if json.dumps(lib.read_sidecar(STATE_NAME)) != state:
+        if _digest(lib.read_sidecar(STATE_NAME)) != state:
             return False
         return all(lib.row(i).auto_tags == written.get(i, t) for i, t in self.start.items())
+
+
+def _digest(state: Any) -> bytes:
+    """A discovery state's fingerprint (a run keeps one a chunk, not the state: it is large)."""
+    return hashlib.blake2b(json.dumps(state).encode("utf-8"), digest_size=16).digest()
 
 
 def projected_tags(lib: Library) -> dict[str, tuple[str, ...]] | None:
@@ -209,7 +215,7 @@ def _project(lib: Library) -> _Run | None:
     topics = _topics()
     while p.chunks:
         p = p.without(derive_chunk(lib, p, topics, dry))
-        run.steps.append((p, json.dumps(dry.state), dry.recent))
+        run.steps.append((p, _digest(dry.state), dry.recent))
         dry.recent = {}
     return run
 
