@@ -28,9 +28,18 @@ def _section_lines(s: Section, depth: int, md: bool) -> list[str]:
 
 
 def entry_text(
-    e: Entry, m: Marks, auto: Iterable[str] = (), related: Iterable[tuple[str, str, list[str]]] = ()
+    e: Entry,
+    m: Marks,
+    auto: Iterable[str] = (),
+    related: Iterable[tuple[str, str, list[str]]] = (),
+    *,
+    tags_pending: bool = False,
 ) -> str:
-    """The `show` view: everything an entry holds, readable in a terminal."""
+    """The `show` view: everything an entry holds, readable in a terminal.
+
+    ``tags_pending``: not derived yet, so its automatic tags are to come, not
+    absent; it says so, as the reader does.
+    """
     lines: list[str] = []
     head = f"{e.show} — {e.title}" if e.show else e.title
     lines.append(head)
@@ -68,9 +77,11 @@ def entry_text(
         lines += ["", f"Replies ({len(e.replies)}):"]
         for r in e.replies:
             lines += ["  > " + x for x in r.splitlines()] + [""]
-    auto = list(auto)
-    if auto or m.user_tags:
-        lines += ["", "Tags: " + ", ".join([*auto, *(f"{t} (yours)" for t in m.user_tags)])]
+    yours = [f"{t} (yours)" for t in m.user_tags]
+    if tags_pending:
+        lines += ["", "Tags pending" + "".join(f", {t}" for t in yours)]
+    elif (auto := list(auto)) or yours:
+        lines += ["", "Tags: " + ", ".join([*auto, *yours])]
     rel = list(related)
     if rel:
         lines += ["", "Related:"]

@@ -136,12 +136,18 @@ class Selection:
 
 
 def selection_filter(
-    selection: Selection, marks: Mapping[str, Marks], sticky: frozenset[str] | set[str]
+    selection: Selection,
+    marks: Mapping[str, Marks],
+    sticky: frozenset[str] | set[str],
+    to_come: Mapping[str, Sequence[str]] | None = None,
 ) -> Callable[[Row], bool] | None:
     """The row test of a selection (None: every row); ``sticky`` rows stay listed.
 
     Sticky rows are the ones opened or marked in this view: they stay under
     Unread / Bookmarks until the view changes, so the cursor does not jump.
+    ``to_come``: the automatic tags a pending derivation gives, by id
+    (``store.index.pendingtags``): a tag lists what it will list once derived,
+    as a ``+tag`` search does.
     """
     if selection.kind == "unread":
         return lambda r: r.id in sticky or not marks.get(r.id, EMPTY_MARKS).read
@@ -152,12 +158,14 @@ def selection_filter(
         return lambda r: r.source == source
     if selection.kind == "tag":
         tag = selection.value
+        over = to_come or {}
 
         def has_tag(r: Row) -> bool:
             m = marks.get(r.id)
+            auto = over.get(r.id, r.auto_tags)
             if m is None:
-                return tag in r.auto_tags
-            return tag in m.user_tags or (tag in r.auto_tags and tag not in m.removed_auto)
+                return tag in auto
+            return tag in m.user_tags or (tag in auto and tag not in m.removed_auto)
 
         return has_tag
     return None

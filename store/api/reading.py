@@ -74,7 +74,12 @@ def list_view(
         rows = _view_rows(lib, selection, query, muted)
     except DigestError as exc:  # a QueryError, or a library failure
         rows, error = None, query_error_line(exc)
-    wanted = selection_filter(selection, marks, frozenset(sticky))
+    to_come = None
+    if selection.kind == "tag":
+        from store.index.pendingtags import projected_tags
+
+        to_come = projected_tags(lib)
+    wanted = selection_filter(selection, marks, frozenset(sticky), to_come)
     if rows is not None and wanted is not None:
         rows = [r for r in rows if wanted(r)]
     nav = count_rows(lib.rows(), marks, muted)
@@ -186,7 +191,7 @@ def show_text(opened: Opened) -> str:
     """The plain-text view of an opened entry (the CLI's ``show``)."""
     auto, _user = opened.tags
     rel = [(r.id, r.title, list(r.shared_tags)) for r in opened.related]
-    return entry_text(opened.entry, opened.marks, auto, rel)
+    return entry_text(opened.entry, opened.marks, auto, rel, tags_pending=opened.tags_pending)
 
 
 def entry_row(lib: Library, entry_id: str) -> Row:

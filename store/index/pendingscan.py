@@ -5,19 +5,19 @@ word index and without automatic tags until their chunk is derived. So that a
 search is complete meanwhile, ``store.index.query`` asks this module which of
 the journalled entries (``store.storage.pending``) hold a word, phrase or
 prefix, computed exactly as the word index keys a document (``entry_text``
-plus the show and source names, singular words and their pairs), and which
-hold a tag's words: an underived entry is listed under every tag its text
-names, since the tags it is about to receive are not known yet.
+plus the show and source names, singular words and their pairs). Tag terms
+are answered by the tags derivation will give (``store.index.pendingtags``,
+which uses these keys as the word index the derivation writes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.index.segments import term_key
 from store.index.tokens import entry_text, raw_tokens, singular
-from store.index.wordindex import query_keys, token_terms
+from store.index.wordindex import Reader, query_keys, token_terms
 from store.storage.library import Library
 from store.storage.pending import read_pending
 
@@ -32,6 +32,36 @@ class PendingText:
 
     keys: dict[str, frozenset[int]]
     words: dict[str, tuple[str, ...]]
+    memo: dict[str, tuple[Reader, set[int]]] = field(default_factory=dict, compare=False)
+
+    def merge(
+        self,
+        reader: Reader,
+        docs: set[int],
+        extra: set[str],
+        phrases: Sequence[str],
+        prefixes: Sequence[str],
+    ) -> tuple[set[int], set[str]]:
+        """A word-index answer (documents, unindexed ids) with underived entries answered by
+        their text alone.
+
+        Such an entry may be in the index with older text (a changed feed item
+        keeps its id), or matched on its title as an unindexed row: its
+        derivation replaces both, so only its text as stored now counts.
+        """
+        return docs - self._docs(reader), (extra - self.keys.keys()) | self.matching(
+            phrases, prefixes
+        )
+
+    def _docs(self, reader: Reader) -> set[int]:
+        """The index's documents of underived entries (kept for this reader)."""
+        hit = self.memo.get("docs")
+        if hit is not None and hit[0] is reader:
+            return hit[1]
+        mine = self.keys.keys() & reader.idset
+        out = {d for d, i in enumerate(reader.ids) if i in mine} if mine else set()
+        self.memo["docs"] = (reader, out)
+        return out
 
     def matching(self, phrases: Sequence[str], prefixes: Sequence[str]) -> set[str]:
         """Ids holding every phrase (its keys) and every prefix (a word starting with it)."""
@@ -46,27 +76,6 @@ class PendingText:
             ):
                 out.add(eid)
         return out
-
-    def naming(self, tag: str) -> set[str]:
-        """Ids whose text names ``tag`` (its words, hyphens as spaces) or one of its phrases.
-
-        The phrases are the vocabulary's for that tag (the shipped ``topics:``
-        and the config's, as ingest merges them): "open models" is open-source.
-        """
-        out = self.matching([tag.replace("-", " ")], [])
-        for phrase in _phrases().get(tag.replace("-", ""), ()):
-            if query_keys(phrase):
-                out |= self.matching([phrase], [])
-        return out
-
-
-def _phrases() -> dict[str, tuple[str, ...]]:
-    """Compact tag -> the vocabulary's phrases for it."""
-    from store.config import default_topics, topics_in_force
-    from store.index.vocabulary import merge_topics
-
-    merged = merge_topics(default_topics(), topics_in_force())
-    return {k.replace("-", ""): tuple(v) for k, v in merged.items()}
 
 
 def pending_text(lib: Library) -> PendingText | None:

@@ -20,6 +20,8 @@ stays exact. A term with no letter or digit (``©``, ``--``) is ignored, and
 Text terms are answered by the word index (``store.index.wordindex``), tag terms by
 the tag index (``store.index.tagindex``); only the cheap per-row tests (marks,
 source, date) look at rows one by one, so no body is read at query time.
+Entries not derived yet are scanned for text (``store.index.pendingscan``) and
+carry the tags their derivation will give (``store.index.pendingtags``).
 Tags compare by their compact form, so +open-source, +"open source" and
 +opensource are the same term. A malformed term raises ``QueryError`` with
 the position of the term, so the UI can point at it.
@@ -34,6 +36,7 @@ from datetime import date, datetime
 from store.errors import DigestError
 from store.index import wordindex
 from store.index.pendingscan import pending_text
+from store.index.pendingtags import auto_postings
 from store.index.querydates import date_bounds, date_check, resolve
 from store.index.tagids import normalize_tag
 from store.index.tokens import fold, raw_tokens, tokenize
@@ -249,11 +252,7 @@ class _Context:
         self.generation = lib.generation
         self.rows = lib.rows()
         self.rank = {r.id: i for i, r in enumerate(self.rows)}
-        auto: dict[str, set[int]] = {}
-        for i, r in enumerate(self.rows):
-            for t in r.auto_tags:
-                auto.setdefault(_compact(t), set()).add(i)
-        self.auto = auto
+        self.auto: dict[str, set[int]] | None = None  # built by the first tag term
         self.reader: wordindex.Reader | None = None
         self.pos_doc: list[int] = []
         self.marks_stamp: tuple[int, int | None] | None = None
@@ -288,6 +287,8 @@ class _Context:
                 for t in m.removed_auto:
                     removed.setdefault(_compact(t), set()).add(p)
             self.user, self.removed, self.marks_stamp = user, removed, stamp
+        if self.auto is None:
+            self.auto = auto_postings(lib, self.rows)
         key = _compact(tag)
         out = self.auto.get(key, set())
         if key in self.removed:
@@ -338,14 +339,14 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
         rank = ctx.rank
         return {rank[i] for i in extra if i in rank}
 
-    scan = pending_text(lib) if any(t.kind in ("text", "tag") for t in query.terms) else None
+    scan = pending_text(lib) if any(t.kind == "text" for t in query.terms) else None
     texts = [t for t in query.terms if t.kind == "text" and not t.negate]
     if texts:
         found = wordindex.search_docs(lib, *_words(texts))
         if found is not None:
             reader, docs, unindexed = found
             if scan is not None:
-                unindexed = unindexed | scan.matching(*_words(texts))
+                docs, unindexed = scan.merge(reader, docs, unindexed, *_words(texts))
             doc_tests.append((docs, positions(unindexed), False))
     for t in query.terms:
         if t.kind == "text" and t.negate:
@@ -353,12 +354,10 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
             if found is not None:
                 reader, docs, unindexed = found
                 if scan is not None:
-                    unindexed = unindexed | scan.matching(*_words([t]))
+                    docs, unindexed = scan.merge(reader, docs, unindexed, *_words([t]))
                 doc_tests.append((docs, positions(unindexed), True))
         elif t.kind == "tag":
             ids = ctx.tag(lib, t.value)
-            if scan is not None and not t.negate:
-                ids = ids | positions(scan.naming(t.value))
             if t.negate:
                 excl_pos |= ids
             else:

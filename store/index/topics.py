@@ -65,14 +65,21 @@ from store.index.keywords import Keyword, keywords
 from store.index.salience import KEYWORD, NAME, Counts, kind_of_topic, rank
 from store.index.tagids import normalize_tag
 from store.index.tokens import Content, entry_text
+from store.index.topicstate import STATE_NAME, TagStore, empty_state, load_state, prune
 from store.index.vocabulary import Topics, Vocabulary, vocabulary_for
 from store.models import Entry, short_hash
 from store.storage.library import Library
 
-__all__ = ["Prepared", "df_ceiling", "prepare", "retag_library", "tag_entries"]
+__all__ = [
+    "STATE_NAME",
+    "Prepared",
+    "TagStore",
+    "df_ceiling",
+    "prepare",
+    "retag_library",
+    "tag_entries",
+]
 
-STATE_NAME = "topics.json"
-STATE_VERSION = 2
 # discovery bounds (see the module doc)
 DF_SHARE = 0.03  # a discovered topic on more than 3% of entries is not applied...
 DF_MIN_LIBRARY = 200  # ...once the library has this many entries
@@ -85,37 +92,6 @@ MAX_ACTIVE = 20_000  # active topics kept (most recently seen)
 
 def _origin(e: Entry) -> str:
     return short_hash(e.source.name.casefold(), (e.show or "").casefold(), length=8)
-
-
-# --------------------------------------------------------------------------
-# discovery state
-# --------------------------------------------------------------------------
-
-
-def _empty_state() -> dict[str, Any]:
-    return {
-        "v": STATE_VERSION,
-        "seq": 0,
-        "active": {},
-        "pending": {},
-        "kw": {},
-        "kwp": {},
-        "owed": [],
-    }
-
-
-def _load_state(data: Any) -> dict[str, Any]:
-    """The state, or an empty one (version 1 files held unbounded topics: dropped)."""
-    if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
-        return _empty_state()
-    for k in ("active", "pending", "kw", "kwp"):
-        if not isinstance(data.get(k), dict):
-            data[k] = {}
-    if not isinstance(data.get("owed"), list):
-        data["owed"] = []
-    if not isinstance(data.get("seq"), int):
-        data["seq"] = 0
-    return data
 
 
 def df_ceiling(n_entries: int) -> float:
@@ -227,6 +203,7 @@ def tag_entries(
     topics: Topics | None = None,
     prepared: Sequence[Prepared | None] | None = None,
     underived: int | None = None,
+    store: TagStore | None = None,
 ) -> list[Entry]:
     """Give each entry its automatic tags; index its words; re-tag a few older entries.
 
@@ -246,10 +223,13 @@ def tag_entries(
     ``underived`` is set by the deferred derivation (``store.sync.derive``): the
     entries are stored already, untagged, and that many of the library's rows
     are new entries not derived yet; they are not counted as known, exactly as
-    on the direct path where they are not saved yet.
+    on the direct path where they are not saved yet. ``store`` is where the
+    state, the word index and re-tags are read and written (None: ``lib``
+    itself; ``store.index.pendingtags`` passes an in-memory one).
     """
     if not entries:
         return []
+    st = store if store is not None else TagStore(lib)
     given = list(prepared) if prepared is not None else [None] * len(entries)
     same = _unchanged(lib, entries) if underived is None else {}
     if same:
@@ -257,7 +237,9 @@ def tag_entries(
         wordindex.add_renamed(lib, [e for e in entries if e.id in same])
         fresh = [i for i, e in enumerate(entries) if e.id not in same]
         tagged = iter(
-            tag_entries([entries[i] for i in fresh], lib, topics, [given[i] for i in fresh])
+            tag_entries(
+                [entries[i] for i in fresh], lib, topics, [given[i] for i in fresh], store=store
+            )
         )
         return [
             e.with_(auto_tags=tuple(dict.fromkeys((*same[e.id], *e.auto_tags))))
@@ -270,9 +252,7 @@ def tag_entries(
         _complete(p if p is not None else prepare(e, vocab), e, vocab)
         for e, p in zip(entries, given, strict=True)
     ]
-    wordindex.add_prepared(
-        lib, ((e, p.text_hash, p.term_keys, p.words) for e, p in zip(entries, preps, strict=True))
-    )
+    st.index((e, p.text_hash, p.term_keys, p.words) for e, p in zip(entries, preps, strict=True))
     cands = [p.candidates for p in preps]
     origins = [_origin(e) for e in entries]
     batch_ids = {e.id for e in entries}
@@ -283,7 +263,7 @@ def tag_entries(
     final: dict[str, Any] = {}
 
     def update(data: Any) -> dict[str, Any]:
-        state = _load_state(data)
+        state = load_state(data)
         seq = state["seq"] = state["seq"] + 1
         active: dict[str, list[Any]] = state["active"]
         pending: dict[str, list[Any]] = state["pending"]
@@ -310,7 +290,7 @@ def tag_entries(
                 else:
                     best = min(p[0], tag, key=lambda t: (t.count("-"), t))
                     firsts = sorted({first_token(p[0]), first_token(tag)})
-                    hits = _phrase_hits(lib, key, best)
+                    hits = _phrase_hits(st, key, best)
                     active[key] = [best, len(hits), seq, firsts]
                     newly[key] = hits
                     del pending[key]
@@ -329,7 +309,7 @@ def tag_entries(
                 else:
                     del kwp[tag]
                     kw[tag] = [tag, 0, seq]
-                    hits = wordindex.phrase_ids(lib, tag.replace("-", " "))
+                    hits = st.phrase_ids(tag.replace("-", " "))
                     retag[tag] = (tag, hits - batch_ids)
         matcher = ActiveTopics(active)
         names.clear()
@@ -344,10 +324,10 @@ def tag_entries(
             rec = active[key]
             if rec[1] <= ceiling:
                 retag[key] = (rec[0], hits - batch_ids)
-        _prune(pending, MAX_PENDING)
-        _prune(active, MAX_ACTIVE)
-        _prune(kwp, MAX_PENDING)
-        _prune(kw, MAX_ACTIVE)
+        prune(pending, MAX_PENDING)
+        prune(active, MAX_ACTIVE)
+        prune(kwp, MAX_PENDING)
+        prune(kw, MAX_ACTIVE)
         final["kw"] = dict(kw)
         # entries owed a re-tag that are saved by now: done below, with this state
         saved = {i for i in state["owed"] if i in lib}
@@ -358,41 +338,29 @@ def tag_entries(
             final["pending"] = {v[0] for v in pending.values()} | set(kwp)
         return state
 
-    lib.update_sidecar(STATE_NAME, update)
+    st.update_state(update)
 
     out = [
         e.with_(auto_tags=_tags_of(e.auto_tags, p, vocab, got, final["kw"]))
         for e, p, got in zip(entries, preps, names, strict=True)
     ]
     if retag or owed:
-        missing = _retag_older(lib, retag, owed, vocab, final, ceiling)
+        missing = _retag_older(st, retag, owed, vocab, final, ceiling)
         if missing:
-            _owe(lib, missing)
+            _owe(st, missing)
     return out
 
 
-def _phrase_hits(lib: Library, key: str, tag: str) -> set[str]:
+def _phrase_hits(st: TagStore, key: str, tag: str) -> set[str]:
     """Ids of indexed entries containing a topic, in any of its spellings."""
     hits: set[str] = set()
     for sp in {tag.replace("-", " "), key}:
-        hits |= wordindex.phrase_ids(lib, sp)
+        hits |= st.phrase_ids(sp)
     return hits
 
 
-def _prune(d: dict[str, list[Any]], cap: int) -> None:
-    """Keep the ``cap`` most recently seen records (amortised: at 10% over the cap).
-
-    Both record kinds hold the batch number they were last seen in at index 2.
-    """
-    if len(d) <= cap * 1.1:
-        return
-    oldest = sorted(d.items(), key=lambda kv: kv[1][2])
-    for k, _v in oldest[: len(d) - cap]:
-        del d[k]
-
-
 def _retag_older(
-    lib: Library,
+    st: TagStore,
     topics: Mapping[str, tuple[str, set[str]]],
     owed: Sequence[str],
     vocab: Vocabulary,
@@ -417,7 +385,7 @@ def _retag_older(
         rows = []
         for eid in sorted(hits):
             try:
-                rows.append(lib.row(eid))
+                rows.append(st.row(eid))
             except NotFound:
                 missing.append(eid)  # not saved yet (or gone)
         rows.sort(key=lambda r: (r.date, r.id), reverse=True)
@@ -430,7 +398,7 @@ def _retag_older(
     automatic = vocab.tags | {rec[0] for rec in active.values()} | state["pending"]
     automatic |= set(state["kw"])
     changes: dict[str, Sequence[str]] = {}
-    for e in lib.get_many(ids):
+    for e in st.get_many(ids):
         p = prepare(e, vocab, index=False)
         assert p.evidence is not None
         got, _keys = names_in(matcher, active, p.evidence, ceiling, p.candidates)
@@ -440,7 +408,7 @@ def _retag_older(
         if new != e.auto_tags:
             changes[e.id] = new
     if changes:
-        lib.set_auto_tags(changes)
+        st.set_auto_tags(changes)
     return missing
 
 
@@ -461,15 +429,15 @@ def _unchanged(lib: Library, entries: Sequence[Entry]) -> dict[str, tuple[str, .
     }
 
 
-def _owe(lib: Library, ids: Sequence[str]) -> None:
+def _owe(st: TagStore, ids: Sequence[str]) -> None:
     """Remember entries to re-tag once they are saved (bounded: ``MAX_OWED``)."""
 
     def add(data: Any) -> dict[str, Any]:
-        state = _load_state(data)
+        state = load_state(data)
         state["owed"] = list(dict.fromkeys([*state["owed"], *ids]))[-MAX_OWED:]
         return state
 
-    lib.update_sidecar(STATE_NAME, add)
+    st.update_state(add)
 
 
 def retag_library(lib: Library, topics: Topics | None = None, batch: int = 2000) -> int:
@@ -479,7 +447,7 @@ def retag_library(lib: Library, topics: Topics | None = None, batch: int = 2000)
     slow path, for `doctor` or a changed ``topics:`` map, never for ingest.
     Returns how many rows changed.
     """
-    lib.write_sidecar(STATE_NAME, _empty_state())
+    lib.write_sidecar(STATE_NAME, empty_state())
     ids = [r.id for r in reversed(lib.rows())]  # oldest first, like ingest order
     changed = 0
     for i in range(0, len(ids), batch):

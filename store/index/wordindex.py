@@ -40,6 +40,7 @@ from store.index.wordread import Reader, docs_all, ids_of, reader
 from store.index.wordwrite import MANIFEST, MAX_SEGMENTS, Doc, write_docs
 from store.models import Entry, short_hash
 from store.storage.library import Library
+from store.storage.pending import read_pending
 
 __all__ = [
     "MANIFEST",
@@ -190,8 +191,8 @@ def add_prepared(lib: Library, docs: Iterable[tuple[Entry, str, bytes, str]]) ->
 
 
 def ensure_index(lib: Library) -> int:
-    """Index rows the index does not know (saved without ``tag_entries``), and rows an
-    older release indexed without a lexicon (or show names).
+    """Index rows the index does not know (saved without ``tag_entries``, not pending
+    derivation), and rows an older release indexed without a lexicon (or show names).
 
     Loads only those entries' content, in batches; returns how many.
     """
@@ -208,7 +209,17 @@ def ensure_index(lib: Library) -> int:
 
 
 def _todo(lib: Library, r: Reader) -> list[str]:
+    """Rows to index now: unknown to the index (or stale), not journalled for derivation.
+
+    A pending row is indexed by its derivation, chunk by chunk, and tagging
+    finds older entries through this index: indexed early by a query, it
+    would change what its derivation gives (``store.index.pendingtags``).
+    Search scans its text meanwhile (``store.index.pendingscan``).
+    """
     missing = r.missing(lib)
+    if missing:
+        owed = read_pending(lib).ids
+        missing = [i for i in missing if i not in owed]
     if not r.stale_ids:
         return list(missing)
     rows = {x.id for x in lib.rows()}

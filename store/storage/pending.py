@@ -44,6 +44,12 @@ class Pending:
     def __len__(self) -> int:
         return sum(len(c) for c in self.chunks)
 
+    def without(self, ids: Sequence[str]) -> Pending:
+        """The journal once ``ids`` are derived (what ``drop_chunk`` writes)."""
+        gone = set(ids)
+        chunks = [c2 for c in self.chunks if (c2 := [i for i in c if i not in gone])]
+        return Pending(chunks, [i for i in self.new if i not in gone])
+
 
 def read_pending(lib: Library) -> Pending:
     """The journal as stored (an unreadable one counts as empty: derivation is redone by doctor)."""
@@ -110,9 +116,4 @@ def begin_chunk(lib: Library, side_file: str) -> Pending:
 
 def drop_chunk(lib: Library, ids: Sequence[str]) -> None:
     """Remove derived ids from the journal (the caller holds the lock)."""
-    gone = set(ids)
-    p = read_pending(lib)
-    p.chunks = [c2 for c in p.chunks if (c2 := [i for i in c if i not in gone])]
-    p.new = [i for i in p.new if i not in gone]
-    p.before = None
-    _write(lib, p)
+    _write(lib, read_pending(lib).without(ids))

@@ -4,7 +4,9 @@
 their ids (``store.storage.pending``); ``derive_pending`` then tags them a
 journal chunk at a time with ``store.index.topics.tag_entries`` (which also
 writes the word index and re-tags older entries), each chunk one write
-session that saves the tags and drops the chunk from the journal. A kill
+session that saves the tags and drops the chunk from the journal. The step is
+``store.index.pendingtags.derive_chunk``, which search also runs in memory to
+know the tags to come. A kill
 between chunks loses nothing: the next run finds the rest in the journal. A
 second process waits on the write lock and re-reads the journal inside it, so
 a chunk is never derived twice. A kill inside a chunk is undone by its retry:
@@ -39,7 +41,8 @@ def derive_pending(
     ``progress(done, total)`` is called after each chunk; ``limit`` stops after
     that many chunks (the rest stays journalled for the next run).
     """
-    from store.index.topics import STATE_NAME, tag_entries
+    from store.index.pendingtags import derive_chunk
+    from store.index.topics import STATE_NAME, TagStore
 
     done = 0
     total = pending_count(lib)
@@ -49,13 +52,7 @@ def derive_pending(
             lib.reload_if_changed()
             if not read_pending(lib).chunks:
                 break
-            p = begin_chunk(lib, STATE_NAME)
-            ids = p.chunks[0]
-            stored = [i for i in ids if i in lib]
-            entries = lib.get_many(stored) if stored else []
-            underived = sum(1 for i in p.new if i in lib)
-            tagged = tag_entries(entries, lib, topics, underived=underived)
-            lib.set_auto_tags({e.id: e.auto_tags for e in tagged})
+            ids = derive_chunk(lib, begin_chunk(lib, STATE_NAME), topics, TagStore(lib))
             drop_chunk(lib, ids)
         done += len(ids)
         chunks += 1

@@ -214,6 +214,7 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
         ]
         d["story"] = story_ref_json(opened.story)
         d["point_links"] = point_links_json(opened.point_links)
+        d["tags_pending"] = opened.tags_pending  # its auto_tags are still to come
         _write(json.dumps(d, ensure_ascii=False, indent=1))
         return 0
     text = api.show_text(opened)
