@@ -7,21 +7,50 @@ depend on it; general-English frequency is the same for everyone, every time.
 Zipf 6 is "the", 5 "data", 4 "chess", 3 "woodworking", 0 unknown (a new name).
 
 Cost: ``wordfreq`` loads its table (about 0.1 s) on first use, so it is
-imported lazily, and every lookup is memoised (the same words recur).
+imported lazily, and every lookup is memoised (the same words recur). A plain
+lower-case ASCII word in a language written in Latin letters is looked up in
+the frequency table directly (``zipf_in``): ``zipf_frequency`` would run its
+Unicode tokeniser over it first (about 8 µs a word, a third of an entry's
+signature on a cold cache), and for such a word that tokeniser returns the
+word itself, so the figure is the same to the last digit.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import re
 
-__all__ = ["COMMON_ZIPF", "zipf"]
+__all__ = ["COMMON_ZIPF", "zipf", "zipf_in"]
 
 COMMON_ZIPF = 4.6  # at or above: a common English word ("market", "window", "mother")
+
+# wordfreq's preprocessing of these is NFC and casefold, its tokeniser a regex:
+# both leave a word of ASCII letters as it is
+_LATIN = frozenset({"en", "de", "fr", "es", "it", "pt", "nl"})
+_PLAIN = re.compile("[a-z]+")
 
 
 @functools.lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
     """Zipf frequency of a folded word or phrase in English (0.0: unknown)."""
-    from wordfreq import zipf_frequency
+    return zipf_in(word, "en")
 
-    return float(zipf_frequency(word, "en"))
+
+def zipf_in(word: str, lang: str) -> float:
+    """``wordfreq.zipf_frequency(word, lang)``, without its tokeniser where it is a no-op."""
+    if lang not in _LATIN or not _PLAIN.fullmatch(word):
+        from wordfreq import zipf_frequency
+
+        return float(zipf_frequency(word, lang))
+    from wordfreq import freq_to_zipf, get_frequency_dict, zipf_to_freq
+
+    # the steps of wordfreq's word_frequency for one token without digits
+    minimum = zipf_to_freq(0.0)
+    f = get_frequency_dict(lang, "best").get(word)
+    if f is None:
+        freq = minimum
+    else:
+        unrounded = max(1.0 / (1.0 / f), minimum)
+        freq = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+    return round(freq_to_zipf(freq), 2)
