@@ -108,15 +108,28 @@ def _skip() -> frozenset[str]:
     return stop_words() | months_and_days() | chrome_words | NUMBER_WORDS
 
 
+_DROPPED = ("", "")
+#: each token's (term, as written) or ``_DROPPED``: one dict look-up per token
+#: instead of a singular and three tests (a signature's commonest step)
+_TOKEN_TERMS: dict[str, tuple[str, str]] = {}
+_TOKEN_TERMS_MAX = 200_000
+
+
 def _words(text: str) -> list[tuple[str, str]]:
     """(token, as written) worth comparing, in order; a dropped token ("") breaks a phrase."""
-    skip = _skip()
+    memo = _TOKEN_TERMS
+    toks = raw_tokens(text)
+    if len(memo) > _TOKEN_TERMS_MAX:
+        memo.clear()
     out = []
-    for raw in raw_tokens(text):
-        t = singular(raw)
-        # a token starting with a digit ("109b", "12x", "3.5") is a figure: ``figures`` reads it
-        ok = len(t) > 1 and t not in skip and not t[0].isdigit()
-        out.append((t, raw) if ok else ("", ""))
+    for raw in toks:
+        got = memo.get(raw)
+        if got is None:
+            t = singular(raw)
+            # a token starting with a digit ("109b", "12x", "3.5") is a figure: ``figures`` reads it
+            ok = len(t) > 1 and t not in _skip() and not t[0].isdigit()
+            got = memo[raw] = (t, raw) if ok else _DROPPED
+        out.append(got)
     return out
 
 
