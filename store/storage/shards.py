@@ -101,12 +101,16 @@ def read_entries(directory: Path, key: str, ids: Iterable[str]) -> dict[str, Ent
     return found
 
 
-#: the last few shards parsed, by path: (inode, mtime, size) -> the entries table.
+#: the last shards parsed, by path: (inode, mtime, size) -> the entries table.
 #: Opening an entry reads its shard up to three times (the entry, its signature,
-#: its story's key points); a shard of 400 entries takes ~4 ms to parse. A write
-#: replaces a shard by rename (a new inode); ``write_entries`` also drops it here.
+#: its story's key points); a shard of 400 entries (100k in the library) takes
+#: ~4 ms to parse and holds 2.7 MB parsed, so only two are kept, and none over
+#: ``_PARSED_MAX_BYTES`` on disk (a 500k library's shards: memory over speed).
+#: A write replaces a shard by rename (a new inode); ``write_entries`` also
+#: drops it here.
 _PARSED: OrderedDict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = OrderedDict()
-_PARSED_MAX = 4
+_PARSED_MAX = 2
+_PARSED_MAX_BYTES = 2_000_000
 _PARSED_LOCK = threading.Lock()
 
 
@@ -132,6 +136,8 @@ def _table(path: Path) -> dict[str, Any]:
     table = data.get(TABLE)
     if not isinstance(table, dict):
         raise LibraryError(f"library file {path} is damaged (no entries table)")
+    if st.st_size > _PARSED_MAX_BYTES:
+        return table
     with _PARSED_LOCK:
         _PARSED[path] = (stamp, table)
         _PARSED.move_to_end(path)
