@@ -43,14 +43,22 @@ def zipf_in(word: str, lang: str) -> float:
         from wordfreq import zipf_frequency
 
         return float(zipf_frequency(word, lang))
-    from wordfreq import freq_to_zipf, get_frequency_dict, zipf_to_freq
+    freqs = _FREQS.get(lang)
+    if freqs is None:
+        from wordfreq import get_frequency_dict
 
+        freqs = _FREQS[lang] = get_frequency_dict(lang, "best")
     # the steps of wordfreq's word_frequency for one token without digits
-    minimum = zipf_to_freq(0.0)
-    f = get_frequency_dict(lang, "best").get(word)
+    f = freqs.get(word)
     if f is None:
-        freq = minimum
+        freq = _MINIMUM
     else:
-        unrounded = max(1.0 / (1.0 / f), minimum)
+        unrounded = max(1.0 / (1.0 / f), _MINIMUM)
         freq = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
-    return round(freq_to_zipf(freq), 2)
+    return round(math.log(freq, 10) + 9, 2)
+
+
+# wordfreq's tables by language (its own cache is a call away), and the
+# frequency of Zipf 0 (``zipf_to_freq(0)``, the default minimum)
+_FREQS: dict[str, dict[str, float]] = {}
+_MINIMUM = 10.0**0 / 1e9
