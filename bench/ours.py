@@ -210,6 +210,18 @@ def open_times(data_dir: Path, runs: int) -> tuple[list[float], int]:
     return times, n
 
 
+def derive_cpu(data_dir: Path) -> tuple[float, int]:
+    """CPU seconds of deriving signatures and stories for every entry; and how many entries."""
+    from store.index import simstore, stories
+    from store.storage.library import Library
+
+    lib = Library.open(data_dir)
+    t0 = time.process_time()
+    simstore.catch_up(lib, None)
+    stories.ensure(lib, full=True)
+    return time.process_time() - t0, len(lib.rows())
+
+
 def scratch_copy(src: Path, dst: Path) -> None:
     """A copy of a library that costs no disk: hard links, real copies of the journals.
 

@@ -179,7 +179,9 @@ def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
     """
     story = story_of(lib, entry.id, complete=complete)
     rel = related(lib, entry.id, complete=complete)
-    links = point_links(lib, entry.id, story)
+    # no story, no linked points: asking ``point_links`` with None would look the
+    # story up (and catch up signatures) a second time
+    links = point_links(lib, entry.id, story) if story is not None else []
     muted = muted_ids(lib)  # a muted entry is not offered as related either
     rel = [r for r in rel if r.id not in muted]
     pending = entry.id in read_pending(lib).ids

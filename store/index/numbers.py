@@ -83,6 +83,7 @@ _PERCENT = {"%", "percent", "pct"}
 NUMBER_WORDS = frozenset(
     [*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "trillion", "percent"]
 )
+_NUMBER_STARTS = frozenset([*_UNITS, *_TENS])  # where a figure in words begins
 _WORD = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+|%")
 
 
@@ -90,10 +91,20 @@ def _fmt(v: float) -> str:
     return str(int(round(v))) if abs(v - round(v)) < 1e-9 else f"{v:.3f}".rstrip("0")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def figures(text: str) -> set[str]:
-    """Canonical keys of the figures ``text`` states (see the module doc)."""
-    toks = _WORD.findall(text.casefold().replace("-", " ").replace("\u2011", " "))
+    """Canonical keys of the figures ``text`` states (see the module doc).
+
+    A figure starts at a digit or a number word; a text with neither (most
+    titles and short points) is answered without walking its tokens.
+    """
+    folded = text.casefold().replace("-", " ").replace("\u2011", " ")
+    toks = _WORD.findall(folded)
     out: set[str] = set()
+    if _DIGIT.search(folded) is None and _NUMBER_STARTS.isdisjoint(toks):
+        return out
     i, n = 0, len(toks)
     while i < n:
         t = toks[i]

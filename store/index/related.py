@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import heapq
 import math
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 
@@ -83,6 +84,8 @@ def _idf(ix: SimIndex, k: int) -> float:
 
 
 Scored = dict[str, float]
+#: candidates admitted by day: (each entry number's day or -1, first day, last day)
+Window = tuple["array[int]", int, int]
 MarksOf = Callable[[str], Marks]
 
 
@@ -134,16 +137,18 @@ def scores_for(
     shortlist: int = SHORTLIST,
     min_evidence: int = MIN_EVIDENCE,
     shared_out: dict[str, tuple[list[str], int]] | None = None,
-    admit: Callable[[int], bool] | None = None,
+    window: Window | None = None,
 ) -> Scored:
     """Content cosine of ``entry_id`` with every entry sharing a useful term (itself left out).
 
     A pair needs ``MIN_EVIDENCE`` independent shared things (words or figures;
     a shared phrase and its two words are one thing): two short episode notes
     that share "cell phone" and nothing else are not about the same thing,
-    however high their cosine. ``admit`` (an entry number -> bool) blocks
-    candidates before the shortlist (stories: reports of one event are weeks
-    apart). Cost: ``content_candidates`` plus ``shortlist`` exact scores.
+    however high their cosine. ``window`` (each entry number's day, -1 for
+    none, and the first and last day admitted) blocks candidates before the
+    shortlist (stories: reports of one event are weeks apart); a test inline,
+    not a callable, since it runs on every candidate. Cost:
+    ``content_candidates`` plus ``shortlist`` exact scores.
     """
     dn = ix.doc.get(entry_id)
     if dn is None:
@@ -162,11 +167,15 @@ def scores_for(
         return {}
     partial = content_candidates(ix, mine, idf)
     partial.pop(dn, None)
-    pool = (
-        list(partial.items()) if admit is None else [kv for kv in partial.items() if admit(kv[0])]
-    )
+    if window is None:
+        pool = list(partial.items())
+    else:
+        days, lo, hi = window
+        pool = [kv for kv in partial.items() if (x := days[kv[0]]) < 0 or lo <= x <= hi]
     best = _best(ix, pool, shortlist)
     evidence = _Evidence(ix, mine)
+    # each of this entry's terms with its IDF, looked up once for all candidates
+    with_idf = {k: (m, idf(k)) for k, m in mine.items()}
     out: Scored = {}
     for d, _p in best:
         if not ix.live(d):
@@ -174,9 +183,9 @@ def scores_for(
         dot = 0.0
         shared: list[int] = []
         for k, w in zip(ix.fterms[d], ix.fw[d], strict=True):
-            m = mine.get(k)
-            if m is not None:
-                dot += m * w * idf(k)
+            mi = with_idf.get(k)
+            if mi is not None:
+                dot += mi[0] * w * mi[1]
                 shared.append(k)
         if not dot:
             continue

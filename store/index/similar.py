@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 
 from store.index.numbers import NUMBER_WORDS, figures, is_strong
+from store.index.specificity import zipf, zipf_in
 from store.index.tokens import Content, raw_tokens, singular
 from store.index.wordlists import chrome, months_and_days, stop_words
 
@@ -63,14 +64,12 @@ _GREEK = re.compile("[\u0370-\u03ff]")
 
 @functools.lru_cache(maxsize=200_000)
 def _zipf(word: str, multilingual: bool = False) -> float:
-    from wordfreq import zipf_frequency
-
     # "ourselve", "sometime": singulars of common plurals are as common as they are
-    z = max(float(zipf_frequency(w, "en")) for w in (word, word + "s", word + "es"))
+    z = max(zipf_in(w, "en") for w in (word, word + "s", word + "es"))
     if z >= 3.5 or (word.isascii() and not multilingual):
         return z
     langs = ("ru",) if _CYRILLIC.search(word) else ("el",) if _GREEK.search(word) else _LANGS[1:]
-    return max(z, *(float(zipf_frequency(word, lang)) for lang in langs))
+    return max(z, *(zipf_in(word, lang) for lang in langs))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -109,15 +108,28 @@ def _skip() -> frozenset[str]:
     return stop_words() | months_and_days() | chrome_words | NUMBER_WORDS
 
 
+_DROPPED = ("", "")
+#: each token's (term, as written) or ``_DROPPED``: one dict look-up per token
+#: instead of a singular and three tests (a signature's commonest step)
+_TOKEN_TERMS: dict[str, tuple[str, str]] = {}
+_TOKEN_TERMS_MAX = 200_000
+
+
 def _words(text: str) -> list[tuple[str, str]]:
     """(token, as written) worth comparing, in order; a dropped token ("") breaks a phrase."""
-    skip = _skip()
+    memo = _TOKEN_TERMS
+    toks = raw_tokens(text)
+    if len(memo) > _TOKEN_TERMS_MAX:
+        memo.clear()
     out = []
-    for raw in raw_tokens(text):
-        t = singular(raw)
-        # a token starting with a digit ("109b", "12x", "3.5") is a figure: ``figures`` reads it
-        ok = len(t) > 1 and t not in skip and not t[0].isdigit()
-        out.append((t, raw) if ok else ("", ""))
+    for raw in toks:
+        got = memo.get(raw)
+        if got is None:
+            t = singular(raw)
+            # a token starting with a digit ("109b", "12x", "3.5") is a figure: ``figures`` reads it
+            ok = len(t) > 1 and t not in _skip() and not t[0].isdigit()
+            got = memo[raw] = (t, raw) if ok else _DROPPED
+        out.append(got)
     return out
 
 
@@ -222,14 +234,7 @@ def signature_and_forms(e: Content) -> tuple[Signature, dict[str, str], dict[str
 @functools.lru_cache(maxsize=65_536)
 def _broken(sing: str, raw: str) -> bool:
     """A singular English does not use while the form written is common ("buse")."""
-    return sing != raw and _zipf_en(sing) + 1.0 < _zipf_en(raw)
-
-
-@functools.lru_cache(maxsize=200_000)
-def _zipf_en(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
+    return sing != raw and zipf(sing) + 1.0 < zipf(raw)
 
 
 def _english(e: Content) -> bool:

@@ -278,13 +278,8 @@ def _join(
     per entry however large the library or the event.
     """
     mine = _day(r.date)
-    admit = None
-    if mine is not None:
-
-        def admit(d: int) -> bool:
-            return days[d] < 0 or abs(days[d] - mine) <= WINDOW_DAYS
-
-    sc = scores_for(ix, r.id, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE, admit=admit)
+    window = None if mine is None else (days, mine - WINDOW_DAYS, mine + WINDOW_DAYS)
+    sc = scores_for(ix, r.id, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE, window=window)
     here = origin(r)
     near: dict[str, float] = {}
     for eid, s in sc.items():

@@ -30,6 +30,7 @@ EXPECTED_ROWS = (
     "bookmark toggle, 200 entries",
     "tag add, 200 entries",
     "ingest 10 digest files",
+    "derive related + stories after that ingest, CPU per entry",
 )
 
 
@@ -55,6 +56,7 @@ def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
         "bookmark toggle, 200 entries",
         "tag add, 200 entries",
         "open an entry, 200 entries",
+        "derive related + stories after that ingest, CPU per entry",
     ):
         assert by_name[row]["ours_median"] is not None, out.stdout
         assert by_name[row]["ours_spread"] is not None, out.stdout
