@@ -40,9 +40,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from store.index.related import origin
 from store.index.salience import is_generic
-from store.index.tagindex import broad_tags
+from store.index.tagindex import broad_tags, origin
 from store.index.tokens import fold
 from store.models import Row, short_hash
 from store.storage.library import Library

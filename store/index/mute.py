@@ -251,7 +251,7 @@ def tags_without_muted(lib: Library, stats: list[TagStat], muted: frozenset[str]
     if not muted:
         return stats
     from store.errors import NotFound
-    from store.index.tagindex import TagStat, tag_postings
+    from store.index.tagindex import TagStat, origin, tag_postings
 
     auto, user = tag_postings(lib)
     out: list[TagStat] = []
@@ -261,11 +261,11 @@ def tags_without_muted(lib: Library, stats: list[TagStat], muted: frozenset[str]
         if not hidden:
             out.append(s)
             continue
-        sources: set[str] = set()
+        sources: set[tuple[str, str]] = set()
         left = 0
         for i in ids - muted:
             try:
-                sources.add(lib.row(i).source)
+                sources.add(origin(lib.row(i)))
             except NotFound:
                 continue
             left += 1

@@ -39,7 +39,7 @@ from store.index.numbers import is_strong
 from store.index.salience import GENERIC_TOPICS, is_generic
 from store.index.simstore import SimIndex
 from store.index.specificity import COMMON_ZIPF
-from store.index.tagindex import Related, broad_tags, tag_postings
+from store.index.tagindex import Related, broad_tags, origin, tag_postings
 from store.index.tokens import tokenize
 from store.index.wordlists import generic_words
 from store.models import Marks, Row
@@ -72,11 +72,6 @@ COMMON_LIBRARY = 500
 EVIDENCE_SPEC = 0.45  # zipf under ~4.8: "battery", "regulator"; not "make", "first"
 # a reason: rarer than a common English word (specificity.COMMON_ZIPF, on similar's scale)
 REASON_SPEC = (6.6 - COMMON_ZIPF) / 4.0
-
-
-def origin(r: Row) -> tuple[str, str]:
-    """Who said it: a source and a show (two shows of one digest are two voices)."""
-    return (r.source.casefold(), (r.show or "").casefold())
 
 
 def _idf(ix: SimIndex, k: int) -> float:

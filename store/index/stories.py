@@ -35,9 +35,10 @@ from typing import Any
 from store.errors import NotFound
 from store.index import simstore
 from store.index.claims import Point, group_points
-from store.index.related import origin, pair_score, scores_for
+from store.index.related import pair_score, scores_for
 from store.index.similar import VERSION as SIG_VERSION
 from store.index.simstore import SimIndex
+from store.index.tagindex import origin
 from store.index.tokens import tokenize
 from store.models import Row, short_hash
 from store.storage import sidecar

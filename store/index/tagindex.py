@@ -252,6 +252,15 @@ def span_legend(weekly: Sequence[tuple[str, int]]) -> str:
     return span
 
 
+def origin(r: Row) -> tuple[str, str]:
+    """Who said it: a source and a show (two shows of one digest are two voices).
+
+    The one meaning of "sources" wherever a count of them is shown or a rule
+    needs two: a tag's, a story's, a brief group's, tag discovery's.
+    """
+    return (r.source.casefold(), (r.show or "").casefold())
+
+
 def tag_summary(lib: Library) -> list[TagStat]:
     """Every tag: entries, distinct sources, kind, weekly counts; cross-source first.
 
@@ -274,7 +283,7 @@ def tag_summary(lib: Library) -> list[TagStat]:
         if not ids:
             continue
         kind = "both" if a and u else ("auto" if a else "user")
-        sources = {rows[i].source for i in ids}
+        sources = {origin(rows[i]) for i in ids}
         counts: dict[tuple[int, int], int] = {}
         for i in ids:
             d = rows[i].date

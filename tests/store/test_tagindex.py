@@ -152,3 +152,24 @@ def test_a_read_mark_keeps_the_tag_postings_and_a_tag_change_renews_them(
     other.add_tags(["c"], ["elsewhere"])
     lib.reload_if_changed()
     assert tag_postings(lib)[1]["elsewhere"] == {"c"}
+
+
+def test_two_shows_of_one_digest_are_two_sources_of_a_tag_muted_or_not(tmp_path: Path) -> None:
+    """A tag counts voices as stories and discovery do: (source, show), so the
+    navigator's "·2src" and a story's agree on one digest file of two shows."""
+    from store.api import mute, tags_summary
+
+    lib = Library.open(tmp_path / "lib")
+    src = Source("file", "Weekly Digest", "/digest.md")
+    es = [
+        Entry(id=f"e{i}", source=src, show=show, title=f"T{i}", body="China.", published=day)
+        for i, (show, day) in enumerate(
+            [("Show A", "2025-01-06"), ("Show B", "2025-01-07"), ("Show B", "2025-01-08")]
+        )
+    ]
+    lib.save_entries(tag_entries(es, lib, {"china": ["China"]}))
+    assert {s.tag: s.sources for s in tag_summary(lib)}["china"] == 2
+    lib.save_entries([Entry(id="e3", source=src, show=None, title="T3", body="China.")])
+    lib.add_tags(["e3"], ["china"])
+    mute(lib, "T0")  # the muted path recounts what is left: Show B and the showless entry
+    assert {s.tag: s.sources for s in tags_summary(lib)}["china"] == 2
