@@ -4,8 +4,11 @@ Why a file of its own (``undo.jsonl``) and not a state table: a "mark all read"
 over a large view records tens of thousands of previous states, and the state
 tables file is rewritten whole on every settings change.
 
-Each line is one JSON object, appended (O_APPEND, fsync) under the library's
-write lock:
+Each line is one JSON object, appended (O_APPEND) under the library's write
+lock. Not fsynced: the change itself is (the marks journal, the state tables),
+and a step lost to a power cut costs only the chance to undo that change,
+never a mark; a killed process loses nothing the kernel already has. Opening
+an entry (a read mark and its step) so pays one fsync, not two.
 
 * ``{"n": 7, "label": "mark read", "at": ISO, "before": {id: marks}}`` — a step:
   the states a change replaced, written right after the change succeeded (a
@@ -206,7 +209,6 @@ class UndoLog:
                     data = b"\n" + data  # end a torn line: it stays one damaged line
                 if os.write(fd, data) != len(data):
                     raise OSError(28, "short write (disk full?)")
-                os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError as exc:

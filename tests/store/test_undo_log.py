@@ -279,3 +279,33 @@ def test_size_limits_are_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     log.push("s4", {})
     assert [s.label for s in log.steps()] == ["s3", "s4"]
     assert log.path.stat().st_size == 2 * line
+
+
+def test_a_read_mark_costs_one_fsync_and_its_step_still_undoes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening an entry marks it read: the marks journal is fsynced (the mark
+    is acknowledged), the undo step is not (losing it to a power cut costs
+    the undo only), so an open pays one fsync, not two."""
+    from store.models import Entry, Source
+    from store.storage.library import Library
+
+    lib = Library.open(tmp_path)
+    lib.save_entries(
+        [Entry(id=f"ab{i:010x}", source=Source("file", "S", "/s"), title="T") for i in range(2)]
+    )
+    lib.set_read(["ab0000000000"])  # the journal and the log exist from here on
+    calls: list[int] = []
+    real = os.fsync
+
+    def spy(fd: int) -> None:
+        calls.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    lib.set_read(["ab0000000001"])
+    assert len(calls) == 1
+    monkeypatch.undo()
+    assert Library.open(tmp_path).marks("ab0000000001").read
+    step = lib.undo()
+    assert step is not None and step.label and not Library.open(tmp_path).marks("ab0000000001").read
