@@ -69,15 +69,9 @@ def check_stored(lib: Library) -> int:
 
 
 @pytest.fixture()
-def seeded(tmp_path: Path) -> tuple[Path, list[str]]:
-    """A library with real digests and marks: what must never be lost."""
-    d = tmp_path / "lib"
-    run_cli(d, "ingest", str(CORPUS / "digests"), check=True)
-    lib = Library.open(d)
-    ids = [r.id for r in lib.rows()]
-    lib.set_bookmarked(ids[:4])
-    lib.add_tags([ids[4]], ["precious"])
-    return d, ids
+def seeded(seeded_library: HostileLibrary, tmp_path: Path) -> tuple[Path, list[str]]:
+    """A copy of the session's library of real digests and marks: what must never be lost."""
+    return seeded_library.copy(tmp_path / "lib"), seeded_library.ids
 
 
 def _still_there(d: Path, ids: list[str]) -> Library:
