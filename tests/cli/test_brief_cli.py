@@ -7,7 +7,7 @@ from pathlib import Path
 
 from store.models import short_hash
 from store.storage.library import Library
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_in_process
 
 OWN = Path(__file__).resolve().parents[1] / "data" / "topics-own"
 
@@ -25,8 +25,10 @@ def _n(count: int) -> str:
 
 
 def _ids(d: Path, *query: str) -> set[str]:
-    out = json.loads(run_cli(d, "list", *query, "--json", check=True).stdout)
-    return {e["id"] for e in out}
+    """What ``list`` reads back, in-process (the commands under test run as children)."""
+    proc = run_cli_in_process(d, "list", *query, "--json")
+    assert proc.returncode == 0, proc.stderr
+    return {e["id"] for e in json.loads(proc.stdout)}
 
 
 def test_read_by_query_is_one_step_that_undo_takes_back_exactly(lib_dir: Path) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from store.models import short_hash
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_in_process
 from tests.support.library import sample_entries
 from tests.support.shared import SHARED
 
@@ -15,9 +15,10 @@ POINTS = next(e for e in sample_entries() if e.id == DEEPSEEK).key_points
 
 
 def kept_json(lib_dir: Path, *query: str) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = json.loads(
-        run_cli(lib_dir, "kept", "--json", *query, check=True).stdout
-    )
+    """What ``kept --json`` reads back, in-process (the commands under test run as children)."""
+    proc = run_cli_in_process(lib_dir, "kept", "--json", *query)
+    assert proc.returncode == 0, proc.stderr
+    out: list[dict[str, object]] = json.loads(proc.stdout)
     return out
 
 

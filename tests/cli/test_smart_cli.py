@@ -6,14 +6,16 @@ import json
 from pathlib import Path
 
 from store.models import short_hash
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_in_process
 
 DEEPSEEK, POST = short_hash("deepseek"), short_hash("post")
 
 
 def listed(lib_dir: Path, *query: str) -> set[str]:
-    out = run_cli(lib_dir, "list", "--json", *query, check=True).stdout
-    return {e["id"] for e in json.loads(out)}
+    """What ``list`` reads back, in-process (the commands under test run as children)."""
+    proc = run_cli_in_process(lib_dir, "list", "--json", *query)
+    assert proc.returncode == 0, proc.stderr
+    return {e["id"] for e in json.loads(proc.stdout)}
 
 
 def test_save_then_saved_json_from_another_command(lib_dir: Path) -> None:

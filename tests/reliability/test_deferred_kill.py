@@ -5,6 +5,10 @@ An ``ingest --no-wait`` stores entries readable-first; the user marks some;
 opens and lists and opens every entry; the next ``derive`` finishes, and
 entries, marks and tags equal those of an undisturbed run. A second process
 deriving at the same time waits on the write lock and derives nothing twice.
+
+The library before the derivation (three ``ingest --no-wait`` runs and the
+marks: nine CLI children) is built once per module; every run works on a copy
+of it, byte for byte what a fresh build makes (same files, same folder).
 """
 
 from __future__ import annotations
@@ -17,22 +21,29 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from store.storage.library import Library
 from store.sync.derive import pending_count
+from tests.support.realworld import copy_library
 from tests.support.reliability import REPO, cli_env, run_cli, write_digests
 
 KILLS = int(os.environ.get("DIGEST_TUI_DERIVE_KILLS", "4"))
 
 
-def _prepare(tmp_path: Path, name: str) -> Path:
-    d = tmp_path / name
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Entries stored readable-first (derivation pending), some marked; never changed."""
+    root = tmp_path_factory.mktemp("deferred")
+    d = root / "pristine"
     for part in ("a", "b", "c"):  # three ingests: three journal chunks
-        write_digests(tmp_path / "in" / part, 40, part)
-        run_cli(d, "ingest", "--no-wait", str(tmp_path / "in" / part), check=True)
+        write_digests(root / "in" / part, 40, part)
+        run_cli(d, "ingest", "--no-wait", str(root / "in" / part), check=True)
     lib = Library.open(d)
     ids = sorted(r.id for r in lib.rows())
     lib.set_bookmarked(ids[::7])
     lib.set_read(ids[::3])
+    assert pending_count(lib) > 0, "nothing left to derive: the kills would test nothing"
     return d
 
 
@@ -54,8 +65,8 @@ def _derive_proc(d: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def test_kill_during_derivation_then_restart_loses_nothing(tmp_path: Path) -> None:
-    ref = _prepare(tmp_path, "ref")
+def test_kill_during_derivation_then_restart_loses_nothing(prepared: Path, tmp_path: Path) -> None:
+    ref = copy_library(prepared, tmp_path / "ref")
     t0 = time.monotonic()
     run_cli(ref, "derive", check=True)
     span = time.monotonic() - t0  # only to spread the kill moments, never asserted
@@ -63,7 +74,7 @@ def test_kill_during_derivation_then_restart_loses_nothing(tmp_path: Path) -> No
     assert pending_count(Library.open(ref)) == 0
     rng = random.Random(19)
     for k in range(KILLS):
-        d = _prepare(tmp_path, f"k{k}")
+        d = copy_library(prepared, tmp_path / f"k{k}")
         proc = _derive_proc(d)
         time.sleep(rng.uniform(0.0, span))
         proc.send_signal(signal.SIGKILL)
@@ -77,10 +88,10 @@ def test_kill_during_derivation_then_restart_loses_nothing(tmp_path: Path) -> No
         assert _state(d) == want, f"kill {k}"
 
 
-def test_second_instance_during_derivation(tmp_path: Path) -> None:
-    ref = _prepare(tmp_path, "ref")
+def test_second_instance_during_derivation(prepared: Path, tmp_path: Path) -> None:
+    ref = copy_library(prepared, tmp_path / "ref")
     run_cli(ref, "derive", check=True)
-    d = _prepare(tmp_path, "two")
+    d = copy_library(prepared, tmp_path / "two")
     procs = [_derive_proc(d), _derive_proc(d)]
     assert [p.wait() for p in procs] == [0, 0]
     assert pending_count(Library.open(d)) == 0

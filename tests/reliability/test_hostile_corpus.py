@@ -16,7 +16,7 @@ import socket
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,6 +30,9 @@ from tests.support.reliability import (
     TERMINAL_UNSAFE,
     run_cli,
 )
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
 
 HOSTILE = sorted(p for p in (CORPUS / "hostile").iterdir() if p.is_file())
 FEEDS = sorted(
@@ -66,15 +69,9 @@ def check_stored(lib: Library) -> int:
 
 
 @pytest.fixture()
-def seeded(tmp_path: Path) -> tuple[Path, list[str]]:
-    """A library with real digests and marks: what must never be lost."""
-    d = tmp_path / "lib"
-    run_cli(d, "ingest", str(CORPUS / "digests"), check=True)
-    lib = Library.open(d)
-    ids = [r.id for r in lib.rows()]
-    lib.set_bookmarked(ids[:4])
-    lib.add_tags([ids[4]], ["precious"])
-    return d, ids
+def seeded(seeded_library: HostileLibrary, tmp_path: Path) -> tuple[Path, list[str]]:
+    """A copy of the session's library of real digests and marks: what must never be lost."""
+    return seeded_library.copy(tmp_path / "lib"), seeded_library.ids
 
 
 def _still_there(d: Path, ids: list[str]) -> Library:
@@ -223,35 +220,58 @@ def test_ui_renders_every_hostile_entry_without_escapes_or_markup(
     Checks on each: nothing on screen holds a control or an escape, and the
     title shows literally (a title holding "[bold]" keeps its brackets: text
     from outside is never parsed as markup).
+
+    One app run opens all of them, from the Bookmarks view: they are
+    bookmarked first, so that view lists them (and the four bookmarked
+    digests) one after the other; ``enter`` opens the first and ``n`` each
+    next one, the focus staying in the reader. Going back to the list of all
+    2800 entries for each, as a user could, repainted the whole screen twice
+    per entry (the focus moving, the footer's keys) and relisted 2800 rows:
+    about a second of CPU each. The terminal is the narrowest that keeps the
+    three panes side by side (``NARROW_WIDTH``) and 24 rows high. The checks
+    do not depend on the view or the size: the reader's text is read whole
+    from its widgets, the screenshot is of whatever is on screen.
     """
+    from store.views import Selection
     from tests.support.ui import main, reader_text, settle, wait_for
     from tui.app import DigestApp
+    from tui.screens.main_view import NARROW_WIDTH
 
     d = hostile_library.copy(tmp_path / "lib")
-    wanted = _one_per_file(Library.open(d), per_file=1)
+    lib = Library.open(d)
+    wanted = _one_per_file(lib, per_file=1)
+    lib.set_bookmarked(wanted)
     seen: list[str] = []
     problems: list[str] = []
 
     async def run() -> None:
         app = DigestApp(d, first_run=False)
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with app.run_test(size=(NARROW_WIDTH, 24)) as pilot:
             await settle(pilot)
             screen = main(app)
-            for n, eid in enumerate(wanted):
-                screen.focus_pane(screen.episodes)
-                await wait_for(pilot, lambda: app.focused is screen.episodes, "the list")
-                # the list is listed again after each open (read marks): wait for it
-                await wait_for(pilot, partial(screen.episodes.select_id, eid), f"{eid} listed")
-                await pilot.press("enter")
+            assert not screen.has_class("narrow"), "the panes are not side by side"
+            screen.go_to(Selection("bookmarks"))
+            await settle(pilot)
+            order = [r.id for r in screen.episodes.rows_in_order]
+            assert set(wanted) <= set(order), "a bookmarked hostile entry is not listed"
+            await wait_for(pilot, lambda: app.focused is screen.episodes, "the list")
+            assert screen.episodes.select_id(order[0])
+            for n, eid in enumerate(order):
+                await pilot.press("enter" if n == 0 else "n")
+                await wait_for(pilot, partial(_reader_shows, screen, eid), f"{eid} opened")
                 await settle(pilot)
+                assert app.focused is not None and screen.reader in (
+                    app.focused,
+                    *app.focused.ancestors,
+                ), "the focus left the reader"
                 entry = screen.reader.entry
-                assert entry is not None and entry.id == eid, f"{eid} did not open"
+                assert entry is not None and entry.id == eid, f"{eid} did not stay open"
                 seen.append(eid)
                 text = reader_text(app)
                 bad = TERMINAL_UNSAFE.search(text)
                 if bad:
                     problems.append(f"{eid}: control {bad.group()!r} in the reader")
-                if not _title_shown(entry.title, text):
+                if not _title_shown(entry.title, _title_text(screen)):
                     problems.append(f"{eid}: title {entry.title[:60]!r} not shown literally")
                 if n % 10 == 0:
                     svg = app.export_screenshot()
@@ -260,9 +280,31 @@ def test_ui_renders_every_hostile_entry_without_escapes_or_markup(
             assert app.return_code in (None, 0)
 
     asyncio.run(run())
-    assert seen == wanted
+    assert set(wanted) <= set(seen), f"not opened: {sorted(set(wanted) - set(seen))[:10]}"
     assert not problems, "\n".join(problems[:20])
     _still_there(d, hostile_library.ids)
+
+
+def _reader_shows(screen: MainScreen, entry_id: str) -> bool:
+    entry = screen.reader.entry
+    return entry is not None and entry.id == entry_id
+
+
+def _title_text(screen: MainScreen) -> str:
+    """What the reader's title line shows, as plain text (not the whole reader).
+
+    Why the line alone: a body that repeats the title as plain text would
+    show its words even when the title itself were parsed as markup.
+    """
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    for w in screen.reader.query(".reader-title").results(Static):
+        console.print(w.content)
+    return console.export_text()
 
 
 def _title_shown(title: str, shown: str) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class HostileLibrary:
-    """A pristine library: real digests with marks, then the hostile and feed corpus."""
+    """A pristine library: real digests with marks (``hostile_library``: the corpus too)."""
 
     path: Path
     ids: list[str]  # the digests' ids: 4 bookmarked, the 5th tagged "precious"
