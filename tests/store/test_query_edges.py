@@ -55,6 +55,15 @@ def test_every_term_records_where_it_starts_in_the_query() -> None:
     assert [t.pos for t in parse_query(q).terms] == starts
 
 
+def test_every_negated_tag_excludes_its_entries(tmp_path: Path) -> None:
+    """``-x -y`` = all − x − y, with or without a positive term beside them."""
+    lib = _indexed(tmp_path, [_e(i, f"Note {i}") for i in ("a", "b", "c", "d")])
+    lib.add_tags(["a", "c"], ["left"])
+    lib.add_tags(["b", "c"], ["right"])
+    for q in ("-left -right", "-right -left", "note -left -right", "-left note -right"):
+        assert _ids(lib, q) == {"d"}, q
+
+
 def test_show_and_source_never_match_an_entry_without_that_name(tmp_path: Path) -> None:
     lib = _indexed(tmp_path, [_e("s1", "With a show", show="Axe Files"), _e("n1", "No show")])
     # every letter of a made-up name, so no placeholder can stand in for a missing one
