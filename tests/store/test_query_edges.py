@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from store.index import wordindex
-from store.index.query import parse_query, run_query
+from store.index.query import QueryError, parse_query, run_query
 from store.index.topics import tag_entries
 from store.models import Entry, Source
 from store.storage.library import Library
@@ -50,8 +50,10 @@ def test_a_quoted_word_stays_exact_while_the_bare_word_is_a_prefix(tmp_path: Pat
 
 
 def test_every_term_records_where_it_starts_in_the_query() -> None:
-    q = 'deepseek @2025-02 +china -is:read source:"think forward" @7-days-ago !"a b"'
-    starts = [q.index(p) for p in ("deepseek", "@2025", "+china", "-is", "source", "@7", "!")]
+    q = 'deepseek @2025-02 +china -is:read source:"think forward" @7-days-ago !"a b" is:read'
+    q += " +source:desk -source:desk"
+    parts = ("deepseek", "@2025", "+china", "-is", "source", "@7", "!", " is:", "+so", "-so")
+    starts = [q.index(p) + (p[0] == " ") for p in parts]
     assert [t.pos for t in parse_query(q).terms] == starts
 
 
@@ -62,6 +64,36 @@ def test_every_negated_tag_excludes_its_entries(tmp_path: Path) -> None:
     lib.add_tags(["b", "c"], ["right"])
     for q in ("-left -right", "-right -left", "note -left -right", "-left note -right"):
         assert _ids(lib, q) == {"d"}, q
+
+
+@pytest.mark.parametrize("bad", ["-is:nothing", "+is:nothing", "+source:", "-source:", "+show:"])
+def test_an_error_inside_a_signed_term_points_at_that_term(bad: str) -> None:
+    with pytest.raises(QueryError) as err:
+        parse_query(f"cafe {bad}")
+    assert err.value.position == 5
+    assert str(err.value).endswith("(at character 6)")
+
+
+def test_words_starting_with_x_are_words(tmp_path: Path) -> None:
+    lib = _indexed(tmp_path, [_e("x1", "Xylophone lessons"), _e("o1", "Other")])
+    assert _ids(lib, "Xylophone") == {"x1"}
+    assert _ids(lib, "!Xylophone") == {"o1"}
+
+
+def test_a_short_word_is_a_prefix_only_while_typed(tmp_path: Path) -> None:
+    lib = _indexed(tmp_path, [_e("l1", "EUV lithography"), _e("o1", "Other")])
+    assert _ids(lib, "li") == set()  # the CLI's query: an exact word
+    assert {r.id for r in run_query(lib, "li", live=True)} == {"l1"}
+    assert {r.id for r in run_query(lib, "!li", live=True)} == {"o1"}
+    assert _ids(lib, "!li") == {"l1", "o1"}
+
+
+def test_a_quoted_date_is_the_date(tmp_path: Path) -> None:
+    lib = _indexed(tmp_path, [_e("d1", "Dated")])
+    assert [t.start for t in parse_query('@"2025-02"').terms] == [
+        t.start for t in parse_query("@2025-02").terms
+    ]
+    assert _ids(lib, '@"2025-02"') == _ids(lib, "@2025-02")
 
 
 def test_show_and_source_never_match_an_entry_without_that_name(tmp_path: Path) -> None:
