@@ -86,6 +86,18 @@ def test_a_short_word_is_a_prefix_only_while_typed(tmp_path: Path) -> None:
     assert {r.id for r in run_query(lib, "li", live=True)} == {"l1"}
     assert {r.id for r in run_query(lib, "!li", live=True)} == {"o1"}
     assert _ids(lib, "!li") == {"l1", "o1"}
+    assert _ids(lib, " li") == set()  # not live: no word is being typed, wherever it starts
+
+
+def test_a_query_that_is_not_text_is_a_query_error() -> None:
+    with pytest.raises(QueryError) as err:
+        parse_query(None)  # type: ignore[arg-type]
+    assert (err.value.message, err.value.position) == ("the query must be text", 0)
+
+
+def test_empty_quotes_are_ignored_with_a_hint_not_an_error() -> None:
+    assert parse_query('"" cafe').ignored == ('""',)
+    assert [t.value for t in parse_query('"" cafe').terms] == ["cafe"]
 
 
 def test_a_quoted_date_is_the_date(tmp_path: Path) -> None:
