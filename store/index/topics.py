@@ -56,7 +56,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from store.errors import NotFound
+from store.errors import LibraryError, NotFound
 from store.index import wordindex
 from store.index.active import ActiveTopics, first_token, names_in
 from store.index.discovery import discover_candidates
@@ -421,7 +421,10 @@ def _unchanged(lib: Library, entries: Sequence[Entry]) -> dict[str, tuple[str, .
     known = [e.id for e in entries if e.id in lib]
     if not known:
         return {}
-    stored = {s.id: s for s in lib.get_many(known)}
+    try:
+        stored = {s.id: s for s in lib.get_many(known)}
+    except LibraryError:  # content lost from disk: the arrivals restore it, tagged afresh
+        return {}
     return {
         e.id: stored[e.id].auto_tags
         for e in entries

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 
+from store.storage.library import Library
 from tests.support.ui import (
     DEEPSEEK,
     PODCAST,
@@ -28,6 +29,7 @@ from tests.support.ui import (
     wait_for,
 )
 from tui.app import DigestApp
+from tui.screens.main_panes import TargetLine
 from tui.widgets.reader_parts import RelatedRow
 
 pytestmark = pytest.mark.anyio
@@ -82,6 +84,43 @@ async def test_tag_dialogs_name_the_entry_of_the_focus(
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is main(app), "escape to close the dialog")
         assert stored(lib_dir).marks(expected(where)).user_tags == ()
+
+
+@pytest.mark.parametrize("where", ["list", "reader"])
+async def test_T_removes_the_tag_from_the_entry_of_the_focus(lib_dir: Path, where: str) -> None:
+    """Both entries carry the tag; picking it in T's dialog removes it from one entry only."""
+    Library.open(lib_dir).add_tags([DEEPSEEK, WILLIAMSON], ["both"])
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await reading_one_cursor_on_another(pilot, DEEPSEEK, WILLIAMSON)
+        await focus(pilot, where)
+        await pilot.press("T")
+        await wait_for(pilot, lambda: app.screen is not main(app), "T to open its dialog")
+        await pilot.press("enter")  # the first option: the user's own tag, "both"
+        await wait_for(pilot, lambda: app.screen is main(app), "enter to close the dialog")
+        await settle(pilot)
+        lib = stored(lib_dir)
+        target, other = expected(where), ({DEEPSEEK, WILLIAMSON} - {expected(where)}).pop()
+        assert lib.marks(target).user_tags == () and lib.marks(other).user_tags == ("both",)
+
+
+async def test_with_the_list_emptied_while_reading_b_acts_on_the_reader_entry(
+    lib_dir: Path,
+) -> None:
+    """A search that lists nothing leaves no cursor: the line and b name the open entry."""
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_entry(pilot, DEEPSEEK)
+        await pilot.press("slash", *"zzzznothing", "enter")
+        await wait_for(pilot, lambda: screen.episodes.row_count == 0, "the search to list nothing")
+        await wait_for(pilot, lambda: app.focused is screen.episodes, "the list focused")
+        line = str(screen.query_one("#target-line", TargetLine).render())
+        assert TITLES[DEEPSEEK] in line, line
+        await pilot.press("b")
+        await settle(pilot)
+        assert stored(lib_dir).marks(DEEPSEEK).bookmarked
 
 
 @pytest.mark.parametrize("where", ["list", "reader"])
