@@ -46,7 +46,7 @@ from store.storage.library import Library
 from store.storage.pending import Pending, read_pending
 
 if TYPE_CHECKING:  # tagging is loaded by the first tag term with something pending
-    from store.index.topics import Prepared
+    from store.index.prepared import Prepared
     from store.index.vocabulary import Topics
 
 __all__ = ["auto_postings", "derive_chunk", "projected_tags"]

@@ -54,7 +54,7 @@ size), never O(library).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from store.errors import LibraryError, NotFound
 from store.index import wordindex
@@ -62,6 +62,7 @@ from store.index.active import ActiveTopics, first_token, names_in
 from store.index.discovery import discover_candidates
 from store.index.evidence import Evidence, evidence
 from store.index.keywords import Keyword, keywords
+from store.index.prepared import Prepared
 from store.index.salience import KEYWORD, NAME, Counts, kind_of_topic, rank
 from store.index.tagids import normalize_tag
 from store.index.tokens import Content, entry_text
@@ -72,7 +73,6 @@ from store.storage.library import Library
 
 __all__ = [
     "STATE_NAME",
-    "Prepared",
     "TagStore",
     "df_ceiling",
     "prepare",
@@ -104,25 +104,6 @@ def df_ceiling(n_entries: int) -> float:
 # --------------------------------------------------------------------------
 # tag_entries
 # --------------------------------------------------------------------------
-
-
-class Prepared(NamedTuple):
-    """What tagging and indexing need of one entry, computed from its content alone.
-
-    Why: tokenising, hashing word pairs and finding candidate names is most of
-    the cost of tagging, and none of it depends on the library. The parse
-    workers compute it next to the parse (``prepare``), so the process that
-    owns the library only merges. A NamedTuple pickles as a plain tuple.
-    """
-
-    text_hash: str  # short_hash(entry_text): the word index skips unchanged text
-    words: str  # wordindex.text_terms(entry_text): the lexicon's words (newline-joined)...
-    term_keys: bytes  # ...and the postings' keys, packed as array("Q")
-    candidates: dict[str, str]  # discover_candidates of the cleaned title and lead
-    vocab_key: str = ""  # Vocabulary.key of the map ``found`` was matched with
-    found: dict[str, Counts] | None = None  # that vocabulary's tags, counts by field
-    evidence: Evidence | None = None  # store.index.evidence: what tags rest on
-    keywords: dict[str, Keyword] | None = None  # store.index.keywords, best first
 
 
 def prepare(e: Content, vocab: Vocabulary | None = None, *, index: bool = True) -> Prepared:

@@ -18,7 +18,7 @@ from store.models import Entry, Row
 from store.storage.library import Library
 
 if TYPE_CHECKING:
-    from store.index.topics import Prepared
+    from store.index.prepared import Prepared
     from store.index.vocabulary import Topics
 
 __all__ = ["STATE_NAME", "STATE_VERSION", "TagStore", "empty_state", "load_state", "prune"]

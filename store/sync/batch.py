@@ -40,7 +40,7 @@ from store.storage.library import Library, SaveResult
 from store.storage.shards import content_text, substance_hash
 
 if TYPE_CHECKING:
-    from store.index.topics import Prepared
+    from store.index.prepared import Prepared
 
 __all__ = ["EntryBatch"]
 

@@ -25,7 +25,8 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from store.config import FeedConfig
-from store.index.topics import Prepared, prepare
+from store.index.prepared import Prepared
+from store.index.topics import prepare
 from store.index.vocabulary import vocabulary_for
 from store.models import Entry, ParsedDocument, short_hash
 from store.parse import ParseError

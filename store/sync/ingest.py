@@ -22,7 +22,7 @@ from store.storage.library import Library
 from store.storage.shards import content_text
 
 if TYPE_CHECKING:
-    from store.index.topics import Prepared
+    from store.index.prepared import Prepared
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".org", ".text"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
