@@ -50,7 +50,7 @@ class FeedParse(NamedTuple):
     name: str  # the source name the entries carry
     entries: list[Entry]  # ids scoped by the feed, feed tags applied
     texts: list[str]  # Library.content_text of each entry
-    prepared: list[Prepared]  # topics.prepare of each entry
+    prepared: list[Prepared] | None  # topics.prepare of each entry (None: derived later)
     items: str | None  # the item memory to keep for next time (None: parse whole then)
     skipped: int  # items left out because they were known
 
@@ -120,11 +120,15 @@ def parse_job(
     fc: FeedConfig,
     names: tuple[str | None, str],
     memory: str | None = None,
+    derive: bool = True,
 ) -> FeedParse | str:
     """Worker-process entry point: a ``FeedParse``, or the error text. Never raises.
 
     ``names`` is (the name the feed had before, its label) for ``feed_name``;
     ``memory`` the feed's item memory from its last parse, when still valid.
+    ``derive=False`` (a refresh that stores readable-first) leaves tagging's
+    ``prepare`` out: the derivation prepares each entry itself, so preparing
+    here too would be done twice, and it costs twice the parse.
     """
     try:
         doc, items, skipped = _parse(data, base_url, headers, memory)
@@ -136,7 +140,7 @@ def parse_job(
             name,
             entries,
             [content_text(e) for e in entries],
-            [prepare(e, vocab) for e in entries],
+            [prepare(e, vocab) for e in entries] if derive else None,
             items,
             skipped,
         )

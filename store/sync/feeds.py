@@ -214,7 +214,8 @@ class _Refresh:
             base = fr.final_url or fr.url
             # the item memory holds only while what shapes every entry stands
             memory = old.get("items") if same_cfg and old.get("items_from") == base else None
-            args = (fr.body, base, fr.headers, self.vocab, fc, (old.get("title"), fc.label), memory)
+            title = (old.get("title"), fc.label)
+            args = (fr.body, base, fr.headers, self.vocab, fc, title, memory, not self.batch.defer)
             self.parser().submit(fr.url, args, len(fr.body))
 
     # -- derive ----------------------------------------------------------------

@@ -149,7 +149,7 @@ def ingest_paths(
     batch = EntryBatch(lib, vocab)
     batch.defer = defer
     for n, (f, (entries, why, preps, encoded)) in enumerate(
-        zip(files, _parse_all(files), strict=True), 1
+        zip(files, _parse_all(files, prepare=not defer), strict=True), 1
     ):
         if progress:
             progress(n, len(files), str(f))
@@ -179,7 +179,9 @@ Parsed = tuple[list[Entry], str | None, "list[Prepared] | None", list[str]]
 
 
 def _parse_here(path: Path) -> Parsed:
-    """``parse_path`` in this process: tagging prepares the entries itself."""
+    """``parse_path`` and the stored JSON: tagging (or the derivation, for a
+    readable-first ingest) prepares the entries itself. Run in this process, or
+    in the workers when they need not prepare (preparing twice costs twice)."""
     entries, why = parse_path(path)
     return entries, why, None, [content_text(e) for e in entries]
 
@@ -199,8 +201,9 @@ def _parse_and_prepare(path: Path) -> Parsed:
     return entries, why, [prepare(e) for e in entries], [content_text(e) for e in entries]
 
 
-def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
+def _parse_all(files: Sequence[Path], *, prepare: bool = True) -> Iterable[Parsed]:
     """Parse files in order; on many files, on every core (parsing is CPU-bound).
+    ``prepare``: the workers prepare each entry for tagging too.
 
     Results come back in input order so reports and batches stay deterministic.
     A pool that cannot start (no /dev/shm, no fork, a worker that fails to
@@ -217,7 +220,8 @@ def _parse_all(files: Sequence[Path]) -> Iterable[Parsed]:
         yield from (_parse_here(f) for f in files)
         return
     try:
-        yield from pool.map(_parse_and_prepare, files, chunksize=16)
+        job = _parse_and_prepare if prepare else _parse_here
+        yield from pool.map(job, files, chunksize=16)
     except BaseException:  # Ctrl-C, an error while saving, or the caller stopped early
         # drop the files not started instead of parsing them all first; the
         # workers (deaf to Ctrl-C) finish the chunk in hand and exit. Not

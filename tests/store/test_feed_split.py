@@ -148,3 +148,17 @@ def test_a_feed_feedparser_reads_gets_no_memory() -> None:
     data = (REALWORLD / "gnome-podcasts_2018-01-20-TheTipOff.xml").read_bytes()
     assert split_feed(prepare_xml(data)) is not None
     assert _job(data, None).items is None
+
+
+def test_a_readable_first_parse_leaves_tagging_prepare_to_the_derivation() -> None:
+    """``derive=False`` (refresh --no-wait) gives the same entries and texts and no
+    ``prepare``: the derivation prepares each entry itself, so a worker that
+    prepared too would do the costliest part of the parse twice."""
+    fc = FeedConfig("https://feeds.example/f.xml", None, ("t",))
+    for _name, data in sorted(feed_documents(7, 2, 20).items()):
+        whole = parse_job(data, fc.url, None, None, fc, (None, fc.label))
+        readable = parse_job(data, fc.url, None, None, fc, (None, fc.label), None, False)
+        assert not isinstance(whole, str) and not isinstance(readable, str)
+        assert readable.prepared is None
+        assert whole.prepared is not None and len(whole.prepared) == len(whole.entries) > 0
+        assert readable.entries == whole.entries and readable.texts == whole.texts
