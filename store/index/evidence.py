@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
 
 from store.index.tokens import Content, _has_words, _section_parts, singular
@@ -108,9 +108,38 @@ def _drop_label(part: str) -> str:
 
 @functools.cache
 def _cue_re() -> re.Pattern[str]:
-    cues = sorted(_share_cues(), key=len, reverse=True)
-    words = (r"[\W_]+".join(map(re.escape, c.split())) for c in cues)
+    return _cue_pattern(_share_cues())
+
+
+def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``cues`` as whole words, any non-word run between their words."""
+    longest_first = sorted(cues, key=len, reverse=True)
+    words = (r"[\W_]+".join(map(re.escape, c.split())) for c in longest_first)
     return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+_LETTERS_ONLY = bytes(c if (65 <= c <= 90 or 97 <= c <= 122) else 32 for c in range(256))
+
+
+def _may_hold_cue(text: str) -> bool:
+    """Could a piece of ``text`` be share chrome? Only if a cue's first word is
+    a word of it and, for an ASCII text, the cues starting with those words are
+    found in it. A piece is part of the text, so a cue in a piece is in the text:
+    no means no piece is chrome. Most prose holds a first word ("all", "like",
+    "join") and no cue, and one search of the few cues those words start is
+    cheaper than testing every sentence."""
+    if not text.isascii():
+        low = text.lower()
+        return any(c in low for c in _cue_firsts())
+    words = text.encode("ascii").translate(_LETTERS_ONLY).decode("ascii").lower().split()
+    firsts = _cue_firsts().intersection(words)
+    return bool(firsts) and _cues_starting(frozenset(firsts)).search(text) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _cues_starting(firsts: frozenset[str]) -> re.Pattern[str]:
+    """``_cue_re`` narrowed to the cues whose first word is one of ``firsts``."""
+    return _cue_pattern(c for c in _share_cues() if c.split()[0] in firsts)
 
 
 def clean(text: str) -> str:
@@ -128,10 +157,8 @@ def clean(text: str) -> str:
         text, n = _URL.subn(_URL_MARK, text)
     if "_" in text:
         text = _IDENTIFIER.sub(" ", text)  # en_US, max_tokens: code, not words
-    if not n and _CAPS_RUN.search(text) is None:
-        low = text.lower()
-        if not any(c in low for c in _cue_firsts()):
-            return text  # nothing to drop: the common case, decided in C
+    if not n and _CAPS_RUN.search(text) is None and not _may_hold_cue(text):
+        return text  # nothing to drop: the common case, decided in C
     pieces = _PIECES.split(text)
     changed = False
     for i, piece in enumerate(pieces):
