@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from store.config import default_topics
@@ -144,10 +145,13 @@ class Vocabulary:
             return out
         n = len(toks)
         index = toks.index
-        for t in tokset.intersection(self.single):
+        hits = tokset.intersection(self.single)
+        # one pass counts every token; a list.count per hit walked the text each time
+        freq = Counter(toks) if len(hits) > 2 else None
+        for t in hits:
             for tag, req in self.single[t]:
                 if req is None:
-                    c = toks.count(t)
+                    c = freq[t] if freq is not None else toks.count(t)
                 else:
                     c, i, need = 0, -1, req[0]
                     while True:
@@ -216,6 +220,8 @@ def _shipped() -> Vocabulary:
 def merge_topics(base: Topics, extra: Topics | None) -> dict[str, list[str]]:
     """``base`` with ``extra``'s tags added and its phrases appended (same tag id)."""
     out: dict[str, list[str]] = {k: list(v) for k, v in base.items()}
+    if not extra:  # normalising the base's names loads wordfreq (~0.25 s): only for a merge
+        return out
     ids = {normalize_tag(k): k for k in out}
     for tag, phrases in (extra or {}).items():
         key = ids.get(normalize_tag(str(tag)), str(tag))
