@@ -33,6 +33,7 @@ import math
 import os
 import threading
 from array import array
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ from store.index.similar import (
 from store.storage import sidecar
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
+from store.storage.shards import shard_key
 
 __all__ = ["IMPLICIT", "SimIndex", "catch_up", "index"]
 
@@ -360,6 +362,24 @@ def _write(
     sidecar.kept(lib, MANIFEST, ix)
 
 
+def _by_shard(missing: list[str], limit: int) -> list[str]:
+    """At most ``limit`` of ``missing`` (newest first), whole content shards at a
+    time: the shard of the newest first, then the next newest's. A bounded
+    call takes rows spread over every shard otherwise, and each row then costs
+    a shard read (a 100k library: 100 rows, 100 reads of 1.3 MB, 1-3 s)."""
+    keys = list(map(shard_key, missing))
+    per_shard = Counter(keys)
+    chosen: set[str] = set()
+    total = 0
+    for k in keys:
+        if total >= limit:
+            break
+        if k not in chosen:
+            chosen.add(k)
+            total += per_shard[k]
+    return [i for i, k in zip(missing, keys, strict=True) if k in chosen][:limit]
+
+
 def catch_up(
     lib: Library, limit: int | None = IMPLICIT, first: Sequence[str] = ()
 ) -> tuple[SimIndex, list[str]]:
@@ -386,7 +406,8 @@ def catch_up(
             missing = want + [i for i in missing if i not in skip]
             head = len(want)
         if not complete:
-            missing = missing[:limit]
+            rest = _by_shard(missing[head:], max(0, (limit or 0) - head))
+            missing = missing[:head] + rest
         # by id, the opened ones first: content shards are keyed by id prefix, so
         # each batch reads a shard or two instead of every shard of the library
         missing = missing[:head] + sorted(missing[head:])

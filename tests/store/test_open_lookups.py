@@ -51,3 +51,44 @@ def test_an_entry_in_no_story_is_placed_once_per_open(
         opened = show(lib, "e0")
         assert opened.story is None and opened.point_links == []
         assert calls == ["e0"]
+
+
+def test_a_bounded_signature_catch_up_reads_whole_shards_not_one_per_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library whose rows lack signatures (an older release's, or one rebuilt)
+    is caught up a bounded number of rows per open. Those rows are taken shard
+    by shard: rows spread over every content shard cost a shard read each (at
+    100k entries, 1-3 s an open)."""
+    from store.index import simstore
+    from store.storage import shards
+
+    lib = Library.open(tmp_path / "lib")
+    n = 1200  # ids spread over the 256 shards, ~5 a shard
+    lib.save_entries(
+        [
+            Entry(
+                id=f"{(i * 2654435761) % 2**32:08x}",
+                source=Source("file", "Src", f"/src{i % 7}"),
+                title=f"Entry {i} about topic {i % 13}",
+                summary=f"Summary {i}: words about subject {i % 17} and {i % 5}.",
+                published=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            )
+            for i in range(n)
+        ]
+    )
+    newest = lib.rows()[0].id
+    read: list[str] = []
+    real = shards.read_entries
+
+    def spied(directory: Path, key: str, *a: Any, **kw: Any) -> Any:
+        read.append(key)
+        return real(directory, key, *a, **kw)
+
+    monkeypatch.setattr(shards, "read_entries", spied)
+    fresh = Library.open(tmp_path / "lib")
+    _ix, done = simstore.catch_up(fresh, limit=20)
+    assert len(done) == 20 and newest in done
+    assert len(set(read)) <= 5, sorted(set(read))  # 20 rows from ~5 a shard: 4-5 shards
+    _ix, rest = simstore.catch_up(fresh, limit=None)
+    assert len(done) + len(rest) == n and not set(done) & set(rest)
