@@ -21,7 +21,7 @@ Within one run the result does not depend on the order the copies arrive in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -132,6 +132,15 @@ class EntryBatch:
         if reads:
             self._fold_stored(reads)
         return len(self.run_new) - before
+
+    def confirm(self, ids: Iterable[str]) -> None:
+        """Stored entries met unchanged without being parsed (a local file whose
+        stat is as when they were saved, ``store.sync.filememory``): counted and
+        weighed against later copies as if they had arrived unchanged."""
+        for tid in ids:
+            self.arrivals += 1
+            self.run_stored.add(tid)
+            self.confirmed.add(tid)
 
     def _index_of(self) -> dict[str, str]:
         if self._index is None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from store.models import Entry
 from store.storage.library import Library
 from store.storage.shards import content_text
+from store.sync.filememory import FileMemory, FileStamp, file_stamp
 
 if TYPE_CHECKING:
     from store.index.prepared import Prepared
@@ -55,6 +56,7 @@ class IngestReport:
     """What `ingest` did, file by file, for the user and for tests."""
 
     files_read: int = 0
+    files_unchanged: int = 0  # not read: as at the ingest that stored their entries
     entries_new: int = 0
     entries_known: int = 0
     entries_updated: int = 0
@@ -145,11 +147,22 @@ def ingest_paths(
 
     vocab = merge_topics(default_topics(), topics_in_force() if topics is None else topics)
     report = IngestReport()
-    files = iter_files(paths, report)
+    memory = FileMemory(lib)
     batch = EntryBatch(lib, vocab)
     batch.defer = defer
-    for n, (f, (entries, why, preps, encoded)) in enumerate(
-        zip(files, _parse_all(files, prepare=not defer), strict=True), 1
+    files: list[Path] = []
+    stamps: list[FileStamp | None] = []
+    for f in iter_files(paths, report):
+        stamp = file_stamp(f)
+        ids = memory.unchanged(f, stamp)
+        if ids is None:
+            files.append(f)
+            stamps.append(stamp)
+        else:  # as it was when its entries were saved: they are what it holds
+            report.files_unchanged += 1
+            batch.confirm(ids)
+    for n, (f, stamp, (entries, why, preps, encoded)) in enumerate(
+        zip(files, stamps, _parse_all(files, prepare=not defer), strict=True), 1
     ):
         if progress:
             progress(n, len(files), str(f))
@@ -157,12 +170,14 @@ def ingest_paths(
             report.skipped.append((str(f), why))
             continue
         report.files_read += 1
+        memory.learn(f, stamp, (e.id for e in entries))
         batch.add(entries, encoded, preps)
         if batch.pending_untagged >= TAG_CHUNK:
             batch.tag()
         if batch.pending >= batch_size:
             report.new_ids += batch.save().new
     report.new_ids += batch.save().new
+    memory.save()  # after the save: a memory never names entries not stored
     report.entries_new = batch.entries_new
     report.entries_known = batch.entries_known
     report.entries_updated = batch.entries_updated

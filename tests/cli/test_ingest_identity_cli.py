@@ -21,3 +21,16 @@ def test_ingest_reports_the_duplicates_it_folded(tmp_path: Path) -> None:
     report = json.loads(again)
     assert (report["new"], report["known"], report["updated"]) == (0, 3, 0)
     assert report["duplicates_folded"] == 0
+
+
+def test_ingest_says_which_files_it_left_unread_as_unchanged(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "feed.xml").write_text(rss(2, title="Quiet Channel"), "utf-8")
+    (tmp_path / "a" / "notes.md").write_text("# Notes\n\n## One\n\nA line of notes.\n", "utf-8")
+    data = tmp_path / "data"
+    run_cli(data, "ingest", str(tmp_path / "a"), check=True)
+    (tmp_path / "a" / "notes.md").write_text("# Notes\n\n## One\n\nAnother line.\n", "utf-8")
+    out = run_cli(data, "ingest", str(tmp_path / "a"), check=True).stdout
+    assert "1 file(s) read (1 unchanged since the last ingest, not read): 1 new, 2 already" in out
+    again = json.loads(run_cli(data, "ingest", "--json", str(tmp_path / "a"), check=True).stdout)
+    assert (again["files_read"], again["files_unchanged"], again["known"]) == (0, 2, 3)

@@ -112,6 +112,7 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
         if ing is not None:
             out["paths"] = {
                 "files_read": ing.files_read,
+                "files_unchanged": ing.files_unchanged,
                 "new": ing.entries_new,
                 "skipped": [{"path": p, "reason": r} for p, r in ing.skipped],
             }
@@ -122,7 +123,8 @@ def cmd_refresh(args: argparse.Namespace, ctx: Any) -> int:
             f"{report.entries_new} new entr{'y' if report.entries_new == 1 else 'ies'}"
         )
         if ing is not None:
-            summary += f" ({ing.files_read} local file(s) read)"
+            unchanged = f", {ing.files_unchanged} unchanged" if ing.files_unchanged else ""
+            summary += f" ({ing.files_read} local file(s) read{unchanged})"
         _write(safe_line(summary))
         left = left_line(lib)
         if left:

@@ -91,6 +91,7 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
             json.dumps(
                 {
                     "files_read": report.files_read,
+                    "files_unchanged": report.files_unchanged,
                     "new": report.entries_new,
                     "known": report.entries_known,
                     "updated": report.entries_updated,
@@ -103,8 +104,13 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
             )
         )
     else:
+        unchanged = (
+            f" ({report.files_unchanged} unchanged since the last ingest, not read)"
+            if report.files_unchanged
+            else ""
+        )
         _write(
-            f"{report.files_read} file(s) read: {report.entries_new} new, "
+            f"{report.files_read} file(s) read{unchanged}: {report.entries_new} new, "
             f"{report.entries_known} already known, {report.entries_updated} updated, "
             f"{report.duplicates_folded} duplicates folded"
         )
@@ -114,7 +120,7 @@ def cmd_ingest(args: argparse.Namespace, ctx: Any) -> int:
         if left:
             _write(left)
     missing = [p for p, why in report.skipped if why == "no such file or directory"]
-    return 2 if missing and report.files_read == 0 else 0
+    return 2 if missing and report.files_read + report.files_unchanged == 0 else 0
 
 
 def _parse_list_terms(terms: list[str]) -> tuple[str, bool, int | None]:
