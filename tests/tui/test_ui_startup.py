@@ -161,6 +161,12 @@ async def test_keys_before_the_library_opens_leave_nothing_under_the_panes(
         await pilot.press("question_mark", "ctrl+p")
         await pilot.pause()
         release.set()
+        # the open's result is a message: a loaded machine can be idle before it lands
+        await wait_for(
+            pilot,
+            lambda: app.main_screen is not None and app.main_screen.loaded,
+            "the library to open",
+        )
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert len(app.screen_stack) == 2  # the default screen, then the panes
