@@ -11,6 +11,7 @@ import gc
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,18 +185,95 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
     assert load_cache(tmp_path, stamp) is None
 
 
-def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+def _cache_file(*parts: Any, magic: bytes = rows_mod._MAGIC) -> bytes:
+    """A library.cache of these marshalled parts, in the layout write_cache uses."""
     import marshal
+    import struct
+
+    out = [magic]
+    for p in parts:
+        data = marshal.dumps(p)
+        out.append(struct.pack("<Q", len(data)) + data)
+    return b"".join(out)
+
+
+def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+    write_index(tmp_path, ROWS)
+    stamp = index_stamp(tmp_path / "library.json")
+    assert stamp is not None
+    head = (rows_mod.CACHE_LAYOUT, rows_mod.SCHEMA_VERSION, stamp[1], stamp[2])
+    good = [tuple(r) for r in ROWS]
+    for parts in (
+        ((*head, 1), "rows"),
+        ((*head, 1), [("short",)]),
+        ((*head, 1), [["a"] * 12]),
+        ((*head, 2), good),  # a chunk missing
+        ((*head, 1), good, good),  # a chunk too many
+        ((9, *head[1:], 1), good),  # another layout
+        ((*head[:-1], stamp[2] + 1, 1), good),  # another index
+        ("head", good),
+        ((*head, "one"), good),
+    ):
+        (tmp_path / "library.cache").write_bytes(_cache_file(*parts))
+        assert load_cache(tmp_path, stamp) is None, parts
+    (tmp_path / "library.cache").write_bytes(_cache_file((*head, 1), good, magic=b"other magic\n"))
+    assert load_cache(tmp_path, stamp) is None
+    (tmp_path / "library.cache").write_bytes(_cache_file((*head, 2), good[:1], good[1:]))
+    assert load_cache(tmp_path, stamp) == {r.id: r for r in ROWS}
+
+
+def test_a_cache_is_read_in_chunks_and_a_cut_one_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Why: reading 85 MB of cache at once was the peak of a 500k start; chunks keep
+    one chunk's bytes in memory, and a file cut anywhere (or a length that points
+    past its end) must read as damage, never as fewer rows or a huge allocation."""
+    monkeypatch.setattr(rows_mod, "CACHE_CHUNK", 2)
+    rows = sort_rows([row(i, f"2025-01-{i:02d}") for i in range(1, 8)])
+    write_index(tmp_path, rows)
+    stamp = index_stamp(tmp_path / "library.json")
+    write_cache(tmp_path, stamp, rows)
+    data = (tmp_path / "library.cache").read_bytes()
+    assert load_cache(tmp_path, stamp) == {r.id: r for r in rows}
+    assert list(load_cache(tmp_path, stamp) or ()) == [r.id for r in rows]
+    for cut in (len(data) - 1, len(data) // 2, len(rows_mod._MAGIC) + 3):
+        (tmp_path / "library.cache").write_bytes(data[:cut])
+        assert load_cache(tmp_path, stamp) is None, cut
+    (tmp_path / "library.cache").write_bytes(data + b"x")
+    assert load_cache(tmp_path, stamp) is None
+    huge = rows_mod._MAGIC + (2**62).to_bytes(8, "little") + b"x" * 16
+    (tmp_path / "library.cache").write_bytes(huge)
+    assert load_cache(tmp_path, stamp) is None
+
+
+def test_a_cache_of_the_previous_layout_is_replaced(tmp_path: Path) -> None:
+    """The previous release wrote one marshal of (head, rows): it must read as
+    stale (library.json is read instead) and the next start has the new layout."""
+    import marshal
+
+    from store.storage.library import Library
 
     write_index(tmp_path, ROWS)
     stamp = index_stamp(tmp_path / "library.json")
     assert stamp is not None
-    head = (rows_mod.SCHEMA_VERSION, stamp[1], stamp[2])
-    for body in ((head, "rows"), (head, [("short",)]), (head, [["a"] * 11]), ((9, 1, 2), [])):
-        (tmp_path / "library.cache").write_bytes(marshal.dumps(body))
-        assert load_cache(tmp_path, stamp) is None, body
-    (tmp_path / "library.cache").write_bytes(marshal.dumps((head, [tuple(r) for r in ROWS])))
-    assert load_cache(tmp_path, stamp) == {r.id: r for r in ROWS}
+    old = marshal.dumps(((rows_mod.SCHEMA_VERSION, stamp[1], stamp[2]), [tuple(r) for r in ROWS]))
+    (tmp_path / "library.cache").write_bytes(old)
+    assert load_cache(tmp_path, stamp) is None
+    assert Library.open(tmp_path).rows() == sort_rows(ROWS)
+    assert (tmp_path / "library.cache").read_bytes().startswith(rows_mod._MAGIC)
+    assert load_cache(tmp_path, stamp) == {r.id: r for r in sort_rows(ROWS)}
+
+
+def test_rows_open_in_sort_order_from_the_index_or_the_cache(tmp_path: Path) -> None:
+    """The library trusts the loaded order (no sort at start-up): an index written
+    in another order (an older release, a hand edit) is sorted when it is read."""
+    from store.storage.library import Library
+
+    shuffled = [ROWS[2], ROWS[0], ROWS[1]]
+    write_index(tmp_path, shuffled)
+    assert [r.id for r in Library.open(tmp_path).rows()] == ["r002", "r001", "r003"]
+    assert (tmp_path / "library.cache").exists()
+    assert [r.id for r in Library.open(tmp_path).rows()] == ["r002", "r001", "r003"]
 
 
 def test_index_stamp_follows_replacement(tmp_path: Path) -> None:
