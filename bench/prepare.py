@@ -31,10 +31,15 @@ def size_label(n: int) -> str:
 def _store_hash() -> str:
     """Changes when the storage code does, so a cached library is never stale."""
     h = hashlib.sha1()
-    for name in ("library.py", "models.py", "marks.py", "atomic.py", "wordindex.py"):
-        p = ours.REPO / "store" / name
-        if p.exists():
-            h.update(p.read_bytes())
+    store = ours.REPO / "store"
+    # what a built library's files are made by: the storage floor, the models,
+    # the word index it holds (the names listed before the layout move were gone,
+    # so a cached library was never rebuilt)
+    parts = [store / "models.py", *sorted((store / "storage").glob("*.py"))]
+    parts += [store / "index" / n for n in ("wordindex.py", "wordwrite.py", "segments.py")]
+    for p in parts:
+        h.update(p.relative_to(store).as_posix().encode())
+        h.update(p.read_bytes())
     return h.hexdigest()[:8]
 
 
