@@ -134,7 +134,7 @@ def parse_job(
         doc, items, skipped = _parse(data, base_url, headers, memory)
         name = feed_name(fc, doc.source_name, *names)
         entries = feed_entries(doc, fc, name, base_url)
-        vocab = vocabulary_for(topics) if topics is not None else None
+        vocab = vocabulary_for(topics) if topics is not None and derive else None
         return FeedParse(
             replace(doc, entries=()),
             name,

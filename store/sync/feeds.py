@@ -183,13 +183,17 @@ class _Refresh:
 
         Imported here, not at the top: a refresh of 304s and unchanged bodies
         never loads the parsers and the process pool (~40 ms of a 0.6 s run).
-        With ``eager`` the workers are forked now and inherit both.
+        With ``eager`` the workers are forked now and inherit both. The
+        vocabulary is compiled before any fork, eager or not, unless the run
+        stores readable-first (its workers do not tag): compiled in each
+        worker instead, it cost each ~0.6 s of a daily refresh (wordfreq's
+        table loaded three times).
         """
         if self.pool is None:
             from store.sync.feed_job import parse_job, warm_for_fork
             from store.sync.pool import WorkerPool
 
-            if eager:
+            if not self.batch.defer:
                 warm_for_fork(self.vocab)
             self.pool = WorkerPool(parse_job, self.parsed, eager=eager)
         return self.pool

@@ -150,14 +150,23 @@ def test_a_feed_feedparser_reads_gets_no_memory() -> None:
     assert _job(data, None).items is None
 
 
-def test_a_readable_first_parse_leaves_tagging_prepare_to_the_derivation() -> None:
+def test_a_readable_first_parse_leaves_tagging_prepare_to_the_derivation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """``derive=False`` (refresh --no-wait) gives the same entries and texts and no
     ``prepare``: the derivation prepares each entry itself, so a worker that
-    prepared too would do the costliest part of the parse twice."""
+    prepared too would do the costliest part of the parse twice. Nor does it
+    compile the vocabulary (with wordfreq's table, ~0.6 s a worker)."""
+    from store.config import default_topics
+    from store.sync import feed_job
+
     fc = FeedConfig("https://feeds.example/f.xml", None, ("t",))
+    topics = default_topics()
     for _name, data in sorted(feed_documents(7, 2, 20).items()):
-        whole = parse_job(data, fc.url, None, None, fc, (None, fc.label))
-        readable = parse_job(data, fc.url, None, None, fc, (None, fc.label), None, False)
+        whole = parse_job(data, fc.url, None, topics, fc, (None, fc.label))
+        with monkeypatch.context() as m:
+            m.setattr(feed_job, "vocabulary_for", None)  # calling it would raise
+            readable = parse_job(data, fc.url, None, topics, fc, (None, fc.label), None, False)
         assert not isinstance(whole, str) and not isinstance(readable, str)
         assert readable.prepared is None
         assert whole.prepared is not None and len(whole.prepared) == len(whole.entries) > 0
