@@ -89,8 +89,13 @@ async def test_s_saves_the_search_and_its_count_follows_a_new_entry(lib_dir: Pat
         await settle(pilot)
         assert isinstance(app.screen, NameSearchDialog)
         await pilot.press("enter")  # the name offered: the search itself
-        await wait_for(pilot, lambda: "★ +china 1/2" in nav_lines(screen), "the saved search")
-        assert screen.selection.kind == "saved"
+        # the library poll may relist before the write's own message selects the search:
+        # wait for both, the line and the selection
+        await wait_for(
+            pilot,
+            lambda: "★ +china 1/2" in nav_lines(screen) and screen.selection.kind == "saved",
+            "the saved search, selected",
+        )
         # another process ingests a matching entry: the count follows
         other = Library.open(lib_dir)
         src = sample_entries()[0].source

@@ -63,7 +63,6 @@ class Navigator(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._data = NavData()
-        self._quiet = False
         self._titles: dict[str, str] = {}  # story option id -> its label
         self._narrow = False
 
@@ -131,15 +130,18 @@ class Navigator(OptionList):
                         id=f"tag:{t.tag}",
                     )
                 )
-        self._quiet = True
-        try:
+        # Rebuilding highlights an option: its OptionHighlighted must not be posted
+        # at all (a flag checked when the message is handled, later, let a stale
+        # "All" of this rebuild undo a selection made meanwhile, e.g. a search
+        # just saved with S)
+        # (where the current selection is not in ``data``, which may be older than
+        # it, All is highlighted and the view stays what it was until a key moves)
+        with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             try:
                 self.highlighted = self.get_option_index(current.option_id)
-            except Exception:  # the source/tag went away: fall back to All
+            except Exception:  # the source/tag went away: highlight All
                 self.highlighted = 0
-        finally:
-            self._quiet = False
 
     @staticmethod
     def _line(label: str, count: int | str, spark: str = "") -> Table:
@@ -176,7 +178,7 @@ class Navigator(OptionList):
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if not self._quiet and event.option.id:
+        if event.option.id:
             self.post_message(self.Selected(self, self._selection_of(event.option.id), False))
 
     @on(OptionList.OptionSelected)
