@@ -386,6 +386,13 @@ _SCRIPTS = frozenset(
 
 _FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "IDEOGRAPHIC": "CJK"}
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
+
+
+def _odd_double_quotes(s: str) -> bool:
+    """Whether ``s`` holds an odd number of curly double quotation marks (one unpaired)."""
+    return (s.count("“") + s.count("”") + s.count("„")) % 2 == 1
+
+
 # "Â" read from a UTF-8 lead byte before U+00A0-00BF ("Â£" is "£")
 _LEAD_BEFORE_SYMBOL_RE = re.compile("\u00c2(?=[\u00a0-\u00bf])")
 
@@ -425,6 +432,8 @@ def _plausible(line: str, fixed: str) -> bool:
     for a, b in _QUOTE_PAIRS:
         if line.count(a) == line.count(b) and fixed.count(a) != fixed.count(b):
             return False  # "“SÃ”" is a quoted word, not "“SÔ": a repair keeps quotes paired
+    if not _odd_double_quotes(line) and _odd_double_quotes(fixed):
+        return False  # the same where „…“ and “…” mix: '„x“ “Ã”' is two quotes, not "Ô"
     if any(fixed.count(p) < line.count(p) for p in ("\u00c3 ", "\u00c2 ")):
         # ftfy reads "Ã " as "à" and "Â " as a no-break space whose byte became a
         # space; a plain space is no evidence ("Ã" and "Â" are Vietnamese letters)
