@@ -158,6 +158,9 @@ class Row(NamedTuple):
     auto_tags: tuple[str, ...]
     chash: str  # hash of the stored content but its id and path (shards.substance_hash)
     ikey: str = ""  # identity keys, space-separated ("" before schema 2: computed on demand)
+    # the content shard holding the entry (store.storage.shards): "" for rows written
+    # before schema 3, whose content is in the shard named by their id's prefix
+    shard: str = ""
 
     def to_json(self) -> list[Any]:
         return list(self)
@@ -165,14 +168,14 @@ class Row(NamedTuple):
     @classmethod
     def from_json(cls, d: list[Any]) -> Row:
         """A row from its JSON array; wrong shapes or types raise ValueError."""
-        if len(d) == len(cls._fields) - 1:  # a schema-1 row: no identity keys yet
-            d = [*d, ""]
+        missing = len(cls._fields) - len(d)
+        if missing in (1, 2):  # schema 2 (no shard) or 1 (no identity keys either)
+            d = [*d, *([""] * missing)]
         row = cls._make(d)
         if not (isinstance(row.id, str) and row.id and isinstance(row.title, str)):
             raise ValueError("bad row id or title")
-        if not all(
-            isinstance(x, str) for x in (row.source, row.source_kind, row.date, row.chash, row.ikey)
-        ):
+        text = (row.source, row.source_kind, row.date, row.chash, row.ikey, row.shard)
+        if not all(isinstance(x, str) for x in text):
             raise ValueError("bad row field")
         if not all(x is None or isinstance(x, str) for x in (*row[6:9], row.show)):
             raise ValueError("bad row field")
@@ -184,8 +187,8 @@ class Row(NamedTuple):
         return row
 
 
-def row_for(entry: Entry, chash: str) -> Row:
-    """The index row of an entry whose stored content hashes to ``chash``."""
+def row_for(entry: Entry, chash: str, shard: str = "") -> Row:
+    """The index row of an entry whose stored content hashes to ``chash``, in ``shard``."""
     date = entry.published or (entry.digest.date if entry.digest and entry.digest.date else "")
     return Row(
         id=entry.id,
@@ -200,6 +203,7 @@ def row_for(entry: Entry, chash: str) -> Row:
         auto_tags=entry.auto_tags,
         chash=chash,
         ikey=entry.ikey,
+        shard=shard,
     )
 
 

@@ -50,7 +50,7 @@ from store.index.similar import (
 from store.storage import sidecar
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
-from store.storage.shards import shard_key
+from store.storage.shards import shard_of
 
 __all__ = ["IMPLICIT", "SimIndex", "catch_up", "index"]
 
@@ -362,12 +362,12 @@ def _write(
     sidecar.kept(lib, MANIFEST, ix)
 
 
-def _by_shard(missing: list[str], limit: int) -> list[str]:
+def _by_shard(lib: Library, missing: list[str], limit: int) -> list[str]:
     """At most ``limit`` of ``missing`` (newest first), whole content shards at a
     time: the shard of the newest first, then the next newest's. A bounded
     call takes rows spread over every shard otherwise, and each row then costs
     a shard read (a 100k library: 100 rows, 100 reads of 1.3 MB, 1-3 s)."""
-    keys = list(map(shard_key, missing))
+    keys = [shard_of(lib.row(i)) for i in missing]
     per_shard = Counter(keys)
     chosen: set[str] = set()
     total = 0
@@ -406,11 +406,11 @@ def catch_up(
             missing = want + [i for i in missing if i not in skip]
             head = len(want)
         if not complete:
-            rest = _by_shard(missing[head:], max(0, (limit or 0) - head))
+            rest = _by_shard(lib, missing[head:], max(0, (limit or 0) - head))
             missing = missing[:head] + rest
-        # by id, the opened ones first: content shards are keyed by id prefix, so
-        # each batch reads a shard or two instead of every shard of the library
-        missing = missing[:head] + sorted(missing[head:])
+        # by shard, the opened ones first: each batch reads a shard or two
+        # instead of every shard of the library
+        missing = missing[:head] + sorted(missing[head:], key=lambda i: (shard_of(lib.row(i)), i))
         done: list[str] = []
         for i in range(0, len(missing), BATCH):
             part = missing[i : i + BATCH]

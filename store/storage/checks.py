@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from store.models import Row, entry_from_record
 from store.storage.rows import SCHEMA_VERSION, migrate
+from store.storage.shards import SHARD_RE, shard_of
 from store.storage.state import FEEDS_NAME, TABLES_NAME
 
 INDEX = "library.json"
@@ -28,7 +29,6 @@ LOCK = ".write.lock"
 KEPT = "kept.json"  # store.storage.kept.KEPT_NAME (not imported: that module opens libraries)
 CONTENT = "content"
 
-SHARD_RE = re.compile(r"^[0-9a-f]{2}\.json$")
 _TEMP_RE = re.compile(r"^\..+\.tmp$|\.tmp$")
 _DAMAGED_RE = re.compile(r"\.damaged-\d{8}T\d{6}")
 
@@ -161,8 +161,9 @@ def check_index_data(data: Any) -> tuple[int, str | None, bool]:
     return len({r.id for r in rows}), why, newer
 
 
-def _index_ids(data: Any) -> set[str]:
-    return {r.id for r in _parse_rows(data)[0]}
+def _index_shards(data: Any) -> dict[str, str]:
+    """Each listed id and the shard its content must be in."""
+    return {r.id: shard_of(r) for r in _parse_rows(data)[0]}
 
 
 def check_journal(raw: bytes) -> tuple[int, int | None, str | None, int]:
@@ -266,9 +267,10 @@ def _list_dir(rep: Report, d: Path) -> list[str] | None:
     return names
 
 
-def _check_index(rep: Report, d: Path) -> set[str] | None:
-    """Check library.json and its backup; the ids the index lists (None if unreadable)."""
-    index_ids: set[str] | None = None
+def _check_index(rep: Report, d: Path) -> dict[str, str] | None:
+    """Check library.json and its backup; the ids the index lists and their shards
+    (None if unreadable)."""
+    index_ids: dict[str, str] | None = None
     backup_ok = False
     bpath = d / BACKUP
     braw = _safe_read(rep, bpath)
@@ -296,7 +298,7 @@ def _check_index(rep: Report, d: Path) -> set[str] | None:
         if why is None:
             rep.entries, why, newer = check_index_data(idata)
         if why is None:
-            index_ids = _index_ids(idata)
+            index_ids = _index_shards(idata)
         elif newer:
             rep.add(str(ipath), "error", why, "upgrade digest-tui; this file was left untouched")
         elif backup_ok:
@@ -354,10 +356,11 @@ def _check_marks(rep: Report, d: Path) -> None:
             )
 
 
-def _check_content(rep: Report, d: Path, index_ids: set[str] | None) -> None:
-    """Check every content shard, and that each listed entry has its content."""
+def _check_content(rep: Report, d: Path, index_ids: dict[str, str] | None) -> None:
+    """Check every content shard, and that each listed entry has its content in the
+    shard its row names (elsewhere, opening it would fail)."""
     cdir = d / CONTENT
-    stored: set[str] = set()
+    stored: dict[str, set[str]] = {}
     damaged_shards: set[str] = set()
     if cdir.is_dir():
         try:
@@ -391,7 +394,7 @@ def _check_content(rep: Report, d: Path, index_ids: set[str] | None) -> None:
                 if bad:
                     why = f"has {len(bad)} damaged entr{'y' if len(bad) == 1 else 'ies'}"
             if why is not None:
-                damaged_shards.add(name[:2])
+                damaged_shards.add(name.removesuffix(".json"))
                 rep.add(
                     str(p),
                     "error",
@@ -401,9 +404,13 @@ def _check_content(rep: Report, d: Path, index_ids: set[str] | None) -> None:
                     "repair",
                 )
             else:
-                stored |= set(recs or ())
+                stored[name.removesuffix(".json")] = set(recs or ())
     if index_ids is not None:
-        missing = sorted(i for i in index_ids - stored if i[:2] not in damaged_shards)
+        missing = sorted(
+            i
+            for i, key in index_ids.items()
+            if key not in damaged_shards and i not in stored.get(key, ())
+        )
         if missing:
             rep.add(
                 str(cdir),

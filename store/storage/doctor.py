@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -36,7 +37,6 @@ from store.storage.checks import (
     INDEX,
     JOURNAL,
     LOCK,
-    SHARD_RE,
     TABLES,
     check_index_data,
     check_journal,
@@ -45,6 +45,7 @@ from store.storage.checks import (
     read_bytes,
     shard_entries,
 )
+from store.storage.shards import SHARD_RE, shard_of
 
 
 def _stamp() -> str:
@@ -133,7 +134,7 @@ def repair(data_dir: Path) -> list[str]:
                 if p.parent == d / CONTENT and SHARD_RE.match(p.name):
                     aside = aside_name(p)
                     os.rename(p, aside)
-                    drop_shards.add(p.name[:2])
+                    drop_shards.add(p.stem)
                     done.append(f"moved the damaged {CONTENT}/{p.name} aside as {aside.name}")
             if drop_shards or any(Path(f.path) == d / CONTENT for f in todo):
                 done += _drop_missing_rows(d)
@@ -158,15 +159,20 @@ def _drop_missing_rows(d: Path) -> list[str]:
     data, why = load_json(raw)
     if why is not None or check_index_data(data)[1] is not None:
         return []  # a damaged index is restore's business, not ours
-    stored: set[str] = set()
+    stored: dict[str, set[str]] = {}
     cdir = d / CONTENT
     for p in cdir.glob("*.json") if cdir.is_dir() else ():
         if not SHARD_RE.match(p.name):
             continue
         sdata, swhy = load_json(p.read_bytes())
         recs = shard_entries(sdata) if swhy is None else None
-        stored |= set(recs or ())
-    keep = [r for r in data["rows"] if Row.from_json(r).id in stored]
+        stored[p.stem] = set(recs or ())
+
+    def kept(raw_row: Any) -> bool:
+        row = Row.from_json(raw_row)
+        return row.id in stored.get(shard_of(row), ())
+
+    keep = [r for r in data["rows"] if kept(r)]
     dropped = len(data["rows"]) - len(keep)
     if not dropped:
         return []

@@ -7,9 +7,9 @@ What lives where (each file has its own module)::
                         change: it is the commit point.
     library.json.bak    the previous good index, for `digest-tui doctor --restore`.
     library.cache       marshal copy of the rows for a fast start (derived).
-    content/XX.json     TinyDB files holding full entries, sharded by id prefix
-                        (store.storage.shards), so opening one entry reads ~1/256
-                        of the content.
+    content/*.json      TinyDB files holding full entries, in bounded shards filled
+                        as entries arrive (store.storage.shards): a save writes the
+                        shards of its entries, opening one entry reads one shard.
     marks.jsonl         the user's marks (store.storage.marks): never rewritten by
                         content changes, O(1) to append.
     feeds.json          TinyDB table of per-feed fetch state (store.storage.state).
@@ -85,6 +85,7 @@ class Library:
         # ingest or refresh, kept up to date by saves, dropped on a reload
         self._ikeys: dict[str, str] | None = None
         self.has_legacy_keys = False  # whether any row has a previous release's key
+        self._arrivals: shards.Arrivals | None = None  # where new entries go; None: scan
 
     # -- opening -------------------------------------------------------------
     @classmethod
@@ -104,6 +105,7 @@ class Library:
         self._index_stamp = stamp
         self._sorted = list(self._rows.values())  # loaded in sort_rows order
         self._ikeys = None
+        self._arrivals = None
         self.generation += 1
 
     def reload_if_changed(self) -> bool:
@@ -159,21 +161,14 @@ class Library:
     def get_many(self, ids: Sequence[str]) -> list[Entry]:
         """Full entries, each shard read once (a TinyDB query on its table)."""
         with self._tlock:
-            by_shard: dict[str, list[str]] = {}
+            got = shards.read_rows(self.dir, [self.row(i) for i in ids])
             for i in ids:
-                self.row(i)
-                by_shard.setdefault(shards.shard_key(i), []).append(i)
-            found: dict[str, Entry] = {}
-            for key, wanted in by_shard.items():
-                got = shards.read_entries(self.dir, key, wanted)
-                for i in wanted:
-                    if i not in got:
-                        raise LibraryError(
-                            f"entry {i} is listed but its content is missing from "
-                            f"{self.dir / shards.CONTENT_DIR}; run `digest-tui doctor`"
-                        )
-                    found[i] = got[i].with_(auto_tags=self._rows[i].auto_tags)
-            return [found[i] for i in ids]
+                if i not in got:
+                    raise LibraryError(
+                        f"entry {i} is listed but its content is missing from "
+                        f"{self.dir / shards.CONTENT_DIR}; run `digest-tui doctor`"
+                    )
+            return [got[i].with_(auto_tags=self._rows[i].auto_tags) for i in ids]
 
     def marks(self, entry_id: str) -> Marks:
         return self._marks.get(entry_id)
@@ -267,21 +262,27 @@ class Library:
                 old = self._rows.get(eid)
                 if old is None:
                     res.new.append(eid)
-                elif old.chash != item[2] or old.auto_tags != item[0].auto_tags:
-                    res.updated.append(eid)
+                    continue
+                if old.chash != item[2] or old.auto_tags != item[0].auto_tags:
+                    res.updated.append(eid)  # rewritten where it is
+                    changed.setdefault(shards.shard_of(old), []).append(item)
                 else:
                     res.unchanged.append(eid)
-                    continue
-                changed.setdefault(shards.shard_key(eid), []).append(item)
+            if res.new:
+                if self._arrivals is None:
+                    self._arrivals = shards.Arrivals.scan(self.dir, self._rows.values())
+                sizes = (len(batch[i][1]) for i in res.new)
+                for eid, key in zip(res.new, self._arrivals.place(self.dir, sizes), strict=True):
+                    changed.setdefault(key, []).append(batch[eid])
             if not changed:
                 return res
             for key, items in changed.items():
                 shards.write_entries(self.dir, key, (text for _e, text, _h in items))
             # the shards' renames, before the index names them
             fsync_dir(self.dir / shards.CONTENT_DIR)
-            for items in changed.values():
+            for key, items in changed.items():
                 for e, _text, h in items:
-                    self._rows[e.id] = row_for(e, h)
+                    self._rows[e.id] = row_for(e, h, key)
             ikeys = self._ikeys
             self._write_index()
             if ikeys is not None:  # _write_index keeps it; a reload inside the lock drops it
@@ -291,7 +292,11 @@ class Library:
                             ikeys.setdefault(k, e.id)
             return res
 
-        return self._write_locked(do)
+        try:
+            return self._write_locked(do)
+        except BaseException:
+            self._arrivals = None  # its counts may name entries the index does not
+            raise
 
     def identity_index(self) -> dict[str, str]:
         """Every identity key of the library and the id it names (for ingest and refresh).
@@ -322,22 +327,13 @@ class Library:
         """Give rows without identity keys their keys and content hash, from their content."""
         from store.storage.identity import stored_keys
 
-        todo = [i for i, r in self._rows.items() if not r.ikey]
-        by_shard: dict[str, list[str]] = {}
-        for i in todo:
-            by_shard.setdefault(shards.shard_key(i), []).append(i)
-        changed = 0
-        for key, wanted in by_shard.items():
-            got = shards.read_entries(self.dir, key, wanted)
-            for i in wanted:
-                e = got.get(i)
-                if e is None:  # content lost: doctor's business, not a key's
-                    continue
-                row = self._rows[i]
-                self._rows[i] = row._replace(
-                    ikey=stored_keys(e), chash=shards.substance_hash(e.with_(auto_tags=()))
-                )
-                changed += 1
+        got = shards.read_rows(self.dir, [r for r in self._rows.values() if not r.ikey])
+        # an entry whose content is lost is doctor's business, not a key's
+        for i, e in got.items():
+            self._rows[i] = self._rows[i]._replace(
+                ikey=stored_keys(e), chash=shards.substance_hash(e.with_(auto_tags=()))
+            )
+        changed = len(got)
         if changed:
             self._write_index()
             self._ikeys = None

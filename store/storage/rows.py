@@ -27,7 +27,8 @@ from store.storage.atomic import dump_json, read_json, write_bytes_atomic
 
 # 2: rows end with their identity keys (``Row.ikey``); ``chash`` hashes the
 # content without id and path (``shards.substance_hash``)
-SCHEMA_VERSION = 2
+# 3: rows end with the content shard holding them (``Row.shard``)
+SCHEMA_VERSION = 3
 INDEX_NAME = "library.json"
 BACKUP_NAME = "library.json.bak"
 CACHE_NAME = "library.cache"
@@ -60,9 +61,17 @@ def migrate(version: int, rows: list[Any]) -> list[Any]:
     hash, whose meaning changed) are computed from the stored content the first
     time an ingest or refresh needs them (``Library.identity_index``), so
     opening an old library to read it costs nothing more.
+
+    2 → 3: a row gains its content shard, empty: its content stays where the
+    previous release wrote it, the shard of its id's prefix (``shards.shard_of``);
+    only new entries go to arrival shards. Nothing is moved or rewritten.
     """
-    if version == 1:
-        rows = [[*r, ""] if isinstance(r, list) and len(r) == ROW_FIELDS - 1 else r for r in rows]
+    if version < SCHEMA_VERSION:
+        short = SCHEMA_VERSION - version
+        rows = [
+            [*r, *([""] * short)] if isinstance(r, list) and len(r) == ROW_FIELDS - short else r
+            for r in rows
+        ]
     return rows
 
 
@@ -154,7 +163,7 @@ def _cache_head(stamp: Stamp) -> tuple[int, int, int, int]:
 # sets for thousands of entries): stored once in the cache (see write_cache)
 _SHARED_FIELDS = tuple(
     Row._fields.index(f)
-    for f in ("show", "source", "source_kind", "digest_id", "digest_title", "auto_tags")
+    for f in ("show", "source", "source_kind", "digest_id", "digest_title", "auto_tags", "shard")
 )
 
 

@@ -1,17 +1,31 @@
-"""Content shards: full entries in TinyDB files ``content/XX.json``, by id prefix.
+"""Content shards: full entries in TinyDB files ``content/NAME.json``.
 
 Each shard is a TinyDB database with one table, ``entries``, whose documents are
 entry records (``store.models.entry_to_record`` without the automatic tags,
-which live in the index). Opening one entry reads ~1/256 of the content; a
-batch save reads and writes each touched shard once (``BatchJSONStorage``).
+which live in the index). A batch save reads and writes each touched shard once
+(``BatchJSONStorage``).
+
+Where an entry lives is in its index row (``Row.shard``). New entries go to
+*arrival shards* (``n000001.json``, ...), filled in the order entries arrive up
+to ``ARRIVAL_ENTRIES`` entries or ``ARRIVAL_BYTES``: a daily refresh of 500 new
+entries writes two or three small files whatever the library's size, and
+opening an entry parses one bounded shard. Libraries written before schema 3
+keep their entries in shards named by the id's first two hex digits
+(``3f.json``): their rows have no shard and ``shard_of`` names the prefix.
+(Keying every entry by id prefix spread 500 new entries over 218 of the 256
+shards: a daily refresh rewrote 61 MB at 10k entries and ~600 MB at 100k, and
+each shard grew with the library.)
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +33,87 @@ from tinydb import Query
 from tinydb.table import Table
 
 from store.errors import LibraryError
-from store.models import Entry, Source, entry_from_record, entry_to_record, short_hash
+from store.models import Entry, Row, Source, entry_from_record, entry_to_record, short_hash
 from store.storage.atomic import batch_db, json_text, read_json
 
 CONTENT_DIR = "content"
 TABLE = "entries"
+ARRIVAL_PREFIX = "n"
+ARRIVAL_ENTRIES = 256
+ARRIVAL_BYTES = 1_500_000  # of entry records: a shard parses in a few ms
+#: a shard file's name: an id prefix (before schema 3) or an arrival number
+SHARD_RE = re.compile(r"^(?:[0-9a-f]{2}|n[0-9]{6,})\.json$")
+_ARRIVAL_RE = re.compile(r"^n([0-9]{6,})$")
 
 
-def shard_key(entry_id: str) -> str:
-    return entry_id[:2]
+def shard_of(row: Row) -> str:
+    """The shard holding a row's content: its own, else (a row from before
+    schema 3) the one of its id's prefix."""
+    return row.shard or row.id[:2]
+
+
+def arrival_name(number: int) -> str:
+    return f"{ARRIVAL_PREFIX}{number:06d}"
+
+
+def _arrival_number(name: str) -> int | None:
+    m = _ARRIVAL_RE.match(name)
+    return int(m.group(1)) if m else None
+
+
+@dataclass
+class Arrivals:
+    """Where new entries go: the newest arrival shard until it is full, then a new one.
+
+    Built from the rows (``scan``) and kept by the library between saves; a
+    save that fails drops it (it is built again), so its counts never run ahead
+    of what the index names.
+    """
+
+    name: str | None  # the newest arrival shard the rows name
+    count: int  # rows in it
+    top: int  # the highest arrival number in the rows or the directory
+
+    @classmethod
+    def scan(cls, directory: Path, rows: Iterable[Row]) -> Arrivals:
+        """From the rows, and the directory's names: a shard written by a save that
+        never committed its index is skipped, not filled on top of its leftovers."""
+        counts = Counter(r.shard for r in rows if r.shard)
+        numbered = {n: k for k in counts if (n := _arrival_number(k)) is not None}
+        top = max(numbered, default=0)
+        try:
+            names = os.listdir(directory / CONTENT_DIR)
+        except OSError:
+            names = []
+        for name in names:
+            n = _arrival_number(name.split(".", 1)[0])
+            if n is not None and n > top:
+                top = n
+        newest = numbered[max(numbered)] if numbered else None
+        return cls(newest, counts[newest] if newest else 0, top)
+
+    def place(self, directory: Path, sizes: Iterable[int]) -> list[str]:
+        """The shard of each new entry (of ``sizes`` bytes), in order."""
+        used = 0
+        if self.name is not None:
+            path = shard_path(directory, self.name)
+            try:
+                _check_records(path, _table(path))
+                used = path.stat().st_size if path.exists() else 0
+            except (LibraryError, OSError):
+                # damaged or unreadable: never filled (the save would fail after its
+                # tags and words were written); its entries stay for doctor to find
+                self.name = None
+        out: list[str] = []
+        for size in sizes:
+            full = self.count >= ARRIVAL_ENTRIES or (self.count > 0 and used + size > ARRIVAL_BYTES)
+            if self.name is None or full:
+                self.top += 1
+                self.name, self.count, used = arrival_name(self.top), 0, 0
+            out.append(self.name)
+            self.count += 1
+            used += size
+        return out
 
 
 def shard_path(directory: Path, key: str) -> Path:
@@ -68,11 +154,28 @@ def substance_hash(e: Entry, text: str | None = None) -> str:
 
 
 def _entries(db_path: Path, table: Table) -> Table:
-    """``table`` after checking its file holds an entries table (damage raises)."""
+    """``table`` after checking its file holds an entries table of sound records
+    (damage raises): a write rewrites every record of the shard, and must not
+    carry a damaged one along as if it were sound."""
     data = table.storage.read()
-    if data is not None and not isinstance(data.get(TABLE), dict):
-        raise LibraryError(f"library file {db_path} is damaged (no entries table)")
+    if data is not None:
+        records = data.get(TABLE)
+        if not isinstance(records, dict):
+            raise LibraryError(f"library file {db_path} is damaged (no entries table)")
+        _check_records(db_path, records)
     return table
+
+
+def _check_records(path: Path, records: Mapping[str, Any]) -> None:
+    """Raise LibraryError naming ``path`` if a record does not make an Entry."""
+    for doc in records.values():
+        try:
+            entry_from_record(dict(doc))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise LibraryError(
+                f"library file {path} is damaged (a bad entry record); it was left "
+                "untouched (run `digest-tui doctor`)"
+            ) from exc
 
 
 def read_entries(directory: Path, key: str, ids: Iterable[str]) -> dict[str, Entry]:
@@ -98,6 +201,17 @@ def read_entries(directory: Path, key: str, ids: Iterable[str]) -> dict[str, Ent
                 f"library file {path} is damaged (bad entry {eid}); "
                 "it was left untouched (run `digest-tui doctor`)"
             ) from exc
+    return found
+
+
+def read_rows(directory: Path, rows: Iterable[Row]) -> dict[str, Entry]:
+    """The stored entries of ``rows`` by id, each shard read once (a missing one is absent)."""
+    by_shard: dict[str, list[str]] = {}
+    for r in rows:
+        by_shard.setdefault(shard_of(r), []).append(r.id)
+    found: dict[str, Entry] = {}
+    for key, ids in by_shard.items():
+        found.update(read_entries(directory, key, ids))
     return found
 
 

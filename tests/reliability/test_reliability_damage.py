@@ -19,6 +19,7 @@ import pytest
 
 from store.errors import LibraryError
 from store.models import Row
+from store.storage import shards
 from store.storage.library import Library
 from store.storage.rows import SCHEMA_VERSION
 from store.sync.firstrun import mark_samples_offered, samples_offered
@@ -52,7 +53,7 @@ def _first_id(d: Path) -> str:
 
 
 def _shard_of(d: Path, eid: str) -> Path:
-    return d / "content" / f"{eid[:2]}.json"
+    return shards.shard_path(d, shards.shard_of(Library.open(d).row(eid)))
 
 
 def truncate(p: Path, keep: float = 0.5) -> None:

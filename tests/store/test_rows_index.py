@@ -42,6 +42,8 @@ def row(i: int, date: str = "", title: str = "", tags: tuple[str, ...] = ()) -> 
         link=f"https://x.example/{i}" if i % 3 == 0 else None,
         auto_tags=tags,
         chash=f"h{i}",
+        ikey=f"g:{i}" if i % 2 else "",
+        shard="n000001" if i % 2 else "",
     )
 
 
@@ -54,7 +56,7 @@ def test_write_then_read_gives_the_same_rows(tmp_path: Path) -> None:
     assert got == {r.id: r for r in ROWS}
     assert list(got) == [r.id for r in ROWS]  # list order kept
     data = json.loads((tmp_path / "library.json").read_bytes())
-    assert data["schema"] == rows_mod.SCHEMA_VERSION == 2
+    assert data["schema"] == rows_mod.SCHEMA_VERSION == 3
     assert data["rows"][0] == [
         "r001",
         "Title 1",
@@ -67,8 +69,9 @@ def test_write_then_read_gives_the_same_rows(tmp_path: Path) -> None:
         None,
         ["ai", "open-source"],
         "h1",
-        "",
-    ]  # fmt: skip  (the last field: the identity key, "" until computed)
+        "g:1",
+        "n000001",
+    ]  # fmt: skip  (the last fields: the identity keys, the content shard)
 
 
 def test_the_previous_index_is_kept_as_bak(tmp_path: Path) -> None:
@@ -121,12 +124,21 @@ def test_a_damaged_index_is_refused_by_name_and_left_alone(tmp_path: Path, raw: 
 def test_a_schema_1_index_reads_with_empty_identity_keys(tmp_path: Path) -> None:
     """Rows of schema 1 have no identity key: they read as "" (computed on the next ingest)."""
     path = tmp_path / "library.json"
-    old = [r.to_json()[:-1] for r in ROWS]
+    old = [r.to_json()[:-2] for r in ROWS]
     path.write_bytes(json.dumps({"schema": 1, "rows": old}).encode())
     got = read_index(path)
-    assert got == {r.id: r._replace(ikey="") for r in ROWS}
-    assert rows_mod.migrate(1, old) == [[*r, ""] for r in old]
-    assert rows_mod.migrate(2, old) == old  # only schema 1 is migrated
+    assert got == {r.id: r._replace(ikey="", shard="") for r in ROWS}
+    assert rows_mod.migrate(1, old) == [[*r, "", ""] for r in old]
+    assert rows_mod.migrate(3, old) == old  # rows of this schema are left as they are
+
+
+def test_a_schema_2_index_reads_with_rows_in_their_prefix_shards(tmp_path: Path) -> None:
+    """Rows of schema 2 name no shard: they read as "" (their id prefix's shard)."""
+    path = tmp_path / "library.json"
+    old = [r.to_json()[:-1] for r in ROWS]
+    path.write_bytes(json.dumps({"schema": 2, "rows": old}).encode())
+    assert read_index(path) == {r.id: r._replace(shard="") for r in ROWS}
+    assert rows_mod.migrate(2, old) == [[*r, ""] for r in old]
 
 
 def test_a_newer_schema_asks_for_an_upgrade(tmp_path: Path) -> None:

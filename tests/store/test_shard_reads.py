@@ -40,28 +40,30 @@ def test_a_shard_edited_in_place_is_parsed_again(tmp_path: Path) -> None:
     es = _entries(2)
     lib.save_entries(es)
     assert lib.get(es[0].id).title == "Title 0"
-    path = shards.shard_path(lib.dir, "ab")
+    key = lib.row(es[0].id).shard
+    path = shards.shard_path(lib.dir, key)
     data = json.loads(path.read_text(encoding="utf-8"))
     for doc in data["entries"].values():
         doc["title"] = doc["title"].replace("Title", "Heading")
     st = path.stat()
     path.write_text(json.dumps(data), encoding="utf-8")  # same inode, new size
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert shards.read_entries(lib.dir, "ab", [es[0].id])[es[0].id].title == "Heading 0"
+    assert shards.read_entries(lib.dir, key, [es[0].id])[es[0].id].title == "Heading 0"
 
 
 def test_first_record_of_an_id_wins_and_damage_is_refused(tmp_path: Path) -> None:
     lib = Library.open(tmp_path / "lib")
     es = _entries(1)
     lib.save_entries(es)
-    path = shards.shard_path(lib.dir, "ab")
+    key = lib.row(es[0].id).shard
+    path = shards.shard_path(lib.dir, key)
     data = json.loads(path.read_text(encoding="utf-8"))
     (doc,) = data["entries"].values()
     data["entries"]["2"] = {**doc, "title": "second copy"}
     data["entries"]["3"] = ["not a record"]
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert shards.read_entries(lib.dir, "ab", [es[0].id])[es[0].id].title == "Title 0"
+    assert shards.read_entries(lib.dir, key, [es[0].id])[es[0].id].title == "Title 0"
     assert shards.read_entries(lib.dir, "cd", [es[0].id]) == {}  # no such shard
     path.write_text(json.dumps({"other": {}}), encoding="utf-8")
     with pytest.raises(LibraryError, match="no entries table"):
-        shards.read_entries(lib.dir, "ab", [es[0].id])
+        shards.read_entries(lib.dir, key, [es[0].id])

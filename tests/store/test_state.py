@@ -122,7 +122,8 @@ def test_content_shards_are_tinydb_tables_of_entries(tmp_path: Path) -> None:
     lib.save_entries(
         [es[2].with_(title="changed"), Entry(id="ab" + "f" * 10, source=src, title="N")]
     )
-    table = _stock(tmp_path / "content" / "ab.json").table("entries")
+    assert {lib.row(e.id).shard for e in es} == {"n000001"}
+    table = _stock(tmp_path / "content" / "n000001.json").table("entries")
     assert len(table) == 6  # the update replaced its record, the new one was added
     doc = table.get(Query().id == es[2].id)
     assert doc is not None and doc["title"] == "changed" and doc.doc_id == 3

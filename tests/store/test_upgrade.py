@@ -187,7 +187,7 @@ def test_ingesting_an_old_librarys_sources_again_adds_nothing(old_dir: Path) -> 
     reopened = Library.open(old_dir)
     assert {r.id for r in reopened.rows()} == ids
     assert all(r.ikey for r in reopened.rows())
-    assert json.loads((old_dir / "library.json").read_text("utf-8"))["schema"] == 2
+    assert json.loads((old_dir / "library.json").read_text("utf-8"))["schema"] == 3
     for eid, m in _journal(FIXTURE).items():
         got = reopened.marks(eid)
         assert (got.read, got.bookmarked) == (bool(m.get("r")), bool(m.get("b")))

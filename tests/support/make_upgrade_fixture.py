@@ -1,8 +1,11 @@
-"""Write the upgrade fixture: a library as the release of commit 72fde32 left it.
+"""Write an upgrade fixture: a library as a release left it.
 
 Run from the repository root, with that release's code checked out::
 
     python -m tests.support.make_upgrade_fixture tests/fixtures/library-72fde32
+
+(``library-72fde32``: schema 1, no identity keys; ``library-b9f9a53``: schema 2,
+content in shards by id prefix, written by this module at commit b9f9a53.)
 
 It makes every file a data directory held then (index, backup, start-up cache,
 content shards, marks journal, feed fetch state, ui.json, state.json, the word
