@@ -250,12 +250,27 @@ def read_index(path: Path) -> dict[str, Row]:
 def write_index(directory: Path, rows: list[Row]) -> None:
     """Replace library.json with ``rows`` (in list order), keeping the old one as .bak."""
     path = directory / INDEX_NAME
-    if path.exists():
-        tmp = directory / (BACKUP_NAME + ".tmp")
+    data = dump_json({"schema": SCHEMA_VERSION, "rows": [r.to_json() for r in rows]})
+    if not path.exists():
+        write_bytes_atomic(path, data)
+        return
+    # The backup is the old file itself under a second name: an index write
+    # replaces library.json by rename, so the old inode is never written again
+    # (a copy wrote the whole index twice per save, 20 MB more at 100k entries).
+    # It takes the name only once the new index is in place, so the two names
+    # never stay on one file.
+    tmp = directory / (BACKUP_NAME + ".tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(path, tmp)
+    except OSError:  # no hard links here (FAT, some network file systems)
         shutil.copyfile(path, tmp)
-        os.replace(tmp, directory / BACKUP_NAME)
-    data = {"schema": SCHEMA_VERSION, "rows": [r.to_json() for r in rows]}
-    write_bytes_atomic(path, dump_json(data))
+    try:
+        write_bytes_atomic(path, data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, directory / BACKUP_NAME)
 
 
 def sort_rows(rows: Iterable[Row]) -> list[Row]:

@@ -349,19 +349,48 @@ def test_reading_the_cache_leaves_garbage_collection_as_it_was(tmp_path: Path) -
         gc.enable()
 
 
-def test_a_backup_copy_cut_short_leaves_a_file_doctor_knows_as_a_leftover(
+def test_an_index_write_cut_short_keeps_the_old_index_and_leaves_no_unknown_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    write_index(tmp_path, ROWS[:2])
     write_index(tmp_path, ROWS)
+    index, bak = (tmp_path / "library.json").read_bytes(), (tmp_path / "library.json.bak")
+    old_bak = bak.read_bytes()
 
     def fail(_src: object, _dst: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(rows_mod.os, "replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(LibraryError, match="No space left"):
         write_index(tmp_path, ROWS[:1])
     monkeypatch.undo()
-    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "library.json")
-    assert left, "the failed copy left nothing to check"
+    assert (tmp_path / "library.json").read_bytes() == index
+    assert bak.read_bytes() == old_bak  # still a good previous copy
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("library.json", bak.name))
     notes = {f.path for f in diagnose(tmp_path).findings if "leftover" in f.what}
     assert {str(tmp_path / n) for n in left} <= notes
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_the_backup_is_the_previous_index_and_never_shares_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    """The backup takes the old file by a hard link (or a copy where there are
+    none); after the write the two names are two files, so damage done in place
+    to library.json never reaches its backup."""
+    if not links:
+
+        def no_link(_src: object, _dst: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(rows_mod.os, "link", no_link)
+    write_index(tmp_path, ROWS[:1])
+    first = (tmp_path / "library.json").read_bytes()
+    write_index(tmp_path, ROWS)
+    index, bak = tmp_path / "library.json", tmp_path / "library.json.bak"
+    assert bak.read_bytes() == first
+    assert not os.path.samefile(index, bak)
+    with index.open("r+b") as f:  # damage in place
+        f.truncate(10)
+    assert bak.read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["library.json", "library.json.bak"]
