@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench import newsboat as nb
 from bench import ours
-from bench.library_figures import bench_ingest, bench_marks, bench_open, bench_query
+from bench.library_figures import bench_ingest, bench_marks, bench_open, bench_query, bench_save
 from bench.machine import machine
 from bench.prepare import library_for, log
 from bench.refresh import bench_daily, bench_refresh
@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("daily", lambda: bench_daily(a, use_nb)),
         ("query", lambda: bench_query(a)),
         ("open", lambda: bench_open(a)),
-        ("marks", lambda: bench_marks(a)),
+        ("marks", lambda: bench_marks(a) + bench_save(a)),
         ("ingest", lambda: bench_ingest(a)),
     ]
     results: list[Result] = []

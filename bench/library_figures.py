@@ -114,6 +114,26 @@ def bench_marks(a: argparse.Namespace) -> list[Result]:
     return [bm, tg]
 
 
+def bench_save(a: argparse.Namespace) -> list[Result]:
+    """Saving 500 new entries into the largest library: the store's part of a daily
+    refresh, which must not grow with the library (content shards filled in
+    arrival order; the index is still rewritten whole)."""
+    n = _largest(a)
+    res = Result(f"save 500 new entries, {size_label(n)} entries", "ms")
+    got = _in_child("save", library_for(a, n), max(3, a.runs))
+    if got is None:
+        res.ours_missing = "n/a (failed)"
+        return [res]
+    res.ours = [x[0] * 1000 for x in got]
+    files = sorted(int(x[1]) for x in got)
+    mb = sorted(x[2] for x in got)
+    res.notes.append(
+        f"content files and library.json written per save {files[0]}-{files[-1]} ({mb[0]:.1f}-{mb[-1]:.1f} MB); "
+        "each save on a fresh hard-linked copy; no parse, tags or word index"
+    )
+    return [res]
+
+
 def _in_child(kind: str, lib: Path, runs: int) -> Any:
     """Run a store-level timing in a fresh interpreter (no caches from the bench itself)."""
     code = (
@@ -126,6 +146,8 @@ def _in_child(kind: str, lib: Path, runs: int) -> Any:
         "    print(json.dumps(None if r is None else [r[0], r[1]]))\n"
         "elif kind == 'derive':\n"
         "    print(json.dumps(list(ours.derive_cpu(lib))))\n"
+        "elif kind == 'save':\n"
+        "    print(json.dumps(ours.save_times(lib, runs)))\n"
         "elif kind == 'open':\n"
         "    print(json.dumps(list(ours.open_times(lib, runs))))\n"
         "else:\n"

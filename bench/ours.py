@@ -184,6 +184,36 @@ def mark_times(data_dir: Path, runs: int) -> tuple[list[float], list[float], boo
     return bm, tg, untouched
 
 
+def save_times(data_dir: Path, runs: int, new: int = 500) -> list[list[float]]:
+    """[seconds, content files written, their MB] of saving ``new`` new entries,
+    ``runs`` times, each on a fresh scratch copy of ``data_dir`` (what a daily
+    refresh stores on top of a long-time library, without its parse)."""
+    from bench.data import iter_entries
+    from store.storage.library import Library
+
+    n = len(Library.open(data_dir))
+    out = []
+    for run in range(runs):
+        scratch = data_dir.with_name(data_dir.name + "-save")
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch_copy(data_dir, scratch)
+        try:
+            lib = Library.open(scratch)
+            start = n + 10_000_000 + run * new  # items no library of the bench holds
+            entries = list(iter_entries(11, start + new, 50, start=start))
+            before = content_stamps(scratch)
+            t0 = time.perf_counter()
+            lib.save_entries(entries)
+            dt = time.perf_counter() - t0
+            after = content_stamps(scratch)
+            touched = [k for k in after if after[k] != before.get(k)]
+            mb = sum(after[k][1] for k in touched) / 1e6
+            out.append([dt, float(len(touched)), mb])
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return out
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs)
 

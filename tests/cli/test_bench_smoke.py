@@ -29,6 +29,7 @@ EXPECTED_ROWS = (
     "open an entry, 200 entries",
     "bookmark toggle, 200 entries",
     "tag add, 200 entries",
+    "save 500 new entries, 200 entries",
     "ingest 10 digest files",
     "derive related + stories after that ingest, CPU per entry",
 )
@@ -56,12 +57,17 @@ def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
         "bookmark toggle, 200 entries",
         "tag add, 200 entries",
         "open an entry, 200 entries",
+        "save 500 new entries, 200 entries",
         "derive related + stories after that ingest, CPU per entry",
     ):
         assert by_name[row]["ours_median"] is not None, out.stdout
         assert by_name[row]["ours_spread"] is not None, out.stdout
     assert "no content or index file rewritten" in out.stdout
     assert "the cached library changed" not in out.stdout
+    # 500 new entries on 200 (one shard of 256 not full): that shard filled, two new
+    # ones, library.json; no other file, whatever the library held
+    save = by_name["save 500 new entries, 200 entries"]
+    assert any("written per save 4-4" in n for n in save["notes"]), save
     # refresh is in every checkout: the daily refresh must have run, and counted
     daily = by_name["daily refresh: 2 feeds, 1 new items each on 5 known"]
     assert daily["ours_median"] is not None, out.stdout
