@@ -47,6 +47,7 @@ from store.index.similar import (
     specificity,
     term_label,
 )
+from store.models import Row
 from store.storage import sidecar
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
@@ -362,12 +363,12 @@ def _write(
     sidecar.kept(lib, MANIFEST, ix)
 
 
-def _by_shard(lib: Library, missing: list[str], limit: int) -> list[str]:
+def _by_shard(missing: list[Row], limit: int) -> list[Row]:
     """At most ``limit`` of ``missing`` (newest first), whole content shards at a
     time: the shard of the newest first, then the next newest's. A bounded
     call takes rows spread over every shard otherwise, and each row then costs
     a shard read (a 100k library: 100 rows, 100 reads of 1.3 MB, 1-3 s)."""
-    keys = [shard_of(lib.row(i)) for i in missing]
+    keys = list(map(shard_of, missing))
     per_shard = Counter(keys)
     chosen: set[str] = set()
     total = 0
@@ -377,7 +378,7 @@ def _by_shard(lib: Library, missing: list[str], limit: int) -> list[str]:
         if k not in chosen:
             chosen.add(k)
             total += per_shard[k]
-    return [i for i, k in zip(missing, keys, strict=True) if k in chosen][:limit]
+    return [r for r, k in zip(missing, keys, strict=True) if k in chosen][:limit]
 
 
 def catch_up(
@@ -394,23 +395,26 @@ def catch_up(
             return ix, []
         gen = lib.generation
         doc, chash = ix.doc, ix.chash
-        missing = [
-            r.id for r in lib.rows() if (dn := doc.get(r.id)) is None or chash[dn] != r.chash
-        ]
-        complete = limit is None or len(missing) <= limit
+
+        def stale(r: Row) -> bool:
+            return (dn := doc.get(r.id)) is None or chash[dn] != r.chash
+
+        rows = list(filter(stale, lib.rows()))
+        complete = limit is None or len(rows) <= limit
         head = 0
         if first:
-            have = set(missing)
-            want = [i for i in first if i in have]
-            skip = set(want)
-            missing = want + [i for i in missing if i not in skip]
+            want = [
+                r for r in dict.fromkeys(map(lib.row, filter(lib.__contains__, first))) if stale(r)
+            ]
+            skip = {r.id for r in want}
+            rows = want + [r for r in rows if r.id not in skip]
             head = len(want)
         if not complete:
-            rest = _by_shard(lib, missing[head:], max(0, (limit or 0) - head))
-            missing = missing[:head] + rest
+            rows = rows[:head] + _by_shard(rows[head:], max(0, (limit or 0) - head))
         # by shard, the opened ones first: each batch reads a shard or two
         # instead of every shard of the library
-        missing = missing[:head] + sorted(missing[head:], key=lambda i: (shard_of(lib.row(i)), i))
+        rows = rows[:head] + sorted(rows[head:], key=lambda r: (shard_of(r), r.id))
+        missing = [r.id for r in rows]
         done: list[str] = []
         for i in range(0, len(missing), BATCH):
             part = missing[i : i + BATCH]

@@ -92,3 +92,37 @@ def test_a_bounded_signature_catch_up_reads_whole_shards_not_one_per_row(
     assert len(set(read)) <= 5, sorted(set(read))  # 20 rows from ~5 a shard: 4-5 shards
     _ix, rest = simstore.catch_up(fresh, limit=None)
     assert len(done) + len(rest) == n and not set(done) & set(rest)
+
+
+def test_a_bounded_catch_up_computes_the_opened_entry_first_wherever_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The opened entry's signature comes first even when it is old and in another
+    shard than the newest rows; the rest of the bound goes to the newest shard."""
+    from store.index import simstore
+    from store.storage import shards
+
+    monkeypatch.setattr(shards, "ARRIVAL_ENTRIES", 10)
+    lib = Library.open(tmp_path / "lib")
+    src = Source("file", "Src", "/src")
+    # saved oldest first: the oldest entries fill the first shards
+    lib.save_entries(
+        [
+            Entry(
+                id=f"e{i:05d}",
+                source=src,
+                title=f"Entry {i} on subject {i % 9}",
+                summary=f"Words about topic {i % 11} and {i % 4}.",
+                published=f"2025-01-01T{i // 60:02d}:{i % 60:02d}:00",
+            )
+            for i in range(60)
+        ]
+    )
+    fresh = Library.open(tmp_path / "lib")
+    oldest = fresh.rows()[-1]
+    assert shards.shard_of(oldest) == "n000001"
+    _ix, done = simstore.catch_up(fresh, limit=5, first=(oldest.id, "no-such-id"))
+    assert done[0] == oldest.id and len(done) == 5
+    assert {shards.shard_of(fresh.row(i)) for i in done[1:]} == {"n000006"}  # the newest
+    _ix, again = simstore.catch_up(fresh, limit=5, first=(oldest.id,))
+    assert oldest.id not in again and len(again) == 5  # known now: not computed twice
