@@ -161,11 +161,6 @@ def check_index_data(data: Any) -> tuple[int, str | None, bool]:
     return len({r.id for r in rows}), why, newer
 
 
-def _index_shards(data: Any) -> dict[str, str]:
-    """Each listed id and the shard its content must be in."""
-    return {r.id: shard_of(r) for r in _parse_rows(data)[0]}
-
-
 def check_journal(raw: bytes) -> tuple[int, int | None, str | None, int]:
     """Check marks.jsonl bytes.
 
@@ -298,7 +293,7 @@ def _check_index(rep: Report, d: Path) -> dict[str, str] | None:
         if why is None:
             rep.entries, why, newer = check_index_data(idata)
         if why is None:
-            index_ids = _index_shards(idata)
+            index_ids = {r.id: shard_of(r) for r in _parse_rows(idata)[0]}
         elif newer:
             rep.add(str(ipath), "error", why, "upgrade digest-tui; this file was left untouched")
         elif backup_ok:

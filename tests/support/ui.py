@@ -40,7 +40,9 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Wait until no worker is running, none is about to start, and the screen caught up.
 
     "About to start": the main screen starts the tag summary only after the
-    first list paint (``tags_pending``), so an idle moment before it is not the end.
+    first list paint (``tags_pending``), so an idle moment before it is not the
+    end; nor is one before the library's open has landed and the panes are there
+    (a loaded machine can be idle between the open's worker and its message).
     """
     app = pilot.app
     for _ in range(50):
@@ -48,7 +50,9 @@ async def settle(pilot: Pilot[Any]) -> None:
         # a dialog's worker waits for the user: never wait for it
         busy = [w for w in app.workers if w.group != "dialog" and not w.is_finished]
         screen = app.main_screen if isinstance(app, DigestApp) else None
-        pending = screen is not None and screen.tags_pending
+        pending = screen is not None and (
+            screen.tags_pending or not screen.loaded or not screen.query("#episodes")
+        )
         if not busy and not pending:
             return
         if busy:
