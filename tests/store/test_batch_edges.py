@@ -339,3 +339,44 @@ def test_a_damaged_copy_that_brings_a_tag_keeps_the_text_and_adds_the_tag(tmp_pa
     # and a damaged copy that brings nothing does not stop the rest of its document
     _run(lib, [_e("s", "kS", DAMAGED, 9, URL), t.with_(summary=TEXTS["other2"])])
     assert _summaries(lib) == {"s": CLEAN, "t": TEXTS["other2"]}
+
+
+def test_an_entry_without_automatic_tags_arriving_again_is_known(tmp_path: Path) -> None:
+    """Nothing to tag in it: the same copy again is still a no-op, not an update."""
+    lib = Library.open(tmp_path / "lib")
+    quiet = _e("q", "kQ", "See you on Monday.", 3).with_(title="Note")
+    _run(lib, [quiet])
+    (before,) = lib.rows()
+    batch = _run(lib, [quiet])
+    assert before.auto_tags == ()
+    assert (batch.entries_known, batch.entries_updated) == (1, 0)
+    assert list(lib.rows()) == [before]
+
+
+def test_a_new_version_after_a_detail_change_in_one_run_is_tagged(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib")
+    a = _e("a", "kA", "new", 9, URL)
+    _run(lib, [a])
+    _run(lib, [a.with_(link="https://harbour.example/a")], [_e("a", "kA", "later", 12, URL)])
+    assert _summaries(lib) == {"a": TEXTS["later"]}
+    assert lib.row("a").auto_tags
+
+
+def test_the_batchs_vocabulary_is_the_one_tagging_uses(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib")
+    batch = EntryBatch(lib, {"sea-defence": ["breakwater"]})
+    e = _e("a", "kA", "new", 9)
+    batch.add([e], [content_text(e)])
+    batch.save()
+    assert "sea-defence" in lib.row("a").auto_tags
+
+
+def test_copies_that_come_back_to_the_stored_one_beside_a_new_entry(tmp_path: Path) -> None:
+    """The folded item leaves the queue: the run still tags and saves the rest."""
+    lib = Library.open(tmp_path / "lib")
+    current = _e("s", "kS", "new", 9)
+    _run(lib, [current])
+    before = lib.row("s")
+    _run(lib, [_e("s", "kS", "old", 6)], [current], [_e("n", "kN", "later", 3)])
+    assert lib.row("s") == before
+    assert _summaries(lib)["n"] == TEXTS["later"] and lib.row("n").auto_tags
