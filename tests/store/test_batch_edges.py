@@ -12,6 +12,7 @@ and automatic tags are exactly the ones each case needs.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 
 from store.models import Entry, Source
 from store.storage.library import Library
+from store.storage.pending import read_pending
 from store.storage.shards import content_text
 from store.sync.batch import EntryBatch
 
@@ -255,8 +257,6 @@ def test_a_copy_that_only_adds_automatic_tags_gives_one_result_in_either_order(
 
 
 def test_content_lost_for_two_entries_is_restored_for_both(tmp_path: Path) -> None:
-    import shutil
-
     lib = Library.open(tmp_path / "lib")
     a, t = _e("a", "kA", "new", 9), _e("t", "kT", "other", 2)
     _run(lib, [a, t])
@@ -316,8 +316,6 @@ def test_a_detail_changed_copy_keeps_the_stored_automatic_tags(tmp_path: Path) -
 
 
 def test_a_deferred_run_journals_a_new_entry_under_its_winning_copys_id(tmp_path: Path) -> None:
-    from store.storage.pending import read_pending
-
     lib = Library.open(tmp_path / "lib")
     batch = EntryBatch(lib, {})
     batch.defer = True
