@@ -196,8 +196,15 @@ class EntryBatch:
             subscribed = is_url(a.source.location) and not is_url(s.source.location)
             source = a.source if subscribed else s.source
             keys = merge_keys(row.ikey, a.ikey)
-            if tid in self.confirmed and not self._wins(a, substance_hash(a, text), s, row.chash):
-                continue  # the stored copy is one of this run's, and the better one
+            sub_a = substance_hash(a, text)
+            if (
+                tid in self.confirmed
+                and sub_a != row.chash
+                and not self._wins(a, sub_a, s, row.chash)
+            ):
+                # the stored copy is one of this run's, and the better one (a copy of
+                # the same content goes on: its automatic tags merge, in either order)
+                continue
             alike = similar(a, s)
             da, ds = (damage(a), damage(s)) if alike else ((), ())
             if alike and da > ds:

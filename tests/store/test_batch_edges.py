@@ -236,12 +236,7 @@ def test_the_cleaner_of_two_similar_copies_is_kept_and_tagged(
     assert _summaries(lib) == {"a": clean}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug, not fixed here: a stored copy confirmed in this run, then a copy "
-    "with the same content and more automatic tags (a mirror subscribed with a configured "
-    "tag), is skipped (_wins is False on equal hashes), while the other order merges the tags",
-)
+# found by the mutation probe (2026-12-03), fixed: the copy that only adds tags was skipped
 def test_a_copy_that_only_adds_automatic_tags_gives_one_result_in_either_order(
     tmp_path: Path,
 ) -> None:
