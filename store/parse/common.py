@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 
 from store.models import Section
+from store.parse.quickclean import quick_clean_line
 from store.parse.sentences import split_sentences
 from store.text import clean_line, safe_url
 
@@ -145,7 +146,7 @@ def parse_numbered_heading(s: str) -> tuple[str | None, str | None, str]:
     icon, title = split_icon(s)
     title = title.strip().rstrip(":").strip()
     title = strip_emphasis(title)
-    return number, icon, clean_line(title)
+    return number, icon, quick_clean_line(title)
 
 
 _EMPH_RE = re.compile(r"(\*\*|__)(.+?)\1")

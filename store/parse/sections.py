@@ -21,7 +21,7 @@ from store.parse.common import (
     md_inline,
     parse_numbered_heading,
 )
-from store.text import clean_line
+from store.parse.quickclean import quick_clean_line
 
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -70,7 +70,7 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
 
     def flush_para() -> None:
         if para:
-            txt = clean_line(md_inline(" ".join(para)))
+            txt = quick_clean_line(md_inline(" ".join(para)))
             if stack:
                 stack[-1].text.append(txt)
             elif txt:
@@ -93,7 +93,7 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
             flush_para()
             continue
         indent = len(line) - len(line.lstrip())
-        m = _MD_HEADING_RE.match(s)
+        m = _MD_HEADING_RE.match(s) if s[0] == "#" else None
         if m:
             flush_para()
             number, icon, title = parse_numbered_heading(m.group(2))
@@ -123,7 +123,7 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
         bm = BULLET_RE.match(s)
         if bm and (is_plain_bullet or indent >= 2 or nm):
             flush_para()
-            b = clean_line(md_inline(bm.group(1)))
+            b = quick_clean_line(md_inline(bm.group(1)))
             if not b:
                 continue
             if stack:

@@ -1,0 +1,85 @@
+"""The parse fast paths give exactly what the general paths give (issue 19).
+
+Why: each fast path skips work only when a cheap check proves it changes
+nothing; these properties hold that proof against the general code on text
+made of the characters that matter (spaces, other whitespace, controls,
+``&``/``<``, non-ASCII), so a change to ``store.text`` that the checks do
+not foresee shows up here rather than as a silently different entry.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.parse import feed_bytes
+from store.parse.html import _collapse_ws, _collapse_ws_general, html_to_lines
+from store.parse.quickclean import quick_clean_line
+from store.text import clean_line
+
+# few letters, many of the characters the checks are about
+_ALPHABET = st.sampled_from(
+    list("ab .,-#*") + [" ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x00"]
+    + ["\x1b", "\x7f", "&", "&amp;", "&lt;p&gt;", "<", "<b>", "\xa0", "\u2003", "é", "\ufffd"]
+    + ["\ufffe", "\u200b", "\u3000", "\x85", "&#1;", "<!"]
+)  # fmt: skip
+_TEXT = st.lists(_ALPHABET, max_size=40).map("".join)
+_ASCII_TEXT = st.text(st.characters(max_codepoint=127), max_size=60)
+
+
+@settings(max_examples=600)
+@given(st.one_of(_TEXT, _ASCII_TEXT))
+def test_quick_clean_line_is_clean_line(s: str) -> None:
+    assert quick_clean_line(s) == clean_line(s)
+
+
+@settings(max_examples=600)
+@given(st.one_of(_TEXT, _ASCII_TEXT))
+def test_collapse_ws_fast_path_is_general(s: str) -> None:
+    assert _collapse_ws(s) == _collapse_ws_general(s)
+
+
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@settings(max_examples=600)
+@given(st.one_of(_TEXT, _ASCII_TEXT))
+def test_drop_bad_chars_is_the_regex(s: str) -> None:
+    assert feed_bytes._drop_bad_chars(s) == _BAD.sub("", s)
+
+
+def _binary_reference(text: str) -> bool:
+    head = text[:4096]
+    if not head:
+        return False
+    bad = sum(1 for c in head if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
+    return bad > max(len(head) * 0.05, 8)
+
+
+@settings(max_examples=600)
+@given(st.one_of(_TEXT, _ASCII_TEXT).map(lambda s: s * 3))
+def test_looks_binary_counts_as_the_loop(s: str) -> None:
+    assert feed_bytes._looks_binary(s) == _binary_reference(s)
+
+
+_TAGS = st.sampled_from(["p", "div", "li", "ul", "h3", "pre", "b", "a", "br", "span"])
+
+
+@st.composite
+def _html(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        tag = draw(_TAGS)
+        parts.append(f"<{tag}>{draw(_TEXT)}</{tag}>" if tag != "br" else "<br>")
+    return "".join(parts)
+
+
+@settings(max_examples=300)
+@given(_html())
+def test_html_lines_are_clean_lines(html: str) -> None:
+    """Every line outside <pre> is as clean_line leaves it (prefixes aside)."""
+    for ln in html_to_lines(html):
+        if "<pre>" not in html and ln and not ln.startswith(("#", "-", " ")):
+            assert clean_line(ln) == ln
