@@ -10,7 +10,9 @@ through the same digest logic as Markdown files, so an entry whose HTML has
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -117,58 +119,65 @@ def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
                 out.append("")
         prefix[0] = "  " * max(list_depth - 1, 0) if prefix[0].lstrip().startswith("-") else ""
 
-    stack: list[tuple[object, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
-        tag = node.tag  # type: ignore[attr-defined]
-        if closing:
-            if tag == "a":
-                href = (node.attributes or {}).get("href")  # type: ignore[attr-defined]
-                url = safe_url(href, base_url) if href else None
-                label = clean_line(node.text(deep=True))  # type: ignore[attr-defined]
-                if url and label and url not in label:
-                    buf.append(f" ({url})")
-                elif url and not label:
-                    buf.append(url)
-            elif tag in ("ul", "ol"):
+    # one (element, its children's iterator) per open element: a text node is
+    # read as its parent's iterator yields it, never pushed and popped
+    stack: list[tuple[Any, Iterator[Any]]] = []
+    node: Any = root
+    while True:
+        if node is not None:  # opening
+            tag = node.tag
+            if tag == "-text":
+                t = node.text_content or ""
+                buf.append(t if in_pre else _collapse_ws(t))
+            elif tag in ("-comment", "!doctype") or tag in _SKIP or (tag or "").startswith("-"):
+                pass
+            elif tag not in _BLOCK:
+                stack.append((node, node.iter(include_text=True)))
+            else:
                 flush()
-                list_depth = max(list_depth - 1, 0)
-                out.append("")
-            elif tag == "pre":
-                flush()
-                in_pre = max(in_pre - 1, 0)
-            elif tag in _BLOCK:
-                flush()
-                if (
-                    tag in ("p", "div", "blockquote", "table", "section", "article")
-                    and out
-                    and out[-1] != ""
-                ):
-                    out.append("")
+                if tag in ("ul", "ol"):
+                    list_depth += 1
+                elif tag == "li":
+                    prefix[0] = "  " * max(list_depth - 1, 0) + "- "
+                elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    if out and out[-1] != "":
+                        out.append("")
+                    prefix[0] = "#" * int(tag[1]) + " "
+                elif tag == "pre":
+                    in_pre += 1
+                if tag != "br":
+                    stack.append((node, node.iter(include_text=True)))
+        if not stack:
+            break
+        parent, children = stack[-1]
+        node = next(children, None)
+        if node is not None:
             continue
-        if tag == "-text":
-            t = node.text_content or ""  # type: ignore[attr-defined]
-            buf.append(t if in_pre else _collapse_ws(t))
-            continue
-        if tag in ("-comment", "!doctype") or tag in _SKIP or (tag or "").startswith("-"):
-            continue
-        if tag in _BLOCK:
+        stack.pop()  # closing
+        tag = parent.tag
+        if tag == "a":
+            href = (parent.attributes or {}).get("href")
+            url = safe_url(href, base_url) if href else None
+            label = clean_line(parent.text(deep=True))
+            if url and label and url not in label:
+                buf.append(f" ({url})")
+            elif url and not label:
+                buf.append(url)
+        elif tag in ("ul", "ol"):
             flush()
-            if tag in ("ul", "ol"):
-                list_depth += 1
-            elif tag == "li":
-                prefix[0] = "  " * max(list_depth - 1, 0) + "- "
-            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                if out and out[-1] != "":
-                    out.append("")
-                prefix[0] = "#" * int(tag[1]) + " "
-            elif tag == "pre":
-                in_pre += 1
-            elif tag == "br":
-                continue
-        stack.append((node, True))
-        # children in reverse, so that they pop in document order
-        stack.extend([(c, False) for c in node.iter(include_text=True)][::-1])  # type: ignore[attr-defined]
+            list_depth = max(list_depth - 1, 0)
+            out.append("")
+        elif tag == "pre":
+            flush()
+            in_pre = max(in_pre - 1, 0)
+        elif tag in _BLOCK:
+            flush()
+            if (
+                tag in ("p", "div", "blockquote", "table", "section", "article")
+                and out
+                and out[-1] != ""
+            ):
+                out.append("")
     flush()
     # collapse blank runs
     lines: list[str] = []

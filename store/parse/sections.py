@@ -24,6 +24,9 @@ from store.parse.common import (
 from store.parse.quickclean import quick_clean_line
 
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# the characters PLAIN_BULLET_RE can start with after its leading whitespace
+# (tests/store/test_html_fast_paths.py checks the two agree)
+_PLAIN_FIRST = frozenset("-*+•·◦▪▫‣∙–●○■□➤➢►▶✓✔")
 
 
 @dataclass
@@ -102,9 +105,13 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
                 level = max(level, stack[0].level + _depth(number) - 1)
             open_node(_Node(title, number, icon, level))
             continue
-        is_plain_bullet = bool(PLAIN_BULLET_RE.match(s))
-        nm = NUMBERED_RE.match(s) if not is_plain_bullet else None
-        if (nm and nm.group(2) and indent < 2 and len(s) <= 200) or KEYCAP_RE.match(s):
+        # s starts with no whitespace, so each pattern's first character decides
+        # whether it can match: most lines are tried against none of them
+        first = s[0]
+        is_plain_bullet = first in _PLAIN_FIRST and bool(PLAIN_BULLET_RE.match(s))
+        digit = first.isdecimal()
+        nm = NUMBERED_RE.match(s) if digit and not is_plain_bullet else None
+        if (nm and nm.group(2) and indent < 2 and len(s) <= 200) or (digit and KEYCAP_RE.match(s)):
             flush_para()
             number, icon, title = parse_numbered_heading(s)
             base = (
@@ -120,8 +127,8 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
                     stack.pop()
             open_node(_Node(title, number, icon, level))
             continue
-        bm = BULLET_RE.match(s)
-        if bm and (is_plain_bullet or indent >= 2 or nm):
+        bm = BULLET_RE.match(s) if is_plain_bullet or indent >= 2 or nm else None
+        if bm:
             flush_para()
             b = quick_clean_line(md_inline(bm.group(1)))
             if not b:

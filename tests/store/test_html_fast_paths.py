@@ -14,7 +14,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import feed_bytes
+from store.parse import feed_bytes, sections
+from store.parse.common import KEYCAP_RE, NUMBERED_RE, PLAIN_BULLET_RE
 from store.parse.html import _collapse_ws, _collapse_ws_general, html_to_lines
 from store.parse.quickclean import quick_clean_line
 from store.text import clean_line
@@ -83,3 +84,22 @@ def test_html_lines_are_clean_lines(html: str) -> None:
     for ln in html_to_lines(html):
         if "<pre>" not in html and ln and not ln.startswith(("#", "-", " ")):
             assert clean_line(ln) == ln
+
+
+_FIRSTS = st.one_of(
+    st.characters(max_codepoint=0x2FFF), st.sampled_from(sorted(sections._PLAIN_FIRST))
+)
+
+
+@settings(max_examples=800)
+@given(_FIRSTS, st.sampled_from([" x", "  x", "\tx", ". x", ") x", "x", "\ufe0f\u20e3 x", "1 x"]))
+def test_section_first_character_checks(first: str, rest: str) -> None:
+    """A line the first-character checks rule out matches none of the patterns."""
+    s = first + rest
+    if first.isspace():
+        return  # parse_sections strips lines: they never start with whitespace
+    if first not in sections._PLAIN_FIRST:
+        assert not PLAIN_BULLET_RE.match(s)
+    if not first.isdecimal():
+        assert not NUMBERED_RE.match(s)
+        assert not KEYCAP_RE.match(s)
