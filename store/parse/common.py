@@ -205,8 +205,22 @@ def first_sentence(text: str, max_len: int = 300) -> str:
     return s
 
 
+# ASCII whitespace (as str.split sees it) to b" ", any other byte to b"x": a
+# word is then where " x" stands, or an "x" at the start
+_WORD_TABLE = bytes(0x20 if chr(i).isspace() else 0x78 for i in range(256))
+
+
+def word_count(text: str) -> int:
+    """``len(text.split())``: counted in C without making the words (ASCII text),
+    since every entry's body is counted, ~3 kB and ~450 words each."""
+    if text.isascii():
+        t = text.encode("ascii").translate(_WORD_TABLE)
+        return t.count(b" x") + t.startswith(b"x")
+    return len(text.split())
+
+
 def reading_minutes(text: str) -> float | None:
-    words = len(text.split())
+    words = word_count(text)
     if not words:
         return None
     return round(max(words / WORDS_PER_MINUTE, 0.1), 1)

@@ -40,6 +40,15 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
     def freeze(self) -> Section:
+        if not self.children:  # most sections: no walk needed
+            return Section(
+                title=self.title,
+                number=self.number,
+                icon=self.icon,
+                bullets=tuple(b for b in self.bullets if b),
+                text="\n\n".join(t for t in self.text if t),
+                sections=(),
+            )
         # children are frozen bottom-up with an explicit stack (no deep recursion)
         order: list[_Node] = []
         stack: list[_Node] = [self]

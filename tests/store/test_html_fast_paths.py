@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.parse import feed_bytes, sections
-from store.parse.common import KEYCAP_RE, NUMBERED_RE, PLAIN_BULLET_RE
+from store.parse.common import KEYCAP_RE, NUMBERED_RE, PLAIN_BULLET_RE, word_count
 from store.parse.html import _collapse_ws, _collapse_ws_general, html_to_lines
 from store.parse.quickclean import quick_clean_line
 from store.parse.sections import parse_sections
@@ -122,3 +122,9 @@ def test_sections_with_unicode_digits_and_bullets() -> None:
         (),
         ["bullet text", "done", "para"],
     )
+
+
+@settings(max_examples=600)
+@given(st.one_of(_TEXT, _ASCII_TEXT, st.text(max_size=30)))
+def test_word_count_is_split(s: str) -> None:
+    assert word_count(s) == len(s.split())
