@@ -128,12 +128,11 @@ def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
             tag = node.tag
             if tag == "-text":
                 t = node.text_content or ""
-                buf.append(t if in_pre else _collapse_ws(t))
-            elif tag in ("-comment", "!doctype") or tag in _SKIP or (tag or "").startswith("-"):
-                pass
-            elif tag not in _BLOCK:
-                stack.append((node, node.iter(include_text=True)))
-            else:
+                # _collapse_ws's fast path inline: a call per text node is most of its cost
+                if not in_pre and not (t.isascii() and t.isprintable() and "  " not in t):
+                    t = _collapse_ws_general(t)
+                buf.append(t)
+            elif tag in _BLOCK:  # no block tag is skipped, a comment or a "-" node
                 flush()
                 if tag in ("ul", "ol"):
                     list_depth += 1
@@ -147,6 +146,10 @@ def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
                     in_pre += 1
                 if tag != "br":
                     stack.append((node, node.iter(include_text=True)))
+            elif tag in ("-comment", "!doctype") or tag in _SKIP or (tag or "").startswith("-"):
+                pass
+            else:
+                stack.append((node, node.iter(include_text=True)))
         if not stack:
             break
         parent, children = stack[-1]

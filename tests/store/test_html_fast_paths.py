@@ -14,7 +14,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import feed_bytes, sections
+from store.parse import feed_bytes, html, sections
 from store.parse.common import KEYCAP_RE, NUMBERED_RE, PLAIN_BULLET_RE, word_count
 from store.parse.html import _collapse_ws, _collapse_ws_general, html_to_lines
 from store.parse.quickclean import quick_clean_line
@@ -128,3 +128,23 @@ def test_sections_with_unicode_digits_and_bullets() -> None:
 @given(st.one_of(_TEXT, _ASCII_TEXT, st.text(max_size=30)))
 def test_word_count_is_split(s: str) -> None:
     assert word_count(s) == len(s.split())
+
+
+def test_block_tags_are_never_skipped() -> None:
+    """html_to_lines tests a tag against _BLOCK before the skip rules: they must not overlap."""
+    assert not html._BLOCK & html._SKIP
+    assert not any(t.startswith(("-", "!")) for t in html._BLOCK)
+
+
+_INLINE_TEXT = st.lists(
+    st.sampled_from(["a", "b", " ", "  ", "\t", "\n", "\x0b", "\x1c", "\xa0", "\u2003", "é", "."]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=600)
+@given(_INLINE_TEXT, _INLINE_TEXT)
+def test_text_nodes_collapse_as_the_general_path(a: str, b: str) -> None:
+    """Two inline text nodes in a paragraph: the line is the general collapse of each, cleaned."""
+    want = clean_line(_collapse_ws_general(a) + _collapse_ws_general(b))
+    assert html_to_lines(f"<p><b>{a}</b><i>{b}</i></p>") == ([want] if want else [])
