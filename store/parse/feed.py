@@ -26,6 +26,7 @@ from store.parse.feed_show import assign_shows
 from store.parse.feedfast import read_rss20
 from store.parse.gist import pick_points, pick_summary, summary_of, unrepeated
 from store.parse.html import HtmlParts, html_to_parts
+from store.parse.quickclean import quick_clean_line
 from store.text import clean_line, clean_text, safe_url
 
 __all__ = ["parse_duration", "parse_feed_bytes"]
@@ -342,7 +343,7 @@ def _entry(e: Any, feed_base: str | None, ctx: _FeedContext) -> ParsedEntry:
     if comments and comments.startswith(("http://", "https://")):
         extra.append(("comments", comments))
     derived = bool(parts.key_points_derived) if parts else False
-    points = tuple(k for k in (clean_line(x) for x in parts.key_points) if k) if parts else ()
+    points = tuple(k for k in (quick_clean_line(x) for x in parts.key_points) if k) if parts else ()
     minutes = reading_minutes(body) if body else None
     if not (parts and parts.sections):
         points, body = unrepeated(summary, points, derived, body)

@@ -29,6 +29,22 @@ _ENTITY_DECL_RE = re.compile(r"<!ENTITY[^>]{0,100000}>?", re.I)
 _DOCTYPE_LEFT_RE = re.compile(r"<!DOCTYPE[^>\[]{0,2000}(?:\[[^\]]{0,200000}\]?)?\s*>?", re.I)
 _CHARREF_RE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,16})|([0-9]{1,20}));?")
 _XML_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# the same characters as bytes, for ASCII text: bytes.translate deletes them ~5x
+# faster than the regex scans a feed that has none (nearly every feed)
+_XML_BAD_ASCII = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+# literal searches: sre's literal-prefix scan is 2-3x faster than ``in`` here,
+# where "&" and "<" occur at every tag and entity of the document
+_CHARREF_ANY_RE = re.compile("&#")
+_DECL_ANY_RE = re.compile("<!")
+
+
+def _drop_bad_chars(text: str) -> str:
+    """The characters XML forbids, removed (a scan without a copy when there are none)."""
+    if text.isascii():
+        b = text.encode("ascii")
+        if len(b.translate(None, _XML_BAD_ASCII)) == len(b):
+            return text
+    return _XML_BAD_CHARS_RE.sub("", text)
 
 
 def _declared(data: bytes, headers: dict[str, str] | None) -> tuple[str | None, str | None]:
@@ -120,11 +136,19 @@ def _maybe_gunzip(data: bytes, cap: int) -> bytes:
         return data
 
 
+# the controls _looks_binary counts, for an ASCII head (counted in C, not a loop)
+_BINARY_ASCII = bytes(c for c in range(32) if chr(c) not in "\n\r\t")
+
+
 def _looks_binary(text: str) -> bool:
     head = text[:4096]
     if not head:
         return False
-    bad = sum(1 for c in head if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
+    if head.isascii():
+        b = head.encode("ascii")
+        bad = len(b) - len(b.translate(None, _BINARY_ASCII))
+    else:
+        bad = sum(1 for c in head if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
     return bad > max(len(head) * 0.05, 8)
 
 
@@ -145,13 +169,13 @@ def prepare_xml(data: bytes, headers: dict[str, str] | None = None) -> bytes:
         raise ParseError("not a feed (binary data)")
     text = _DECL_RE.sub("", text, count=1)
     text = _strip_prolog_doctype(text)
-    if "<!" in text:
+    if _DECL_ANY_RE.search(text):
         text = _ENTITY_DECL_RE.sub("", text)
         text = _DOCTYPE_LEFT_RE.sub("", text)
-    if "&#" in text:
+    if _CHARREF_ANY_RE.search(text):
         text = _CHARREF_RE.sub(_fix_charref, text)
     text = strip_escapes(text, markup=True)
-    text = _XML_BAD_CHARS_RE.sub("", text)
+    text = _drop_bad_chars(text)
     if not text.strip():
         raise ParseError("empty document (only a prolog)")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + text.lstrip()).encode(

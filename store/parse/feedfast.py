@@ -190,7 +190,8 @@ def _item(
             if len(child) or any(_local(k) == "base" for k in child.attrib):
                 raise _Bail  # media:title inside media:content is a title to feedparser
             continue
-        attrs = {_local(k): v for k, v in child.attrib.items()}
+        attrib = child.attrib  # most item elements have none: no comprehension then
+        attrs = {_local(k): v for k, v in attrib.items()} if attrib else {}
         if attrs and not attrs.keys() <= _ATTRS_OK.get(tag, set()):
             raise _Bail  # type=, xml:lang=, xml:base=, term=…
         if tag == "enclosure":

@@ -21,9 +21,12 @@ from store.parse.common import (
     md_inline,
     parse_numbered_heading,
 )
-from store.text import clean_line
+from store.parse.quickclean import quick_clean_line
 
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# the characters PLAIN_BULLET_RE can start with after its leading whitespace
+# (tests/store/test_html_fast_paths.py checks the two agree)
+_PLAIN_FIRST = frozenset("-*+•·◦▪▫‣∙–●○■□➤➢►▶✓✔")
 
 
 @dataclass
@@ -37,6 +40,15 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
     def freeze(self) -> Section:
+        if not self.children:  # most sections: no walk needed
+            return Section(
+                title=self.title,
+                number=self.number,
+                icon=self.icon,
+                bullets=tuple(b for b in self.bullets if b),
+                text="\n\n".join(t for t in self.text if t),
+                sections=(),
+            )
         # children are frozen bottom-up with an explicit stack (no deep recursion)
         order: list[_Node] = []
         stack: list[_Node] = [self]
@@ -70,7 +82,7 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
 
     def flush_para() -> None:
         if para:
-            txt = clean_line(md_inline(" ".join(para)))
+            txt = quick_clean_line(md_inline(" ".join(para)))
             if stack:
                 stack[-1].text.append(txt)
             elif txt:
@@ -93,7 +105,7 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
             flush_para()
             continue
         indent = len(line) - len(line.lstrip())
-        m = _MD_HEADING_RE.match(s)
+        m = _MD_HEADING_RE.match(s) if s[0] == "#" else None
         if m:
             flush_para()
             number, icon, title = parse_numbered_heading(m.group(2))
@@ -102,9 +114,13 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
                 level = max(level, stack[0].level + _depth(number) - 1)
             open_node(_Node(title, number, icon, level))
             continue
-        is_plain_bullet = bool(PLAIN_BULLET_RE.match(s))
-        nm = NUMBERED_RE.match(s) if not is_plain_bullet else None
-        if (nm and nm.group(2) and indent < 2 and len(s) <= 200) or KEYCAP_RE.match(s):
+        # s starts with no whitespace, so each pattern's first character decides
+        # whether it can match: most lines are tried against none of them
+        first = s[0]
+        is_plain_bullet = first in _PLAIN_FIRST and bool(PLAIN_BULLET_RE.match(s))
+        digit = first.isdecimal()
+        nm = NUMBERED_RE.match(s) if digit and not is_plain_bullet else None
+        if (nm and nm.group(2) and indent < 2 and len(s) <= 200) or (digit and KEYCAP_RE.match(s)):
             flush_para()
             number, icon, title = parse_numbered_heading(s)
             base = (
@@ -120,10 +136,10 @@ def parse_sections(lines: list[str]) -> tuple[tuple[Section, ...], list[str]]:
                     stack.pop()
             open_node(_Node(title, number, icon, level))
             continue
-        bm = BULLET_RE.match(s)
-        if bm and (is_plain_bullet or indent >= 2 or nm):
+        bm = BULLET_RE.match(s) if is_plain_bullet or indent >= 2 or nm else None
+        if bm:
             flush_para()
-            b = clean_line(md_inline(bm.group(1)))
+            b = quick_clean_line(md_inline(bm.group(1)))
             if not b:
                 continue
             if stack:
