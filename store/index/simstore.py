@@ -403,9 +403,7 @@ def catch_up(
         complete = limit is None or len(rows) <= limit
         head = 0
         if first:
-            want = [
-                r for r in dict.fromkeys(map(lib.row, filter(lib.__contains__, first))) if stale(r)
-            ]
+            want = [lib.row(i) for i in dict.fromkeys(first) if i in lib and stale(lib.row(i))]
             skip = {r.id for r in want}
             rows = want + [r for r in rows if r.id not in skip]
             head = len(want)

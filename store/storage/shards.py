@@ -95,7 +95,7 @@ class Arrivals:
     def place(self, directory: Path, sizes: Iterable[int]) -> list[str]:
         """The shard of each new entry (of ``sizes`` bytes), in order."""
         used = 0
-        if self.name is not None:
+        if self.name is not None and self.count < ARRIVAL_ENTRIES:  # a full one is not read
             path = shard_path(directory, self.name)
             try:
                 _check_records(path, _table(path))

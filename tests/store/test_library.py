@@ -13,26 +13,11 @@ from pathlib import Path
 import pytest
 
 from store.errors import LibraryError, NotFound
-from store.models import Entry, Section, Source
+from store.models import Entry, Source
 from store.storage.library import Library
 from store.storage.rows import index_stamp, load_cache
 from tests.support.cli import REPO, SHARED, cli_env, run_cli
-
-
-def _entries(n: int, source: str = "Src", prefix: str = "") -> list[Entry]:
-    src = Source("file", source, f"/tmp/{source}")
-    return [
-        Entry(
-            id=f"{prefix}{i:04x}".rjust(12, "a"),
-            source=src,
-            title=f"Title {i}",
-            summary=f"Summary {i}",
-            key_points=(f"point {i}",),
-            sections=(Section("Sec", "1", None, ("b1", "b2")),),
-            published=f"2025-01-{1 + i % 28:02d}",
-        )
-        for i in range(n)
-    ]
+from tests.support.library import numbered_entries as _entries
 
 
 def test_import_store_does_not_import_textual() -> None:

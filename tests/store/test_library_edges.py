@@ -14,25 +14,14 @@ import pytest
 from filelock import FileLock, Timeout
 
 from store.errors import LibraryError, NotFound
-from store.models import Entry, Marks, Section, Source
+from store.models import Entry, Marks
 from store.storage import shards
 from store.storage.library import LOCK_TIMEOUT, Library
+from tests.support.library import numbered_entries
 
 
 def _entries(n: int, prefix: str = "") -> list[Entry]:
-    src = Source("file", "Src", "/tmp/Src")
-    return [
-        Entry(
-            id=f"{prefix}{i:04x}".rjust(12, "a"),
-            source=src,
-            title=f"Title {i}",
-            summary=f"Summary {i}",
-            sections=(Section("Sec", "1", None, ("b1",)),),
-            published=f"2025-01-{1 + i % 28:02d}",
-            auto_tags=("auto-a", "auto-b"),
-        )
-        for i in range(n)
-    ]
+    return numbered_entries(n, prefix=prefix, auto_tags=("auto-a", "auto-b"))
 
 
 def _lib(tmp_path: Path, n: int = 3) -> tuple[Library, list[Entry]]:

@@ -24,7 +24,13 @@ from store.sync.firstrun import ensure_samples, mark_samples_offered, samples_of
 from store.sync.ingest import ingest_paths
 from tests.support.cli import run_cli
 from tests.support.feedserver import FeedServer
-from tests.support.make_upgrade_fixture import FEED_STATES, UI_STATE, feed_entries
+from tests.support.make_upgrade_fixture import (
+    FEED_STATES,
+    UI_STATE,
+    assert_marks_as_in,
+    feed_entries,
+    fixture_marks,
+)
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "library-72fde32"
 
@@ -34,14 +40,6 @@ def old_dir(tmp_path: Path) -> Path:
     d = tmp_path / "old"
     shutil.copytree(FIXTURE, d)
     return d
-
-
-def _journal(d: Path) -> dict[str, dict[str, Any]]:
-    """The marks as the old journal holds them: last line wins, read by hand."""
-    marks: dict[str, dict[str, Any]] = {}
-    for line in (FIXTURE / "marks.jsonl").read_text("utf-8").splitlines():
-        marks.update(json.loads(line))
-    return marks
 
 
 def _old_rows() -> list[list[Any]]:
@@ -62,14 +60,9 @@ def _assert_everything_kept_but_ui(lib: Library) -> None:
         row = lib.row(r[0])
         assert (row.title, list(row.auto_tags)) == (r[1], r[9])
         assert lib.get(r[0]).title == r[1]
-    expected = _journal(FIXTURE)
+    expected = fixture_marks(FIXTURE)
     assert {i for i, m in lib.all_marks().items() if m != m.__class__()} == set(expected)
-    for eid, m in expected.items():
-        got = lib.marks(eid)
-        assert got.read == bool(m.get("r"))
-        assert got.bookmarked == bool(m.get("b"))
-        assert list(got.user_tags) == m.get("u", [])
-        assert list(got.removed_auto) == m.get("x", [])
+    assert_marks_as_in(lib, FIXTURE)
     assert lib.feed_states() == {u: {**s, "url": u} for u, s in FEED_STATES.items()}
 
 
@@ -88,7 +81,7 @@ def test_the_fixture_holds_every_kind_of_file() -> None:
     ):
         assert name in names
     assert any(n.startswith("content/") for n in names)
-    marks = _journal(FIXTURE)
+    marks = fixture_marks(FIXTURE)
     assert any(m.get("b") for m in marks.values()) and any(m.get("r") for m in marks.values())
     assert any(m.get("u") for m in marks.values()) and any(m.get("x") for m in marks.values())
     assert len({r[3] for r in _old_rows()}) >= 2  # a couple of sources
@@ -188,11 +181,7 @@ def test_ingesting_an_old_librarys_sources_again_adds_nothing(old_dir: Path) -> 
     assert {r.id for r in reopened.rows()} == ids
     assert all(r.ikey for r in reopened.rows())
     assert json.loads((old_dir / "library.json").read_text("utf-8"))["schema"] == 3
-    for eid, m in _journal(FIXTURE).items():
-        got = reopened.marks(eid)
-        assert (got.read, got.bookmarked) == (bool(m.get("r")), bool(m.get("b")))
-        assert list(got.user_tags) == m.get("u", [])
-        assert list(got.removed_auto) == m.get("x", [])
+    assert_marks_as_in(reopened, FIXTURE)
     doctor = run_cli(old_dir, "doctor", "--json", check=True)
     assert json.loads(doctor.stdout)["healthy"] is True
 

@@ -22,7 +22,12 @@ from store.storage import shards
 from store.storage.library import Library
 from store.storage.rows import SCHEMA_VERSION
 from tests.support.cli import run_cli
-from tests.support.make_upgrade_fixture import FEED_STATES, UI_STATE
+from tests.support.make_upgrade_fixture import (
+    FEED_STATES,
+    UI_STATE,
+    assert_marks_as_in,
+    fixture_marks,
+)
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "library-b9f9a53"
 
@@ -41,13 +46,6 @@ def _old_rows() -> list[list[Any]]:
     return rows
 
 
-def _journal() -> dict[str, dict[str, Any]]:
-    marks: dict[str, dict[str, Any]] = {}
-    for line in (FIXTURE / "marks.jsonl").read_text("utf-8").splitlines():
-        marks.update(json.loads(line))
-    return marks
-
-
 def _content_bytes(d: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((d / "content").glob("*.json"))}
 
@@ -59,15 +57,10 @@ def _assert_everything_kept(lib: Library) -> None:
         row = lib.row(r[0])
         assert (row.title, list(row.auto_tags), row.ikey) == (r[1], r[9], r[11])
         assert lib.get(r[0]).title == r[1]
-    expected = _journal()
+    expected = fixture_marks(FIXTURE)
     assert expected, "the fixture holds marks"
     assert {i for i, m in lib.all_marks().items() if m != m.__class__()} == set(expected)
-    for eid, m in expected.items():
-        got = lib.marks(eid)
-        assert got.read == bool(m.get("r"))
-        assert got.bookmarked == bool(m.get("b"))
-        assert list(got.user_tags) == m.get("u", [])
-        assert list(got.removed_auto) == m.get("x", [])
+    assert_marks_as_in(lib, FIXTURE)
     assert lib.feed_states() == {u: {**s, "url": u} for u, s in FEED_STATES.items()}
     assert lib.ui_state() == UI_STATE
 
@@ -107,10 +100,7 @@ def _assert_everything_kept_but_the_new_row(lib: Library, new_id: str) -> None:
     assert [r.id for r in lib.rows() if r.id != new_id] == [r[0] for r in old]
     for r in old:
         assert lib.get(r[0]).title == r[1]
-    for eid, m in _journal().items():
-        got = lib.marks(eid)
-        assert (got.read, got.bookmarked) == (bool(m.get("r")), bool(m.get("b")))
-        assert list(got.user_tags) == m.get("u", []) and list(got.removed_auto) == m.get("x", [])
+    assert_marks_as_in(lib, FIXTURE)
 
 
 def test_a_changed_old_entry_is_rewritten_in_its_old_shard(old_dir: Path) -> None:

@@ -103,6 +103,26 @@ def sample_entries() -> list[Entry]:
     return [deepseek, williamson, post, podcast, article]
 
 
+def numbered_entries(
+    n: int, source: str = "Src", prefix: str = "", auto_tags: tuple[str, ...] = ()
+) -> list[Entry]:
+    """``n`` small entries with ids, titles and dates from their number (store tests)."""
+    src = Source("file", source, f"/tmp/{source}")
+    return [
+        Entry(
+            id=f"{prefix}{i:04x}".rjust(12, "a"),
+            source=src,
+            title=f"Title {i}",
+            summary=f"Summary {i}",
+            key_points=(f"point {i}",),
+            sections=(Section("Sec", "1", None, ("b1", "b2")),),
+            published=f"2025-01-{1 + i % 28:02d}",
+            auto_tags=auto_tags,
+        )
+        for i in range(n)
+    ]
+
+
 def build_library(directory: Path, entries: list[Entry] | None = None) -> Library:
     """A library in ``directory`` holding ``entries`` (default: sample_entries())."""
     lib = Library.open(directory)

@@ -16,9 +16,11 @@ day loses nothing. Ids, dates and texts are fixed; only file stamps vary.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from store.index.topics import tag_entries
 from store.models import Entry, Source, short_hash
@@ -61,6 +63,23 @@ def feed_entries() -> list[Entry]:
         )
         for n in (1, 2)
     ]
+
+
+def fixture_marks(fixture: Path) -> dict[str, dict[str, Any]]:
+    """The marks as a fixture's journal holds them: last line wins, read by hand."""
+    marks: dict[str, dict[str, Any]] = {}
+    for line in (fixture / "marks.jsonl").read_text("utf-8").splitlines():
+        marks.update(json.loads(line))
+    return marks
+
+
+def assert_marks_as_in(lib: Library, fixture: Path) -> None:
+    """Every mark of the fixture's journal is what ``lib`` reads now."""
+    for eid, m in fixture_marks(fixture).items():
+        got = lib.marks(eid)
+        assert (got.read, got.bookmarked) == (bool(m.get("r")), bool(m.get("b"))), eid
+        assert list(got.user_tags) == m.get("u", []), eid
+        assert list(got.removed_auto) == m.get("x", []), eid
 
 
 def build(directory: Path) -> None:
