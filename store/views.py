@@ -98,8 +98,8 @@ def count_rows(
     # (source, kind) pairs from zip: it reuses one tuple, where an itemgetter of
     # both fields built 500k of them and woke the garbage collector (0.5 s)
     names, kinds = list(map(_SOURCE, rows)), list(map(_KIND, rows))
-    totals = Counter(zip(names, kinds))
-    read_by = Counter(compress(zip(names, kinds), map(read.__contains__, ids)))
+    totals = Counter(zip(names, kinds, strict=True))
+    read_by = Counter(compress(zip(names, kinds, strict=True), map(read.__contains__, ids)))
     marked = {eid for eid, m in marks.items() if m.bookmarked}
     if marked:
         kept = list(compress(ids, map(marked.__contains__, ids)))

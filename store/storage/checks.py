@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from store.models import Row, entry_from_record
+from store.storage.marks import PLAIN_KEYS
 from store.storage.rows import SCHEMA_VERSION, migrate
 from store.storage.shards import SHARD_RE, shard_of
 from store.storage.state import FEEDS_NAME, TABLES_NAME
@@ -179,7 +180,16 @@ def check_journal(raw: bytes) -> tuple[int, int | None, str | None, int]:
             rec = json.loads(line)
             if not isinstance(rec, dict):
                 raise ValueError("not a map of marks")
-            # "#t" / "#end": a bulk change's transaction token (see store.storage.marks)
+            # "#t" / "#end": a bulk change's transaction token; "#r", "#b", "#rb", "#-":
+            # the ids of one state without tags (see store.storage.marks)
+            for key in PLAIN_KEYS:
+                if key in rec:
+                    plain = rec[key]
+                    if not isinstance(plain, list) or not all(
+                        isinstance(i, str) and i for i in plain
+                    ):
+                        raise ValueError("not a list of entry ids")
+                    marks.update(dict.fromkeys(plain))
             rec = {k: v for k, v in rec.items() if not str(k).startswith("#")}
             if not all(isinstance(v, dict) for v in rec.values()):
                 raise ValueError("not a map of marks")
