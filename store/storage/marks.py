@@ -69,7 +69,7 @@ def _is_plain(m: Marks) -> bool:
     return not m.user_tags and not m.removed_auto
 
 
-def _plain_ids(rec: dict[str, Any], key: str) -> list[str]:
+def plain_ids(rec: dict[str, Any], key: str) -> list[str]:
     """The ids of one plain state's list in a line (ValueError: not a list of ids)."""
     ids = rec.pop(key)
     if not isinstance(ids, list) or not all(type(i) is str and i for i in ids):
@@ -220,7 +220,7 @@ class MarksJournal:
         plain: dict[str, Marks] = {}
         for key, state in PLAIN_KEYS.items():
             if key in rec:
-                plain.update(dict.fromkeys(_plain_ids(rec, key), state))
+                plain.update(dict.fromkeys(plain_ids(rec, key), state))
         tagged = {str(eid): _marks_from_json(m) for eid, m in rec.items()}
         if token is None:
             self._update(plain, tagged)
