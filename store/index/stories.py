@@ -30,6 +30,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
+from operator import attrgetter, eq, ne
 from typing import Any
 
 from store.errors import NotFound
@@ -43,6 +45,8 @@ from store.index.tokens import tokenize
 from store.models import Row, short_hash
 from store.storage import sidecar
 from store.storage.library import Library
+
+_ID, _CHASH = attrgetter("id"), attrgetter("chash")
 
 __all__ = [
     "PointLink",
@@ -65,7 +69,7 @@ PLACE_SHORTLIST = 60  # candidates scored exactly when an entry is placed
 STORY_EVIDENCE = 3  # specific things two reports of one event share, at least
 MAX_MEMBERS = 24  # a story this large takes no more reports (bounded regrouping)
 IMPLICIT = 500  # entries a background call places
-OPENING = 50  # entries opening one places
+OPENING = 10  # entries opening one places (the background warm-up places the bulk)
 PLACE_CHUNK = 5000  # entries a complete derivation places per write of the state
 MAX_LABEL = 90
 _LOCK = threading.RLock()
@@ -170,7 +174,7 @@ def ensure(
             return st
         gen = lib.generation
         done = st.data["done"]
-        if all(done.get(r.id) == r.chash for r in lib.rows()):
+        if _all_placed(lib, done):
             st.checked = gen
             return st
         firsts = (first,) if first else ()
@@ -188,15 +192,27 @@ def ensure(
             st = sidecar.kept(lib, STATE_NAME, _state_of(new), written=written)
             if not full or not _todo(lib, ix, st.data):
                 break
-        if all(st.data["done"].get(r.id) == r.chash for r in lib.rows()):
+        if _all_placed(lib, st.data["done"]):
             st.checked = gen
         return st
 
 
 def _todo(lib: Library, ix: SimIndex, state: dict[str, Any]) -> list[Row]:
-    """Rows not placed yet (or changed since), newest first, that have a signature."""
+    """Rows not placed yet (or changed since), newest first, that have a signature.
+
+    Column-wise in C: an open on a library still catching up asks on every
+    call (0.34 s at 500k rows as a Python loop)."""
     done: dict[str, str] = state["done"]
-    return [r for r in lib.rows() if done.get(r.id) != r.chash and r.id in ix.doc]
+    rows = lib.rows()
+    unplaced = list(compress(rows, map(ne, map(done.get, map(_ID, rows)), map(_CHASH, rows))))
+    return list(compress(unplaced, map(ix.doc.__contains__, map(_ID, unplaced))))
+
+
+def _all_placed(lib: Library, done: dict[str, str]) -> bool:
+    """Every row placed at its current content, asked column-wise in C (an open
+    on a library still catching up asks it twice: 0.3 s at 500k rows in Python)."""
+    rows = lib.rows()
+    return all(map(eq, map(done.get, map(_ID, rows)), map(_CHASH, rows)))
 
 
 def _days(lib: Library, ix: SimIndex) -> array[int]:
@@ -253,9 +269,8 @@ def _place(
         if sid is not None:
             of[r.id] = sid
             changed.add(sid)
-    live = {r.id for r in lib.rows()}
     for sid in changed:
-        stories[sid]["e"] = [e for e in stories[sid]["e"] if e in live]
+        stories[sid]["e"] = [e for e in stories[sid]["e"] if e in lib]
     # the key points of every regrouped story in one read (each content shard once)
     wanted = sorted({e for sid in changed for e in stories[sid]["e"]})
     content = {e.id: e.key_points for e in lib.get_many(wanted)}
