@@ -26,7 +26,7 @@ function of the folded words (so an id normalises to itself):
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from store.index.specificity import zipf
 from store.index.wordlists import word_list
@@ -123,7 +123,9 @@ def fold_names(found: dict[str, Counts]) -> dict[str, Counts]:
 MAX_OF_SIDE = 3  # words of a name on each side of "of"
 
 
-def join_of_names(found: dict[str, Counts], raw: Sequence[Sequence[str]]) -> dict[str, Counts]:
+def join_of_names(
+    found: dict[str, Counts], raw: Sequence[Sequence[str]], tag_of: Callable[[str], str]
+) -> dict[str, Counts]:
     """Two names joined by "of" in the text are one name: "Federation of Locomotive Crews".
 
     Discovery ends a name at a function word, so "Federation of Locomotive
@@ -134,7 +136,8 @@ def join_of_names(found: dict[str, Counts], raw: Sequence[Sequence[str]]) -> dic
     folds the halves' other mentions ("the Federation") into it. Both halves
     must be names already, so "Bank of England" or "University of Texas"
     (a common word on one side) are left as they were. ``raw`` are the
-    entry's tokens as written, by field (``Evidence.raw``).
+    entry's tokens as written, by field (``Evidence.raw``); ``tag_of`` is
+    ``tagids.normalize_tag``, passed in because tagids imports this module.
     """
     if len(found) < 2:
         return found
@@ -144,12 +147,12 @@ def join_of_names(found: dict[str, Counts], raw: Sequence[Sequence[str]]) -> dic
         for i in range(1, n - 1):
             if toks[i] != "of" or not toks[i - 1][:1].isupper() or not toks[i + 1][:1].isupper():
                 continue
-            left = _side(toks[max(0, i - MAX_OF_SIDE) : i][::-1], out, before=True)
-            right = _side(toks[i + 1 : i + 1 + MAX_OF_SIDE], out, before=False)
+            left = _side(toks[max(0, i - MAX_OF_SIDE) : i][::-1], out, tag_of, before=True)
+            right = _side(toks[i + 1 : i + 1 + MAX_OF_SIDE], out, tag_of, before=False)
             if left is None or right is None:
                 continue
             (ltag, lwords), (rtag, rwords) = left, right
-            whole = _tag(" ".join([*lwords, "of", *rwords]))
+            whole = tag_of(" ".join([*lwords, "of", *rwords]))
             if not whole or whole in (ltag, rtag):
                 continue
             for t in (ltag, rtag):
@@ -166,7 +169,7 @@ def join_of_names(found: dict[str, Counts], raw: Sequence[Sequence[str]]) -> dic
 
 
 def _side(
-    words: Sequence[str], found: dict[str, Counts], *, before: bool
+    words: Sequence[str], found: dict[str, Counts], tag_of: Callable[[str], str], *, before: bool
 ) -> tuple[str, list[str]] | None:
     """The longest capitalised run of ``words`` (nearest "of" first) that is a name in ``found``.
 
@@ -179,14 +182,8 @@ def _side(
         run.append(w)
     while run:
         spelled = run[::-1] if before else run
-        tag = _tag(" ".join(spelled))
+        tag = tag_of(" ".join(spelled))
         if tag in found:
             return tag, spelled
         run = run[:-1]
     return None
-
-
-def _tag(s: str) -> str:
-    from store.index.tagids import normalize_tag  # tagids imports this module
-
-    return normalize_tag(s)
