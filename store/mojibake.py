@@ -435,7 +435,7 @@ def _plausible(line: str, fixed: str) -> bool:
     q_line, q_fixed = _quotes(line), _quotes(fixed)
     if q_line % 2 == 0 and q_fixed % 2 == 1:
         return False  # the same where „…“ and “…” mix: '„x“ “Ã”' is two quotes, not "Ô"
-    if q_fixed < q_line and not _FTFY[0][1](_QUOTE_SEQ_RE.sub("", line)):
+    if q_fixed < q_line and not _ftfy()[1](_QUOTE_SEQ_RE.sub("", line)):
         # a lead byte read as a letter before a quote ("Ã”": "Ô", or a quoted "Ã") is
         # never the only evidence: '“Ã” „Ã“' is two quotes
         return False
