@@ -100,21 +100,59 @@ def count_rows(
     names, kinds = list(map(_SOURCE, rows)), list(map(_KIND, rows))
     totals = Counter(zip(names, kinds, strict=True))
     read_by = Counter(compress(zip(names, kinds, strict=True), map(read.__contains__, ids)))
+    _bookmarked(data, ids, marks, read)
+    data.total = len(rows)
+    data.unread = data.total - sum(read_by.values())
+    data.sources = _source_lines(totals, read_by)
+    return data
+
+
+def count_columns(
+    ids: Sequence[str],
+    source_of: Sequence[int],
+    sources: Sequence[tuple[str, str]],
+    marks: Mapping[str, Marks],
+) -> NavData:
+    """``count_rows``'s figures from columns: each entry's id and its source's number.
+
+    For a first screen opened on a library's first page
+    (``store.storage.rows.FirstPage``), without its rows; nothing is muted
+    there (the first page is used only when no mute rule exists).
+    """
+    data = NavData()
+    read = {eid for eid, m in marks.items() if m.read}
+    by_number = Counter(source_of)
+    read_number = Counter(compress(source_of, map(read.__contains__, ids)))
+    _bookmarked(data, ids, marks, read)
+    data.total = len(ids)
+    data.unread = data.total - sum(read_number.values())
+    data.sources = _source_lines(
+        Counter({sources[k]: n for k, n in by_number.items()}),
+        Counter({sources[k]: n for k, n in read_number.items()}),
+    )
+    return data
+
+
+def _bookmarked(
+    data: NavData, ids: Sequence[str], marks: Mapping[str, Marks], read: set[str]
+) -> None:
     marked = {eid for eid, m in marks.items() if m.bookmarked}
     if marked:
         kept = list(compress(ids, map(marked.__contains__, ids)))
         data.bookmarked = len(kept)
         data.bookmarked_unread = data.bookmarked - sum(map(read.__contains__, kept))
-    data.total = len(rows)
-    data.unread = data.total - sum(read_by.values())
-    # digests (files) first, then feeds; alphabetical within each
-    data.sources = [
+
+
+def _source_lines(
+    totals: Counter[tuple[str, str]], read_by: Counter[tuple[str, str]]
+) -> list[SourceCount]:
+    """Digests (files) first, then feeds; alphabetical within each."""
+    return [
         SourceCount(name, kind, n, n - read_by[(name, kind)])
         for (name, kind), n in sorted(
             totals.items(), key=lambda kv: (kv[0][1] != "file", kv[0][0].lower())
         )
     ]
-    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +240,9 @@ class Listing:
     nav: NavData
     error: str | None
     generation: int
+    # rows and counts from the first page (``Library.first_page``): list again
+    # once the library's rows are loaded (``Library.complete``)
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,7 @@ class DigestApp(App[int]):
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
     def _open_library(self) -> None:
         try:
-            lib = api.open_library(self.data_dir)
+            lib = api.open_library(self.data_dir, first_page=True)
         except DigestError as exc:
             self.post_message(self.LibraryFailed(str(exc)))
             return
@@ -145,7 +145,7 @@ class DigestApp(App[int]):
         self.set_interval(self.poll_seconds, self._poll)
         if self.first_run:
             self._first_run()
-        self._check_brief()
+        screen.after_first_listing(self._check_brief)
 
     @work(thread=True, group="brief-check", exit_on_error=False)
     def _check_brief(self) -> None:

@@ -75,6 +75,7 @@ from store.api.marking import (
 )
 from store.api.out import export, write_text
 from store.api.places import (
+    complete,
     config_in_force,
     config_path,
     data_dir,
@@ -155,6 +156,7 @@ __all__ = [
     "config_path",
     "read_config",
     "config_in_force",
+    "complete",
     "open_library",
     "reload_if_changed",
     "doctor",

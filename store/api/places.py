@@ -53,9 +53,18 @@ def config_in_force(override: str | os.PathLike[str] | None = None) -> Config:
     return read_config(path)
 
 
-def open_library(directory: Path) -> Library:
-    """Open (or create) the library in ``directory``; damage raises ``LibraryError``."""
-    return Library.open(directory)
+def open_library(directory: Path, *, first_page: bool = False) -> Library:
+    """Open (or create) the library in ``directory``; damage raises ``LibraryError``.
+
+    ``first_page`` (the UI): a large library opens on its newest rows and its
+    counts, and its other rows load when first needed or on ``complete``.
+    """
+    return Library.open(directory, first_page=first_page)
+
+
+def complete(lib: Library) -> None:
+    """Load every row of a library opened on its first page (a no-op otherwise)."""
+    lib.complete()
 
 
 def reload_if_changed(lib: Library) -> bool:

@@ -16,12 +16,21 @@ from store.render import entry_text
 from store.storage.library import Library
 from store.storage.pending import read_pending
 from store.text import clean_line
-from store.views import Listing, NavData, Opened, Selection, count_rows, selection_filter
+from store.views import (
+    Listing,
+    NavData,
+    Opened,
+    Selection,
+    count_columns,
+    count_rows,
+    selection_filter,
+)
 
 # Heavier floors are imported by the verbs that use them (start-up speed).
 if TYPE_CHECKING:
     from store.index.stories import PointLink, Story
     from store.index.tagindex import Related
+    from store.storage.rows import FirstPage
 
 
 # -- reading ------------------------------------------------------------------
@@ -67,6 +76,10 @@ def list_view(
     the saved searches' counts come with the listing, cached by generation.
     """
     marks = lib.all_marks()
+    first = _first_page(lib, selection, query, sticky)
+    if first is not None:
+        nav = count_columns(first.ids, first.source_of, first.sources, marks)
+        return Listing(first.rows, marks, nav, None, lib.generation, partial=True)
     muted = muted_ids(lib)
     error = None
     rows: list[Row] | None
@@ -85,6 +98,24 @@ def list_view(
     nav = count_rows(lib.rows(), marks, muted)
     _smart_counts(lib, nav, marks, muted)
     return Listing(rows, marks, nav, error, lib.generation)
+
+
+def _first_page(
+    lib: Library, selection: Selection, query: str, sticky: Iterable[str]
+) -> FirstPage | None:
+    """The first page, when the library is open on it and this listing is the first screen.
+
+    Only All with no query, nothing sticky and no mute rule: there the newest
+    rows are the view's first rows and the columns count it exactly. The
+    saved searches' counts need their queries run: they come with the next
+    listing (``Listing.partial``).
+    """
+    first = lib.first_page()
+    if first is None or selection.kind != "all" or query.strip() or any(sticky):
+        return None
+    from store.index.mute import any_rules
+
+    return None if any_rules(lib) else first
 
 
 def _view_rows(lib: Library, selection: Selection, query: str, muted: frozenset[str]) -> list[Row]:

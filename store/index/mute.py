@@ -176,6 +176,19 @@ def _cached(lib: Library) -> tuple[frozenset[str], list[MuteRule]]:
     return ids, listed
 
 
+def any_rules(lib: Library) -> bool:
+    """Whether a mute rule exists, without evaluating any (no rows are read).
+
+    A damaged tables file counts as a rule: the caller then takes the path
+    that reads everything, which says what is wrong.
+    """
+    try:
+        config, mine = _read(lib)
+    except DigestError:
+        return True
+    return bool(config or mine)
+
+
 def muted_ids(lib: Library) -> frozenset[str]:
     """Ids of every entry a mute rule hides now (empty when the rules cannot be read).
 

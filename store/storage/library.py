@@ -40,6 +40,7 @@ from store.models import Entry, Marks, Row, row_for
 from store.storage import rows as index_file
 from store.storage import shards
 from store.storage.atomic import dump_json, fsync_dir, read_json, write_bytes_atomic
+from store.storage.firstpage import FirstPageRows
 from store.storage.marks import MarksJournal
 from store.storage.state import StateTable, read_feed_states, save_feed_states
 from store.storage.undo import UndoLog, UndoStep
@@ -58,7 +59,7 @@ class SaveResult:
     unchanged: list[str] = field(default_factory=list)
 
 
-class Library:
+class Library(FirstPageRows):
     """Facade over one data directory. Thread-safe; safe across processes.
 
     Reads are served from memory and refreshed when another process changed a
@@ -69,7 +70,7 @@ class Library:
     def __init__(self, directory: Path) -> None:
         self.dir = directory
         self.index_path = directory / index_file.INDEX_NAME
-        self._rows: dict[str, Row] = {}
+        self._rows = {}
         self._sorted: list[Row] | None = None
         self._index_stamp: index_file.Stamp | None = None
         self._marks = MarksJournal(directory)
@@ -89,12 +90,16 @@ class Library:
 
     # -- opening -------------------------------------------------------------
     @classmethod
-    def open(cls, directory: Path) -> Library:
-        """Open (without creating) a library; a damaged file raises LibraryError."""
+    def open(cls, directory: Path, *, first_page: bool = False) -> Library:
+        """Open (without creating) a library; a damaged file raises LibraryError.
+
+        ``first_page``: a large library's rows load when first needed (``firstpage``).
+        """
         if directory.exists() and not directory.is_dir():
             raise LibraryError(f"data dir {directory} is not a directory")
         lib = cls(directory)
-        lib._load_index()
+        if not (first_page and lib._open_first()):
+            lib._load_index()
         with index_file.paused_gc():  # a journal of 300k marks: a third faster
             lib._marks.catch_up()
         return lib
@@ -126,9 +131,6 @@ class Library:
         if self._sorted is None:
             self._sorted = index_file.sort_rows(self._rows.values())
         return self._sorted
-
-    def __len__(self) -> int:
-        return len(self._rows)
 
     def __contains__(self, entry_id: object) -> bool:
         """Whether an entry with this id is stored (a pending id may have been removed)."""

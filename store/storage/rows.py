@@ -17,7 +17,9 @@ import operator
 import os
 import shutil
 import struct
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,9 +35,10 @@ SCHEMA_VERSION = 3
 INDEX_NAME = "library.json"
 BACKUP_NAME = "library.json.bak"
 CACHE_NAME = "library.cache"
-# 2: after _MAGIC, length-prefixed marshal parts: a head, then chunks of CACHE_CHUNK
-# rows (1, before: one marshal of the head and all rows, without the magic)
-CACHE_LAYOUT = 2
+# 3: after _MAGIC, length-prefixed marshal parts: a head, the columns the first
+# screen counts (``FirstPage``), then chunks of CACHE_CHUNK rows (2: no columns;
+# 1: one marshal of the head and all rows, without the magic)
+CACHE_LAYOUT = 3
 CACHE_CHUNK = 20_000
 _MAGIC = b"digest-tui rows\n"
 _FIRST = operator.itemgetter(0)
@@ -135,6 +138,7 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
             head = marshal.loads(data)
             if type(head) is not tuple or head[:-1] != _cache_head(stamp):
                 return None
+            left -= _skip(f, left)  # the columns: the first page's, not needed here
             for _ in range(head[-1]):
                 data = _frame(f, left)
                 left -= _LEN.size + len(data)
@@ -153,6 +157,81 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
         return out
     except (OSError, ValueError, EOFError, TypeError):
         return None
+
+
+def _skip(f: BinaryIO, left: int) -> int:
+    """Step over one part of the cache without reading it; the bytes stepped over."""
+    head = f.read(_LEN.size)
+    if len(head) != _LEN.size:
+        raise EOFError("truncated cache")
+    (size,) = _LEN.unpack(head)
+    if size > left - _LEN.size:
+        raise EOFError("truncated cache")
+    f.seek(size, os.SEEK_CUR)
+    return _LEN.size + int(size)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPage:
+    """What the first screen needs of a large library, read without its other rows.
+
+    ``rows``: the newest ``CACHE_CHUNK`` rows, in ``sort_rows`` order; ``ids``
+    every entry's id and ``source_of`` the number of its (source, kind) pair in
+    ``sources``, aligned with ``ids``: enough to count All, Unread, Bookmarks
+    and every source exactly (``store.views.count_columns``), at a tenth of
+    the cost of loading every row.
+    """
+
+    rows: list[Row]
+    ids: list[str]
+    source_of: array[int]
+    sources: list[tuple[str, str]]
+
+
+def load_first(directory: Path, stamp: Stamp | None) -> FirstPage | None:
+    """The start-up cache's first page, if it matches library.json and holds more.
+
+    None when the cache does not match (as for ``load_cache``) or when its
+    first chunk already holds every row: a small library is simply loaded.
+    """
+    if stamp is None:
+        return None
+    try:
+        with open(directory / CACHE_NAME, "rb") as f, paused_gc():
+            left = os.fstat(f.fileno()).st_size
+            if f.read(len(_MAGIC)) != _MAGIC:
+                return None
+            left -= len(_MAGIC)
+            data = _frame(f, left)
+            left -= _LEN.size + len(data)
+            head = marshal.loads(data)
+            if type(head) is not tuple or head[:-1] != _cache_head(stamp) or head[-1] < 2:
+                return None
+            data = _frame(f, left)
+            left -= _LEN.size + len(data)
+            ids, ords, sources = marshal.loads(data)
+            source_of = array("I")
+            source_of.frombytes(ords)
+            rows = marshal.loads(_frame(f, left))
+            if (
+                type(rows) is not list
+                or type(ids) is not list
+                or len(source_of) != len(ids)
+                or set(map(type, rows)) - {tuple}
+                or set(map(len, rows)) - {ROW_FIELDS}
+            ):
+                return None
+            first = list(map(tuple.__new__, repeat(Row), rows))
+            return FirstPage(first, ids, source_of, [tuple(s) for s in sources])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def _columns(rows: Sequence[Row]) -> bytes:
+    """The ``FirstPage`` columns of ``rows``: ids, each one's source number, the sources."""
+    number: dict[tuple[str, str], int] = {}
+    ords = array("I", (number.setdefault((r.source, r.source_kind), len(number)) for r in rows))
+    return marshal.dumps(([r.id for r in rows], ords.tobytes(), list(number)))
 
 
 def _cache_head(stamp: Stamp) -> tuple[int, int, int, int]:
@@ -190,7 +269,8 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
                 t[i] = seen.setdefault((i, v), v)
             data.append(tuple(t))
         parts.append(marshal.dumps(data))
-    parts.insert(0, marshal.dumps((*_cache_head(stamp), len(parts))))
+    parts.insert(0, _columns(rows))
+    parts.insert(0, marshal.dumps((*_cache_head(stamp), len(parts) - 1)))
     with contextlib.suppress(OSError, LibraryError, ValueError):
         write_bytes_atomic(
             directory / CACHE_NAME, _MAGIC + b"".join(_LEN.pack(len(p)) + p for p in parts)

@@ -198,12 +198,16 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
 
 
 def _cache_file(*parts: Any, magic: bytes = rows_mod._MAGIC) -> bytes:
-    """A library.cache of these marshalled parts, in the layout write_cache uses."""
+    """A library.cache of a head and these chunks, in the layout write_cache uses.
+
+    The columns part (the first page's, ``load_cache`` steps over it) is empty.
+    """
     import marshal
     import struct
 
     out = [magic]
-    for p in parts:
+    head, *chunks = parts
+    for p in (head, ([], b"", []), *chunks):
         data = marshal.dumps(p)
         out.append(struct.pack("<Q", len(data)) + data)
     return b"".join(out)

@@ -109,9 +109,9 @@ def hold_library_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     release = threading.Event()
     real_open = StoreLibrary.open
 
-    def slow_open(directory: Path) -> StoreLibrary:
+    def slow_open(directory: Path, **how: bool) -> StoreLibrary:
         release.wait(10)
-        return real_open(directory)
+        return real_open(directory, **how)
 
     monkeypatch.setattr(StoreLibrary, "open", staticmethod(slow_open))
     return release

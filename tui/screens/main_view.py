@@ -15,6 +15,7 @@ dropped by comparing a request counter, as in Textual's dictionary example.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -114,6 +115,7 @@ class MainView(Screen[None]):
         # the tag summary is scheduled after the first list paint; tests wait on this
         self.tags_pending = False
         self._listed_once = False
+        self._after_listing: list[Callable[[], object]] = []
         self._empty_help = False  # the reader shows EMPTY_HELP
         # the entries left by a jump (related, story, linked point): backspace returns
         self.back_stack: list[Place] = []
@@ -311,7 +313,10 @@ class MainView(Screen[None]):
             episodes.empty_message = self._empty_view_message(nav.total)
             keep = event.keep or (self.reader.entry.id if self.reader.entry else None)
             episodes.set_lines(lines, self._marks_of, keep=keep)
-            self.query_one("#middle").border_title = Text(self._episodes_title(lines))  # type: ignore[assignment]
+            total = nav.total if listing.partial else None
+            self.query_one("#middle").border_title = Text(self._episodes_title(lines, total))  # type: ignore[assignment]
+        if listing.partial:
+            self._load_rows()
         if not nav.total and self.reader.entry is None:
             self.remove_class("idle")  # the how-to needs the reader's width
             self._empty_help = True
@@ -326,6 +331,8 @@ class MainView(Screen[None]):
             # the tag summary is the heaviest job at start (~1 s at 100k): start it
             # only once the list is on screen, so it never competes with first paint
             self._listed_once = True
+            for then in self._after_listing:
+                self.call_after_refresh(then)
             self._generation_seen = listing.generation
             self.tags_pending = True
             self.call_after_refresh(self._start_tags)
@@ -337,9 +344,33 @@ class MainView(Screen[None]):
         self.tags_pending = False
         self.load_tags()
 
-    def _episodes_title(self, lines: Lines) -> str:
-        """'Episodes · Unread · 12': in Unread/Bookmarks, entries kept for you are counted apart."""
-        title = f"Episodes · {self.selection.label()} · {lines.row_count}"
+    def after_first_listing(self, then: Callable[[], object]) -> None:
+        """Run ``then`` once the first listing is on screen (now, if it is already).
+
+        For start-up work that reads every row (the brief's check): begun
+        before, it would load a large library's rows while the first screen
+        waits on the same lock (``store.storage.firstpage``).
+        """
+        if self._listed_once:
+            then()
+        else:
+            self._after_listing.append(then)
+
+    @work(thread=True, exclusive=True, group="load-rows", exit_on_error=False)
+    def _load_rows(self) -> None:
+        """After a first-page listing: every row, then the listing again, with all of them."""
+        api.complete(self.lib)
+        gc.freeze()  # the rows just loaded, out of the collector's walks (see attach)
+        self.app.call_from_thread(self.requery)
+
+    def _episodes_title(self, lines: Lines, total: int | None = None) -> str:
+        """'Episodes · Unread · 12': in Unread/Bookmarks, entries kept for you are counted apart.
+
+        ``total``: the view's size when the lines are only its first page.
+        """
+        title = (
+            f"Episodes · {self.selection.label()} · {lines.row_count if total is None else total}"
+        )
         kept = 0
         if self.selection.kind in ("unread", "bookmarks") and self.sticky:
             marks = self.marks

@@ -1,0 +1,86 @@
+"""Opening a large library on its first page: the rows load when first asked for.
+
+Why: a start that loads every row grows with the library (500k entries: about
+1.3 s of unmarshalling and building rows before anything is drawn), while the
+first screen shows the newest few dozen entries and the navigator's counts.
+``Library.open(first_page=True)`` reads only the start-up cache's first page
+(``store.storage.rows.FirstPage``: the newest ``CACHE_CHUNK`` rows and the
+columns the counts need) when the cache holds more than that; the rows
+themselves load the first time anything asks for them (``Library._rows``),
+under the library's lock, so no caller can ever see a partial library: only
+``first_page()`` does, and only a caller that asked for it (the UI's first
+listing, ``store.api.reading.list_view``) uses it. The UI then completes the
+load in a worker and lists again.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from store.models import Row
+from store.storage import rows as index_file
+from store.storage.rows import FirstPage
+
+__all__ = ["FirstPageRows"]
+
+
+class FirstPageRows:
+    """The ``Library`` part that holds its rows by id, loaded lazily after a first-page open."""
+
+    dir: Path
+    index_path: Path
+    generation: int
+    _tlock: threading.RLock
+    _index_stamp: index_file.Stamp | None
+    _sorted: list[Row] | None
+    _by_id: dict[str, Row] | None = None
+    _first: FirstPage | None = None
+
+    def _load_index(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def _rows(self) -> dict[str, Row]:
+        """Every row by id, loaded now if the library was opened on its first page."""
+        got = self._by_id
+        if got is None:
+            with self._tlock:
+                if self._by_id is None:
+                    stamp, generation = self._index_stamp, self.generation
+                    self._load_index()
+                    if self._index_stamp == stamp:
+                        self.generation = generation  # the same rows, every one now
+                got = self._by_id
+                assert got is not None
+        return got
+
+    @_rows.setter
+    def _rows(self, rows: dict[str, Row]) -> None:
+        self._by_id = rows
+        self._first = None
+
+    def _open_first(self) -> bool:
+        """Open on the cache's first page; False when there is none (a small library)."""
+        stamp = index_file.index_stamp(self.index_path)
+        first = index_file.load_first(self.dir, stamp)
+        if first is None:
+            return False
+        self._first, self._by_id, self._sorted = first, None, None
+        self._index_stamp = stamp
+        self.generation += 1
+        return True
+
+    def first_page(self) -> FirstPage | None:
+        """The first page while the rows are not loaded yet, else None."""
+        return self._first if self._by_id is None else None
+
+    def complete(self) -> None:
+        """Load every row now (a worker's call after a first-page listing)."""
+        self._rows  # noqa: B018 - the property loads them
+
+    def __len__(self) -> int:
+        first = self._first
+        if self._by_id is None and first is not None:
+            return len(first.ids)
+        return len(self._rows)
