@@ -316,7 +316,8 @@ class MainView(Screen[None]):
             total = nav.total if listing.partial else None
             self.query_one("#middle").border_title = Text(self._episodes_title(lines, total))  # type: ignore[assignment]
         if listing.partial:
-            self._load_rows()
+            # after the paint: loading the rows holds the GIL for most of a second
+            self.call_after_refresh(self._load_rows)
         if not nav.total and self.reader.entry is None:
             self.remove_class("idle")  # the how-to needs the reader's width
             self._empty_help = True
