@@ -9,8 +9,10 @@ title word be a tag before a second source has it (``store.index.keywords``,
 
 How: the discovery state (``topics.json``) counts, per origin (source and
 show) and keyword, the entries of that origin whose title holds the keyword
-(``kwt``: "origin tag" -> [tag, titles, last batch], capped with the other
-records). From ``SERIES_MIN`` titles on, the keyword is a series word of
+(``kwt``: "origin tag" -> [tag, ids of those entries, last batch], capped
+with the other records; at most ``SERIES_MIN`` ids are kept, and an entry
+counts once however often it is re-tagged, so edits of one entry never make
+its word a series). From ``SERIES_MIN`` titles on, the keyword is a series word of
 that origin: it is not a tag of that origin's entries (another source's
 entries keep it where their own text makes it one), and the entries tagged
 with it before are re-tagged (``store.index.topics`` does that through its
@@ -35,30 +37,34 @@ def _key(origin: str, tag: str) -> str:
 
 
 def count_titles(
-    kwt: dict[str, list[Any]], seq: int, seen: Iterable[tuple[str, Mapping[str, Keyword]]]
+    kwt: dict[str, list[Any]],
+    seq: int,
+    seen: Iterable[tuple[str, str, Mapping[str, Keyword]]],
 ) -> dict[str, str]:
-    """Count each (origin, keywords) entry's title keywords; the pairs that just became series.
+    """Count each (origin, entry id, keywords) entry's title keywords; what just became series.
 
-    Returns key -> tag for each origin's keyword whose count reached
+    Returns key -> tag for each origin's keyword whose entries reached
     ``SERIES_MIN`` in this batch (its older entries are re-tagged).
     """
     became: dict[str, str] = {}
-    for origin, kws in seen:
+    for origin, entry_id, kws in seen:
         for tag in sorted(kws):
             if kws[tag][0][0] <= 0:
                 continue  # not in this entry's title
             key = _key(origin, tag)
             rec = kwt.get(key)
-            if rec is None:
-                rec = kwt[key] = [tag, 0, seq]
-            rec[1] += 1
+            if rec is None or not isinstance(rec[1], list):
+                rec = kwt[key] = [tag, [], seq]
             rec[2] = seq
-            if rec[1] == SERIES_MIN:
-                became[key] = tag
+            ids: list[str] = rec[1]
+            if len(ids) < SERIES_MIN and entry_id not in ids:
+                ids.append(entry_id)
+                if len(ids) == SERIES_MIN:
+                    became[key] = tag
     return became
 
 
 def is_series(kwt: Mapping[str, list[Any]], origin: str, tag: str) -> bool:
     """Whether ``tag`` is a series word of ``origin`` (see the module docstring)."""
     rec = kwt.get(_key(origin, tag))
-    return rec is not None and rec[1] >= SERIES_MIN
+    return rec is not None and isinstance(rec[1], list) and len(rec[1]) >= SERIES_MIN

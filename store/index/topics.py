@@ -301,7 +301,10 @@ def tag_entries(
                     hits = st.phrase_ids(tag.replace("-", " "))
                     retag[tag] = (tag, hits - batch_ids)
         kwt: dict[str, list[Any]] = state["kwt"]
-        seen = ((o, _own_keywords(p, vocab)) for p, o in zip(preps, origins, strict=True))
+        seen = (
+            (o, e.id, _own_keywords(p, vocab))
+            for e, p, o in zip(entries, preps, origins, strict=True)
+        )
         for key, tag in count_titles(kwt, seq, seen).items():
             retag[key] = (tag, _of_origin(st, st.phrase_ids(tag.replace("-", " ")), key))
         matcher = ActiveTopics(active)

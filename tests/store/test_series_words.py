@@ -122,3 +122,13 @@ def test_only_titles_count_toward_a_series(tmp_path: Path) -> None:
     tags = _tags_of(lib)
     assert "yarn" in tags["other"], tags
     assert all("yarn" in tags[e.id] for e in craft), tags
+
+
+def test_one_entry_edited_again_and_again_is_no_series(tmp_path: Path) -> None:
+    """Its feed rewrites the same episode's notes at every fetch: still one title, one entry."""
+    lib = Library.open(tmp_path / "lib")
+    for n in range(SERIES_MIN + 2):
+        e = _episode(0, SUBJECTS[0])
+        _tag(lib, [e.with_(summary=f"{e.summary} Updated notes, take {n}.")])
+    _tag(lib, [_episode(1, SUBJECTS[1])])
+    assert all(_label(t) for t in _tags_of(lib).values()), _tags_of(lib)
