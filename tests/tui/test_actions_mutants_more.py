@@ -190,3 +190,72 @@ async def test_B_enter_opens_the_briefs_entry_and_F_lists_the_feeds(lib_dir: Pat
         await settle(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "back to the main screen")
+
+
+async def test_r_while_a_refresh_runs_says_so_and_starts_no_second(
+    lib_dir: Path, tmp_path: Path
+) -> None:
+    """The feed answers only when the test lets it: r again meanwhile is refused, once fetched."""
+    import threading
+
+    from tests.support import feedserver
+    from tests.support.feedserver import Request
+
+    gate = threading.Event()
+
+    def held(_req: Request) -> tuple[int, dict[str, str], str]:
+        gate.wait(60)  # a safety bound only: the test sets it
+        return 200, {"Content-Type": "application/rss+xml"}, feedserver.rss(1, title="Held")
+
+    with feedserver.FeedServer({"/held.xml": held}) as srv:
+        config = tmp_path / "feeds.yaml"
+        config.write_text(f"feeds:\n  - url: {srv.url('/held.xml')}\n    name: Held\n")
+        app = DigestApp(lib_dir, str(config), first_run=False)
+        notes = record(app)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = main(app)
+            row = screen.query_one("#refresh-row")
+            assert not row.display
+            await pilot.press("r")
+            await wait_for(
+                pilot, lambda: bool(srv.requests_for("/held.xml")), "the fetch", workers=False
+            )
+            assert screen.refreshing and row.display
+            await pilot.press("r")
+            await wait_for(
+                pilot,
+                lambda: "A refresh is already running." in messages(notes),
+                "r to say so",
+                workers=False,
+            )
+            gate.set()
+            await wait_for(pilot, lambda: not screen.refreshing, "the refresh over")
+            await settle(pilot)
+            assert not row.display and len(srv.requests_for("/held.xml")) == 1
+
+
+async def test_a_from_the_list_plays_the_cursors_episode_and_says_it_as_text(
+    lib_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support import fakeplayer
+    from tests.support.ui import PODCAST
+
+    args = fakeplayer.install(tmp_path / "bin")
+    monkeypatch.setenv("PATH", fakeplayer.path_with(tmp_path / "bin"))
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n")
+    app = DigestApp(lib_dir, str(config), first_run=False)
+    notes = record(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        for _ in range(8):
+            if screen.episodes.current is not None and screen.episodes.current.id == PODCAST:
+                break
+            await pilot.press("j")
+        await pilot.press("a")  # nothing open: the cursor's episode
+        want = "Playing in mpv: https://podcast.example/ep12.mp3"
+        await wait_for(pilot, lambda: want in messages(notes), "a to say so")
+        assert fakeplayer.wait_for(args) == "https://podcast.example/ep12.mp3\n"
+        assert [n.markup for n in notes if n.message == want] == [False]
