@@ -5,7 +5,7 @@ as ``../shared/corpus/topics/`` is) into a fresh library and prints the
 figures of its README's evaluation rules, from what the product says
 (``store.api``): related lists (rules 1-3), stories, linked points (rule 4)
 and tags (rule 5). The default folders are the shared development set and
-this repository's own set (``tests/data/topics-own/``).
+this repository's own sets (``tests/data/topics-own/``, ``tests/data/topics-own2/``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = (
     REPO.parent / "shared" / "corpus" / "topics",
     REPO / "tests" / "data" / "topics-own",
+    REPO / "tests" / "data" / "topics-own2",
 )
 
 

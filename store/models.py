@@ -8,7 +8,10 @@ against, so field names here follow it one to one.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any, Literal, NamedTuple
 
 SourceKind = Literal["file", "feed"]
@@ -205,6 +208,21 @@ def row_for(entry: Entry, chash: str, shard: str = "") -> Row:
         ikey=entry.ikey,
         shard=shard,
     )
+
+
+def rows_not_at(rows: Sequence[Row], hashes: Mapping[str, str]) -> Iterator[Row]:
+    """The rows whose content hash is not the one ``hashes`` holds for their id (or none), in order.
+
+    What derived data asks of every row (a signature, a story placement, each
+    recorded at a content hash): column-wise in C, since a Python test per row
+    costs 0.3-0.7 s at 500k rows and an open on a library still catching up asks
+    on every call. Lazy: ``next(rows_not_at(...), None) is None`` stops early.
+    """
+    now = map(hashes.get, map(_ROW_ID, rows))
+    return compress(rows, map(ne, now, map(_ROW_CHASH, rows)))
+
+
+_ROW_ID, _ROW_CHASH = attrgetter("id"), attrgetter("chash")
 
 
 @dataclass(frozen=True, slots=True)

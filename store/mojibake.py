@@ -1,10 +1,9 @@
 """Mojibake repair: UTF-8 read through cp1252 or cp1253, with bytes possibly lost.
 
-Real digests arrive mis-decoded ("πŸŽ™οΈ" for "🎙️", "â€œ" for "“"), read
-through cp1253 with cp1252 for the bytes cp1253 lacks; the bytes neither code
-page defines (0x81, 0x8D, 0x8F, 0x90, 0x9D, ...) are lost on the way. ftfy
-repairs whole texts but neither that mixed reading nor lost bytes, so
-``store.text.clean_text`` runs this first.
+Real digests arrive mis-decoded ("πŸŽ™οΈ" for "🎙️", "â€œ" for "“"), read through
+cp1253 with cp1252 for the bytes cp1253 lacks; the bytes neither code page defines
+(0x81, 0x8D, 0x8F, 0x90, 0x9D, ...) are lost on the way. ftfy repairs whole texts but
+neither that mixed reading nor lost bytes, so ``store.text.clean_text`` runs this first.
 
 Greek, Slovak or French text is made of the very same characters ("«Υπερόπλο»",
 "znášate" map to high bytes too), so a run is changed only where the repair is
@@ -25,11 +24,9 @@ mojibake beyond doubt:
   when the repair fits its word (same script and case as the letters beside
   it, quotes still paired: "«AÐ»" is Icelandic, "“IRMÃ”" Portuguese).
 
-``repair_with_ftfy`` then lets ftfy repair whole lines read through one code
-page (cp1251, latin-1, MacRoman), and keeps its repair only where it reads as
-text by the same measures. Linear in the text (one bounded regex scan, a
-cached test per damaged sequence).
-"""
+``repair_with_ftfy`` then lets ftfy repair whole lines read through one code page
+(cp1251, latin-1, MacRoman), kept only where it reads as text by the same measures.
+Linear in the text (one bounded regex scan, a cached test per damaged sequence)."""
 
 from __future__ import annotations
 
@@ -388,9 +385,12 @@ _FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "IDEOGRAPHIC": "CJK"}
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
 
 
-def _odd_double_quotes(s: str) -> bool:
-    """Whether ``s`` holds an odd number of curly double quotation marks (one unpaired)."""
-    return (s.count("“") + s.count("”") + s.count("„")) % 2 == 1
+def _quotes(s: str) -> int:
+    """How many curly double quotation marks ``s`` holds (odd: one is unpaired)."""
+    return s.count("“") + s.count("”") + s.count("„")
+
+
+_QUOTE_SEQ_RE = re.compile("[\u00c2-\u00df][\u201c\u201d\u201e\u2018\u2019\u201a]")
 
 
 # "Â" read from a UTF-8 lead byte before U+00A0-00BF ("Â£" is "£")
@@ -432,8 +432,13 @@ def _plausible(line: str, fixed: str) -> bool:
     for a, b in _QUOTE_PAIRS:
         if line.count(a) == line.count(b) and fixed.count(a) != fixed.count(b):
             return False  # "“SÃ”" is a quoted word, not "“SÔ": a repair keeps quotes paired
-    if not _odd_double_quotes(line) and _odd_double_quotes(fixed):
+    q_line, q_fixed = _quotes(line), _quotes(fixed)
+    if q_line % 2 == 0 and q_fixed % 2 == 1:
         return False  # the same where „…“ and “…” mix: '„x“ “Ã”' is two quotes, not "Ô"
+    if q_fixed < q_line and not _ftfy()[1](_QUOTE_SEQ_RE.sub("", line)):
+        # a lead byte read as a letter before a quote ("Ã”": "Ô", or a quoted "Ã") is
+        # never the only evidence: '“Ã” „Ã“' is two quotes
+        return False
     if any(fixed.count(p) < line.count(p) for p in ("\u00c3 ", "\u00c2 ")):
         # ftfy reads "Ã " as "à" and "Â " as a no-break space whose byte became a
         # space; a plain space is no evidence ("Ã" and "Â" are Vietnamese letters)

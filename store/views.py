@@ -8,9 +8,11 @@ They live here, not in ``store.models``, because they are views of a library
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from store.models import EMPTY_MARKS, Entry, Marks, Row
@@ -67,32 +69,47 @@ class NavData:
     stories_total: int = 0
 
 
+_ID = operator.itemgetter(Row._fields.index("id"))
+_SOURCE = operator.itemgetter(Row._fields.index("source"))
+_KIND = operator.itemgetter(Row._fields.index("source_kind"))
+
+
 def count_rows(
     rows: Iterable[Row], marks: Mapping[str, Marks], muted: frozenset[str] = frozenset()
 ) -> NavData:
-    """Counts for All / Unread / Bookmarks / each source / Muted (one pass; marks is sparse)."""
+    """Counts for All / Unread / Bookmarks / each source / Muted (marks is sparse).
+
+    Counted column-wise, in C (``Counter`` over ``map``/``compress``), not by a
+    Python loop over the rows: at 500k rows the per-row loop with two marks
+    lookups was 0.3 s of the first screen. Only the marks are walked in Python,
+    and only the read and bookmarked ones.
+    """
     data = NavData()
-    totals: Counter[tuple[str, str]] = Counter()
-    unread: Counter[tuple[str, str]] = Counter()
-    for row in rows:
-        if row.id in muted:
-            m = marks.get(row.id)
-            data.muted += 1
-            data.muted_unread += m is None or not m.read
-            continue
-        key = (row.source, row.source_kind)
-        totals[key] += 1
-        m = marks.get(row.id)
-        if m is None or not m.read:
-            unread[key] += 1
-        if m is not None and m.bookmarked:
-            data.bookmarked += 1
-            data.bookmarked_unread += not m.read
-    data.total = sum(totals.values())
-    data.unread = sum(unread.values())
+    rows = rows if isinstance(rows, list) else list(rows)
+    read = {eid for eid, m in marks.items() if m.read}
+    if muted:
+        ids = list(map(_ID, rows))
+        hidden = list(map(muted.__contains__, ids))
+        data.muted = sum(hidden)
+        data.muted_unread = data.muted - sum(map(read.__contains__, compress(ids, hidden)))
+        if data.muted:
+            rows = list(compress(rows, map(operator.not_, hidden)))
+    ids = list(map(_ID, rows))
+    # (source, kind) pairs from zip: it reuses one tuple, where an itemgetter of
+    # both fields built 500k of them and woke the garbage collector (0.5 s)
+    names, kinds = list(map(_SOURCE, rows)), list(map(_KIND, rows))
+    totals = Counter(zip(names, kinds, strict=True))
+    read_by = Counter(compress(zip(names, kinds, strict=True), map(read.__contains__, ids)))
+    marked = {eid for eid, m in marks.items() if m.bookmarked}
+    if marked:
+        kept = list(compress(ids, map(marked.__contains__, ids)))
+        data.bookmarked = len(kept)
+        data.bookmarked_unread = data.bookmarked - sum(map(read.__contains__, kept))
+    data.total = len(rows)
+    data.unread = data.total - sum(read_by.values())
     # digests (files) first, then feeds; alphabetical within each
     data.sources = [
-        SourceCount(name, kind, n, unread[(name, kind)])
+        SourceCount(name, kind, n, n - read_by[(name, kind)])
         for (name, kind), n in sorted(
             totals.items(), key=lambda kv: (kv[0][1] != "file", kv[0][0].lower())
         )

@@ -11,9 +11,10 @@ from typing import Any
 
 from store.index.discovery import MAX_PHRASE_TOKENS
 from store.index.evidence import CaseSeq, Evidence
-from store.index.names import fold_names, initials
+from store.index.names import fold_names, initials, join_of_names
 from store.index.salience import Counts
 from store.index.specificity import zipf
+from store.index.tagids import normalize_tag
 from store.index.tokens import singular
 
 __all__ = ["ActiveTopics", "first_token", "names_in"]
@@ -129,4 +130,4 @@ def names_in(
         tag = next((t for t in longer if _spelled_out(tag, t)), tag)
         o = out.get(tag, (0, 0, 0))
         out[tag] = (o[0] + c[0], o[1] + c[1], o[2] + c[2])  # spellings of one name add up
-    return fold_names(out), list(found)
+    return fold_names(join_of_names(out, ev.raw, normalize_tag)), list(found)

@@ -12,8 +12,16 @@ keyword is a word or a two-word phrase that
   "endgame", "robotaxi"; never "data", "market", "model" or a stop word);
 * is not a vocabulary phrase (the vocabulary already tags those);
 * recurs in a second source (``store.index.topics`` keeps the count, as for
-  names), unless it is a rare word of the title (``OWN_RIGHT_ZIPF``:
-  "workbench", "robotaxis"), which names the entry's subject by itself.
+  names), unless the entry's title names it (``own_right``): a writer names
+  a piece's subject in the title and develops it in the lead, so a title
+  keyword said again in the lead is the subject whether or not another
+  source has written about it yet ("pension", "marathon", "pottery"); a
+  rare word (``OWN_RIGHT_ZIPF``: "workbench", "robotaxis") needs no lead,
+  an ordinary word the lead never takes up is a passing word of the title;
+* is not an "-ing" form of a verb ("changing", "chasing"): an "-ing" word
+  counts only where the entry uses it as a noun, written at least once right
+  after a determiner ("the knitting circle", "most beekeeping jobs";
+  ``noun_ing``), which a verb's participle never is.
 
 The tag id is built from the words as written (``normalize_tag``), so names'
 plurals and compound folding follow the same rules as every other tag.
@@ -31,7 +39,15 @@ from store.index.tagids import is_numberish, normalize_tag
 from store.index.tokens import singular
 from store.index.wordlists import generic_words, modifiers, months_and_days, stop_words
 
-__all__ = ["KEYWORD_ZIPF", "MAX_KEYWORDS", "PHRASE_ZIPF", "keywords"]
+__all__ = [
+    "KEYWORD_ZIPF",
+    "MAX_KEYWORDS",
+    "OWN_RIGHT_ZIPF",
+    "PHRASE_ZIPF",
+    "keywords",
+    "noun_ing",
+    "own_right",
+]
 
 KEYWORD_ZIPF = 4.5  # a single word this common in English is no keyword ("recall" 4.4 is)
 PHRASE_ZIPF = 9.8  # the two words' Zipf values summed ("battery recall" 8.9)
@@ -46,7 +62,31 @@ Counts = tuple[int, int, int]
 # occurrences by field, specificity factor (about 0.6-1.6), and whether it may be
 # offered before it recurs in a second source (see ``own_right``)
 Keyword = tuple[Counts, float, bool]
-OWN_RIGHT_ZIPF = 3.0  # a title word rarer than this names the entry's subject by itself
+OWN_RIGHT_ZIPF = 3.0  # a title word rarer than this names the subject without the lead
+# words after which an "-ing" word is a noun ("the knitting", "most beekeeping"), not a verb
+DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "my",
+        "your",
+        "some",
+        "most",
+        "every",
+        "each",
+        "no",
+    ]
+)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -119,7 +159,9 @@ def keywords(
     per = [Counter(f) for f in folded]  # counted in C, once
     scored: list[tuple[float, str, Keyword]] = []
     for w in want:
-        if w not in lower or w.endswith("ing") or w in skip or not _content(w):
+        if w not in lower or w in skip or not _content(w):
+            continue
+        if w.endswith("ing") and not noun_ing(folded, w):
             continue
         counts = (per[0][w], per[1][w], per[2][w])
         z = rarest[w]
@@ -127,7 +169,7 @@ def keywords(
             tag = normalize_tag(spelled.get(w, w))
             if tag:
                 spec = _factor(KEYWORD_ZIPF - z)
-                own = counts[0] > 0 and z < OWN_RIGHT_ZIPF
+                own = own_right(counts, z)
                 scored.append((sum(counts) * spec, tag, (counts, spec, own)))
     for a, b in dict.fromkeys(zip(head, head[1:], strict=False)):
         first_ok = (
@@ -144,10 +186,40 @@ def keywords(
         tag = normalize_tag(f"{spelled.get(a, a)} {spelled.get(b, b)}")
         if tag:
             spec = _factor(PHRASE_ZIPF - za - zb) * PHRASE_BONUS
-            own = counts[0] > 0 and za + zb < 2 * OWN_RIGHT_ZIPF
+            own = own_right(counts, (za + zb) / 2)
             scored.append((sum(counts) * spec, tag, (counts, spec, own)))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return {tag: kw for _s, tag, kw in scored[:MAX_KEYWORDS]}
+
+
+def own_right(counts: Counts, z: float) -> bool:
+    """Whether a keyword may be offered before a second source has it (module docstring).
+
+    ``counts`` are its occurrences in title, lead and details and ``z`` its
+    Zipf frequency (a phrase's mean): in the title, and rare or again in the lead.
+    """
+    return counts[0] > 0 and (z < OWN_RIGHT_ZIPF or counts[1] > 0)
+
+
+def noun_ing(fields: Sequence[Sequence[str]], word: str) -> bool:
+    """Whether an "-ing" word is used as a noun: right after a determiner at least once.
+
+    Why: "Changing Jobs" and "chasing twelve strikes" are verbs, "the knitting
+    circle" and "most beekeeping jobs" name an activity; English puts no
+    determiner right before a verb's participle, and word frequencies cannot
+    tell the two apart ("chasing" and "knitting" are both commoner than their
+    past tense). Only the few "-ing" words of title and lead are looked up.
+    """
+    for toks in fields:
+        i, index = 0, toks.index
+        while True:
+            try:
+                i = index(word, i) + 1
+            except ValueError:
+                break
+            if i > 1 and toks[i - 2] in DETERMINERS:
+                return True
+    return False
 
 
 ENGLISH_SHARE = 0.2  # of an English text's tokens, about a third are function words

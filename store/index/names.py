@@ -10,12 +10,23 @@ function of the folded words (so an id normalises to itself):
   rarer than the word ("Las Vegas", "headquarters"): word frequency;
 * the tag starts with a given name: a person ("steve-jobs");
 * the word is a known name ending ("windows", "times": ``words/name_plurals.txt``),
-  which frequency cannot tell from an ordinary plural.
+  which frequency cannot tell from an ordinary plural;
+* the tag is an organisation's name: two words or more, the last a trade
+  plural that ends company names ("motors", "systems", "works":
+  ``words/org_plurals.txt``) and the first a rare word that is not shaped
+  like an adjective (``name_head``: "Ampwell Motors", "Pellucid Systems",
+  "Kestrel Terminals"; "electric motors", "neural networks", "agentic
+  systems" are plurals and fold). A tag id has lost its capitals, so the
+  rarity and the shape of its first word are what say "name"; a name with an
+  everyday first word ("General Motors") still folds, as before;
+* the tag has "of" inside ("Federation of Locomotive Crews", ``join_of_names``):
+  only a name is a tag of that shape.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 
 from store.index.specificity import zipf
 from store.index.wordlists import word_list
@@ -25,12 +36,17 @@ __all__ = [
     "fold_names",
     "given_names",
     "initials",
+    "join_of_names",
     "is_given_name",
     "keeps_plural",
+    "name_head",
 ]
 
 BROKEN_SINGULAR_ZIPF = 3.0  # a "singular" rarer than this, and rarer than its plural, is no word
 PLURAL_MARGIN = 0.9  # a "singular" this much rarer than its plural (Zipf) is not what is meant
+NAME_HEAD_ZIPF = 3.0  # a first word rarer than this may head a name ("kestrel" 2.47)
+# endings of adjectives, which head descriptions ("agentic systems"), not names
+_ADJECTIVE_ENDINGS = ("ic", "al", "ive", "ous", "ed", "ing", "ary", "able", "ible", "ful", "less")
 
 
 def given_names() -> frozenset[str]:
@@ -52,11 +68,20 @@ def keeps_plural(words: tuple[str, ...], sing: str) -> bool:
         return True
     if len(words) > 1 and words[0] in given_names():
         return True
+    if len(words) > 1 and last in word_list("org_plurals") and name_head(words[0]):
+        return True
+    if len(words) >= 3 and "of" in words[1:-1]:
+        return True  # "Federation of Locomotive Crews": a phrase with "of" inside is a name
     z_plural, z_sing = zipf(last), zipf(sing)
     if z_plural <= 0.0:
         return False  # an unknown word: fold its plural ("robotaxis" and "robotaxi" agree)
     # "texa", "christma": no word; "vega" of "Las Vegas": ten times rarer than the plural
     return z_sing < min(BROKEN_SINGULAR_ZIPF, z_plural + 0.05) or z_sing < z_plural - PLURAL_MARGIN
+
+
+def name_head(word: str) -> bool:
+    """Whether ``word`` may start an organisation's name: rare, and not shaped like an adjective."""
+    return zipf(word) < NAME_HEAD_ZIPF and not word.endswith(_ADJECTIVE_ENDINGS)
 
 
 Counts = tuple[int, int, int]
@@ -93,3 +118,72 @@ def fold_names(found: dict[str, Counts]) -> dict[str, Counts]:
                 out[long] = (a[0] + b[0], a[1] + b[1], a[2] + b[2])
                 break
     return out
+
+
+MAX_OF_SIDE = 3  # words of a name on each side of "of"
+
+
+def join_of_names(
+    found: dict[str, Counts], raw: Sequence[Sequence[str]], tag_of: Callable[[str], str]
+) -> dict[str, Counts]:
+    """Two names joined by "of" in the text are one name: "Federation of Locomotive Crews".
+
+    Discovery ends a name at a function word, so "Federation of Locomotive
+    Crews" comes out as "federation" and "locomotive-crew", and the tag
+    named neither. When both halves are names of this entry and the text
+    writes them as ``A of B`` (capitalised words on both sides), the whole
+    name is the tag; its occurrences count for it, and ``fold_names`` then
+    folds the halves' other mentions ("the Federation") into it. Both halves
+    must be names already, so "Bank of England" or "University of Texas"
+    (a common word on one side) are left as they were. ``raw`` are the
+    entry's tokens as written, by field (``Evidence.raw``); ``tag_of`` is
+    ``tagids.normalize_tag``, passed in because tagids imports this module.
+    """
+    if len(found) < 2:
+        return found
+    out = dict(found)
+    for f, toks in enumerate(raw):
+        n = len(toks)
+        for i in range(1, n - 1):
+            if toks[i] != "of" or not toks[i - 1][:1].isupper() or not toks[i + 1][:1].isupper():
+                continue
+            left = _side(toks[max(0, i - MAX_OF_SIDE) : i][::-1], out, tag_of, before=True)
+            right = _side(toks[i + 1 : i + 1 + MAX_OF_SIDE], out, tag_of, before=False)
+            if left is None or right is None:
+                continue
+            (ltag, lwords), (rtag, rwords) = left, right
+            whole = tag_of(" ".join([*lwords, "of", *rwords]))
+            if not whole or whole in (ltag, rtag):
+                continue
+            for t in (ltag, rtag):
+                c = list(out[t])
+                c[f] = max(0, c[f] - 1)
+                if sum(c):
+                    out[t] = (c[0], c[1], c[2])
+                else:
+                    del out[t]
+            w = list(out.get(whole, (0, 0, 0)))
+            w[f] += 1
+            out[whole] = (w[0], w[1], w[2])
+    return out
+
+
+def _side(
+    words: Sequence[str], found: dict[str, Counts], tag_of: Callable[[str], str], *, before: bool
+) -> tuple[str, list[str]] | None:
+    """The longest capitalised run of ``words`` (nearest "of" first) that is a name in ``found``.
+
+    Returns (tag, the run in reading order); ``before``: the words precede "of".
+    """
+    run: list[str] = []
+    for w in words:
+        if not w[:1].isupper():
+            break
+        run.append(w)
+    while run:
+        spelled = run[::-1] if before else run
+        tag = tag_of(" ".join(spelled))
+        if tag in found:
+            return tag, spelled
+        run = run[:-1]
+    return None

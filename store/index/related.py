@@ -301,16 +301,25 @@ def _effective(row: Row, m: Marks | None) -> set[str]:
 
 
 def _tag_scores(lib: Library, target: Row, marks: MarksOf, ids: Sequence[str]) -> dict[str, float]:
-    """Tag cosine of the target with ``ids`` (broad tags left out)."""
+    """Tag cosine of the target with ``ids`` (broad tags and one-entry tags left out).
+
+    A tag only one entry carries is never shared, yet its IDF is the largest
+    there is: kept in a norm, an entry's one-off keyword (a subject its own
+    title and lead name) would make it unrelated to everything, however many
+    specific tags it shares with the other tellings of its story.
+    """
     auto, user = tag_postings(lib)
     n = max(len(lib), 1)
     broad = broad_tags()
 
+    def df(t: str) -> int:
+        return len(auto.get(t, ())) + len(user.get(t, ()))
+
     def idf(t: str) -> float:
-        return math.log((n + 1) / (len(auto.get(t, ())) + len(user.get(t, ())) + 0.5))
+        return math.log((n + 1) / (df(t) + 0.5))
 
     tag_idf: dict[str, float] = {}
-    mine = {t for t in _effective(target, marks(target.id)) if t not in broad}
+    mine = {t for t in _effective(target, marks(target.id)) if t not in broad and df(t) > 1}
     for t in mine:
         tag_idf[t] = idf(t)
     norm_me = math.sqrt(sum(max(v, 0.0) ** 2 for v in tag_idf.values()))
@@ -318,7 +327,7 @@ def _tag_scores(lib: Library, target: Row, marks: MarksOf, ids: Sequence[str]) -
     if not norm_me:
         return out
     for i in ids:
-        theirs = {t for t in _effective(lib.row(i), marks(i)) if t not in broad}
+        theirs = {t for t in _effective(lib.row(i), marks(i)) if t not in broad and df(t) > 1}
         shared = mine & theirs
         if not shared:
             continue

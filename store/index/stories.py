@@ -30,6 +30,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
+from operator import attrgetter
 from typing import Any
 
 from store.errors import NotFound
@@ -40,9 +42,11 @@ from store.index.similar import VERSION as SIG_VERSION
 from store.index.simstore import SimIndex
 from store.index.tagindex import origin
 from store.index.tokens import tokenize
-from store.models import Row, short_hash
+from store.models import Row, rows_not_at, short_hash
 from store.storage import sidecar
 from store.storage.library import Library
+
+_ID = attrgetter("id")
 
 __all__ = [
     "PointLink",
@@ -65,7 +69,7 @@ PLACE_SHORTLIST = 60  # candidates scored exactly when an entry is placed
 STORY_EVIDENCE = 3  # specific things two reports of one event share, at least
 MAX_MEMBERS = 24  # a story this large takes no more reports (bounded regrouping)
 IMPLICIT = 500  # entries a background call places
-OPENING = 50  # entries opening one places
+OPENING = 10  # entries opening one places (the background warm-up places the bulk)
 PLACE_CHUNK = 5000  # entries a complete derivation places per write of the state
 MAX_LABEL = 90
 _LOCK = threading.RLock()
@@ -170,7 +174,7 @@ def ensure(
             return st
         gen = lib.generation
         done = st.data["done"]
-        if all(done.get(r.id) == r.chash for r in lib.rows()):
+        if _all_placed(lib, done):
             st.checked = gen
             return st
         firsts = (first,) if first else ()
@@ -188,15 +192,20 @@ def ensure(
             st = sidecar.kept(lib, STATE_NAME, _state_of(new), written=written)
             if not full or not _todo(lib, ix, st.data):
                 break
-        if all(st.data["done"].get(r.id) == r.chash for r in lib.rows()):
+        if _all_placed(lib, st.data["done"]):
             st.checked = gen
         return st
 
 
 def _todo(lib: Library, ix: SimIndex, state: dict[str, Any]) -> list[Row]:
     """Rows not placed yet (or changed since), newest first, that have a signature."""
-    done: dict[str, str] = state["done"]
-    return [r for r in lib.rows() if done.get(r.id) != r.chash and r.id in ix.doc]
+    unplaced = list(rows_not_at(lib.rows(), state["done"]))
+    return list(compress(unplaced, map(ix.doc.__contains__, map(_ID, unplaced))))
+
+
+def _all_placed(lib: Library, done: dict[str, str]) -> bool:
+    """Every row placed at its current content (an open asks it twice)."""
+    return next(rows_not_at(lib.rows(), done), None) is None
 
 
 def _days(lib: Library, ix: SimIndex) -> array[int]:
@@ -253,9 +262,8 @@ def _place(
         if sid is not None:
             of[r.id] = sid
             changed.add(sid)
-    live = {r.id for r in lib.rows()}
     for sid in changed:
-        stories[sid]["e"] = [e for e in stories[sid]["e"] if e in live]
+        stories[sid]["e"] = [e for e in stories[sid]["e"] if e in lib]
     # the key points of every regrouped story in one read (each content shard once)
     wanted = sorted({e for sid in changed for e in stories[sid]["e"]})
     content = {e.id: e.key_points for e in lib.get_many(wanted)}

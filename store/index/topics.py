@@ -64,11 +64,12 @@ from store.index.evidence import Evidence, evidence
 from store.index.keywords import Keyword, keywords
 from store.index.prepared import Prepared
 from store.index.salience import KEYWORD, NAME, Counts, kind_of_topic, rank
+from store.index.series import count_titles, is_series
 from store.index.tagids import normalize_tag
 from store.index.tokens import Content, entry_text
 from store.index.topicstate import STATE_NAME, TagStore, empty_state, load_state, prune
 from store.index.vocabulary import Topics, Vocabulary, vocabulary_for
-from store.models import Entry, short_hash
+from store.models import Entry, Row, short_hash
 from store.storage.library import Library
 
 __all__ = [
@@ -90,8 +91,9 @@ MAX_PENDING = 20_000  # single-origin candidates kept (most recently seen)
 MAX_ACTIVE = 20_000  # active topics kept (most recently seen)
 
 
-def _origin(e: Entry) -> str:
-    return short_hash(e.source.name.casefold(), (e.show or "").casefold(), length=8)
+def _origin(e: Entry | Row) -> str:
+    source = e.source if isinstance(e, Row) else e.source.name
+    return short_hash(source.casefold(), (e.show or "").casefold(), length=8)
 
 
 def df_ceiling(n_entries: int) -> float:
@@ -162,8 +164,14 @@ def _tags_of(
     vocab: Vocabulary,
     names: Mapping[str, Counts],
     recurring: Mapping[str, Any],
+    series: tuple[Mapping[str, list[Any]], str],
 ) -> tuple[str, ...]:
-    """An entry's automatic tags: ``given`` first, then the salient ones (``salience.rank``)."""
+    """An entry's automatic tags: ``given`` first, then the salient ones (``salience.rank``).
+
+    ``series`` is the state's title counts and the entry's origin: a series
+    word of its origin is no keyword of it (``store.index.series``).
+    """
+    kwt, origin = series
     cands: list[tuple[str, Counts, str, float]] = [
         (t, c, kind_of_topic(t), 1.0) for t, c in (p.found or {}).items()
     ]
@@ -171,7 +179,7 @@ def _tags_of(
     cands += [
         (t, c, KEYWORD, f)
         for t, (c, f, own) in _own_keywords(p, vocab).items()
-        if own or t in recurring
+        if (own or t in recurring) and not is_series(kwt, origin, t)
     ]
     norm = [normalize_tag(t) for t in given]
     size = len(p.evidence.tokens[0]) + len(p.evidence.tokens[1]) if p.evidence else 0
@@ -292,6 +300,10 @@ def tag_entries(
                     kw[tag] = [tag, 0, seq]
                     hits = st.phrase_ids(tag.replace("-", " "))
                     retag[tag] = (tag, hits - batch_ids)
+        kwt: dict[str, list[Any]] = state["kwt"]
+        seen = ((o, _own_keywords(p, vocab)) for p, o in zip(preps, origins, strict=True))
+        for key, tag in count_titles(kwt, seq, seen).items():
+            retag[key] = (tag, _of_origin(st, st.phrase_ids(tag.replace("-", " ")), key))
         matcher = ActiveTopics(active)
         names.clear()
         for prep in preps:
@@ -309,7 +321,9 @@ def tag_entries(
         prune(active, MAX_ACTIVE)
         prune(kwp, MAX_PENDING)
         prune(kw, MAX_ACTIVE)
+        prune(kwt, MAX_PENDING)
         final["kw"] = dict(kw)
+        final["kwt"] = kwt
         # entries owed a re-tag that are saved by now: done below, with this state
         saved = {i for i in state["owed"] if i in lib}
         owed[:] = [i for i in state["owed"] if i in saved and i not in batch_ids]
@@ -322,13 +336,26 @@ def tag_entries(
     st.update_state(update)
 
     out = [
-        e.with_(auto_tags=_tags_of(e.auto_tags, p, vocab, got, final["kw"]))
-        for e, p, got in zip(entries, preps, names, strict=True)
+        e.with_(auto_tags=_tags_of(e.auto_tags, p, vocab, got, final["kw"], (final["kwt"], o)))
+        for e, p, got, o in zip(entries, preps, names, origins, strict=True)
     ]
     if retag or owed:
         missing = _retag_older(st, retag, owed, vocab, final, ceiling)
         if missing:
             _owe(st, missing)
+    return out
+
+
+def _of_origin(st: TagStore, ids: set[str], key: str) -> set[str]:
+    """The saved entries among ``ids`` of the origin a series ``key`` names."""
+    origin = key.partition(" ")[0]
+    out = set()
+    for eid in ids:
+        try:
+            if _origin(st.row(eid)) == origin:
+                out.add(eid)
+        except NotFound:
+            continue  # not saved yet: tagged with the batch's state
     return out
 
 
@@ -385,7 +412,7 @@ def _retag_older(
         got, _keys = names_in(matcher, active, p.evidence, ceiling, p.candidates)
         own = automatic | set(p.keywords or ()) | set(p.candidates.values())
         kept = [t for t in e.auto_tags if t not in own]
-        new = _tags_of(kept, p, vocab, got, state["kw"])
+        new = _tags_of(kept, p, vocab, got, state["kw"], (state["kwt"], _origin(e)))
         if new != e.auto_tags:
             changes[e.id] = new
     if changes:

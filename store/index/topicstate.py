@@ -35,6 +35,7 @@ def empty_state() -> dict[str, Any]:
         "pending": {},
         "kw": {},
         "kwp": {},
+        "kwt": {},
         "owed": [],
     }
 
@@ -43,7 +44,7 @@ def load_state(data: Any) -> dict[str, Any]:
     """The state, or an empty one (version 1 files held unbounded topics: dropped)."""
     if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
         return empty_state()
-    for k in ("active", "pending", "kw", "kwp"):
+    for k in ("active", "pending", "kw", "kwp", "kwt"):
         if not isinstance(data.get(k), dict):
             data[k] = {}
     if not isinstance(data.get("owed"), list):

@@ -108,7 +108,9 @@ def html_to_lines(html: str, base_url: str | None = None) -> list[str]:
         if buf:
             text = "".join(buf)
             buf.clear()
-            text = quick_clean_line(text) if not in_pre else clean_text(text).strip("\n")
+            # a preformatted line keeps its inner spacing; the "\n" lets clean_text
+            # drop its trailing spaces as it does within a body ("0&#9;</pre>")
+            text = quick_clean_line(text) if not in_pre else clean_text(text + "\n").strip("\n")
         elif not prefix[0]:  # nothing pending and no prefix: nothing would change
             return
         else:  # most block boundaries follow another: nothing to clean

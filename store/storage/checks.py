@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from store.models import Row, entry_from_record
+from store.storage.marks import PLAIN_KEYS, plain_ids
 from store.storage.rows import SCHEMA_VERSION, migrate
 from store.storage.shards import SHARD_RE, shard_of
 from store.storage.state import FEEDS_NAME, TABLES_NAME
@@ -162,11 +163,8 @@ def check_index_data(data: Any) -> tuple[int, str | None, bool]:
 
 
 def check_journal(raw: bytes) -> tuple[int, int | None, str | None, int]:
-    """Check marks.jsonl bytes.
-
-    Returns (entries with marks, line number of the first damaged complete line
-    or None, what is wrong with the tail or None, byte length of the good prefix).
-    """
+    """Check marks.jsonl bytes: (entries with marks, line number of the first damaged
+    complete line or None, what is wrong with the tail or None, the good prefix's length)."""
     marks: dict[str, Any] = {}
     end = raw.rfind(b"\n") + 1
     tail = None
@@ -179,7 +177,10 @@ def check_journal(raw: bytes) -> tuple[int, int | None, str | None, int]:
             rec = json.loads(line)
             if not isinstance(rec, dict):
                 raise ValueError("not a map of marks")
-            # "#t" / "#end": a bulk change's transaction token (see store.storage.marks)
+            # "#r", "#b", "#rb", "#-": the ids of one state without tags; "#t" / "#end":
+            # a bulk change's transaction token (see store.storage.marks)
+            for key in PLAIN_KEYS.keys() & rec.keys():
+                marks.update(dict.fromkeys(plain_ids(rec, key)))
             rec = {k: v for k, v in rec.items() if not str(k).startswith("#")}
             if not all(isinstance(v, dict) for v in rec.values()):
                 raise ValueError("not a map of marks")

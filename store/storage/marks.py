@@ -11,6 +11,10 @@ on every keystroke, so they live apart from content in an append-only journal:
   wins" and two processes never lose each other's updates;
 * readers replay incrementally from the last offset they saw;
 * the journal is compacted (atomically rewritten) when it is mostly history;
+* states without tags (read, bookmarked, both, neither: nearly all of them)
+  are written as id lists under one key per state (``"#r": [ids]``), not one
+  record per id, so a library with 300k read marks replays in a few ms of C
+  (``dict.fromkeys``) instead of 0.4 s of per-id records;
 * a change that takes more than one line (a bulk action: "mark all read" over a
   view of thousands) is a transaction: its lines carry one ``"#t"`` token and the
   last one ``"#end"``; replay applies them only when the end is there, so a
@@ -36,6 +40,7 @@ from store.storage.atomic import write_bytes_atomic
 JOURNAL_NAME = "marks.jsonl"
 LINE_IDS = 50  # ids per journal line: ~1-2 kB, under a page
 TXN, TXN_END = "#t", "#end"  # keys of transaction lines; entry ids never start with "#"
+LINE_BYTES = 3800  # a line of plain states holds ids up to this many bytes: under a page
 
 
 def _marks_to_json(m: Marks) -> dict[str, Any]:
@@ -54,6 +59,53 @@ def _marks_to_json(m: Marks) -> dict[str, Any]:
 # Marks are immutable: the four without tags are shared, not rebuilt for
 # every journal record (a large library opens with tens of thousands of them).
 _PLAIN = {(r, b): Marks(read=r, bookmarked=b) for r in (False, True) for b in (False, True)}
+# the key of each plain state's id list in a journal line ("#-": none of the marks)
+PLAIN_KEYS = {"#r": _PLAIN[True, False], "#b": _PLAIN[False, True], "#rb": _PLAIN[True, True]}
+PLAIN_KEYS["#-"] = _PLAIN[False, False]
+_KEY_OF = {m: k for k, m in PLAIN_KEYS.items()}
+
+
+def _is_plain(m: Marks) -> bool:
+    return not m.user_tags and not m.removed_auto
+
+
+def plain_ids(rec: dict[str, Any], key: str) -> list[str]:
+    """The ids of one plain state's list in a line (ValueError: not a list of ids)."""
+    ids = rec.pop(key)
+    if not isinstance(ids, list) or not all(type(i) is str and i for i in ids):
+        raise ValueError(f"{key} is not a list of entry ids")
+    return ids
+
+
+def encode_records(new: dict[str, Marks]) -> list[dict[str, Any]]:
+    """Journal records holding these states: plain ones as id lists, each line under a page.
+
+    Also what ``compact`` writes, so a compacted journal of 300k read marks is
+    ~1,200 short lines of ids.
+    """
+    by_key: dict[str, list[str]] = {}
+    tagged: list[tuple[str, Marks]] = []
+    for eid, m in new.items():
+        if _is_plain(m):
+            by_key.setdefault(_KEY_OF[m], []).append(eid)
+        else:
+            tagged.append((eid, m))
+    out: list[dict[str, Any]] = []
+    for key, ids in by_key.items():
+        start, size = 0, 0
+        for i, eid in enumerate(ids):
+            size += len(eid.encode("utf-8")) + 3  # its quotes and comma
+            if size > LINE_BYTES and i > start:
+                out.append({key: ids[start:i]})
+                start, size = i, len(eid.encode("utf-8")) + 3
+        out.append({key: ids[start:]})
+    for i in range(0, len(tagged), LINE_IDS):
+        out.append({k: _marks_to_json(v) for k, v in tagged[i : i + LINE_IDS]})
+    return out
+
+
+def _lines(records: list[dict[str, Any]]) -> list[str]:
+    return [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
 
 
 def _marks_from_json(d: dict[str, Any]) -> Marks:
@@ -77,7 +129,9 @@ class MarksJournal:
         self._offset = 0
         self._ino: int | None = None
         self._lines = 0
-        self._pending: dict[str, dict[str, Marks]] = {}  # transactions not yet ended
+        # transactions not yet ended: (plain states, tagged states) held so far
+        self._pending: dict[str, tuple[dict[str, Marks], dict[str, Marks]]] = {}
+        self._tagged: set[str] = set()  # ids whose marks have user or removed tags
         self.torn_tail = False
         self._tag_changes = 0  # bumped when a user tag or a removed auto tag changes
 
@@ -117,6 +171,7 @@ class MarksJournal:
         except FileNotFoundError:
             self._tag_changes += bool(self._marks)
             self._marks.clear()
+            self._tagged.clear()
             self._offset, self._ino, self._lines = 0, None, 0
             return
         except OSError as exc:
@@ -124,6 +179,7 @@ class MarksJournal:
         if st.st_ino != self._ino or st.st_size < self._offset:
             # compacted or replaced by another process: replay from the start
             self._marks.clear()
+            self._tagged.clear()
             self._pending.clear()
             self._offset, self._lines = 0, 0
             self._tag_changes += 1
@@ -161,24 +217,40 @@ class MarksJournal:
         """One journal line: marks now, or held until its transaction's last line."""
         token = rec.pop(TXN, None)
         end = rec.pop(TXN_END, None)
-        marks = {str(eid): _marks_from_json(m) for eid, m in rec.items()}
+        plain: dict[str, Marks] = {}
+        for key, state in PLAIN_KEYS.items():
+            if key in rec:
+                plain.update(dict.fromkeys(plain_ids(rec, key), state))
+        tagged = {str(eid): _marks_from_json(m) for eid, m in rec.items()}
         if token is None:
-            self._update(marks)
+            self._update(plain, tagged)
             return
-        held = self._pending.setdefault(str(token), {})
-        held.update(marks)
+        held = self._pending.setdefault(str(token), ({}, {}))
+        held[0].update(plain)
+        held[1].update(tagged)
         if end:
-            self._update(self._pending.pop(str(token)))
+            self._update(*self._pending.pop(str(token)))
 
-    def _update(self, new: dict[str, Marks]) -> None:
-        """Take these states in, noting whether any tag changed (``tag_stamp``)."""
+    def _update(self, plain: dict[str, Marks], tagged: dict[str, Marks]) -> None:
+        """Take these states in (``plain``: without tags), noting whether any tag
+        changed (``tag_stamp``): for plain states, whether any had tags before,
+        asked of ``_tagged`` in C rather than of each id."""
         old = self._marks
-        for eid, m in new.items():
-            was = old.get(eid, EMPTY_MARKS)
-            if m.user_tags != was.user_tags or m.removed_auto != was.removed_auto:
-                self._tag_changes += 1
+        changed = not self._tagged.isdisjoint(plain)
+        for eid, m in tagged.items():
+            if changed:
                 break
-        old.update(new)
+            was = old.get(eid, EMPTY_MARKS)
+            changed = m.user_tags != was.user_tags or m.removed_auto != was.removed_auto
+        old.update(plain)
+        old.update(tagged)
+        self._tagged.difference_update(plain)
+        for eid, m in tagged.items():
+            if _is_plain(m):
+                self._tagged.discard(eid)
+            else:
+                self._tagged.add(eid)
+        self._tag_changes += changed
 
     def get(self, entry_id: str) -> Marks:
         return self._marks.get(entry_id, EMPTY_MARKS)
@@ -209,17 +281,13 @@ class MarksJournal:
 
     def _append(self, new: dict[str, Marks]) -> None:
         """Append the states in one go: one line, or one transaction of several."""
-        # short lines (LINE_IDS ids each), written one by one below
-        items = list(new.items())
-        lines = []
-        token = os.urandom(6).hex() if len(items) > LINE_IDS else None
-        for i in range(0, len(items), LINE_IDS):
-            rec: dict[str, Any] = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
-            if token is not None:
-                rec[TXN] = token
-                if i + LINE_IDS >= len(items):
-                    rec[TXN_END] = 1
-            lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+        # short lines (under a page each), written one by one below
+        records = encode_records(new)
+        if len(records) > 1:
+            token = os.urandom(6).hex()
+            records = [{TXN: token, **r} for r in records]
+            records[-1][TXN_END] = 1
+        lines = _lines(records)
         payload = ("\n".join(lines) + "\n").encode("utf-8")
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -246,7 +314,10 @@ class MarksJournal:
                 raise LibraryError(f"cannot write {self.path}: {exc.strerror}") from exc
         finally:
             os.close(fd)
-        self._update(new)
+        self._update(
+            {k: v for k, v in new.items() if _is_plain(v)},
+            {k: v for k, v in new.items() if not _is_plain(v)},
+        )
         self._offset = size + len(payload)
         self._lines += len(lines)
         if self._ino is None:
@@ -257,11 +328,7 @@ class MarksJournal:
 
     def compact(self) -> None:
         """Rewrite the journal as the current state only (atomic rename)."""
-        items = [(k, v) for k, v in self._marks.items() if v != EMPTY_MARKS]
-        lines = []
-        for i in range(0, len(items), LINE_IDS):
-            rec = {k: _marks_to_json(v) for k, v in items[i : i + LINE_IDS]}
-            lines.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+        lines = _lines(encode_records({k: v for k, v in self._marks.items() if v != EMPTY_MARKS}))
         payload = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
         write_bytes_atomic(self.path, payload)
         st = os.stat(self.path)

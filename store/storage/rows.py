@@ -18,6 +18,7 @@ import os
 import shutil
 import struct
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +38,7 @@ CACHE_NAME = "library.cache"
 CACHE_LAYOUT = 2
 CACHE_CHUNK = 20_000
 _MAGIC = b"digest-tui rows\n"
+_FIRST = operator.itemgetter(0)
 _LEN = struct.Struct("<Q")  # the length before each part of the cache
 ROW_FIELDS = len(Row._fields)
 
@@ -140,13 +142,12 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
                 del data
                 if type(rows) is not list:
                     return None
-                # each loaded tuple is dropped once its Row exists, so the two copies
-                # of a chunk are never both in memory
-                for i, r in enumerate(rows):
-                    if type(r) is not tuple or len(r) != ROW_FIELDS:
-                        return None
-                    out[r[0]] = new(Row, r)
-                    rows[i] = None
+                # checked and built column-wise, in C: a loop over the rows in
+                # Python was most of the load (0.6 s CPU at 500k rows)
+                if set(map(type, rows)) - {tuple} or set(map(len, rows)) - {ROW_FIELDS}:
+                    return None
+                out.update(zip(map(_FIRST, rows), map(new, repeat(Row), rows), strict=True))
+                del rows
             if f.read(1):
                 return None  # more than the head announced: not a file we wrote
         return out

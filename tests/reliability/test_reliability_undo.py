@@ -24,7 +24,7 @@ import pytest
 
 from store.models import Marks
 from store.storage.library import Library
-from store.storage.marks import JOURNAL_NAME, LINE_IDS
+from store.storage.marks import JOURNAL_NAME, LINE_BYTES, encode_records
 from store.storage.undo import UNDO_NAME
 from tests.support.reliability import REPO, cli_env, run_cli, synthetic_entries
 
@@ -124,7 +124,10 @@ DYING = textwrap.dedent(
     """
 )
 
-N_BULK = 3 * LINE_IDS + 7  # four journal lines: a transaction
+# marking all read writes two full lines of read ids (12-hex ids, 15 bytes each
+# with quotes and comma), a part one and the bookmarked entry's line: four
+# journal lines, so the bulk action is a transaction
+N_BULK = 2 * (LINE_BYTES // 15) + 7
 WRITES = 4 + 1  # the marks' lines, then the undo step (or the "undone" line)
 
 
@@ -135,12 +138,15 @@ def _die_at(d: Path, at: int, how: str, what: str) -> int:
     return proc.returncode
 
 
-@pytest.fixture
-def pristine(tmp_path: Path) -> Path:
-    d = tmp_path / "pristine"
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("undo") / "pristine"
     lib = Library.open(d)
     lib.save_entries(synthetic_entries(N_BULK))
-    lib.set_bookmarked([lib.rows()[0].id], True)  # an earlier step, to undo after
+    first = lib.rows()[0].id
+    lib.set_bookmarked([first], True)  # an earlier step, to undo after
+    read = {r.id: Marks(read=True, bookmarked=r.id == first) for r in lib.rows()}
+    assert len(encode_records(read)) == 4  # the transaction the kills below cut
     return d
 
 

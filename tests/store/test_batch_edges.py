@@ -373,3 +373,48 @@ def test_copies_that_come_back_to_the_stored_one_beside_a_new_entry(tmp_path: Pa
     _run(lib, [_e("s", "kS", "old", 6)], [current], [_e("n", "kN", "later", 3)])
     assert lib.row("s") == before
     assert _summaries(lib)["n"] == TEXTS["later"] and lib.row("n").auto_tags
+
+
+def test_content_lost_and_a_copy_under_another_id_restores_the_stored_entry(
+    tmp_path: Path,
+) -> None:
+    """The arrival renamed to the stored id is what is written: its text must be the renamed one."""
+    lib = Library.open(tmp_path / "lib")
+    _run(lib, [_e("s", "kS", "old", 2)])
+    shutil.rmtree(lib.dir / "content")
+    lib = Library.open(lib.dir)
+    _run(lib, [_e("b", "kB kS", "new", 6)])
+    lib = Library.open(lib.dir)
+    assert _summaries(lib) == {"s": TEXTS["new"]}
+    assert content_text(_stored(lib)["s"]) == content_text(_e("s", "kS kB", "new", 6))
+
+
+def _legacy_library(path: Path, *old: Entry) -> Library:
+    """A library of the previous release: rows without identity keys (keyed on first need)."""
+    lib = Library.open(path)
+    lib.save_entries([e.with_(ikey="") for e in old])
+    return Library.open(lib.dir)
+
+
+def test_linkless_feed_items_of_the_previous_release_are_found_by_their_content(
+    tmp_path: Path,
+) -> None:
+    """A legacy key of a linkless item is its title and summary, else its body."""
+    by_summary = _e("old1", "", "old", 2)
+    by_body = _e("old2", "", "", 3).with_(title="Funicular line", body=TEXTS["other"])
+    lib = _legacy_library(tmp_path / "lib", by_summary, by_body)
+    # this release's copies: other ids and keys, the same content
+    batch = _run(lib, [_e("n1", "kN1", "old", 2), by_body.with_(id="n2", ikey="kN2")])
+    assert (batch.entries_new, batch.entries_known) == (0, 2)
+    assert sorted(r.id for r in lib.rows()) == ["old1", "old2"]
+
+
+def test_a_local_documents_item_is_never_taken_for_a_previous_release_feed_item(
+    tmp_path: Path,
+) -> None:
+    """Only feed arrivals probe legacy keys: a file's item with the same content is its own."""
+    lib = _legacy_library(tmp_path / "lib", _e("old1", "", "old", 2))
+    doc = _e("f1", "kF1", "old", 2, src=Source("file", "Harbour digests", "/d/2025-01-02.md"))
+    batch = _run(lib, [doc])
+    assert batch.entries_new == 1
+    assert sorted(r.id for r in lib.rows()) == ["f1", "old1"]

@@ -57,7 +57,8 @@ def test_every_field_round_trips_through_the_file(tmp_path: Path) -> None:
 
 
 def test_the_line_format_is_stable(tmp_path: Path) -> None:
-    """Libraries of older releases are read with this format: it must not drift."""
+    """What this release writes: a state with tags as its own record, a state without
+    as an id in the list of that state ("#r", "#b", "#rb", "#-" for none)."""
     j = fresh(tmp_path)
     update(
         j,
@@ -65,11 +66,33 @@ def test_the_line_format_is_stable(tmp_path: Path) -> None:
         lambda _m: Marks(read=True, bookmarked=True, user_tags=("u",), removed_auto=("x",)),
     )
     update(j, ["b"], change(read=True))
+    update(j, ["c"], change(read=True, bookmarked=True))
     lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
-    assert lines == [b'{"a":{"r":1,"b":1,"u":["u"],"x":["x"]}}', b'{"b":{"r":1}}']
+    assert lines == [b'{"a":{"r":1,"b":1,"u":["u"],"x":["x"]}}', b'{"#r":["b"]}', b'{"#rb":["c"]}']
     update(j, ["b"], change(read=False))
-    assert (tmp_path / "marks.jsonl").read_bytes().splitlines()[-1] == b'{"b":{}}'
-    assert fresh(tmp_path).get("b") == EMPTY_MARKS
+    update(j, ["a"], lambda _m: Marks(bookmarked=True))
+    assert (tmp_path / "marks.jsonl").read_bytes().splitlines()[-2:] == [
+        b'{"#-":["b"]}',
+        b'{"#b":["a"]}',
+    ]
+    again = fresh(tmp_path)
+    assert again.get("b") == EMPTY_MARKS and again.get("a") == Marks(bookmarked=True)
+    assert again.get("c") == Marks(read=True, bookmarked=True)
+
+
+def test_the_previous_releases_per_id_records_are_read(tmp_path: Path) -> None:
+    """Journals written before the id lists hold one record per id: read as they were,
+    mixed with the new lines, last line winning either way."""
+    (tmp_path / "marks.jsonl").write_bytes(
+        b'{"a":{"r":1,"b":1,"u":["u"],"x":["x"]},"b":{"r":1},"c":{"b":1}}\n'
+        b'{"#t":"t1","d":{"r":1}}\n{"#t":"t1","#end":1,"e":{"r":1,"b":1}}\n'
+        b'{"b":{}}\n{"#r":["c"]}\n{"c":{"b":1,"u":["v"]}}\n'
+    )
+    j = fresh(tmp_path)
+    assert j.get("a") == Marks(read=True, bookmarked=True, user_tags=("u",), removed_auto=("x",))
+    assert j.get("b") == EMPTY_MARKS
+    assert j.get("c") == Marks(bookmarked=True, user_tags=("v",))
+    assert j.get("d") == Marks(read=True) and j.get("e") == Marks(read=True, bookmarked=True)
 
 
 def test_only_changed_ids_are_written_and_returned(tmp_path: Path) -> None:
@@ -84,19 +107,37 @@ def test_only_changed_ids_are_written_and_returned(tmp_path: Path) -> None:
 
 def test_many_ids_are_split_in_short_lines_and_all_read_back(tmp_path: Path) -> None:
     j = fresh(tmp_path)
-    ids = [f"id{i:04d}" for i in range(LINE_IDS * 2 + 7)]
+    ids = [f"id{i:04d}" for i in range(1000)]
     assert update(j, ids, change(bookmarked=True)) == ids
     lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
-    ids_per_line = [len([k for k in json.loads(x) if not k.startswith("#")]) for x in lines]
-    assert ids_per_line == [LINE_IDS, LINE_IDS, 7]
+    assert len(lines) == 3 and [len(json.loads(x)["#b"]) for x in lines][-1] < 422
     # more than one line: one transaction, its token on each line, its end on the last
     assert [sorted(k for k in json.loads(x) if k.startswith("#")) for x in lines] == [
-        ["#t"],
-        ["#t"],
-        ["#end", "#t"],
+        ["#b", "#t"],
+        ["#b", "#t"],
+        ["#b", "#end", "#t"],
     ]
     assert all(len(x) < 4096 for x in lines)  # under a page: a kill cannot tear one
     assert {i for i, m in fresh(tmp_path).all().items() if m.bookmarked} == set(ids)
+    # states with tags: LINE_IDS records a line
+    tagged = ids[: LINE_IDS * 2 + 7]
+    update(j, tagged, lambda _m: Marks(user_tags=("t",)))
+    lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()[3:]
+    ids_per_line = [len([k for k in json.loads(x) if not k.startswith("#")]) for x in lines]
+    assert ids_per_line == [LINE_IDS, LINE_IDS, 7]
+    assert all(len(x) < 4096 for x in lines)
+    again = fresh(tmp_path).all()
+    assert {i for i, m in again.items() if m.user_tags == ("t",)} == set(tagged)
+    assert {i for i, m in again.items() if m.bookmarked} == set(ids) - set(tagged)
+
+
+def test_ids_of_any_length_keep_plain_lines_under_a_page(tmp_path: Path) -> None:
+    j = fresh(tmp_path)
+    ids = [f"{'é' * (i % 300)}{i}" for i in range(600)]  # up to ~600 bytes each in UTF-8
+    update(j, ids, change(read=True))
+    lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
+    assert len(lines) > 1 and all(len(x) < 4096 for x in lines)
+    assert set(fresh(tmp_path).all()) == set(ids)
 
 
 def test_last_line_wins_and_readers_catch_up_incrementally(tmp_path: Path) -> None:
@@ -212,7 +253,7 @@ def test_compact_keeps_the_state_and_drops_history_and_empty_marks(tmp_path: Pat
     update(j, ["c"], change(read=False))
     j.compact()
     lines = (tmp_path / "marks.jsonl").read_bytes().splitlines()
-    assert [json.loads(x) for x in lines] == [{"b": {"b": 1}}]
+    assert [json.loads(x) for x in lines] == [{"#b": ["b"]}]
     assert fresh(tmp_path).all() == {"b": Marks(bookmarked=True)}
     update(j, ["d"], change(read=True))  # appending goes on after a compaction
     assert fresh(tmp_path).get("d") == Marks(read=True)
@@ -334,11 +375,12 @@ def test_write_errors_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_a_change_is_one_plain_line_or_one_transaction_ended_on_its_last_line(
     tmp_path: Path, n: int
 ) -> None:
-    """Up to LINE_IDS ids: one plain line. More: every line of one token, the end on the last
-    (also when the count is a whole number of lines), and a second reader applies all of it."""
+    """Up to LINE_IDS states with tags: one plain line. More: every line of one token, the
+    end on the last (also when the count is a whole number of lines), and a second reader
+    applies all of it."""
     j = fresh(tmp_path)
     ids = [f"id{i:04d}" for i in range(n)]
-    assert update(j, ids, change(read=True)) == ids
+    assert update(j, ids, lambda _m: Marks(read=True, user_tags=("t",))) == ids
     lines = [json.loads(x) for x in (tmp_path / "marks.jsonl").read_bytes().splitlines()]
     assert len(lines) == -(-n // LINE_IDS)
     if n <= LINE_IDS:
@@ -435,3 +477,15 @@ def test_a_journal_that_fails_to_open_for_reading_is_an_error_naming_it(
     monkeypatch.setattr(marks_mod, "open", denied, raising=False)
     with pytest.raises(LibraryError, match="cannot read .*marks.jsonl: Permission denied"):
         fresh(tmp_path)
+
+
+def test_doctor_counts_the_id_lists_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
+    from store.storage.checks import check_journal
+
+    good = b'{"a":{"r":1}}\n{"#r":["b","c"],"#t":"x"}\n{"#-":["a"],"#t":"x","#end":1}\n'
+    assert check_journal(good) == (3, None, None, len(good))
+    for bad in (b'{"#r":"b c"}\n', b'{"#rb":[1]}\n', b'{"#b":[""]}\n'):
+        assert check_journal(good + bad)[1] == 4
+        (tmp_path / "marks.jsonl").write_bytes(good + bad)
+        with pytest.raises(LibraryError, match="damaged line"):
+            fresh(tmp_path)

@@ -87,12 +87,13 @@ def test_no_reason_is_a_generic_word_on_the_seeds(tmp_path: Path) -> None:
     assert _generic_reasons(lib) == []
 
 
-@pytest.mark.parametrize("folder", ["shared", "own"])
+@pytest.mark.parametrize("folder", ["shared", "own", "own2"])
 def test_no_reason_is_a_generic_word_on_the_labelled_sets(tmp_path: Path, folder: str) -> None:
     from bench import labelled
     from tests.support.shared import SHARED
 
-    root = SHARED / "corpus" / "topics" if folder == "shared" else Path("tests/data/topics-own")
+    data = Path(__file__).resolve().parents[1] / "data"
+    root = SHARED / "corpus" / "topics" if folder == "shared" else data / f"topics-{folder}"
     if not (root / "labels.json").is_file():
         pytest.skip("labelled set not present")
     s = labelled.load(root, tmp_path / "lib")

@@ -219,6 +219,9 @@ def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
         ((*head, 1), "rows"),
         ((*head, 1), [("short",)]),
         ((*head, 1), [["a"] * 12]),
+        ((*head, 1), [*good[:-1], good[-1][:-1]]),  # one row a field short
+        ((*head, 1), [*good[:-1], (*good[-1], "")]),  # one row a field long
+        ((*head, 1), [list(good[0]), *good[1:]]),  # one row not a tuple
         ((*head, 2), good),  # a chunk missing
         ((*head, 1), good, good),  # a chunk too many
         ((9, *head[1:], 1), good),  # another layout

@@ -47,24 +47,51 @@ def entry(eid: str, source: str, title: str, body: str = "", **kw: Any) -> Entry
 # --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> labelled.TagScore:
-    s = labelled.load(TOPICS, tmp_path_factory.mktemp("labelled") / "lib")
+DATA = Path(__file__).resolve().parents[1] / "data"
+LABELLED = {"shared": TOPICS, "own": DATA / "topics-own", "own2": DATA / "topics-own2"}
+# Targets not reached yet, each with its reason. Strict, so the day a change reaches
+# one, its marker must go.
+KNOWN_SHORT: dict[tuple[str, str], str] = {}
+
+
+@pytest.fixture(scope="module", params=sorted(LABELLED))
+def scored(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, labelled.TagScore]:
+    folder = LABELLED[request.param]
+    if not (folder / "labels.json").is_file():
+        pytest.skip(f"labelled set not present: {folder}")
+    s = labelled.load(folder, tmp_path_factory.mktemp("labelled") / "lib")
     assert not s.missing, s.missing
-    return labelled.score_tags(s)
+    return request.param, labelled.score_tags(s)
 
 
-def test_labelled_must_tags_are_found(scored: labelled.TagScore) -> None:
-    assert scored.recall >= 0.8, scored.must_missed
+def _known_short(request: pytest.FixtureRequest, rule: str, name: str) -> None:
+    reason = KNOWN_SHORT.get((rule, name))
+    if reason:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
 
 
-def test_labelled_must_not_tags_are_never_given(scored: labelled.TagScore) -> None:
-    assert scored.must_not_given == []
+def test_labelled_must_tags_are_found(
+    request: pytest.FixtureRequest, scored: tuple[str, labelled.TagScore]
+) -> None:
+    name, score = scored
+    _known_short(request, "must", name)
+    assert score.recall >= 0.8, score.must_missed
 
 
-def test_labelled_tag_counts_stay_small(scored: labelled.TagScore) -> None:
-    assert statistics.median(scored.counts) <= 6
-    assert max(scored.counts) <= salience.MAX_TAGS
+def test_labelled_must_not_tags_are_never_given(
+    request: pytest.FixtureRequest, scored: tuple[str, labelled.TagScore]
+) -> None:
+    name, score = scored
+    _known_short(request, "must_not", name)
+    assert score.must_not_given == []
+
+
+def test_labelled_tag_counts_stay_small(scored: tuple[str, labelled.TagScore]) -> None:
+    _name, score = scored
+    assert statistics.median(score.counts) <= 6
+    assert max(score.counts) <= salience.MAX_TAGS
 
 
 def test_deepseek_episode_has_few_specific_tags(tmp_path: Path) -> None:

@@ -303,8 +303,8 @@ def test_retag_of_older_entries_is_capped(tmp_path: Path, monkeypatch: pytest.Mo
     ]
     lib.save_entries(tag_entries(old, lib, {}))
     (new,) = tag_entries([entry("n1", "Pod B", "Talk", "We discussed Vantrix Motors.")], lib, {})
-    assert "vantrix-motor" in new.auto_tags
-    retagged = [r.id for r in lib.rows() if "vantrix-motor" in r.auto_tags]
+    assert "vantrix-motors" in new.auto_tags
+    retagged = [r.id for r in lib.rows() if "vantrix-motors" in r.auto_tags]
     assert sorted(retagged) == ["o7", "o8", "o9"]  # the newest three only
 
 

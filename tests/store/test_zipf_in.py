@@ -26,3 +26,33 @@ def test_zipf_in_is_zipf_frequency(lang: str) -> None:
         "когда",
     ]
     assert [zipf_in(w, lang) for w in words] == [float(zipf_frequency(w, lang)) for w in words]
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "ru", "el"])
+def test_a_lazy_table_gives_the_dict_figure(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before a table other than English becomes a dict, its first words are
+    looked up in wordfreq's bucket lists: the same figure, found or not."""
+    from store.index import specificity
+
+    monkeypatch.setattr(specificity, "_FREQS", {})
+    monkeypatch.setattr(specificity, "_ASKED", {})
+    table = get_frequency_dict(lang)
+    words = [
+        *list(table)[:: len(table) // 12][:12],
+        "ampwell",
+        "naïve",
+        "когда",
+        "x86",
+        "datacenter",
+    ]
+    words = words[: specificity.LAZY_LOOKUPS]
+    assert [zipf_in(w, lang) for w in words] == [float(zipf_frequency(w, lang)) for w in words]
+    assert lang not in specificity._FREQS  # answered without building the dict
+
+
+def test_bucket_lists_are_sorted() -> None:
+    """What the lazy lookup's bisect rests on: wordfreq sorts each bucket."""
+    from wordfreq import get_frequency_list
+
+    for lang in ("de", "fr", "es", "it", "pt", "nl", "ru", "el"):
+        assert all(b == sorted(b) for b in get_frequency_list(lang, "best")), lang

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support import forkcli
 from tests.support.shared import SHARED  # noqa: F401 - one locator for all tests
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,15 +34,20 @@ def cli_env(**extra: str) -> dict[str, str]:
 def run_cli(
     data_dir: Path, *args: str, timeout: float = 120, check: bool = False, **extra: str
 ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        errors="surrogateescape",
-        env=cli_env(**extra),
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+    """``digest-tui --data-dir DATA_DIR ARGS`` in a child (forked: tests/support/forkcli.py)."""
+    argv = ["-m", "tui.cli", "--data-dir", str(data_dir), *args]
+    if forkcli.enabled():
+        proc = forkcli.run_forked(argv, cli_env(**extra), timeout)
+    else:
+        proc = subprocess.run(
+            [sys.executable, *argv],
+            capture_output=True,
+            text=True,
+            errors="surrogateescape",
+            env=cli_env(**extra),
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
     if check and proc.returncode != 0:
         raise AssertionError(f"digest-tui {args} failed: {proc.stderr}")
     return proc
