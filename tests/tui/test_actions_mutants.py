@@ -167,12 +167,14 @@ async def test_mark_read_above_or_below_asks_with_the_count_and_marks_those(
 async def test_bookmark_view_asks_bookmarks_every_entry_and_says_how_to_undo(
     lib_dir: Path,
 ) -> None:
+    """Every row of the view, wherever the cursor is (the cursor on the last row)."""
     app = DigestApp(lib_dir, first_run=False)
     notes = record(app)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
         ids = [r.id for r in screen.episodes.rows_in_order]
+        await cursor_to(pilot, ids[-1])  # the whole view, not the rows from the cursor on
         await screen.run_action("bookmark_view")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         question = str(app.screen.query_one(".dialog-title", Label).visual)
