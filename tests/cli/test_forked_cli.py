@@ -9,6 +9,9 @@ stdout and stderr.
 
 from __future__ import annotations
 
+import errno
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,31 @@ def test_a_forked_command_runs_in_the_tests_working_directory(
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     assert run_cli(Path(lib_dir.name), "list", "--json", check=True).stdout.strip() == "[]"
+
+
+@pytest.mark.timeout(60)  # a broken timeout path hangs: this fails the test instead
+def test_a_forked_command_that_hangs_times_out_and_the_server_answers_the_next(
+    lib_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hung command ends in TimeoutExpired naming it, its child killed, the server still in step.
+
+    The hang: ``library.json`` is a FIFO with no writer, so opening it blocks
+    for ever. After the timeout nobody holds the FIFO open for reading (the
+    child is gone), and the same server's next command gets its own exit code
+    and output, not the killed one's.
+    """
+    monkeypatch.setenv("DIGEST_TUI_TEST_FORK", "1")
+    hung = tmp_path / "hung"
+    hung.mkdir()
+    fifo = hung / "library.json"
+    os.mkfifo(fifo)
+    with pytest.raises(subprocess.TimeoutExpired) as caught:
+        run_cli(hung, "list", "--json", timeout=1)
+    assert caught.value.timeout == 1
+    assert caught.value.cmd[1:5] == ["-m", "tui.cli", "--data-dir", str(hung)]
+    with pytest.raises(OSError) as no_reader:  # ENXIO: no process has it open to read
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert no_reader.value.errno == errno.ENXIO
+    proc = run_cli(lib_dir, "list", "--json")
+    assert (proc.returncode, proc.stderr) == (0, "") and '"id"' in proc.stdout
+    assert run_cli(lib_dir, "show", "nosuchid").returncode == 1

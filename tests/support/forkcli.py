@@ -141,7 +141,7 @@ class _Server:
         if code_line is None:
             raise AssertionError("the CLI fork server died")
         out, err = (b"".join(chunks[fd]).decode(errors="surrogateescape") for fd in (out_r, err_r))
-        cmd = [sys.executable, "-m", *argv]
+        cmd = [sys.executable, "-m", "tui.cli", *argv]  # argv is without "-m tui.cli"
         if timed_out:
             raise subprocess.TimeoutExpired(cmd, timeout, out, err)
         return subprocess.CompletedProcess(cmd, int(code_line), out, err)

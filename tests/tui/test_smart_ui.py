@@ -13,6 +13,7 @@ from store.models import Entry, short_hash
 from store.storage.library import Library
 from store.sync.ingest import ingest_paths
 from tests.support.library import sample_entries
+from tests.support.notes import messages, record
 from tests.support.ui import main, settle, wait_for
 from tui.app import DigestApp
 from tui.dialogs.mute import MuteDialog
@@ -125,6 +126,7 @@ async def test_counts_read_unread_over_total_everywhere(lib_dir: Path) -> None:
 async def test_stories_section_lists_each_story_and_selecting_one_lists_its_entries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Then S there saves nothing and says why: a story is a group, no query to save."""
     monkeypatch.setenv("DIGEST_TUI_CONFIG", str(tmp_path / "absent.yaml"))
     d = tmp_path / "lib"
     files = [
@@ -134,6 +136,7 @@ async def test_stories_section_lists_each_story_and_selecting_one_lists_its_entr
     stories = api.stories(Library.open(d))
     assert stories
     app = DigestApp(d, first_run=False)
+    notes = record(app)
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -154,6 +157,10 @@ async def test_stories_section_lists_each_story_and_selecting_one_lists_its_entr
         shown = {r.id for r in screen.episodes.rows_in_order}
         assert shown == {e.id for e in first.entries}
         assert f"{len(first.entries)}/{len(first.entries)}·{first.sources}src" in "".join(lines)
+        await pilot.press("S")
+        said = "Nothing to save: a story is a group, not a search; / types a search."
+        await wait_for(pilot, lambda: said in messages(notes), "S to say why")
+        assert app.screen is screen and api.saved_searches(Library.open(d)) == []
 
 
 async def test_feeds_yaml_rules_and_searches_are_taken_in_at_start(
