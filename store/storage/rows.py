@@ -98,16 +98,34 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _frame(f: BinaryIO, left: int) -> bytes:
-    """One length-prefixed part of the cache; a length past the file's end (``left``
-    bytes from here) means damage (EOFError), never a huge read."""
+def _size(f: BinaryIO, left: int) -> int:
+    """The length of the cache's next part; one past the file's end (``left`` bytes
+    from here) means damage (EOFError), never a huge read."""
     head = f.read(_LEN.size)
     if len(head) != _LEN.size:
         raise EOFError("truncated cache")
     (size,) = _LEN.unpack(head)
     if size > left - _LEN.size:
         raise EOFError("truncated cache")
-    return f.read(size)  # all of it: the file is open, a writer replaces it by rename
+    return int(size)
+
+
+def _frame(f: BinaryIO, left: int) -> bytes:
+    """One length-prefixed part of the cache."""
+    return f.read(_size(f, left))  # all of it: the file is open, a writer replaces it by rename
+
+
+def _rows_of(chunk: Any) -> list[Any] | None:
+    """A chunk's rows as marshalled (tuples of ``ROW_FIELDS``), or None for any other shape.
+
+    Checked column-wise, in C: a loop over the rows in Python was most of the
+    load (0.6 s CPU at 500k rows).
+    """
+    if type(chunk) is not list:
+        return None
+    if set(map(type, chunk)) - {tuple} or set(map(len, chunk)) - {ROW_FIELDS}:
+        return None
+    return chunk
 
 
 def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
@@ -142,13 +160,9 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
             for _ in range(head[-1]):
                 data = _frame(f, left)
                 left -= _LEN.size + len(data)
-                rows = marshal.loads(data)
+                rows = _rows_of(marshal.loads(data))
                 del data
-                if type(rows) is not list:
-                    return None
-                # checked and built column-wise, in C: a loop over the rows in
-                # Python was most of the load (0.6 s CPU at 500k rows)
-                if set(map(type, rows)) - {tuple} or set(map(len, rows)) - {ROW_FIELDS}:
+                if rows is None:
                     return None
                 out.update(zip(map(_FIRST, rows), map(new, repeat(Row), rows), strict=True))
                 del rows
@@ -161,14 +175,9 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
 
 def _skip(f: BinaryIO, left: int) -> int:
     """Step over one part of the cache without reading it; the bytes stepped over."""
-    head = f.read(_LEN.size)
-    if len(head) != _LEN.size:
-        raise EOFError("truncated cache")
-    (size,) = _LEN.unpack(head)
-    if size > left - _LEN.size:
-        raise EOFError("truncated cache")
+    size = _size(f, left)
     f.seek(size, os.SEEK_CUR)
-    return _LEN.size + int(size)
+    return _LEN.size + size
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,14 +221,8 @@ def load_first(directory: Path, stamp: Stamp | None) -> FirstPage | None:
             ids, ords, sources = marshal.loads(data)
             source_of = array("I")
             source_of.frombytes(ords)
-            rows = marshal.loads(_frame(f, left))
-            if (
-                type(rows) is not list
-                or type(ids) is not list
-                or len(source_of) != len(ids)
-                or set(map(type, rows)) - {tuple}
-                or set(map(len, rows)) - {ROW_FIELDS}
-            ):
+            rows = _rows_of(marshal.loads(_frame(f, left)))
+            if rows is None or type(ids) is not list or len(source_of) != len(ids):
                 return None
             first = list(map(tuple.__new__, repeat(Row), rows))
             return FirstPage(first, ids, source_of, [tuple(s) for s in sources])
