@@ -25,6 +25,7 @@ from store.errors import DigestError
 from tui.keys import APP_BINDINGS
 from tui.screens.error import LibraryErrorScreen
 from tui.screens.main import MainScreen
+from tui.screens.main_view import FirstListing, first_listing
 from tui.text import line
 from tui.workers import report_worker_error
 
@@ -43,11 +44,12 @@ class DigestApp(App[int]):
     """A terminal reader for digests: Navigator | Episodes | Reader."""
 
     class LibraryOpened(Message):
-        """The library opened (in a worker): list it."""
+        """The library opened (in a worker), with its first listing (All, no query)."""
 
-        def __init__(self, lib: api.Library) -> None:
+        def __init__(self, lib: api.Library, first: FirstListing | None = None) -> None:
             super().__init__()
             self.lib = lib
+            self.first = first
 
     class LibraryFailed(Message):
         """The library would not open: say why, instead of the panes."""
@@ -118,10 +120,11 @@ class DigestApp(App[int]):
     def _open_library(self) -> None:
         try:
             lib = api.open_library(self.data_dir, first_page=True)
+            first = first_listing(lib)
         except DigestError as exc:
             self.post_message(self.LibraryFailed(str(exc)))
             return
-        self.post_message(self.LibraryOpened(lib))
+        self.post_message(self.LibraryOpened(lib, first))
 
     @on(LibraryFailed)
     def _open_failed(self, event: LibraryFailed) -> None:
@@ -136,7 +139,7 @@ class DigestApp(App[int]):
         if screen is None:
             screen, mounted = self._push_main()
             await mounted
-        screen.attach(lib)
+        screen.attach(lib, event.first)
         self._take_ui_lock()
         if self.second_instance:
             self.notify(SECOND_INSTANCE, title="Library shared", timeout=10)

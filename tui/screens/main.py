@@ -31,6 +31,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
 from tui.keys import MAIN_BINDINGS
 from tui.screens.main_refresh import MainRefresh
+from tui.screens.main_view import FirstListing
 from tui.screens.palette import LibraryCommands
 from tui.screens.smart_actions import SmartActions
 from tui.text import line
@@ -404,9 +405,9 @@ class MainScreen(SmartActions, MainRefresh):
             self._refresh_over()
 
     # -- feeds.yaml and other instances ------------------------------------------
-    def attach(self, lib: api.Library) -> None:
+    def attach(self, lib: api.Library, first: FirstListing | None = None) -> None:
         """List the library, then take in feeds.yaml's mute rules and saved searches."""
-        super().attach(lib)
+        super().attach(lib, first)
         self._take_config()
 
     @work(thread=True, group="config", exit_on_error=False)

@@ -62,6 +62,20 @@ EMPTY_HELP = (
 )
 
 
+FirstListing = tuple[Listing, Lines | None]  # a listing of All, no query, and its lines
+
+
+def first_listing(lib: api.Library) -> FirstListing:
+    """The start screen's listing, made in the thread that opened the library.
+
+    Why: listed by the screen's own worker once it was attached, the rows came
+    a paint later: the main thread drew the empty panes first (~0.1-0.2 s
+    at any size), then the list. Made here, the panes are drawn once, with it.
+    """
+    listing = api.list_view(lib, Selection("all"), "")
+    return listing, build_lines(listing.rows) if listing.rows is not None else None
+
+
 def related_items(related: list[api.Related]) -> list[RelatedItem]:
     """What the reader shows of each related entry: title, where from, when, why."""
     return [
@@ -132,8 +146,12 @@ class MainView(Screen[None]):
     def loaded(self) -> bool:
         return self._lib is not None
 
-    def attach(self, lib: api.Library) -> None:
+    def attach(self, lib: api.Library, first: FirstListing | None = None) -> None:
         """The library is open: list it (the tag summary follows the first paint).
+
+        ``first``: its listing of All with no query, made when it opened
+        (``first_listing``), shown now unless the user chose another view
+        meanwhile (the loading frame of a slow open takes keys).
 
         A large library's rows are moved out of the garbage collector's sight
         first (``gc.freeze``): a Row is a tuple subclass, which the collector
@@ -148,7 +166,11 @@ class MainView(Screen[None]):
         if len(lib) >= FREEZE_ROWS:
             gc.freeze()
         self.refresh_bindings()
-        self.requery()
+        if first is None or self.selection != Selection("all") or self.search_query or self.sticky:
+            self.requery()
+            return
+        self._token += 1
+        self._listing_ready(self.ListingReady(self._token, first[0], first[1], None))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Library actions are shown disabled until the library is open."""

@@ -1,7 +1,7 @@
 """The Navigator pane: All, Unread, Bookmarks, Muted, saved searches, sources, stories, tags.
 
 An ``OptionList`` is the right tool here: a few hundred options at most, each
-a small Rich table (label, trend, count). Every label is built with
+a ``NavLine`` (label, trend, count). Every label is built with
 ``rich.text.Text`` from plain strings, because source names come from feeds.
 
 Every count reads the same way, "unread/total" of what the line lists; tags
@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
@@ -29,6 +28,7 @@ from store.views import NavData, Selection
 if TYPE_CHECKING:
     from store.api import StoryCount
 from tui.text import line as safe_line
+from tui.widgets.navline import NavLine
 
 TREND_WEEKS = 8
 NARROW = 26  # columns: below this a tag line has no room for its trend
@@ -144,18 +144,8 @@ class Navigator(OptionList):
                 self.highlighted = 0
 
     @staticmethod
-    def _line(label: str, count: int | str, spark: str = "") -> Table:
-        grid = Table.grid(expand=True, padding=(0, 0, 0, 1))
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        if spark:
-            grid.add_column(no_wrap=True, style="dim")
-        grid.add_column(justify="right", no_wrap=True)
-        cells: list[Text] = [Text(label)]
-        if spark:
-            cells.append(Text(spark))
-        cells.append(Text(str(count)))
-        grid.add_row(*cells)
-        return grid
+    def _line(label: str, count: int | str, spark: str = "") -> NavLine:
+        return NavLine(label, str(count), spark)
 
     def _selection_of(self, option_id: str) -> Selection:
         """The selection an option stands for (a story's carries its label)."""
