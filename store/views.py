@@ -86,7 +86,7 @@ def count_rows(
     """
     data = NavData()
     rows = rows if isinstance(rows, list) else list(rows)
-    read = {eid for eid, m in marks.items() if m.read}
+    read = _ids_where(_READ, marks)
     if muted:
         ids = list(map(_ID, rows))
         hidden = list(map(muted.__contains__, ids))
@@ -108,35 +108,46 @@ def count_rows(
 
 
 def count_columns(
-    ids: Sequence[str],
-    source_of: Sequence[int],
-    sources: Sequence[tuple[str, str]],
-    marks: Mapping[str, Marks],
+    by_source: Sequence[tuple[tuple[str, str], Sequence[str]]], marks: Mapping[str, Marks]
 ) -> NavData:
-    """``count_rows``'s figures from columns: each entry's id and its source's number.
+    """``count_rows``'s figures from each source's ids, without the rows.
 
     For a first screen opened on a library's first page
-    (``store.storage.rows.FirstPage``), without its rows; nothing is muted
-    there (the first page is used only when no mute rule exists).
+    (``store.storage.rows.FirstPage``); nothing is muted there (the first page
+    is used only when no mute rule exists). Each source's read ids are
+    counted by one ``map`` over its ids, in C.
     """
     data = NavData()
-    read = {eid for eid, m in marks.items() if m.read}
-    by_number = Counter(source_of)
-    read_number = Counter(compress(source_of, map(read.__contains__, ids)))
-    _bookmarked(data, ids, marks, read)
-    data.total = len(ids)
-    data.unread = data.total - sum(read_number.values())
-    data.sources = _source_lines(
-        Counter({sources[k]: n for k, n in by_number.items()}),
-        Counter({sources[k]: n for k, n in read_number.items()}),
-    )
+    read, marked = _ids_where(_READ, marks), _ids_where(_BOOKMARKED, marks)
+    totals: Counter[tuple[str, str]] = Counter()
+    read_by: Counter[tuple[str, str]] = Counter()
+    for source, ids in by_source:
+        totals[source] += len(ids)
+        read_by[source] += sum(map(read.__contains__, ids))
+        if marked:
+            kept = list(filter(marked.__contains__, ids))
+            data.bookmarked += len(kept)
+            data.bookmarked_unread += len(kept) - sum(map(read.__contains__, kept))
+    data.total = sum(totals.values())
+    data.unread = data.total - sum(read_by.values())
+    data.sources = _source_lines(totals, read_by)
     return data
+
+
+_READ = operator.attrgetter("read")
+_BOOKMARKED = operator.attrgetter("bookmarked")
+
+
+def _ids_where(flag: Callable[[Marks], bool], marks: Mapping[str, Marks]) -> set[str]:
+    """The ids whose marks have ``flag``, picked in C (``compress``): a set
+    comprehension over 300k marks was 50 ms of a first screen."""
+    return set(compress(marks, map(flag, marks.values())))
 
 
 def _bookmarked(
     data: NavData, ids: Sequence[str], marks: Mapping[str, Marks], read: set[str]
 ) -> None:
-    marked = {eid for eid, m in marks.items() if m.bookmarked}
+    marked = _ids_where(_BOOKMARKED, marks)
     if marked:
         kept = list(compress(ids, map(marked.__contains__, ids)))
         data.bookmarked = len(kept)

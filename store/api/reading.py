@@ -78,7 +78,7 @@ def list_view(
     marks = lib.all_marks()
     first = _first_page(lib, selection, query, sticky)
     if first is not None:
-        nav = count_columns(first.ids, first.source_of, first.sources, marks)
+        nav = count_columns(first.by_source, marks)
         return Listing(first.rows, marks, nav, None, lib.generation, partial=True)
     muted = muted_ids(lib)
     error = None

@@ -82,5 +82,5 @@ class FirstPageRows:
     def __len__(self) -> int:
         first = self._first
         if self._by_id is None and first is not None:
-            return len(first.ids)
+            return first.total
         return len(self._rows)

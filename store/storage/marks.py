@@ -72,7 +72,9 @@ def _is_plain(m: Marks) -> bool:
 def plain_ids(rec: dict[str, Any], key: str) -> list[str]:
     """The ids of one plain state's list in a line (ValueError: not a list of ids)."""
     ids = rec.pop(key)
-    if not isinstance(ids, list) or not all(type(i) is str and i for i in ids):
+    # checked in C (types as a set, the empty id by one scan): a per-id check in
+    # Python was a fifth of opening a library with 300k read marks
+    if type(ids) is not list or set(map(type, ids)) - {str} or "" in ids:
         raise ValueError(f"{key} is not a list of entry ids")
     return ids
 

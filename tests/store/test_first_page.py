@@ -158,15 +158,15 @@ def test_a_write_by_another_process_meanwhile_is_what_loads(tmp_path: Path) -> N
     assert lib.generation != generation  # other rows: a UI lists again
 
 
-@pytest.mark.parametrize("damage", ["layout", "truncated"])
+@pytest.mark.parametrize("damage", ["layout 2", "layout 3", "truncated"])
 def test_another_or_a_damaged_cache_opens_from_library_json(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    """A cache of another layout (the previous release's) or a cut one is not trusted."""
+    """A cache of another layout (3: the previous release's) or a cut one is not trusted."""
     ids = _build(tmp_path, 3 * CHUNK, {0}, set())
     cache = tmp_path / index_file.CACHE_NAME
-    if damage == "layout":
-        monkeypatch.setattr(index_file, "CACHE_LAYOUT", 2)
+    if damage.startswith("layout"):
+        monkeypatch.setattr(index_file, "CACHE_LAYOUT", int(damage.split()[1]))
         stamp = index_file.index_stamp(tmp_path / index_file.INDEX_NAME)
         index_file.write_cache(tmp_path, stamp, Library.open(tmp_path).rows())
         monkeypatch.undo()
