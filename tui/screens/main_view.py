@@ -194,7 +194,7 @@ class MainView(Screen[None]):
             yield Static(id="refresh-label")
             yield ProgressBar(id="refresh-progress", show_eta=False)
         yield TargetLine(id="target-line")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _empty_view_message(self, total: int) -> str:
         """What an empty list says: how to fill it, where there is a way."""
