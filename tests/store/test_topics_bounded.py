@@ -144,4 +144,14 @@ def test_a_local_file_date_does_not_block(tmp_path: Path) -> None:
             ),
         ]
     )
+    # another flood, in the same broad words, saved the same way: no window, yet apart
+    other = Entry(
+        id="q",
+        source=Source("file", "hill_walker", "/hill_walker"),
+        title="Our lane after the Dunmere flood",
+        summary="Flooding on the Dunmere stream closed the Kelby footbridge after heavy "
+        "rain; homes in Pellow village lost power for a night.",
+        published="2026-02-03T09:12:40+00:00",
+    )
+    lib.save_entries([other])
     assert [sorted(e.id for e in s.entries) for s in api.stories(lib)] == [["a", "b", "p"]]
