@@ -96,3 +96,28 @@ def test_the_id_of_a_camel_case_name_is_a_tag_the_user_can_give() -> None:
     check_spelled(normalize_tag("FlowPipes"))  # "flowpipes": no error
     with pytest.raises(UsageError):
         check_spelled("gardens")  # an ordinary plural is still not a stored spelling
+
+
+def test_a_tag_query_finds_a_camel_case_name_by_its_id_and_a_folded_tag_by_its_plural(
+    tmp_path: Path,
+) -> None:
+    from store.index.query import run_query
+
+    lib = Library.open(tmp_path / "lib")
+    lib.save_entries(
+        [
+            _entry("f1", "Build Notes", "FlowPipes", "All about FlowPipes."),
+            _entry("h1", "Cloud Notes", "Hyperscaler news", "A hyperscaler grows."),
+        ]
+    )
+    lib.add_tags(["f1"], [normalize_tag("FlowPipes")])  # "flowpipes", as tagging gives it
+    lib.add_tags(["h1"], [normalize_tag("hyperscalers")])  # "hyperscaler"
+
+    def found(q: str) -> list[str]:
+        return [r.id for r in run_query(lib, q)]
+
+    # the id the app writes into a saved search or a mute rule ("+" and the id)
+    assert found("+flowpipes") == ["f1"]
+    assert found("+FlowPipes") == ["f1"]
+    assert found("+hyperscalers") == ["h1"]  # typed as a plural: the folded tag
+    assert found("+hyperscaler") == ["h1"]
