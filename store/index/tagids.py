@@ -106,7 +106,8 @@ def camel_name(spelled: str, last: str) -> bool:
     does not know at all ("CocoaPods", "MLOps") would fold like an unknown
     plural ("robotaxis" -> "robotaxi"). Its capitals are what say "name", so
     this rule reads the spelling: the folded id ("cocoapods") is no longer
-    camel case, and only ``store.index.usertags`` takes it back as it is.
+    camel case, and ``as_tag_id`` takes it back as it is (tagging, the
+    user's tags, a query's +tag).
     """
     if zipf(last) > 0.0:
         return False  # a word the dictionary knows: the frequency rules decide
