@@ -239,16 +239,15 @@ def _camel_spellings(raw: Sequence[Sequence[str]], rawset: set[str]) -> dict[str
 
     A word written "CocoaPods" thirty times and "cocoapods" once (a command,
     a leftover of a link) is a name: its id is made from the name as written,
-    which keeps it whole (``tagids.camel_name``). Ties: the first spelling.
+    which keeps it whole (``tagids.camel_name``). Ties: the first in sort order.
     """
-    forms = {f for f in rawset if is_camel(f)}
-    if not forms:
-        return {}
-    counts = Counter(f for toks in raw for f in toks if f in forms)
-    out: dict[str, str] = {}
-    for f, _n in sorted(counts.items(), key=lambda fn: (-fn[1], fn[0])):
-        out.setdefault(singular(fold(f)), f)
-    return out
+    by: dict[str, list[str]] = {}
+    for f in rawset:
+        if not f[1:].islower() and is_camel(f):  # most words: a quick no
+            by.setdefault(singular(fold(f)), []).append(f)
+    several = {f for fs in by.values() if len(fs) > 1 for f in fs}
+    counts = Counter(f for toks in raw for f in toks if f in several) if several else Counter()
+    return {k: min(fs, key=lambda f: (-counts[f], f)) for k, fs in by.items()}
 
 
 def _forms(w: str) -> tuple[str, ...]:

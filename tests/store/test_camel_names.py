@@ -84,7 +84,8 @@ def test_a_keyword_written_as_a_camel_case_name_keeps_its_plural(tmp_path: Path)
         "BrewCrates",
         "BrewCrates fetches recipe packages. BrewCrates pins each version.",
         "To start, run: fetch install brewcrates. Then BrewCrates reads the lock file. "
-        "BrewCrates caches every package, and BrewCrates checks each signature.",
+        "BrewCrates caches every package, and BrewCrates checks each signature. "
+        "Each package is a BrewCrate.",  # the name is what it writes most
     )
     lib = Library.open(tmp_path / "lib")
     (tagged,) = tag_entries([e], lib)
