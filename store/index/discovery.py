@@ -94,12 +94,18 @@ def _trim(raw: list[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=100_000)
-def _candidate(raw: tuple[str, ...]) -> tuple[str, str] | None:
-    """(compact key, tag id) of one folded name, or None: memoised, names recur."""
-    words = _trim(list(raw))
+def _candidate(spelled: tuple[str, ...]) -> tuple[str, str] | None:
+    """(compact key, tag id) of one name as written, or None: memoised, names recur.
+
+    The tests run on the folded words; the id is made from the words as
+    written, whose capitals keep a camel-case name whole ("CocoaPods").
+    """
+    raw = [_fold_word(w) for w in spelled]
+    words = _trim(raw)
     if not words or len(words) > MAX_PHRASE_TOKENS or not _discoverable(words):
         return None
-    tag = normalize_tag(" ".join(words))
+    start = next(i for i in range(len(raw)) if raw[i : i + len(words)] == words)
+    tag = normalize_tag(" ".join(spelled[start : start + len(words)]))
     if not tag:
         return None
     return "".join(tokenize(" ".join(words))), tag
@@ -125,7 +131,7 @@ def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) 
         text = clean(text)
 
     def add(raw: list[str]) -> None:
-        if len(raw) == 1 and _common_word(raw[0]):
+        if len(raw) == 1 and _common_word(_fold_word(raw[0])):
             return
         hit = _candidate(tuple(raw))
         if hit is None:
@@ -144,7 +150,7 @@ def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) 
             # is a name only when camel case or all caps, like "DeepSeek"
             w = first.group(1)
             if len(w) > 1 and _strong_name(w) and _fold_word(w) not in stop:
-                add([_fold_word(w)])
+                add([w])
             continue
         words = [(m.group(), m.start(), m.end()) for m in _WORD_WITH_SEP.finditer(sentence)]
         if not words:
@@ -203,8 +209,8 @@ def _fold_expansions(text: str, out: dict[str, str]) -> None:
             words = words[1:]  # "Ireland's General Data ..." -> "General Data ..."
         if len(words) < 2:
             continue
-        acr_hit = _candidate((_fold_word(acr),))
-        long_hit = _candidate(tuple(_fold_word(w) for w in words))
+        acr_hit = _candidate((acr,))
+        long_hit = _candidate(tuple(words))
         if acr_hit is None or long_hit is None:
             continue
         out[acr_hit[0]] = acr_hit[1]
@@ -225,11 +231,11 @@ def _add_name(
         # headings capitalise every word: only camel case / acronyms are names
         for w in run:
             if _strong_name(w):
-                add([_fold_word(w)])
+                add([w])
         return
     if start == 0 and len(run) == 1 and not _strong_name(run[0]):
         return  # "Additionally, ..." / "Men are ..." at a sentence start
-    add([_fold_word(w) for w in run])
+    add(list(run))
 
 
 def salient_text(e: Content) -> str:

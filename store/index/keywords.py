@@ -35,8 +35,8 @@ from collections.abc import Sequence
 
 from store.index.names import given_names
 from store.index.specificity import zipf
-from store.index.tagids import is_numberish, normalize_tag
-from store.index.tokens import singular
+from store.index.tagids import is_camel, is_numberish, normalize_tag
+from store.index.tokens import fold, singular
 from store.index.wordlists import generic_words, modifiers, months_and_days, stop_words
 
 __all__ = [
@@ -144,11 +144,12 @@ def keywords(
     acronym: set[str] = set()
     spelled: dict[str, str] = {}
     rarest: dict[str, float] = {}
+    camel = _camel_spellings(raw, rawset)
     for w in want:
         forms = [f for f in _forms(w) if f in lowset]
         if forms:
             lower.add(w)
-            spelled[w] = min(forms)
+            spelled[w] = camel.get(w) or min(forms)
             rarest[w] = min(zipf(f) for f in forms) if _content(w) else 9.0
         else:
             caps = [f for f in (w.upper(), w.upper() + "s") if f in rawset]
@@ -231,6 +232,22 @@ def _english(toks: Sequence[str]) -> bool:
         return True  # a title alone: too short to tell
     stop = stop_words()
     return sum(1 for t in toks if t in stop) >= ENGLISH_SHARE * len(toks)
+
+
+def _camel_spellings(raw: Sequence[Sequence[str]], rawset: set[str]) -> dict[str, str]:
+    """Folded singular -> the camel-case spelling the entry writes most ("CocoaPods").
+
+    A word written "CocoaPods" thirty times and "cocoapods" once (a command,
+    a leftover of a link) is a name: its id is made from the name as written,
+    which keeps it whole (``tagids.camel_name``). Ties: the first in sort order.
+    """
+    by: dict[str, list[str]] = {}
+    for f in rawset:
+        if not f[1:].islower() and is_camel(f):  # most words: a quick no
+            by.setdefault(singular(fold(f)), []).append(f)
+    several = {f for fs in by.values() if len(fs) > 1 for f in fs}
+    counts = Counter(f for toks in raw for f in toks if f in several) if several else Counter()
+    return {k: min(fs, key=lambda f: (-counts[f], f)) for k, fs in by.items()}
 
 
 def _forms(w: str) -> tuple[str, ...]:

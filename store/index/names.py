@@ -21,6 +21,12 @@ function of the folded words (so an id normalises to itself):
   everyday first word ("General Motors") still folds, as before;
 * the tag has "of" inside ("Federation of Locomotive Crews", ``join_of_names``):
   only a name is a tag of that shape.
+
+One rule reads the spelling instead (``tagids.camel_name``): a last word
+written in camel case that no dictionary knows ("CocoaPods", "MLOps") is a
+product's name, not an unknown plural to fold like "hyperscalers". Its id
+("cocoapods") has lost the capitals, so tagging and the user's tags take such
+an id back as it is (``tagids.as_tag_id``) rather than normalising it again.
 """
 
 from __future__ import annotations

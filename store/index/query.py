@@ -17,14 +17,13 @@ typed, whatever its length (``parse_query(live=True)``). A quoted "phrase"
 stays exact. A term with no letter or digit (``©``, ``--``) is ignored, and
 ``query_hints`` says so.
 
-Text terms are answered by the word index (``store.index.wordindex``), tag terms by
-the tag index (``store.index.tagindex``); only the cheap per-row tests (marks,
-source, date) look at rows one by one, so no body is read at query time.
+Text terms are answered by the word index (``store.index.wordindex``), tags by the tag
+index; only cheap per-row tests (marks, source, date) read rows, and never a body.
 Entries not derived yet are scanned for text (``store.index.pendingscan``) and
 carry the tags their derivation will give (``store.index.pendingtags``).
-Tags compare by their compact form, so +open-source, +"open source" and
-+opensource are the same term. A malformed term raises ``QueryError`` with
-the position of the term, so the UI can point at it.
+Tags compare by their compact form (+open-source, +"open source", +opensource),
+an id as itself (+cocoapods: ``tagids.as_tag_id``). A malformed term raises
+``QueryError`` with the position of the term, so the UI can point at it.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ from store.index import wordindex
 from store.index.pendingscan import pending_text
 from store.index.pendingtags import auto_postings
 from store.index.querydates import date_bounds, date_check, resolve
-from store.index.tagids import normalize_tag
+from store.index.tagids import as_tag_id, normalize_tag
 from store.index.tokens import fold, raw_tokens, tokenize
 from store.models import Marks, Row
 from store.storage.library import Library
@@ -169,7 +168,7 @@ def _parse_term(raw: str, pos: int, typing: bool = False) -> Term | None:
             return None if t is None else Term(t.kind, t.value, True, pos)
         if not tokenize(_unquote(body)):
             return None  # "--", "+©": nothing to be a tag
-        tag = normalize_tag(_unquote(body)) or _user_spelled(_unquote(body), pos)
+        tag = as_tag_id(_unquote(body)) or _user_spelled(_unquote(body), pos)
         if not tag:
             raise QueryError(f"{_unquote(body)!r} is not a usable tag", pos)
         return Term("tag", tag, negate, pos)
@@ -290,6 +289,8 @@ class _Context:
         if self.auto is None:
             self.auto = auto_postings(lib, self.rows)
         key = _compact(tag)
+        if key not in self.auto and key not in self.user:  # "+hyperscalers": "hyperscaler"
+            key = _compact(normalize_tag(tag) or tag)
         out = self.auto.get(key, set())
         if key in self.removed:
             out = out - self.removed[key]
@@ -298,7 +299,7 @@ class _Context:
         return out
 
 
-def _compact(tag: str) -> str:
+def _compact(tag: str) -> str:  # tags compare without their hyphens
     return tag.replace("-", "")
 
 

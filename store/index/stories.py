@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 STATE_NAME = "stories.json"
-VERSION = 2  # 2: each linked point keeps its own text
+VERSION = 3  # 2: each linked point keeps its own text; 3: a local file's date does not block
 JOIN = 0.08  # an entry starts a story with, or joins one through, a link this close...
 AVERAGE = 0.06  # ...and is this close to the story's members on average
 MAX_TAGS = 4
@@ -218,7 +218,7 @@ def _days(lib: Library, ix: SimIndex) -> array[int]:
     days = held[1] if held is not None and held[0] is ix else array("i")
     for dn in range(len(days), len(ix.ids)):
         try:
-            d = _day(lib.row(ix.ids[dn]).date)
+            d = _stated_day(lib.row(ix.ids[dn]))
         except NotFound:
             d = None
         days.append(-1 if d is None else d)
@@ -286,7 +286,7 @@ def _join(
     shortlist, and a story of ``MAX_MEMBERS`` takes no more: bounded work
     per entry however large the library or the event.
     """
-    mine = _day(r.date)
+    mine = _stated_day(r)
     window = None if mine is None else (days, mine - WINDOW_DAYS, mine + WINDOW_DAYS)
     sc = scores_for(ix, r.id, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE, window=window)
     here = origin(r)
@@ -298,7 +298,7 @@ def _join(
             other = lib.row(eid)
         except NotFound:
             continue
-        if origin(other) != here and _close_in_time(r.date, other.date):
+        if origin(other) != here and _close_in_time(r, other):
             near[eid] = s
     if not near:
         return None
@@ -335,9 +335,21 @@ def _day(d: str) -> int | None:
         return None
 
 
-def _close_in_time(a: str, b: str) -> bool:
-    """Reports of one event come within ``WINDOW_DAYS`` of each other (undated: no test)."""
-    da, db = _day(a), _day(b)
+def _stated_day(r: Row) -> int | None:
+    """The day a row's document states, for the time window (None: no test).
+
+    A feed item or a digest section states its date. A local file outside a
+    digest (a saved post) may have one resolved against its file time ("posted
+    3 days ago"), which a copy resets: it sorts, but keeps no reports apart.
+    """
+    if r.source_kind == "file" and r.digest_id is None:
+        return None
+    return _day(r.date)
+
+
+def _close_in_time(a: Row, b: Row) -> bool:
+    """Reports of one event come within ``WINDOW_DAYS`` of each other (no stated day: no test)."""
+    da, db = _stated_day(a), _stated_day(b)
     return da is None or db is None or abs(da - db) <= WINDOW_DAYS
 
 

@@ -18,15 +18,28 @@ import functools
 import re
 
 from store.index.names import keeps_plural
-from store.index.tokens import raw_tokens, singular
+from store.index.specificity import zipf
+from store.index.tokens import fold, raw_tokens, singular
 from store.index.wordlists import chrome, known_compounds, months_and_days, stop_words
 
-__all__ = ["MAX_TAG_CHARS", "is_junk", "is_numberish", "normalize_tag"]
+__all__ = [
+    "MAX_TAG_CHARS",
+    "as_tag_id",
+    "camel_name",
+    "is_camel",
+    "is_junk",
+    "is_numberish",
+    "normalize_tag",
+]
 
 MAX_TAG_CHARS = 60
 _NUMBERISH = re.compile(r"[\d.,]+(?:st|nd|rd|th|s|k|m|x|bn|b|%)?")
 # multi-word ids whose last word must stay plural
 _KEEP_PHRASES = frozenset({"united-states", "united-nations", "united-arab-emirates"})
+_WORD = re.compile(r"[^\W_]+")
+# a capital inside a word after a small letter ("CocoaPods", "iTunes"), or
+# capitals then small letters ("MLOps"); not an acronym's plural ("LLMs")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]{2}")
 
 
 def is_numberish(tok: str) -> bool:
@@ -81,6 +94,49 @@ def normalize_tag(s: str) -> str:
     if hyph in _KEEP_PHRASES:
         return hyph
     sing = singular(last)
-    if sing != last and keeps_plural(tuple(raw), sing):
-        return hyph  # a name, not a plural: "texas", "steve-jobs", "windows"
+    if sing != last and (keeps_plural(tuple(raw), sing) or camel_name(s, last)):
+        return hyph  # a name, not a plural: "texas", "steve-jobs", "windows", "cocoapods"
     return "-".join([*raw[:-1], sing])
+
+
+def camel_name(spelled: str, last: str) -> bool:
+    """Whether the last word, written in camel case ("CocoaPods"), is a name no dictionary knows.
+
+    Word frequency tells "Texas" and "iTunes" from plurals; a product name it
+    does not know at all ("CocoaPods", "MLOps") would fold like an unknown
+    plural ("robotaxis" -> "robotaxi"). Its capitals are what say "name", so
+    this rule reads the spelling: the folded id ("cocoapods") is no longer
+    camel case, and ``as_tag_id`` takes it back as it is (tagging, the
+    user's tags, a query's +tag).
+    """
+    if zipf(last) > 0.0:
+        return False  # a word the dictionary knows: the frequency rules decide
+    words = _WORD.findall(spelled[-200:])
+    return bool(words) and fold(words[-1]) == last and is_camel(words[-1])
+
+
+def is_camel(word: str) -> bool:
+    """Camel case, as a name is written ("CocoaPods", "iTunes", "MLOps"; not "LLMs", "Texas")."""
+    return _CAMEL.search(word) is not None
+
+
+@functools.lru_cache(maxsize=65_536)
+def as_tag_id(tag: str) -> str:
+    """A tag id again (``normalize_tag``), except a name an id kept whole by its spelling.
+
+    Normalising an id gives the id, but for a camel-case name (``camel_name``):
+    "cocoapods", folded, has lost the capitals that kept it whole. An id that
+    is its own words joined, whose last word no dictionary knows, and that
+    normalising would only singularise is such a name: it stays as it is.
+    """
+    again = normalize_tag(tag)
+    if again == tag or not again:
+        return again
+    words = raw_tokens(tag)
+    if (
+        "-".join(words) == tag
+        and again == "-".join([*words[:-1], singular(words[-1])])
+        and zipf(words[-1]) <= 0.0  # no dictionary word: what ``camel_name`` keeps
+    ):
+        return tag
+    return again

@@ -65,7 +65,7 @@ from store.index.keywords import Keyword, keywords
 from store.index.prepared import Prepared
 from store.index.salience import KEYWORD, NAME, Counts, kind_of_topic, rank
 from store.index.series import count_titles, is_series
-from store.index.tagids import normalize_tag
+from store.index.tagids import as_tag_id, normalize_tag
 from store.index.tokens import Content, entry_text
 from store.index.topicstate import STATE_NAME, TagStore, empty_state, load_state, prune
 from store.index.vocabulary import Topics, Vocabulary, vocabulary_for
@@ -183,7 +183,8 @@ def _tags_of(
     ]
     norm = [normalize_tag(t) for t in given]
     size = len(p.evidence.tokens[0]) + len(p.evidence.tokens[1]) if p.evidence else 0
-    return rank([t for t in norm if t], ((normalize_tag(t), c, k, f) for t, c, k, f in cands), size)
+    # ``cands`` are ids already (a camel-case name's id would not normalise to itself)
+    return rank([t for t in norm if t], ((as_tag_id(t), c, k, f) for t, c, k, f in cands), size)
 
 
 def tag_entries(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 
 from store.errors import UsageError
-from store.index.tagids import MAX_TAG_CHARS, normalize_tag
+from store.index.tagids import MAX_TAG_CHARS, as_tag_id, normalize_tag
 from store.index.tokens import raw_tokens
 from store.text import screen_line
 
@@ -57,7 +57,7 @@ def user_tag(typed: str) -> str:
 def check_spelled(tag: str) -> None:
     """Raise ``UsageError`` unless ``tag`` is already a stored spelling (``user_tag(tag) == tag``)."""
     spelled = user_tag(tag)
-    if spelled != tag:
+    if spelled != tag and as_tag_id(tag) != tag:  # a camel-case name's id ("cocoapods") is one
         raise UsageError(
             f"{_quoted(tag)} is not a tag as the store spells it ({spelled or 'nothing'})"
         )

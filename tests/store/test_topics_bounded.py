@@ -102,24 +102,56 @@ def test_stories_never_grow_past_their_cap(tmp_path: Path, monkeypatch: pytest.M
     assert set(st.data["done"]) == {r.id for r in lib.rows()}  # every entry placed
 
 
+def _flood(eid: str, src: str, title: str, day: str, *, kind: str = "feed") -> Entry:
+    return Entry(
+        id=eid,
+        source=Source("feed", src, "https://" + src)
+        if kind == "feed"
+        else Source("file", src, "/" + src),
+        title=title,
+        summary="Flooding on the Varnel river closed the Ostrow bridge after 140 "
+        "millimetres of rain; 3,400 homes lost power in Tamsel county.",
+        published=day,
+    )
+
+
 def test_stories_are_blocked_by_date_window(tmp_path: Path) -> None:
     lib = Library.open(tmp_path / "lib")
-
-    def e(eid: str, src: str, title: str, day: str) -> Entry:
-        return Entry(
-            id=eid,
-            source=Source("file", src, "/" + src),
-            title=title,
-            summary="Flooding on the Varnel river closed the Ostrow bridge after 140 "
-            "millimetres of rain; 3,400 homes lost power in Tamsel county.",
-            published=day,
-        )
-
     lib.save_entries(
         [
-            e("a", "Wire A", "Varnel flood shuts the Ostrow bridge", "2025-05-01"),
-            e("b", "Radio B", "Ostrow bridge closed by the Varnel flood", "2026-02-01"),
+            _flood("a", "Wire A", "Varnel flood shuts the Ostrow bridge", "2025-05-01"),
+            _flood("b", "Radio B", "Ostrow bridge closed by the Varnel flood", "2026-02-01"),
         ]
     )
     assert api.stories(lib) == []  # the same words nine months apart: two events
     assert [r.id for r in api.related(lib, "a")] == ["b"]  # still related
+
+
+def test_a_local_file_date_does_not_block(tmp_path: Path) -> None:
+    # a saved post's "posted 2 days ago" resolves against its file's time, which
+    # a copy resets: months after the feed reports of its event, it still joins
+    lib = Library.open(tmp_path / "lib")
+    lib.save_entries(
+        [
+            _flood("a", "Wire A", "Varnel flood shuts the Ostrow bridge", "2025-05-01"),
+            _flood("b", "Radio B", "Ostrow bridge closed by the Varnel flood", "2025-05-02"),
+            _flood(
+                "p",
+                "river_watcher",
+                "Our street after the Varnel flood",
+                "2026-02-01T17:56:19+00:00",
+                kind="file",
+            ),
+        ]
+    )
+    # another flood, in the same broad words, saved the same way: no window, yet apart
+    other = Entry(
+        id="q",
+        source=Source("file", "hill_walker", "/hill_walker"),
+        title="Our lane after the Dunmere flood",
+        summary="Flooding on the Dunmere stream closed the Kelby footbridge after heavy "
+        "rain; homes in Pellow village lost power for a night.",
+        published="2026-02-03T09:12:40+00:00",
+    )
+    lib.save_entries([other])
+    assert [sorted(e.id for e in s.entries) for s in api.stories(lib)] == [["a", "b", "p"]]
