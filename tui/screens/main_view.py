@@ -434,7 +434,7 @@ class MainView(Screen[None]):
     def _chosen(self, event: EpisodeList.Chosen) -> None:
         self.open_entry(event.row.id, focus=True)
 
-    def open_entry(self, entry_id: str, *, focus: bool = False, jump: bool = False) -> None:
+    def open_entry(self, entry_id: str, *, focus: bool, jump: bool = False) -> None:
         """Load an entry in a worker, show it, mark it read.
 
         Opened from the list (not by a jump or back), it starts a new trail:
