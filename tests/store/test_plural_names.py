@@ -87,9 +87,9 @@ def _entry(eid: str, source: str, title: str, summary: str, body: str = "") -> E
     )
 
 
-def test_tagging_gives_the_plural_name_once(tmp_path: Path) -> None:
+def _band_entries() -> list[Entry]:
     # two sources name it, capitalised and plural only: a discovered topic
-    entries = [
+    return [
         _entry(
             "a1",
             "Harbour Radio",
@@ -103,8 +103,11 @@ def test_tagging_gives_the_plural_name_once(tmp_path: Path) -> None:
             "A review of the new album by Brindle Lanterns, recorded in a barn.",
         ),
     ]
+
+
+def test_tagging_gives_the_plural_name_once(tmp_path: Path) -> None:
     lib = Library.open(tmp_path / "lib")
-    tagged = tag_entries(entries, lib)
+    tagged = tag_entries(_band_entries(), lib)
     for e in tagged:
         assert "brindle-lanterns" in e.auto_tags, e.auto_tags
         assert "brindle-lantern" not in e.auto_tags
@@ -127,3 +130,21 @@ def test_a_kept_plural_joins_a_name_with_of() -> None:
     found = {"federation": (1, 0, 0), "brindle-lanterns": (1, 1, 0)}
     raw = [["the", "Federation", "of", "Brindle", "Lanterns", "met"], [], []]
     assert "federation-of-brindle-lanterns" in join_of_names(found, raw, _tag_of(found))
+
+
+def test_a_tag_query_finds_a_kept_plural_by_either_spelling(tmp_path: Path) -> None:
+    from store.index.query import run_query
+
+    lib = Library.open(tmp_path / "lib")
+    lib.save_entries(tag_entries(_band_entries(), lib))
+
+    def found(q: str) -> list[str]:
+        return sorted(r.id for r in run_query(lib, q))
+
+    # the id the app writes into a saved search, the name typed, the folded id
+    assert found("+brindle-lanterns") == ["a1", "b1"]
+    assert found('+"Brindle Lanterns"') == ["a1", "b1"]
+    assert found("+brindle-lantern") == ["a1", "b1"]
+    lib.remove_tags(["a1"], ["brindle-lanterns"])  # a removed automatic tag stays removed
+    assert found("+brindle-lanterns") == ["b1"]
+    assert found("+brindle-lantern") == ["b1"]
