@@ -6,12 +6,13 @@ becomes a topic): this is the per-entry side, given the active topics.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from store.index.discovery import MAX_PHRASE_TOKENS
 from store.index.evidence import CaseSeq, Evidence
 from store.index.names import fold_names, initials, join_of_names
+from store.index.pluralnames import kept_plural_id
 from store.index.salience import Counts
 from store.index.specificity import zipf
 from store.index.tagids import normalize_tag
@@ -130,4 +131,16 @@ def names_in(
         tag = next((t for t in longer if _spelled_out(tag, t)), tag)
         o = out.get(tag, (0, 0, 0))
         out[tag] = (o[0] + c[0], o[1] + c[1], o[2] + c[2])  # spellings of one name add up
-    return fold_names(join_of_names(out, ev.raw, normalize_tag)), list(found)
+    return fold_names(join_of_names(out, ev.raw, _tag_of(out))), list(found)
+
+
+def _tag_of(found: Mapping[str, Counts]) -> Callable[[str], str]:
+    """``normalize_tag``, but a name of ``found`` that kept its plural is met as itself.
+
+    "Locomotive Crews" is the name "locomotive-crews" this entry found
+    (``pluralnames``), so "Federation of Locomotive Crews" joins it.
+    """
+    kept = {normalize_tag(t): t for t in found if kept_plural_id(t)}
+    if not kept:
+        return normalize_tag
+    return lambda s: kept.get(normalize_tag(s), normalize_tag(s))

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from store.index.evidence import clean
 from store.index.names import given_names
+from store.index.pluralnames import Written, keep_plural
 from store.index.specificity import COMMON_ZIPF, zipf
 from store.index.tagids import is_junk, is_numberish, normalize_tag
 from store.index.tokens import Content, fold, singular, tokenize
@@ -111,7 +112,9 @@ def _candidate(spelled: tuple[str, ...]) -> tuple[str, str] | None:
     return "".join(tokenize(" ".join(words))), tag
 
 
-def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) -> dict[str, str]:
+def discover_candidates(
+    text: str, salient: str = "", *, cleaned: bool = False, entry: Written | None = None
+) -> dict[str, str]:
     """Candidate topics (compact key -> tag id): the *names* in ``text`` (and ``salient``).
 
     A name is a run of capitalised, camel-case or all-caps words ("Richard
@@ -120,7 +123,9 @@ def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) 
     lowercase word pairs are not candidates any more: on a small vocabulary
     nearly every pair recurs across sources, which made discovery unbounded.
     Callers pass the *salient* text (title, summary, key points), not the body;
-    ``cleaned``: it went through ``evidence.clean`` already.
+    ``cleaned``: it went through ``evidence.clean`` already. ``entry``: how
+    the whole entry writes its words; a name it writes only as a capitalised
+    plural keeps the plural (``pluralnames.keep_plural``: "Star Wars").
     """
     out: dict[str, str] = {}
     stop = stop_words()
@@ -130,13 +135,15 @@ def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) 
     if not cleaned:
         text = clean(text)
 
-    def add(raw: list[str]) -> None:
+    def add(raw: list[str], running: bool = False) -> None:
         if len(raw) == 1 and _common_word(_fold_word(raw[0])):
             return
         hit = _candidate(tuple(raw))
         if hit is None:
             return
         key, tag = hit
+        if running and "-" in tag:  # a name in running text ("surrounded by Star Wars")
+            tag = keep_plural(tag, raw[-1], entry)
         old = out.get(key)
         if old is None or old.count("-") > tag.count("-"):
             out[key] = tag  # the spelling with fewest words wins ("deepseek")
@@ -150,7 +157,7 @@ def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) 
             # is a name only when camel case or all caps, like "DeepSeek"
             w = first.group(1)
             if len(w) > 1 and _strong_name(w) and _fold_word(w) not in stop:
-                add([w])
+                add([w], False)
             continue
         words = [(m.group(), m.start(), m.end()) for m in _WORD_WITH_SEP.finditer(sentence)]
         if not words:
@@ -170,11 +177,11 @@ def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) 
             gap = sentence[words[idx - 1][2] : start] if idx > 0 else ""
             joined = gap == "-"
             if f == "s" and gap in ("'", "\u2019"):
-                _add_name(run, run_start, title_case, add)  # "Ireland's DPC": two names
+                _add_name(run, run_start, title_case, add, words)  # "Ireland's DPC": two names
                 run = []
                 continue
             if run and any(c in gap for c in _RUN_BREAKS):
-                _add_name(run, run_start, title_case, add)  # "Regulation (GDPR)": two names
+                _add_name(run, run_start, title_case, add, words)  # "Regulation (GDPR)": two names
                 run = []
             if _is_cap(w) and f not in stop:
                 if not run:
@@ -184,9 +191,9 @@ def discover_candidates(text: str, salient: str = "", *, cleaned: bool = False) 
             if run and joined and (w.isdigit() or "." in w):
                 run.append(w)  # GPT-3.5
                 continue
-            _add_name(run, run_start, title_case, add)
+            _add_name(run, run_start, title_case, add, words)
             run = []
-        _add_name(run, run_start, title_case, add)
+        _add_name(run, run_start, title_case, add, words)
     _fold_expansions(text, out)
     return out
 
@@ -223,7 +230,11 @@ def _strong_name(w: str) -> bool:
 
 
 def _add_name(
-    run: list[str], start: int, title_case: bool, add: Callable[[list[str]], None]
+    run: list[str],
+    start: int,
+    title_case: bool,
+    add: Callable[[list[str], bool], None],
+    words: list[tuple[str, int, int]],
 ) -> None:
     if not run:
         return
@@ -231,11 +242,25 @@ def _add_name(
         # headings capitalise every word: only camel case / acronyms are names
         for w in run:
             if _strong_name(w):
-                add([w])
+                add([w], False)
         return
     if start == 0 and len(run) == 1 and not _strong_name(run[0]):
         return  # "Additionally, ..." / "Men are ..." at a sentence start
-    add(list(run))
+    add(list(run), _running(words, start, start + len(run)))
+
+
+def _running(words: list[tuple[str, int, int]], start: int, end: int) -> bool:
+    """Whether ``words[start:end]`` is a name in running text: mid-sentence, a neighbour in small letters.
+
+    "joined by Clint Watts", "between Marvel Studios and Sony Pictures": the
+    capitals mark a name. A title-cased list ("Funny Videos, Flash Games,
+    Funny Pictures") or a sentence's first words capitalise anything.
+    """
+    if start == 0:
+        return False
+    after = end + 1 if end < len(words) and words[end][0] == "s" else end  # "Wars's"
+    near = [words[start - 1][0], *(w for w, _s, _e in words[after : after + 1])]
+    return any(not _is_cap(w) for w in near)
 
 
 def salient_text(e: Content) -> str:

@@ -27,6 +27,9 @@ written in camel case that no dictionary knows ("CocoaPods", "MLOps") is a
 product's name, not an unknown plural to fold like "hyperscalers". Its id
 ("cocoapods") has lost the capitals, so tagging and the user's tags take such
 an id back as it is (``tagids.as_tag_id``) rather than normalising it again.
+And one reads the entry (``pluralnames``): a name in running text whose
+everyday plural the entry never writes otherwise ("Star Wars", "Clint
+Watts": no "war", no "watts" in small letters) keeps its plural.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 from store.index import wordindex
 from store.index.pendingscan import PendingText, pending_text
+from store.index.pluralnames import kept_plural_id
+from store.index.tagids import normalize_tag
 from store.index.topicstate import STATE_NAME, TagStore
 from store.models import Entry, Row
 from store.storage.library import Library
@@ -49,7 +51,7 @@ if TYPE_CHECKING:  # tagging is loaded by the first tag term with something pend
     from store.index.prepared import Prepared
     from store.index.vocabulary import Topics
 
-__all__ = ["auto_postings", "derive_chunk", "projected_tags"]
+__all__ = ["auto_postings", "derive_chunk", "projected_tags", "tag_keys"]
 
 _CACHE_KEY = "query.pendingtags"
 
@@ -226,5 +228,19 @@ def auto_postings(lib: Library, rows: Sequence[Row]) -> dict[str, set[int]]:
     auto: dict[str, set[int]] = {}
     for i, r in enumerate(rows):
         for t in over.get(r.id, r.auto_tags):
-            auto.setdefault(t.replace("-", ""), set()).add(i)
+            for key in tag_keys(t):
+                auto.setdefault(key, set()).add(i)
     return auto
+
+
+def tag_keys(tag: str) -> tuple[str, ...]:
+    """The compact forms a query's ``+tag`` meets ``tag`` by ("star-wars": starwars, starwar).
+
+    A name that kept its plural (``pluralnames``: "star-wars") is met by the
+    id its words would fold to as well, which is what "+star-wars" and
+    "+Star Wars" give (``tagids.as_tag_id``) and what the user's tag is.
+    """
+    key = tag.replace("-", "")
+    if not kept_plural_id(tag):
+        return (key,)
+    return key, normalize_tag(tag).replace("-", "")

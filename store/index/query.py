@@ -17,13 +17,12 @@ typed, whatever its length (``parse_query(live=True)``). A quoted "phrase"
 stays exact. A term with no letter or digit (``©``, ``--``) is ignored, and
 ``query_hints`` says so.
 
-Text terms are answered by the word index (``store.index.wordindex``), tags by the tag
-index; only cheap per-row tests (marks, source, date) read rows, and never a body.
-Entries not derived yet are scanned for text (``store.index.pendingscan``) and
-carry the tags their derivation will give (``store.index.pendingtags``).
-Tags compare by their compact form (+open-source, +"open source", +opensource),
-an id as itself (+cocoapods: ``tagids.as_tag_id``). A malformed term raises
-``QueryError`` with the position of the term, so the UI can point at it.
+Text terms are answered by the word index (``store.index.wordindex``), tags by the tag index;
+only cheap per-row tests (marks, source, date) read rows, and never a body. Entries not
+derived yet are scanned for text (``pendingscan``) and carry the tags their derivation
+will give (``pendingtags``). Tags compare by their compact form (+open-source, +opensource),
+an id as itself (+cocoapods: ``tagids.as_tag_id``), a kept plural by its folded id too
+(+star-war: ``pendingtags.tag_keys``). A malformed term raises ``QueryError`` at its position.
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from datetime import date, datetime
 from store.errors import DigestError
 from store.index import wordindex
 from store.index.pendingscan import pending_text
-from store.index.pendingtags import auto_postings
+from store.index.pendingtags import auto_postings, tag_keys
 from store.index.querydates import date_bounds, date_check, resolve
 from store.index.tagids import as_tag_id, normalize_tag
 from store.index.tokens import fold, raw_tokens, tokenize
@@ -284,7 +283,8 @@ class _Context:
                 for t in m.user_tags:
                     user.setdefault(_compact(t), set()).add(p)
                 for t in m.removed_auto:
-                    removed.setdefault(_compact(t), set()).add(p)
+                    for k in tag_keys(t):  # as ``auto_postings`` keys it
+                        removed.setdefault(k, set()).add(p)
             self.user, self.removed, self.marks_stamp = user, removed, stamp
         if self.auto is None:
             self.auto = auto_postings(lib, self.rows)

@@ -62,6 +62,7 @@ from store.index.active import ActiveTopics, first_token, names_in
 from store.index.discovery import discover_candidates
 from store.index.evidence import Evidence, evidence
 from store.index.keywords import Keyword, keywords
+from store.index.pluralnames import kept_plural_id, written
 from store.index.prepared import Prepared
 from store.index.salience import KEYWORD, NAME, Counts, kind_of_topic, rank
 from store.index.series import count_titles, is_series
@@ -123,7 +124,7 @@ def prepare(e: Content, vocab: Vocabulary | None = None, *, index: bool = True) 
         short_hash(text, length=10),
         words,
         keys,
-        discover_candidates(ev.head, cleaned=True),
+        discover_candidates(ev.head, cleaned=True, entry=written(ev.raw)),
         vocab.key if vocab is not None else "",
         vocab_counts(vocab, ev) if vocab is not None else None,
         ev,
@@ -184,7 +185,24 @@ def _tags_of(
     norm = [normalize_tag(t) for t in given]
     size = len(p.evidence.tokens[0]) + len(p.evidence.tokens[1]) if p.evidence else 0
     # ``cands`` are ids already (a camel-case name's id would not normalise to itself)
-    return rank([t for t in norm if t], ((as_tag_id(t), c, k, f) for t, c, k, f in cands), size)
+    return rank([t for t in norm if t], _ids(cands), size)
+
+
+def _ids(
+    cands: Sequence[tuple[str, Counts, str, float]],
+) -> list[tuple[str, Counts, str, float]]:
+    """Candidates with their ids taken back; a name that kept its plural is one tag.
+
+    "Star Wars", a name this entry writes only so, is "star-wars"
+    (``pluralnames``): that id stays, and the folded "star-war" of another
+    kind (a keyword, a vocabulary hit) is the same tag, not a second one.
+    """
+    kept = {normalize_tag(t): t for t, _c, k, _f in cands if k == NAME and kept_plural_id(t)}
+    out = []
+    for t, c, k, f in cands:
+        tag = as_tag_id(t)
+        out.append((kept.get(tag, tag), c, k, f))
+    return out
 
 
 def tag_entries(
