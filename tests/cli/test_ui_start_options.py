@@ -1,0 +1,73 @@
+"""A bare ``digest-tui`` opens the UI with its three global options only.
+
+The command modules are imported by the whole parser; the UI's start does not
+wait for them (``tui.cli._ui_options``). What must still hold: the global
+options reach the UI, and anything else is the whole parser's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tui.app
+from store import api
+from tests.support.cli import cli_env
+from tui import cli
+
+
+def test_a_bare_start_imports_no_command_module(tmp_path: Path) -> None:
+    """In a fresh process: the UI path (run_app stubbed) leaves every command module unimported."""
+    code = (
+        "import sys, tui.app\n"
+        "tui.app.run_app = lambda d, c: print(sorted(m for m in sys.modules"
+        " if m.startswith('tui.cli.'))) or 0\n"
+        "from tui.cli import main\n"
+        f"raise SystemExit(main(['--data-dir', {str(tmp_path)!r}]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=cli_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--data-dir", "D", "--config", "C"],
+        ["--config=C", "--data-dir=D"],
+        ["--data", "D", "--conf", "C"],  # argparse's abbreviations, as before
+    ],
+)
+def test_the_global_options_reach_the_ui(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str]
+) -> None:
+    seen: list[tuple[Path, str | None]] = []
+
+    def run_app(data_dir: Path, config: str | None) -> int:
+        seen.append((data_dir, config))
+        return 0
+
+    monkeypatch.setattr(tui.app, "run_app", run_app)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 0
+    assert seen == [(api.data_dir("D"), "C")]
+
+
+def test_anything_else_is_the_whole_parsers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(tui.app, "run_app", lambda d, c: pytest.fail("the UI opened"))
+    with pytest.raises(SystemExit) as done:
+        cli.main(["-h"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "ingest" in out and "refresh" in out and "--data-dir" in out
+    assert cli.main(["--data-dir"]) == 2  # a missing value: the usage error, not the UI
+    assert "expected one argument" in capsys.readouterr().err
+    assert cli.main(["--no-such-option"]) == 2
+    assert cli.main(["--version"]) == 0
