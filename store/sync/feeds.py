@@ -145,6 +145,9 @@ class _Refresh:
         self.results: list[FeedResult] = []
         self.new_states: dict[str, dict[str, Any]] = {}
         self.fetched: dict[str, FetchResult] = {}
+        # each body's hash, taken once (a url is fetched once a refresh): compared
+        # on arrival, stored once parsed (twice over 37 MB of feeds was 0.07 s)
+        self.sums: dict[str, str] = {}
         self.pool: WorkerPool[FeedParse | str] | None = None
 
     def old(self, fc: FeedConfig) -> dict[str, Any]:
@@ -212,7 +215,7 @@ class _Refresh:
                 self.fail(fc, "not modified, but the feed's settings changed: refresh again")
             else:
                 self.fail(fc, fr.error or "no response", fr.status)
-        elif not fr.truncated and same_cfg and old.get("sha256") == _sha256(fr.body):
+        elif not fr.truncated and same_cfg and old.get("sha256") == self._sum(fr):
             self.kept(fc, "unchanged", fr.status, fr)
         else:
             base = fr.final_url or fr.url
@@ -221,6 +224,12 @@ class _Refresh:
             title = (old.get("title"), fc.label)
             args = (fr.body, base, fr.headers, self.vocab, fc, title, memory, not self.batch.defer)
             self.parser().submit(fr.url, args, len(fr.body))
+
+    def _sum(self, fr: FetchResult) -> str:
+        got = self.sums.get(fr.url)
+        if got is None:
+            got = self.sums[fr.url] = _sha256(fr.body or b"")
+        return got
 
     # -- derive ----------------------------------------------------------------
     def parsed(self, url: str, res: FeedParse | str) -> None:
@@ -248,7 +257,7 @@ class _Refresh:
             last_error=None,
             status="new",
             warning=warning,
-            sha256=_sha256(fr.body or b""),
+            sha256=self._sum(fr),
             cfg=_cfg_hash(fc),
             items=res.items,
             items_from=fr.final_url or fr.url,
