@@ -151,3 +151,14 @@ async def focus(pilot: Pilot[Any], where: str) -> None:
         lambda: pilot.app.focused is pane or pane in pilot.app.focused.ancestors,  # type: ignore[union-attr]
         f"the {where} focused",
     )
+
+
+async def cursor_to(pilot: Pilot[Any], entry_id: str) -> None:
+    """Move the list's cursor with j / k (never by code) until it is on ``entry_id``."""
+    screen = main(pilot.app)  # type: ignore[arg-type]
+    for key in ("k", "j"):
+        for _ in range(8):
+            if screen.episodes.current is not None and screen.episodes.current.id == entry_id:
+                return
+            await pilot.press(key)
+    raise AssertionError(f"{entry_id} not reached with j / k")

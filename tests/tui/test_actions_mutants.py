@@ -10,7 +10,6 @@ the user reads; docs/testing-tui.md names the mutant each one kills.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import Label
@@ -20,7 +19,16 @@ from store.models import Entry, Source, short_hash
 from store.storage.library import Library
 from tests.support.library import build_library
 from tests.support.notes import messages, record
-from tests.support.ui import DEEPSEEK, PODCAST, WILLIAMSON, main, settle, stored, wait_for
+from tests.support.ui import (
+    DEEPSEEK,
+    PODCAST,
+    WILLIAMSON,
+    cursor_to,
+    main,
+    settle,
+    stored,
+    wait_for,
+)
 from tui.app import DigestApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.remove_tag import RemoveTagDialog
@@ -33,17 +41,6 @@ POST = short_hash("post")
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-async def cursor_to(pilot: Any, entry_id: str) -> None:
-    """Move the list's cursor with j / k (never by code) until it is on ``entry_id``."""
-    screen = main(pilot.app)
-    for key in ("k", "j"):
-        for _ in range(8):
-            if screen.episodes.current is not None and screen.episodes.current.id == entry_id:
-                return
-            await pilot.press(key)
-    raise AssertionError(f"{entry_id} not reached with j / k")
 
 
 async def test_b_says_bookmarked_then_removed_and_m_toggles_back(lib_dir: Path) -> None:

@@ -10,13 +10,12 @@ library; docs/testing-tui.md names the mutant each one kills.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import Input
 
 from tests.support.notes import messages, record
-from tests.support.ui import DEEPSEEK, PODCAST, focus, main, open_entry, settle, wait_for
+from tests.support.ui import DEEPSEEK, PODCAST, cursor_to, focus, main, open_entry, settle, wait_for
 from tui.app import DigestApp
 
 pytestmark = pytest.mark.anyio
@@ -25,17 +24,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-async def cursor_to(pilot: Any, entry_id: str) -> None:
-    """Move the list's cursor with j / k until it is on ``entry_id``."""
-    screen = main(pilot.app)
-    for key in ("k", "j"):
-        for _ in range(8):
-            if screen.episodes.current is not None and screen.episodes.current.id == entry_id:
-                return
-            await pilot.press(key)
-    raise AssertionError(f"{entry_id} not reached with j / k")
 
 
 async def test_o_and_y_on_an_entry_without_a_link_say_so(

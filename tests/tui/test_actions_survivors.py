@@ -25,7 +25,7 @@ import pytest
 from store.models import Entry, Source, short_hash
 from tests.support.library import build_library
 from tests.support.notes import messages, record
-from tests.support.ui import main, settle, wait_for
+from tests.support.ui import cursor_to, main, settle, wait_for
 from tui.app import DigestApp
 
 pytestmark = pytest.mark.anyio
@@ -36,17 +36,6 @@ NOT_WEB = "Only http and https links are opened."
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-async def cursor_to(pilot: Any, entry_id: str) -> None:
-    """Move the list's cursor with j / k (never by code) until it is on ``entry_id``."""
-    screen = main(pilot.app)
-    for key in ("k", "j"):
-        for _ in range(8):
-            if screen.episodes.current is not None and screen.episodes.current.id == entry_id:
-                return
-            await pilot.press(key)
-    raise AssertionError(f"{entry_id} not reached with j / k")
 
 
 def shown_id(app: DigestApp) -> str | None:
