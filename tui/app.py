@@ -108,12 +108,17 @@ class DigestApp(App[int]):
         if self.main_screen is None and self.load_error is None:
             self._push_main()
 
-    def _push_main(self) -> tuple[MainScreen, Any]:
+    def _push_main(
+        self, lib: api.Library | None = None, first: FirstListing | None = None
+    ) -> tuple[MainScreen, Any]:
         """Push the main screen right over the default one: anything opened before
-        it (the command palette) is closed, so nothing is left buried beneath it."""
+        it (the command palette) is closed, so nothing is left buried beneath it.
+
+        With ``lib`` the screen attaches it as it mounts, before its first paint
+        (attached after the mount, the empty panes were painted once first)."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        screen = MainScreen(None, config_override=self.config_override)
+        screen = MainScreen(lib, config_override=self.config_override, first=first)
         return screen, self.push_screen(screen)
 
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
@@ -137,9 +142,10 @@ class DigestApp(App[int]):
         self._restore_settings()
         screen = self.main_screen
         if screen is None:
-            screen, mounted = self._push_main()
+            screen, mounted = self._push_main(lib, event.first)
             await mounted
-        screen.attach(lib, event.first)
+        else:  # the loading frame is up (a slow open)
+            screen.attach(lib, event.first)
         self._take_ui_lock()
         if self.second_instance:
             self.notify(SECOND_INSTANCE, title="Library shared", timeout=10)

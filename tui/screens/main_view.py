@@ -111,10 +111,18 @@ class MainView(Screen[None]):
             super().__init__()
             self.opened = opened
 
-    def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
+    def __init__(
+        self,
+        lib: api.Library | None,
+        *,
+        config_override: str | None = None,
+        first: FirstListing | None = None,
+    ) -> None:
         super().__init__()
-        # None while the app opens the library in a thread: the frame is drawn first
+        # None while the app opens the library in a thread: the frame is drawn first;
+        # else attached as the screen mounts, with ``first`` (see ``attach``)
         self._lib = lib
+        self._first = first
         self.config_override = config_override
         self.selection = Selection("all")
         self.search_query = ""
@@ -235,7 +243,8 @@ class MainView(Screen[None]):
             self.episodes.empty_message = LOADING
             self.query_one("#middle").border_title = "Episodes · loading…"
         else:
-            self.requery()
+            first, self._first = self._first, None
+            self.attach(self._lib, first)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
