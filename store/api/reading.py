@@ -13,6 +13,7 @@ from store.index.mute import muted_ids
 from store.index.select import select_rows
 from store.models import Entry, Marks, Row, entry_to_json
 from store.render import entry_text
+from store.storage import navcounts
 from store.storage.library import Library
 from store.storage.pending import read_pending
 from store.text import clean_line
@@ -21,6 +22,7 @@ from store.views import (
     NavData,
     Opened,
     Selection,
+    SourceCount,
     count_columns,
     count_rows,
     selection_filter,
@@ -75,10 +77,13 @@ def list_view(
     Muted entries are left out of rows and counts (the Muted view lists them);
     the saved searches' counts come with the listing, cached by generation.
     """
-    marks = lib.all_marks()
+    marks, key = lib.marks_and_key()
     first = _first_page(lib, selection, query, sticky)
     if first is not None:
-        nav = count_columns(first.by_source, marks)
+        nav = _stored_counts(lib, key)
+        if nav is None:
+            nav = count_columns(first.by_source, marks)
+            _keep_counts(lib, key, nav)
         return Listing(first.rows, marks, nav, None, lib.generation, partial=True)
     muted = muted_ids(lib)
     error = None
@@ -96,8 +101,35 @@ def list_view(
     if rows is not None and wanted is not None:
         rows = [r for r in rows if wanted(r)]
     nav = count_rows(lib.rows(), marks, muted)
+    if not muted:  # the counts a first page starts with (none muted there)
+        _keep_counts(lib, key, nav)
     _smart_counts(lib, nav, marks, muted)
     return Listing(rows, marks, nav, error, lib.generation)
+
+
+def _stored_counts(lib: Library, key: navcounts.Key) -> NavData | None:
+    """The whole library's counts as stored for exactly this index and these marks."""
+    got = navcounts.load(lib.dir, key)
+    if got is None:
+        return None
+    total, unread, bookmarked, bookmarked_unread, sources = got
+    lines = [SourceCount(*s) for s in sources]
+    return NavData(total, unread, bookmarked, bookmarked_unread, lines)
+
+
+def _keep_counts(lib: Library, key: navcounts.Key, nav: NavData) -> None:
+    """Store the counts for the next start (once per index and marks: a search typed
+    on lists again with the same key)."""
+    if lib.caches.get(_COUNTS_KEPT) == key:
+        return
+    lib.caches[_COUNTS_KEPT] = key
+    sources = [[s.name, s.kind, s.total, s.unread] for s in nav.sources]
+    navcounts.save(
+        lib.dir, key, [nav.total, nav.unread, nav.bookmarked, nav.bookmarked_unread, sources]
+    )
+
+
+_COUNTS_KEPT = "navcounts-kept"
 
 
 def _first_page(

@@ -7,6 +7,8 @@ What lives where (each file has its own module)::
                         change: it is the commit point.
     library.json.bak    the previous good index, for `digest-tui doctor --restore`.
     library.cache       marshal copy of the rows for a fast start (derived).
+    counts.cache        the navigator's counts, with the stamps they hold for
+                        (store.storage.navcounts; derived).
     content/*.json      TinyDB files holding full entries, in bounded shards filled
                         as entries arrive (store.storage.shards): a save writes the
                         shards of its entries, opening one entry reads one shard.

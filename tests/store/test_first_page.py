@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from store import api
 from store.index.mute import add_rule
 from store.models import Entry, Source
+from store.storage import navcounts
 from store.storage import rows as index_file
 from store.storage.library import Library
 from store.views import Listing, Selection, count_rows
@@ -77,6 +78,7 @@ def test_first_page_lists_the_first_rows_with_the_whole_librarys_counts(
     _build(d, n, read, marked)
     whole = Library.open(d)
     full = api.list_view(whole, Selection("all"), "")
+    (d / navcounts.NAME).unlink()  # counted from the columns, not the counts kept by that listing
     lib = Library.open(d, first_page=True)
     assert lib.first_page() is not None and len(lib) == n
     first = api.list_view(lib, Selection("all"), "")
