@@ -428,6 +428,10 @@ def _check_side_files(rep: Report, d: Path, names: list[str]) -> None:
         if _TEMP_RE.search(name):
             _note_leftover(rep, p)
             continue
+        if p.is_dir():  # the index's own (words/, similar/): a kill can leave temp files there
+            for q in sorted(p.rglob("*.tmp")):
+                _note_leftover(rep, q)
+            continue
         if not name.endswith(".json") or not p.is_file():
             continue
         raw = _safe_read(rep, p)
@@ -462,18 +466,12 @@ def _check_side_files(rep: Report, d: Path, names: list[str]) -> None:
                 "repair",
             )
             continue
-        what = "feed state" if name == FEEDS else "side file"
-        rep.add(
-            str(p),
-            "error",
-            why,
-            f"move it aside (it only holds {what}: "
-            + (
-                "fetch state, rebuilt on the next refresh)"
-                if name == FEEDS
-                else "settings or view state)"
-            ),
+        held = (
+            "feed state: fetch state, rebuilt on the next refresh"
+            if name == FEEDS
+            else "side file: settings or view state"
         )
+        rep.add(str(p), "error", why, f"move it aside (it only holds {held})")
 
 
 def _is_table_map(data: Any) -> bool:

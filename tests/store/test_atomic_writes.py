@@ -268,3 +268,27 @@ def test_a_lone_surrogate_does_not_fail_a_batch_write(tmp_path: Path) -> None:
         b.table("x").insert({"k": "bad \ud800 text"})
     (doc,) = open_db(path).table("x").all()
     assert doc["k"].startswith("bad ") and "\ud800" not in doc["k"]
+
+
+def test_doctor_notes_a_leftover_temp_file_in_every_directory_of_the_library(
+    tmp_path: Path,
+) -> None:
+    """A kill during any atomic write (the index, a shard, a word segment) leaves at most a
+    temp file, and doctor names each one as a harmless note, wherever it is."""
+    from store.storage.checks import diagnose
+    from store.storage.library import Library
+
+    d = tmp_path / "lib"
+    Library.open(d).save_entries([])
+    left = [
+        d / ".library.json.k3j.tmp",
+        d / "content" / ".c-0001.json.a1.tmp",
+        d / "words" / ".seg-00000001.lex.myyxr_k4.tmp",
+        d / "similar" / "deep" / ".x.tmp",
+    ]
+    for p in left:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"half")
+    notes = {f.path: f for f in diagnose(d).findings}
+    assert set(map(str, left)) <= set(notes)
+    assert all(notes[str(p)].severity == "note" for p in left)
