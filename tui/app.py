@@ -113,12 +113,12 @@ class DigestApp(App[int]):
     ) -> tuple[MainScreen, Any]:
         """Push the main screen right over the default one: anything opened before
         it (the command palette) is closed, so nothing is left buried beneath it.
-
-        With ``lib`` the screen attaches it as it mounts, before its first paint
-        (attached after the mount, the empty panes were painted once first)."""
+        With ``lib``, the screen attaches it as it mounts (``attach_on_mount``)."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        screen = MainScreen(lib, config_override=self.config_override, first=first)
+        screen = MainScreen(None, config_override=self.config_override)
+        if lib is not None:
+            screen.attach_on_mount(lib, first)
         return screen, self.push_screen(screen)
 
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)

@@ -84,14 +84,8 @@ class MainScreen(SmartActions, MainRefresh):
     class Reloaded(Message):
         """Another instance's writes were picked up."""
 
-    def __init__(
-        self,
-        lib: api.Library | None,
-        *,
-        config_override: str | None = None,
-        first: FirstListing | None = None,
-    ) -> None:
-        super().__init__(lib, config_override=config_override, first=first)
+    def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
+        super().__init__(lib, config_override=config_override)
         # the state tables as last seen by reload_from_disk (None: no such file yet)
         self._state_seen: object = None
         self._state_polled = False

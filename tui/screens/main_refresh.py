@@ -14,7 +14,6 @@ from textual.widgets import ProgressBar, Static
 
 from store import api
 from tui.screens.main_reading import MainReading
-from tui.screens.main_view import FirstListing
 from tui.screens.refresh_status import RefreshTally, refresh_summary
 
 
@@ -52,14 +51,8 @@ class MainRefresh(MainReading):
     class Derived(Message):
         """Every entry is derived: tags and search are final."""
 
-    def __init__(
-        self,
-        lib: api.Library | None,
-        *,
-        config_override: str | None = None,
-        first: FirstListing | None = None,
-    ) -> None:
-        super().__init__(lib, config_override=config_override, first=first)
+    def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
+        super().__init__(lib, config_override=config_override)
         self.refreshing = False
         self._tally = RefreshTally()
 

@@ -111,18 +111,11 @@ class MainView(Screen[None]):
             super().__init__()
             self.opened = opened
 
-    def __init__(
-        self,
-        lib: api.Library | None,
-        *,
-        config_override: str | None = None,
-        first: FirstListing | None = None,
-    ) -> None:
+    def __init__(self, lib: api.Library | None, *, config_override: str | None = None) -> None:
         super().__init__()
-        # None while the app opens the library in a thread: the frame is drawn first;
-        # else attached as the screen mounts, with ``first`` (see ``attach``)
+        # None while the app opens the library in a thread: the frame is drawn first
         self._lib = lib
-        self._first = first
+        self._first: FirstListing | None = None  # see attach_on_mount
         self.config_override = config_override
         self.selection = Selection("all")
         self.search_query = ""
@@ -179,6 +172,12 @@ class MainView(Screen[None]):
             return
         self._token += 1
         self._listing_ready(self.ListingReady(self._token, first[0], first[1], None))
+
+    def attach_on_mount(self, lib: api.Library, first: FirstListing | None) -> None:
+        """Before the screen is pushed: attach ``lib`` with ``first`` as it mounts, so its
+        first paint has the listing (attached after the mount, the empty panes were
+        painted once first)."""
+        self._lib, self._first = lib, first
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Library actions are shown disabled until the library is open."""
