@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
-from store.models import Marks, Row
+from store.models import Row
 from store.storage import rows as index_file
-from store.storage.marks import MarksJournal
 from store.storage.rows import FirstPage
 
 __all__ = ["FirstPageRows"]
@@ -38,7 +36,6 @@ class FirstPageRows:
     _sorted: list[Row] | None
     _by_id: dict[str, Row] | None = None
     _first: FirstPage | None = None
-    _marks: MarksJournal
 
     def _load_index(self) -> None:
         raise NotImplementedError
@@ -73,13 +70,6 @@ class FirstPageRows:
         self._index_stamp = stamp
         self.generation += 1
         return True
-
-    def marks_and_key(self) -> tuple[dict[str, Marks], list[Any]]:
-        """A snapshot of the marks and what the counts of it depend on, taken together:
-        [library.json's stamp, the marks journal's] (``store.storage.navcounts``)."""
-        with self._tlock:
-            marks = dict(self._marks.all())
-            return marks, [list(self._index_stamp or ()), list(self._marks.stamp)]
 
     def first_page(self) -> FirstPage | None:
         """The first page while the rows are not loaded yet, else None."""

@@ -7,8 +7,7 @@ What lives where (each file has its own module)::
                         change: it is the commit point.
     library.json.bak    the previous good index, for `digest-tui doctor --restore`.
     library.cache       marshal copy of the rows for a fast start (derived).
-    counts.cache        the navigator's counts, with the stamps they hold for
-                        (store.storage.navcounts; derived).
+    counts.cache        the navigator's counts and their stamps (navcounts; derived).
     content/*.json      TinyDB files holding full entries, in bounded shards filled
                         as entries arrive (store.storage.shards): a save writes the
                         shards of its entries, opening one entry reads one shard.
@@ -181,6 +180,11 @@ class Library(FirstPageRows):
         """A snapshot of every entry's marks (safe to read while others write)."""
         with self._tlock:
             return dict(self._marks.all())
+
+    def marks_and_key(self) -> tuple[dict[str, Marks], list[Any]]:
+        """``all_marks`` and what counts of them depend on: [index stamp, marks stamp]."""
+        with self._tlock:
+            return self.all_marks(), [list(self._index_stamp or ()), list(self._marks.stamp)]
 
     def effective_tags(self, entry_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(auto tags the user has not removed, user tags)."""
