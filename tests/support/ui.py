@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -162,3 +163,13 @@ async def cursor_to(pilot: Pilot[Any], entry_id: str) -> None:
                 return
             await pilot.press(key)
     raise AssertionError(f"{entry_id} not reached with j / k")
+
+
+def capture_links(app: DigestApp, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The links ``o`` opens and ``y`` copies, kept here instead (a browser is said to be there)."""
+    opened: list[str] = []
+    copied: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
+    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
+    return opened, copied

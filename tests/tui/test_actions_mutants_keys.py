@@ -15,7 +15,17 @@ import pytest
 from textual.widgets import Input
 
 from tests.support.notes import messages, record
-from tests.support.ui import DEEPSEEK, PODCAST, cursor_to, focus, main, open_entry, settle, wait_for
+from tests.support.ui import (
+    DEEPSEEK,
+    PODCAST,
+    capture_links,
+    cursor_to,
+    focus,
+    main,
+    open_entry,
+    settle,
+    wait_for,
+)
 from tui.app import DigestApp
 
 pytestmark = pytest.mark.anyio
@@ -31,11 +41,7 @@ async def test_o_and_y_on_an_entry_without_a_link_say_so(
 ) -> None:
     app = DigestApp(lib_dir, first_run=False)
     notes = record(app)
-    opened: list[str] = []
-    copied: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
-    monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
-    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
+    opened, copied = capture_links(app, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await cursor_to(pilot, DEEPSEEK)  # a digest episode: no link
@@ -53,11 +59,7 @@ async def test_o_opens_and_y_copies_an_http_link_and_say_so_as_text(
 ) -> None:
     app = DigestApp(lib_dir, first_run=False)
     notes = record(app)
-    opened: list[str] = []
-    copied: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
-    monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
-    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
+    opened, copied = capture_links(app, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await cursor_to(pilot, PODCAST)

@@ -25,7 +25,7 @@ import pytest
 from store.models import Entry, Source, short_hash
 from tests.support.library import build_library
 from tests.support.notes import messages, record
-from tests.support.ui import cursor_to, main, settle, wait_for
+from tests.support.ui import capture_links, cursor_to, main, settle, wait_for
 from tui.app import DigestApp
 
 pytestmark = pytest.mark.anyio
@@ -67,11 +67,7 @@ async def test_o_and_y_on_a_link_that_is_not_web_warn_in_words_and_do_nothing(
     build_library(directory, [ftp])
     app = DigestApp(directory, first_run=False)
     notes = record(app)
-    opened: list[str] = []
-    copied: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
-    monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
-    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
+    opened, copied = capture_links(app, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await cursor_to(pilot, ftp.id)

@@ -13,7 +13,7 @@ from textual.widgets import Collapsible, Static
 
 from store.models import short_hash
 from store.views import Selection
-from tests.support.ui import main, open_entry, reader_text, settle, stored, wait_for
+from tests.support.ui import capture_links, main, open_entry, reader_text, settle, stored, wait_for
 from tui.app import DigestApp
 from tui.screens.help import HelpScreen
 from tui.widgets.episode_list import EpisodeList
@@ -350,12 +350,8 @@ async def test_palette_offers_actions_sources_and_tags(lib_dir: Path) -> None:
 
 
 async def test_open_link_only_http(lib_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[str] = []
     app = DigestApp(lib_dir, first_run=False)
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
-    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
-    copied: list[str] = []
-    monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
+    opened, copied = capture_links(app, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("o", "y")  # cursor on the podcast, which has an https link

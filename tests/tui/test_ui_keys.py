@@ -20,6 +20,7 @@ from tests.support.ui import (
     PODCAST,
     TITLES,
     WILLIAMSON,
+    capture_links,
     focus,
     main,
     open_entry,
@@ -128,11 +129,7 @@ async def test_o_and_y_use_the_link_of_the_entry_of_the_focus(
     lib_dir: Path, where: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = DigestApp(lib_dir, first_run=False)
-    opened: list[str] = []
-    copied: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
-    monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
-    monkeypatch.setattr("tui.screens.main.browser_available", lambda: True)
+    opened, copied = capture_links(app, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         # the podcast has a link, the DeepSeek episode none
         await settle(pilot)
