@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,11 +103,43 @@ def _from_json(d: Any) -> Marks:
     )
 
 
+_STEP_HEAD = re.compile(rb'\{"n":(\d+),')
+
+
+def _highest(raw: bytes, end: int) -> int:
+    """The highest step number the log's lines ``raw[:end]`` name, read from the end.
+
+    A damaged line is skipped (as in ``UndoLog._records``); a torn step line
+    whose head is whole still names its number (it is never reused).
+    """
+    high = 0
+    while end > 0:
+        start = raw.rfind(b"\n", 0, end - 1) + 1
+        line = raw[start:end]
+        end = start
+        head = _STEP_HEAD.match(line)
+        if head is not None:
+            return max(high, int(head.group(1)))
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(rec, dict):
+            continue
+        high = max(high, _int(rec.get("undone")) or 0)
+        n = _int(rec.get("n"))
+        if n is not None:
+            return max(high, n)
+    return high
+
+
 class UndoLog:
     """Read and append the log; callers hold the library's write lock to append."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / UNDO_NAME
+        #: the file's stamp and ``_last_number`` of it (this process's last look)
+        self._known: tuple[tuple[int, int, int], tuple[int, int]] | None = None
 
     def _records(self) -> list[dict[str, Any]]:
         try:
@@ -126,35 +159,36 @@ class UndoLog:
         return out
 
     def _last_number(self) -> tuple[int, int]:
-        """(lines in the log, highest step number in it), parsing from the end.
+        """(lines in the log, highest step number in it), from the end.
 
         Every change (each read mark of an opened entry) pushes a step, and the
-        log may hold a few bulk steps over 100k entries: parsing all of it for
-        the next number was most of the cost of opening an entry. Numbers only
-        grow, so the last line naming a step holds the highest one (an
-        "undone" line after it names an earlier step).
+        log may hold a few bulk steps over 100k entries (one line of megabytes):
+        parsing the last step for its number was most of the cost of opening an
+        entry. Numbers only grow, so the last line naming a step holds the
+        highest one (an "undone" line after it names an earlier step); a step
+        line as ``_record`` writes it starts with its number, read from those
+        bytes alone. Kept per file stamp: the next push of this process costs a
+        stat, another process's append reads again.
         """
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return 0, 0
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._known is not None and self._known[0] == stamp:
+            return self._known[1]
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return 0, 0
         except OSError as exc:
             raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
-        body = raw[: raw.rfind(b"\n") + 1]
-        lines = body.splitlines()
-        high = 0
-        for line in reversed(lines):
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue  # a damaged line, as in ``_records``
-            if not isinstance(rec, dict):
-                continue
-            high = max(high, _int(rec.get("undone")) or 0)
-            n = _int(rec.get("n"))
-            if n is not None:
-                return len(lines), max(high, n)
-        return len(lines), high
+        end = raw.rfind(b"\n") + 1
+        got = (raw.count(b"\n", 0, end), _highest(raw, end))
+        self._known = (stamp, got)
+        return got
 
     def steps(self) -> list[UndoStep]:
         """The steps that can still be undone, oldest first."""
@@ -187,19 +221,23 @@ class UndoLog:
         lines, n = self._last_number()
         n += 1
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
-        self._append(_record(UndoStep(n, label, at, before, dict(tables or {}))))
+        ended = self._append(_record(UndoStep(n, label, at, before, dict(tables or {}))))
         try:
-            size = self.path.stat().st_size
+            st = self.path.stat()
         except OSError:
-            size = 0
-        if lines > 4 * MAX_STEPS or size > MAX_BYTES:
+            self._known = None
+            return n
+        # the caller holds the write lock: nobody appended between, the next push costs a stat
+        self._known = ((st.st_ino, st.st_size, st.st_mtime_ns), (lines + ended, n))
+        if lines > 4 * MAX_STEPS or st.st_size > MAX_BYTES:
             self._compact()
         return n
 
     def mark_undone(self, n: int) -> None:
         self._append({"undone": n})
 
-    def _append(self, rec: dict[str, Any]) -> None:
+    def _append(self, rec: dict[str, Any]) -> int:
+        """Append one record; returns the lines it ended (two after a torn line)."""
         data = (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -213,6 +251,7 @@ class UndoLog:
                 os.close(fd)
         except OSError as exc:
             raise LibraryError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+        return data.count(b"\n")
 
     def _compact(self) -> None:
         """Keep the last MAX_STEPS undoable steps within MAX_BYTES / 2 (atomic rewrite)."""
