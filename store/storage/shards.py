@@ -35,6 +35,7 @@ from tinydb.table import Table
 from store.errors import LibraryError
 from store.models import Entry, Row, Source, entry_from_record, entry_to_record, short_hash
 from store.storage.atomic import batch_db, json_text, read_json
+from store.storage.shardpeek import peek_records
 
 CONTENT_DIR = "content"
 TABLE = "entries"
@@ -43,6 +44,8 @@ ARRIVAL_ENTRIES = 256
 ARRIVAL_BYTES = 1_500_000  # of entry records: a shard parses in a few ms
 #: a shard file's name: an id prefix (before schema 3) or an arrival number
 SHARD_RE = re.compile(r"^(?:[0-9a-f]{2}|n[0-9]{6,})\.json$")
+#: up to this many ids of one shard are read record by record (``shardpeek``), not by parsing it
+PEEK_MAX = 4
 _ARRIVAL_RE = re.compile(r"^n([0-9]{6,})$")
 
 
@@ -190,7 +193,8 @@ def read_entries(directory: Path, key: str, ids: Iterable[str]) -> dict[str, Ent
     path = shard_path(directory, key)
     wanted = set(ids)
     found: dict[str, Entry] = {}
-    for doc in _table(path).values():
+    peeked = peek_records(path, wanted) if len(wanted) <= PEEK_MAX and not _held(path) else None
+    for doc in (_table(path) if peeked is None else peeked).values():
         eid = doc.get("id") if isinstance(doc, dict) else None
         if not isinstance(eid, str) or eid not in wanted or eid in found:
             continue
@@ -202,6 +206,12 @@ def read_entries(directory: Path, key: str, ids: Iterable[str]) -> dict[str, Ent
                 "it was left untouched (run `digest-tui doctor`)"
             ) from exc
     return found
+
+
+def _held(path: Path) -> bool:
+    """Whether the parsed table of ``path`` is kept (then it answers, not a peek)."""
+    with _PARSED_LOCK:
+        return path in _PARSED
 
 
 def read_rows(directory: Path, rows: Iterable[Row]) -> dict[str, Entry]:
