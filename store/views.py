@@ -264,6 +264,8 @@ class Opened:
     ``point_links`` its key points that other sources state too.
     ``tags_pending``: stored readable-first and not derived yet, so its
     automatic tags (and related entries) are still to come, not absent.
+    ``unsigned``: entries not compared yet (no signature): related entries
+    come from the others, and the reader says so.
     """
 
     entry: Entry
@@ -273,6 +275,7 @@ class Opened:
     story: Story | None = None
     point_links: list[PointLink] = field(default_factory=list)
     tags_pending: bool = False
+    unsigned: int = 0
 
 
 ORPHANED_NOTE = "no longer in the entry"  # what an orphaned kept point says

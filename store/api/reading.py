@@ -249,7 +249,12 @@ def _opened(lib: Library, entry: Entry, *, complete: bool) -> Opened:
     rel = [r for r in rel if r.id not in muted]
     pending = entry.id in read_pending(lib).ids
     tags = lib.effective_tags(entry.id)
-    return Opened(entry, lib.marks(entry.id), tags, rel, story, links, tags_pending=pending)
+    from store.index.simstore import unsigned
+
+    behind = unsigned(lib)  # 0 once complete
+    return Opened(
+        entry, lib.marks(entry.id), tags, rel, story, links, tags_pending=pending, unsigned=behind
+    )
 
 
 def show_text(opened: Opened) -> str:

@@ -440,7 +440,7 @@ def related_entries(
     from store.index.tagindex import _is_duplicate
 
     target = lib.row(entry_id)
-    ix, _new = simstore.catch_up(lib, None if complete else simstore.OPENING, first=(entry_id,))
+    ix, _new = simstore.catch_up(lib, None, first=(entry_id,), opening=not complete)
     shared_terms: dict[str, tuple[list[str], int]] = {}
     content = scores_for(ix, entry_id, min_evidence=0, shared_out=shared_terms)
     marks = lib.marks  # one entry's at a time: no copy of every mark per open

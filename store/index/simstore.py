@@ -53,14 +53,18 @@ from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 from store.storage.shards import shard_of
 
-__all__ = ["IMPLICIT", "SimIndex", "catch_up", "index"]
+__all__ = ["IMPLICIT", "SimIndex", "catch_up", "index", "unsigned"]
 
 DIR_NAME = "similar"
 MANIFEST = f"{DIR_NAME}/manifest.json"
 VERSION = 1
 MAX_SEGMENTS = 16
 IMPLICIT = 2000  # rows a background call (``store.api.warm_topics``) catches up
-OPENING = 30  # rows opening an entry catches up (the opened one first; the warm-up does the bulk)
+#: an open signs every row behind when there are at most this many (exact, one write);
+#: else the opened one alone, in memory: it answers from the signatures there are (the
+#: reader says how many entries are behind) and the warm-up signs the rest. Signing 30
+#: of 500k behind per open cost 0.1-0.3 s (their shards, the writes)
+OPENING = 30
 BATCH = 500
 WINDOW = 20  # a bounded call picks its rows among this many times its limit
 
@@ -309,8 +313,11 @@ def _write(
     written: dict[str, str],
     specs: dict[str, float] | None = None,
     ments: dict[str, tuple[str, ...]] | None = None,
+    *,
+    persist: bool = True,
 ) -> None:
-    """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock."""
+    """One new segment (or, past ``MAX_SEGMENTS``, one merged segment) under the lock;
+    not ``persist``: the signatures kept in this process's index only."""
     obsolete: list[str] = []
     merged: list[str] = []
     known = specs or {}
@@ -357,10 +364,13 @@ def _write(
         return m
 
     before = list(ix.segs)
-    m, written_ok = sidecar.update(lib, MANIFEST, update)
+    m: dict[str, Any] = {}
+    written_ok = False
+    if persist:
+        m, written_ok = sidecar.update(lib, MANIFEST, update)
     if not written_ok:
-        # a library that cannot be written (read-only, full): this process keeps
-        # the signatures in memory, so related entries and stories still show
+        # a library that cannot be written (read-only, full), or an open: this process
+        # keeps the signatures in memory, so related entries and stories still show
         for eid, chash, sig in docs:
             ix.add(eid, chash, sig, {t: spec_of(t) for t in sig}, written, ments_of(eid))
         sidecar.kept(lib, MANIFEST, ix, written=False)
@@ -397,19 +407,24 @@ def _by_shard(missing: list[Row], limit: int) -> list[Row]:
 
 
 def catch_up(
-    lib: Library, limit: int | None = IMPLICIT, first: Sequence[str] = ()
+    lib: Library, limit: int | None = IMPLICIT, first: Sequence[str] = (), *, opening: bool = False
 ) -> tuple[SimIndex, list[str]]:
     """Signatures for rows that have none (or changed): the index and the ids computed.
 
     ``limit`` bounds the rows done in this call (``first``, then newest
-    first); None does all.
+    first); None does all. ``opening`` (an open; ``limit`` unused): every
+    row behind if they are ``OPENING`` at most, else ``first`` alone and no
+    file written (an open costs no fsync of derived data; a later process
+    signs that entry again, ~1 ms; the warm-up writes what it signs).
     """
     with _LOCK:
         ix = start = index(lib)
         if ix.checked == lib.generation:
             return ix, []
         gen = lib.generation
-        behind = _behind(lib, ix, fresh=limit is None)
+        behind = _behind(lib, ix, fresh=limit is None and not opening)
+        if opening:
+            limit = OPENING if len(behind) <= OPENING else 0
         complete = limit is None or len(behind) <= limit
         window = WINDOW * (limit or 0)
         want = ix.stale([lib.row(i) for i in dict.fromkeys(first) if i in lib])
@@ -440,15 +455,32 @@ def catch_up(
                 written.update(forms)
                 for t, v in spec.items():
                     specs[t] = min(v, specs.get(t, v))
-            _write(lib, ix, docs, written, specs, ments)
+            _write(lib, ix, docs, written, specs, ments, persist=limit != 0)
             ix = index(lib)
             done += part
         if complete:
             ix.checked = gen
         elif ix is start:  # (an index read again from disk scans again)
             signed = set(done)
-            ix.behind = (gen, [r for r in pool if r.id not in signed] + behind[window:])
+            # (no window: the kept list as it is, not a copy of 500k rows per open)
+            rest = behind[window:] if window else behind
+            ix.behind = (gen, [r for r in pool if r.id not in signed] + rest if pool else rest)
         return ix, done
+
+
+def unsigned(lib: Library) -> int:
+    """Rows still without a signature as the last bounded catch-up left them (0: none).
+
+    What an open says beside its related entries (they come from the signed
+    ones). An upper bound by the few entries this process signed in memory
+    since; 0 when no catch-up ran in this generation.
+    """
+    with _LOCK:
+        ix = index(lib)
+        held = ix.behind
+        if ix.checked == lib.generation or held is None or held[0] != lib.generation:
+            return 0
+        return len(held[1])
 
 
 def _behind(lib: Library, ix: SimIndex, *, fresh: bool) -> list[Row]:

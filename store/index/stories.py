@@ -30,8 +30,6 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress
-from operator import attrgetter
 from typing import Any
 
 from store.errors import NotFound
@@ -40,13 +38,12 @@ from store.index.claims import Point, group_points
 from store.index.related import pair_score, scores_for
 from store.index.similar import VERSION as SIG_VERSION
 from store.index.simstore import SimIndex
+from store.index.storyowed import all_placed, placeable, todo_rows
 from store.index.tagindex import origin
 from store.index.tokens import tokenize
-from store.models import Row, rows_not_at, short_hash
+from store.models import Row, short_hash
 from store.storage import sidecar
 from store.storage.library import Library
-
-_ID = attrgetter("id")
 
 __all__ = [
     "PointLink",
@@ -69,7 +66,7 @@ PLACE_SHORTLIST = 60  # candidates scored exactly when an entry is placed
 STORY_EVIDENCE = 3  # specific things two reports of one event share, at least
 MAX_MEMBERS = 24  # a story this large takes no more reports (bounded regrouping)
 IMPLICIT = 500  # entries a background call places
-OPENING = 10  # entries opening one places (the background warm-up places the bulk)
+OPENING = 10  # entries an open places when every entry is signed (the warm-up places the bulk)
 PLACE_CHUNK = 5000  # entries a complete derivation places per write of the state
 MAX_LABEL = 90
 _LOCK = threading.RLock()
@@ -157,16 +154,17 @@ def ensure(
     lib: Library,
     *,
     full: bool = False,
-    signatures: int = simstore.IMPLICIT,
-    place: int = IMPLICIT,
+    opening: bool = False,
     first: str | None = None,
 ) -> _State:
     """Place new or changed entries (bounded, unless ``full``), then the state.
 
-    ``signatures`` and ``place`` bound the work of one call: opening an entry
-    does a little (``OPENING``), the background warm-up after a listing more.
-    ``full`` places everything, oldest first, ``PLACE_CHUNK`` entries per
-    write, so the library's lock is never held for the whole derivation.
+    The background warm-up after a listing places ``IMPLICIT`` per call; an
+    open (``opening``) places ``first`` and, when every entry has its
+    signature, up to ``OPENING`` others (one write); else ``first`` alone, in
+    memory (no scan of every row, no write). ``full`` places everything,
+    oldest first, ``PLACE_CHUNK`` entries per write, so the library's lock is
+    never held for the whole derivation.
     """
     with _LOCK:
         st = _state(lib)
@@ -174,38 +172,34 @@ def ensure(
             return st
         gen = lib.generation
         done = st.data["done"]
-        if _all_placed(lib, done):
+        if all_placed(lib, done):
             st.checked = gen
             return st
         firsts = (first,) if first else ()
-        ix, _ = simstore.catch_up(lib, limit=None if full else signatures, first=firsts)
+        opening = opening and not full
+        limit = None if full else simstore.IMPLICIT
+        ix, _ = simstore.catch_up(lib, limit, first=firsts, opening=opening)
+        cap = PLACE_CHUNK if full else IMPLICIT
+        if opening:  # every entry signed: a few placed, exact; else the opened one, in memory
+            cap = OPENING if ix.checked == gen else 0
+            if not cap and not placeable(lib, ix, done, first):
+                return st  # placed already (or not signed): nothing to do
         days = _days(lib, ix)
-        cap = PLACE_CHUNK if full else place
 
         def step(data: Any) -> dict[str, Any]:
             return _place(lib, ix, days, data, cap, first, oldest=full)
 
         while True:
-            new, written = sidecar.update(lib, STATE_NAME, step)
+            # an open places its entry in memory only (no write of the state per open)
+            new, written = sidecar.update(lib, STATE_NAME, step) if cap else (None, False)
             if new is None:  # the library cannot be written: place in memory only
                 new = step(st.data)
             st = sidecar.kept(lib, STATE_NAME, _state_of(new), written=written)
-            if not full or not _todo(lib, ix, st.data):
+            if not full or not todo_rows(lib, ix, st.data):
                 break
-        if _all_placed(lib, st.data["done"]):
+        if all_placed(lib, st.data["done"]):
             st.checked = gen
         return st
-
-
-def _todo(lib: Library, ix: SimIndex, state: dict[str, Any]) -> list[Row]:
-    """Rows not placed yet (or changed since), newest first, that have a signature."""
-    unplaced = list(rows_not_at(lib.rows(), state["done"]))
-    return list(compress(unplaced, map(ix.doc.__contains__, map(_ID, unplaced))))
-
-
-def _all_placed(lib: Library, done: dict[str, str]) -> bool:
-    """Every row placed at its current content (an open asks it twice)."""
-    return next(rows_not_at(lib.rows(), done), None) is None
 
 
 def _days(lib: Library, ix: SimIndex) -> array[int]:
@@ -246,8 +240,11 @@ def _place(
     done: dict[str, str] = state["done"]
     stories: dict[str, dict[str, Any]] = state["stories"]
     of = _index_of(state)
-    todo = _todo(lib, ix, state)
-    if cap is not None:
+    if cap == 0 and not oldest:  # an open: the opened entry alone, no scan of every row
+        todo = [lib.row(first)] if first and placeable(lib, ix, done, first) else []
+    else:
+        todo = todo_rows(lib, ix, state)
+    if cap is not None and cap > 0:
         head = [r for r in todo if r.id == first]
         part = todo[-cap:] if oldest else todo[:cap]  # rows are newest first
         todo = head + [r for r in part if r.id != first]
@@ -463,7 +460,7 @@ def story_of(lib: Library, entry_id: str, *, complete: bool = False) -> Story | 
 
     ``complete``: every entry is placed first (a one-shot command).
     """
-    st = ensure(lib, full=complete, signatures=simstore.OPENING, place=OPENING, first=entry_id)
+    st = ensure(lib, full=complete, opening=True, first=entry_id)
     sid = st.of.get(entry_id)
     if sid is None:
         return None

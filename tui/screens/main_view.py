@@ -474,9 +474,8 @@ class MainView(Screen[None]):
             )
             story = StoryLine(opened.story.label, opened.story.sources, jumps)
         also = {pl.point: [Jump(a[0], a[1], a[2]) for a in pl.also] for pl in opened.point_links}
-        await self.reader.show_entry(
-            entry, opened.marks, opened.tags, related, story, also, opened.tags_pending
-        )
+        shown = (entry, opened.marks, opened.tags, related, story, also)
+        await self.reader.show_entry(*shown, opened.tags_pending, opened.unsigned)
         self.remove_class("idle")
         self.reader.border_title = Text("Reader · " + line(entry.show or entry.source.name))  # type: ignore[assignment]
         self.marks[entry.id] = opened.marks

@@ -156,11 +156,14 @@ class Reader(ReaderPath, can_focus=True):
         story: StoryLine | None = None,
         also: Mapping[int, Sequence[Jump]] | None = None,
         tags_pending: bool = False,
+        unsigned: int = 0,
     ) -> None:
         """Lay the entry out; scroll back to the top.
 
         ``story``: the story the entry is part of; ``also``: for a key point
-        (by index) that other sources state too, their entries.
+        (by index) that other sources state too, their entries; ``unsigned``:
+        entries not compared yet (said under the related ones, which come from
+        the others).
         """
         self.entry = entry
         widgets: list[Widget] = []
@@ -216,6 +219,9 @@ class Reader(ReaderPath, can_focus=True):
         widgets.append(Static(tag_line, id="reader-tags"))
         widgets.append(Static(Text("Related"), classes="reader-heading"))
         widgets.append(Vertical(*self._related_rows(related), id="reader-related"))
+        if unsigned:
+            note = f"about {unsigned:,} entries not compared yet: these come from the others"
+            widgets.append(Static(Text(note), id="reader-unsigned", classes="reader-hint"))
         await self._replace(widgets)
 
     @staticmethod
