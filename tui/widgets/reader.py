@@ -220,7 +220,7 @@ class Reader(ReaderPath, can_focus=True):
         widgets.append(Static(Text("Related"), classes="reader-heading"))
         widgets.append(Vertical(*self._related_rows(related), id="reader-related"))
         if unsigned:
-            note = f"about {unsigned:,} entries not compared yet: these come from the others"
+            note = f"about {unsigned:,} entries not compared yet (related ones come from the rest)"
             widgets.append(Static(Text(note), id="reader-unsigned", classes="reader-hint"))
         await self._replace(widgets)
 
