@@ -128,7 +128,9 @@ def _rows_of(chunk: Any) -> list[Any] | None:
     return chunk
 
 
-def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
+def load_cache(
+    directory: Path, stamp: Stamp | None, first: Sequence[Row] | None = None
+) -> dict[str, Row] | None:
     """Rows from the marshal start-up cache, if it matches library.json exactly.
 
     Parsing 100k rows of JSON costs ~0.3 s, marshal ~0.06 s; first paint at
@@ -140,6 +142,12 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
     The file is read one chunk of ``CACHE_CHUNK`` rows at a time: only that
     chunk's bytes are ever in memory beside the rows (the whole file at once
     was 85 MB on top of the rows at 500k, the start's peak).
+
+    ``first``: the rows of the cache's first chunk, already loaded from this
+    same file (``FirstPage.rows``, read under the same stamp): those objects
+    are the rows, and the chunk is stepped over. A library opened on its
+    first page so holds one copy of those rows, not two (the listing on
+    screen holds the first page's while the rest load: 13 MB at 20k rows).
     """
     if stamp is None:
         return None
@@ -157,7 +165,11 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
             if type(head) is not tuple or head[:-1] != _cache_head(stamp):
                 return None
             left -= _skip(f, left)  # the columns: the first page's, not needed here
-            for _ in range(head[-1]):
+            for n in range(head[-1]):
+                if n == 0 and first is not None:
+                    left -= _skip(f, left)
+                    out.update(zip(map(_FIRST, first), first, strict=True))
+                    continue
                 data = _frame(f, left)
                 left -= _LEN.size + len(data)
                 rows = _rows_of(marshal.loads(data))
@@ -283,17 +295,19 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
         )
 
 
-def load_rows(directory: Path, stamp: Stamp | None) -> dict[str, Row]:
+def load_rows(
+    directory: Path, stamp: Stamp | None, first: Sequence[Row] | None = None
+) -> dict[str, Row]:
     """The rows of the library.json of ``stamp``, in ``sort_rows`` order: from the
     start-up cache, else from library.json, writing the cache for the next start
-    (best effort).
+    (best effort). ``first``: the cache's first chunk, loaded already (``load_cache``).
 
     Without this a missing or damaged cache (a crash between the index and the
     cache write, a deleted file) would cost every start the JSON parse until
     the next save. Writing it unlocked is safe: it is stamped with the index it
     was read from, so a writer's newer index never matches it.
     """
-    cached = load_cache(directory, stamp)
+    cached = load_cache(directory, stamp, first)
     if cached is not None:
         return cached
     with paused_gc():
