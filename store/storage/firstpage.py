@@ -54,14 +54,16 @@ class FirstPageRows:
                 if self._by_id is None:
                     stamp, generation = self._index_stamp, self.generation
                     # the first page's ids by source go before the rows come (100k ids:
-                    # 7 MB); while they load, first_page() is None and any other
-                    # question waits on the lock for every row
-                    first, self._first = self._first, None
+                    # 7 MB), its rows are kept; while they load, first_page() is None
+                    # and any other question waits on the lock for every row
+                    page, self._first = self._first, None
+                    first = page.rows if page is not None else None
+                    del page
                     try:
-                        self._load_index(first.rows if first is not None else None)
+                        self._load_index(first)
                     except BaseException:
-                        if self._by_id is None:
-                            self._first = first
+                        if self._by_id is None:  # the first screen keeps its page
+                            self._first = index_file.load_first(self.dir, stamp)
                         raise
                     if self._index_stamp == stamp:
                         self.generation = generation  # the same rows, every one now
