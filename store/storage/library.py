@@ -178,9 +178,9 @@ class Library(FirstPageRows):
         return self._marks.get(entry_id)
 
     def all_marks(self) -> dict[str, Marks]:
-        """A snapshot of every entry's marks (safe to read while others write)."""
+        """Every entry's marks: a snapshot, shared until one changes (never to be changed)."""
         with self._tlock:
-            return dict(self._marks.all())
+            return self._marks.snapshot()
 
     def marks_and_key(self) -> tuple[dict[str, Marks], list[Any]]:
         """``all_marks`` and what counts of them depend on: [index stamp, marks stamp]."""

@@ -136,6 +136,7 @@ class MarksJournal:
         self._tagged: set[str] = set()  # ids whose marks have user or removed tags
         self.torn_tail = False
         self._tag_changes = 0  # bumped when a user tag or a removed auto tag changes
+        self._snapshot: dict[str, Marks] | None = None  # a copy of _marks, until it changes
 
     # -- reading -----------------------------------------------------------
     @property
@@ -172,6 +173,7 @@ class MarksJournal:
             st = os.stat(self.path)
         except FileNotFoundError:
             self._tag_changes += bool(self._marks)
+            self._snapshot = None
             self._marks.clear()
             self._tagged.clear()
             self._offset, self._ino, self._lines = 0, None, 0
@@ -180,6 +182,7 @@ class MarksJournal:
             raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
         if st.st_ino != self._ino or st.st_size < self._offset:
             # compacted or replaced by another process: replay from the start
+            self._snapshot = None
             self._marks.clear()
             self._tagged.clear()
             self._pending.clear()
@@ -239,6 +242,7 @@ class MarksJournal:
         changed (``tag_stamp``): for plain states, whether any had tags before,
         asked of ``_tagged`` in C rather than of each id."""
         old = self._marks
+        self._snapshot = None
         # the dict's key view against the small set: these iterate the set; the set's
         # own isdisjoint and difference_update walked every id of a 300k-id replay
         changed = not plain.keys().isdisjoint(self._tagged)
@@ -267,6 +271,15 @@ class MarksJournal:
     def all(self) -> dict[str, Marks]:
         return self._marks
 
+    def snapshot(self) -> dict[str, Marks]:
+        """A copy of every mark, the same one until a mark changes (callers must not
+        change it): a listing, the tag counts and the navigator asked for one each,
+        and at 300k marks each copy was 10 MB."""
+        snap = self._snapshot
+        if snap is None:
+            snap = self._snapshot = dict(self._marks)
+        return snap
+
     def share_ids(self, rows: Mapping[str, Row]) -> None:
         """Key the marks by the rows' own id strings, so an id is held once, not twice.
 
@@ -276,6 +289,7 @@ class MarksJournal:
         they are (a mark outlives its entry's removal).
         """
         get = rows.get
+        self._snapshot = None
         self._marks = {
             (r[0] if (r := get(k)) is not None else k): m for k, m in self._marks.items()
         }
