@@ -287,6 +287,7 @@ def _cache_head(stamp: Stamp) -> tuple[int, int, int, int]:
 
 # Row fields whose values repeat across entries (a few sources, shows and tag
 # sets for thousands of entries): stored once in the cache (see write_cache)
+_DATE = Row._fields.index("date")
 _SHARED_FIELDS = tuple(
     Row._fields.index(f)
     for f in ("show", "source", "source_kind", "digest_id", "digest_title", "auto_tags", "shard")
@@ -300,12 +301,15 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
     Equal repeated values (sources, shows, tag tuples) are made one object
     first: marshal then writes each once per chunk and a reference after, so
     the file is smaller and the loaded rows share them, which is most of the
-    index's resident memory after titles and ids.
+    index's resident memory after titles and ids. So is a date equal to the
+    row before's (the episodes of one digest share its day; rows are in date
+    order, so equal dates are neighbours and no table of every date is kept).
     """
     if stamp is None:
         return
     seen: dict[Any, Any] = {}
     parts = []
+    day: Any = ""
     for start in range(0, len(rows), CACHE_CHUNK):
         data = []
         for r in rows[start : start + CACHE_CHUNK]:
@@ -313,6 +317,9 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
             for i in _SHARED_FIELDS:
                 v = t[i]
                 t[i] = seen.setdefault((i, v), v)
+            if r.date == day:
+                t[_DATE] = day
+            day = t[_DATE]
             data.append(tuple(t))
         parts.append(marshal.dumps(data))
     parts.insert(0, _columns(rows))

@@ -134,3 +134,22 @@ def test_a_cache_of_the_previous_release_is_replaced_with_every_mark_kept(
     page = again.first_page()
     assert page is not None and dict(page.by_source) == _groups(rows)
     assert again.rows() == rows and again.all_marks() == marks
+
+
+def test_equal_dates_of_neighbouring_rows_load_as_one_string(tmp_path: Path) -> None:
+    """The episodes of a digest share its day: one date string for them (in a chunk:
+    marshal shares objects within one part)."""
+    lib = Library.open(tmp_path)
+    days = ["2025-03-0" + str(1 + i // CHUNK) for i in range(3 * CHUNK)]  # a chunk a day
+    entries = [
+        e.with_(published="".join([d, ""]), title=f"Episode {i}")
+        for i, (e, d) in enumerate(zip(numbered_entries(len(days)), days, strict=True))
+    ]
+    lib.save_entries(entries)
+    stamp = index_file.index_stamp(tmp_path / index_file.INDEX_NAME)
+    got = index_file.load_cache(tmp_path, stamp)
+    assert got is not None and list(got.values()) == Library.open(tmp_path).rows()
+    by_day: dict[str, set[int]] = {}
+    for r in got.values():
+        by_day.setdefault(r.date, set()).add(id(r.date))
+    assert len(by_day) == len(set(days)) and all(len(objs) == 1 for objs in by_day.values())
