@@ -5,7 +5,9 @@ Both readers are measured the same way: the clock starts just before
 pane is captured every ~15 ms, and the clock stops when a line matching the
 entry-title pattern is on screen. Peak memory is the program's ``VmHWM``
 (the kernel's high-water mark of its resident set, the figure ``/usr/bin/time
--v`` reports as "maximum resident set size"), read after a short settle.
+-v`` reports as "maximum resident set size"), read after a short settle, and
+on request read again later (``later``): a program that only put its loading
+off past the first read shows it there.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class ScreenResult:
     seconds: float | None  # None: the pattern never appeared before the timeout
     peak_rss_mb: float | None
     screen: str  # the last capture, for error reports
+    later_rss_mb: float | None = None  # VmHWM ``later`` seconds after the first read
 
 
 def tmux_available() -> bool:
@@ -95,12 +98,14 @@ class Tmux:
         fail: str | None = r"cannot be opened|Traceback \(most recent",
         timeout: float = 120.0,
         settle: float = 0.5,
+        later: float | None = None,
     ) -> ScreenResult:
         """Launch ``argv``; time until ``pattern`` shows.
 
         ``before=(regex, key)``: when ``regex`` first shows, press ``key`` (how
         newsboat gets from its feed list to the entries of the first feed).
         ``fail``: a screen matching it ends the run at once, unmeasured.
+        ``later``: read VmHWM again this many seconds after the first reading.
         """
         self._n += 1
         target = f"run{self._n}"
@@ -147,12 +152,16 @@ class Tmux:
                 time.sleep(0.015)
             time.sleep(settle)
             peak = peak_rss_mb(pid)
+            then = None
+            if later is not None and seconds is not None:
+                time.sleep(later)
+                then = peak_rss_mb(pid)
         finally:
             subprocess.run(
                 ["tmux", "-L", self.socket, "kill-session", "-t", target], capture_output=True
             )
             _wait_gone(pid)
-        return ScreenResult(seconds, peak, screen)
+        return ScreenResult(seconds, peak, screen, then)
 
 
 def _wait_gone(pid: int, timeout: float = 10.0) -> None:

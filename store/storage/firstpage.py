@@ -16,10 +16,12 @@ load in a worker and lists again.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from store.models import Row
 from store.storage import rows as index_file
+from store.storage.marks import MarksJournal
 from store.storage.rows import FirstPage
 
 __all__ = ["FirstPageRows"]
@@ -36,8 +38,11 @@ class FirstPageRows:
     _sorted: list[Row] | None
     _by_id: dict[str, Row] | None = None
     _first: FirstPage | None = None
+    _marks: MarksJournal
 
-    def _load_index(self) -> None:
+    def _load_index(self, first: Sequence[Row] | None = None) -> None:
+        """Every row of the index as it is now; ``first``: the first page's rows, read
+        from the cache of ``_index_stamp``, kept if the index is still that one."""
         raise NotImplementedError
 
     @property
@@ -48,9 +53,22 @@ class FirstPageRows:
             with self._tlock:
                 if self._by_id is None:
                     stamp, generation = self._index_stamp, self.generation
-                    self._load_index()
+                    # the first page's ids by source go before the rows come (100k ids:
+                    # 7 MB), its rows are kept; while they load, first_page() is None
+                    # and any other question waits on the lock for every row
+                    page, self._first = self._first, None
+                    first = page.rows if page is not None else None
+                    del page
+                    try:
+                        self._load_index(first)
+                    except BaseException:
+                        if self._by_id is None:  # the first screen keeps its page
+                            self._first = index_file.load_first(self.dir, stamp)
+                        raise
                     if self._index_stamp == stamp:
                         self.generation = generation  # the same rows, every one now
+                    assert self._by_id is not None
+                    self._marks.share_ids(self._by_id)  # read before the rows: ids twice
                 got = self._by_id
                 assert got is not None
         return got

@@ -105,9 +105,10 @@ class Library(FirstPageRows):
             lib._marks.catch_up()
         return lib
 
-    def _load_index(self) -> None:
+    def _load_index(self, first: Sequence[Row] | None = None) -> None:
         stamp = index_file.index_stamp(self.index_path)
-        self._rows = index_file.load_rows(self.dir, stamp)
+        keep = first if first is not None and stamp == self._index_stamp else None
+        self._rows = index_file.load_rows(self.dir, stamp, keep)
         self._index_stamp = stamp
         self._sorted = list(self._rows.values())  # loaded in sort_rows order
         self._ikeys = None
@@ -177,9 +178,9 @@ class Library(FirstPageRows):
         return self._marks.get(entry_id)
 
     def all_marks(self) -> dict[str, Marks]:
-        """A snapshot of every entry's marks (safe to read while others write)."""
+        """Every entry's marks: a snapshot, shared until one changes (never to be changed)."""
         with self._tlock:
-            return dict(self._marks.all())
+            return self._marks.snapshot()
 
     def marks_and_key(self) -> tuple[dict[str, Marks], list[Any]]:
         """``all_marks`` and what counts of them depend on: [index stamp, marks stamp]."""
@@ -341,8 +342,7 @@ class Library(FirstPageRows):
             self._rows[i] = self._rows[i]._replace(
                 ikey=stored_keys(e), chash=shards.substance_hash(e.with_(auto_tags=()))
             )
-        changed = len(got)
-        if changed:
+        if got:
             self._write_index()
             self._ikeys = None
 

@@ -17,8 +17,9 @@ import operator
 import os
 import shutil
 import struct
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -34,11 +35,13 @@ SCHEMA_VERSION = 3
 INDEX_NAME = "library.json"
 BACKUP_NAME = "library.json.bak"
 CACHE_NAME = "library.cache"
-# 4: after _MAGIC, length-prefixed marshal parts: a head, the ids of each source
-# the first screen counts (``FirstPage``), then chunks of CACHE_CHUNK rows (3: the
-# ids in one column beside their source numbers; 2: no columns; 1: one marshal
-# of the head and all rows, without the magic)
-CACHE_LAYOUT = 4
+# 5: after _MAGIC, length-prefixed marshal parts: a head, the ids of each source
+# the first screen counts (``FirstPage``: their count, crc32 and marshal bytes, so
+# a start that needs no counting builds none of them), then chunks of CACHE_CHUNK
+# rows (4: the ids' groups marshalled in the part itself; 3: the ids in one column
+# beside their source numbers; 2: no columns; 1: one marshal of the head and all
+# rows, without the magic)
+CACHE_LAYOUT = 5
 CACHE_CHUNK = 20_000
 _MAGIC = b"digest-tui rows\n"
 _FIRST = operator.itemgetter(0)
@@ -128,7 +131,9 @@ def _rows_of(chunk: Any) -> list[Any] | None:
     return chunk
 
 
-def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
+def load_cache(
+    directory: Path, stamp: Stamp | None, first: Sequence[Row] | None = None
+) -> dict[str, Row] | None:
     """Rows from the marshal start-up cache, if it matches library.json exactly.
 
     Parsing 100k rows of JSON costs ~0.3 s, marshal ~0.06 s; first paint at
@@ -140,6 +145,12 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
     The file is read one chunk of ``CACHE_CHUNK`` rows at a time: only that
     chunk's bytes are ever in memory beside the rows (the whole file at once
     was 85 MB on top of the rows at 500k, the start's peak).
+
+    ``first``: the rows of the cache's first chunk, already loaded from this
+    same file (``FirstPage.rows``, read under the same stamp): those objects
+    are the rows, and the chunk is stepped over. A library opened on its
+    first page so holds one copy of those rows, not two (the listing on
+    screen holds the first page's while the rest load: 13 MB at 20k rows).
     """
     if stamp is None:
         return None
@@ -157,7 +168,11 @@ def load_cache(directory: Path, stamp: Stamp | None) -> dict[str, Row] | None:
             if type(head) is not tuple or head[:-1] != _cache_head(stamp):
                 return None
             left -= _skip(f, left)  # the columns: the first page's, not needed here
-            for _ in range(head[-1]):
+            for n in range(head[-1]):
+                if n == 0 and first is not None:
+                    left -= _skip(f, left)
+                    out.update(zip(map(_FIRST, first), first, strict=True))
+                    continue
                 data = _frame(f, left)
                 left -= _LEN.size + len(data)
                 rows = _rows_of(marshal.loads(data))
@@ -184,18 +199,34 @@ def _skip(f: BinaryIO, left: int) -> int:
 class FirstPage:
     """What the first screen needs of a large library, read without its other rows.
 
-    ``rows``: the newest ``CACHE_CHUNK`` rows, in ``sort_rows`` order;
-    ``by_source``: every entry's id, listed under its (source, kind) pair:
+    ``rows``: the newest ``CACHE_CHUNK`` rows, in ``sort_rows`` order; ``total``:
+    how many rows the library has; ``by_source``: every entry's id, listed
+    under its (source, kind) pair:
     enough to count All, Unread, Bookmarks and every source exactly
     (``store.views.count_columns``) at a tenth of the cost of loading every
     row. Grouped so, a source's read count is one pass of C over its ids
     (a column of source numbers beside the ids needed a Counter over every
     id: 0.1 s at 500k).
+
+    The ids are kept as the cache's bytes (checked against their crc32 when
+    read) and made objects only when asked for: a start whose counts were
+    kept (``navcounts``) never needs them, and 500k ids are 33 MB as strings,
+    7 MB as bytes.
     """
 
     rows: list[Row]
-    by_source: list[tuple[tuple[str, str], list[str]]]
+    columns: bytes = field(repr=False)
     total: int
+
+    @property
+    def by_source(self) -> list[tuple[tuple[str, str], list[str]]]:
+        """Every id under its (source, kind), unmarshalled now (each call anew)."""
+        with paused_gc():
+            groups = marshal.loads(self.columns)
+        by_source = [((name, kind), ids) for name, kind, ids in groups]
+        if {(type(n), type(k), type(i)) for (n, k), i in by_source} - {(str, str, list)}:
+            raise LibraryError("the start-up cache (library.cache) holds ids of a wrong shape")
+        return by_source
 
 
 def load_first(directory: Path, stamp: Stamp | None) -> FirstPage | None:
@@ -219,25 +250,34 @@ def load_first(directory: Path, stamp: Stamp | None) -> FirstPage | None:
                 return None
             data = _frame(f, left)
             left -= _LEN.size + len(data)
-            groups = marshal.loads(data)
+            part = marshal.loads(data)
             rows = _rows_of(marshal.loads(_frame(f, left)))
-            if rows is None or type(groups) is not list:
+            if rows is None or type(part) is not tuple or len(part) != 3:
                 return None
-            by_source = [((name, kind), ids) for name, kind, ids in groups]
-            if {(type(n), type(k), type(i)) for (n, k), i in by_source} - {(str, str, list)}:
+            total, crc, columns = part
+            if type(total) is not int or type(columns) is not bytes:
+                return None
+            if _crc(total, columns) != crc:
                 return None
             first = list(map(tuple.__new__, repeat(Row), rows))
-            return FirstPage(first, by_source, sum(map(len, (i for _, i in by_source))))
+            return FirstPage(first, columns, total)
     except (OSError, ValueError, EOFError, TypeError):
         return None
 
 
 def _columns(rows: Sequence[Row]) -> bytes:
-    """The ``FirstPage`` part of ``rows``: (source, kind, its ids) for each source."""
+    """The ``FirstPage`` part of ``rows``: (how many, crc32, the marshal bytes of
+    (source, kind, its ids) for each source)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for r in rows:
         groups.setdefault((r.source, r.source_kind), []).append(r.id)
-    return marshal.dumps([(name, kind, ids) for (name, kind), ids in groups.items()])
+    columns = marshal.dumps([(name, kind, ids) for (name, kind), ids in groups.items()])
+    return marshal.dumps((len(rows), _crc(len(rows), columns), columns))
+
+
+def _crc(total: int, columns: bytes) -> int:
+    """The crc32 of the columns part: its count of rows, then its bytes."""
+    return zlib.crc32(columns, zlib.crc32(total.to_bytes(8, "little")))
 
 
 def _cache_head(stamp: Stamp) -> tuple[int, int, int, int]:
@@ -247,6 +287,7 @@ def _cache_head(stamp: Stamp) -> tuple[int, int, int, int]:
 
 # Row fields whose values repeat across entries (a few sources, shows and tag
 # sets for thousands of entries): stored once in the cache (see write_cache)
+_DATE = Row._fields.index("date")
 _SHARED_FIELDS = tuple(
     Row._fields.index(f)
     for f in ("show", "source", "source_kind", "digest_id", "digest_title", "auto_tags", "shard")
@@ -260,12 +301,15 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
     Equal repeated values (sources, shows, tag tuples) are made one object
     first: marshal then writes each once per chunk and a reference after, so
     the file is smaller and the loaded rows share them, which is most of the
-    index's resident memory after titles and ids.
+    index's resident memory after titles and ids. So is a date equal to the
+    row before's (the episodes of one digest share its day; rows are in date
+    order, so equal dates are neighbours and no table of every date is kept).
     """
     if stamp is None:
         return
     seen: dict[Any, Any] = {}
     parts = []
+    day: Any = ""
     for start in range(0, len(rows), CACHE_CHUNK):
         data = []
         for r in rows[start : start + CACHE_CHUNK]:
@@ -273,6 +317,9 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
             for i in _SHARED_FIELDS:
                 v = t[i]
                 t[i] = seen.setdefault((i, v), v)
+            if r.date == day:
+                t[_DATE] = day
+            day = t[_DATE]
             data.append(tuple(t))
         parts.append(marshal.dumps(data))
     parts.insert(0, _columns(rows))
@@ -283,17 +330,19 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
         )
 
 
-def load_rows(directory: Path, stamp: Stamp | None) -> dict[str, Row]:
+def load_rows(
+    directory: Path, stamp: Stamp | None, first: Sequence[Row] | None = None
+) -> dict[str, Row]:
     """The rows of the library.json of ``stamp``, in ``sort_rows`` order: from the
     start-up cache, else from library.json, writing the cache for the next start
-    (best effort).
+    (best effort). ``first``: the cache's first chunk, loaded already (``load_cache``).
 
     Without this a missing or damaged cache (a crash between the index and the
     cache write, a deleted file) would cost every start the JSON parse until
     the next save. Writing it unlocked is safe: it is stamped with the index it
     was read from, so a writer's newer index never matches it.
     """
-    cached = load_cache(directory, stamp)
+    cached = load_cache(directory, stamp, first)
     if cached is not None:
         return cached
     with paused_gc():

@@ -20,6 +20,7 @@ EXPECTED_ROWS = (
     "first screen, 20 entries",
     "first screen, 200 entries",
     "peak memory, 200 entries",
+    "peak memory, 200 entries, 3 s later",
     "refresh 2 × 5, empty library, entries listable",
     "refresh 2 × 5, empty library, everything derived",
     "refresh 2 × 5, same bytes again (no 304)",
@@ -74,6 +75,10 @@ def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
     assert any("2 new entries" in n for n in daily["notes"]), daily  # today's items, not none
     if shutil.which("tmux") is not None:
         assert "first screen at 200 vs ours at 20 (growth)" in figures, out.stdout
+        # both memory readings, the later one never below the first (a high-water mark)
+        first, later = (by_name[f"peak memory, 200 entries{s}"] for s in ("", ", 3 s later"))
+        assert first["ours_median"] is not None and later["ours_median"] is not None, out.stdout
+        assert later["ours_median"] >= first["ours_median"], (first, later)
 
 
 def test_bench_generated_data_is_deterministic() -> None:

@@ -160,11 +160,11 @@ def test_a_write_by_another_process_meanwhile_is_what_loads(tmp_path: Path) -> N
     assert lib.generation != generation  # other rows: a UI lists again
 
 
-@pytest.mark.parametrize("damage", ["layout 2", "layout 3", "truncated"])
+@pytest.mark.parametrize("damage", ["layout 2", "layout 3", "layout 4", "truncated"])
 def test_another_or_a_damaged_cache_opens_from_library_json(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    """A cache of another layout (3: the previous release's) or a cut one is not trusted."""
+    """A cache of another layout (4: the previous release's) or a cut one is not trusted."""
     ids = _build(tmp_path, 3 * CHUNK, {0}, set())
     cache = tmp_path / index_file.CACHE_NAME
     if damage.startswith("layout"):

@@ -478,7 +478,7 @@ class MainView(Screen[None]):
         await self.reader.show_entry(*shown, opened.tags_pending, opened.unsigned)
         self.remove_class("idle")
         self.reader.border_title = Text("Reader · " + line(entry.show or entry.source.name))  # type: ignore[assignment]
-        self.marks[entry.id] = opened.marks
+        self.marks = {**self.marks, entry.id: opened.marks}  # the listing's are the library's
         self.episodes.refresh_marks(self._marks_of)
         place, self._restore = self._restore, None
         if place is not None and place.entry_id == entry.id:
