@@ -167,38 +167,71 @@ class _Refresh:
                     last_modified=old.get("last_modified") if same_cfg else None,
                 )
             )
-        # Fork the workers up front only when bodies to parse are certain: feeds
-        # never stored before. A refresh of known feeds is mostly 304s and
-        # unchanged bodies, which must not pay for the fork.
-        unseen = sum(1 for fc in self.by_url.values() if not self.old(fc).get("sha256"))
-        eager = unseen >= 2 and threading.active_count() == 1 and os.name == "posix"
-        on_idle = self.parser(eager=True).poll if eager else None
+        eager = self.fork_early() and threading.active_count() == 1 and os.name == "posix"
+        on_idle = self.early_parser().poll if eager else None
         try:
             fetch_all(reqs, self.config.refresh, self.arrived, on_idle=on_idle)
             if self.pool is not None:
-                self.pool.finish(meanwhile=None if self.batch.defer else _warm_for_commit)
+                self.pool.finish(meanwhile=None if self.batch.defer else self.warm_for_commit)
         finally:
             if self.pool is not None:
                 self.pool.close()
 
-    def parser(self, *, eager: bool = False) -> WorkerPool[FeedParse | str]:
-        """The parse pool, made for the first body to parse (or up front when eager).
+    def fork_early(self) -> bool:
+        """Whether bodies for the workers are likely, so they are forked up front.
+
+        Feeds never stored before (two or more); or feeds whose last fetch
+        brought a body to parse (a daily refresh: new items on top of known
+        ones), two or more, whose bodies then came to enough bytes that the
+        workers would parse them (``pool.PARALLEL_MIN_BYTES``). A refresh of
+        feeds that were 304s and unchanged bodies, or of small feeds, does not
+        pay for the fork: its pool stays lazy (``parser``).
+        """
+        olds = [self.old(fc) for fc in self.by_url.values()]
+        if sum(1 for old in olds if not old.get("sha256")) >= 2:
+            return True
+        again = [old for old in olds if old.get("status") == "new"]
+        if len(again) < 2:
+            return False
+        from store.sync.pool import PARALLEL_MIN_BYTES
+
+        return sum(int(old.get("bytes") or 0) for old in again) >= PARALLEL_MIN_BYTES
+
+    def parser(self) -> WorkerPool[FeedParse | str]:
+        """The parse pool, made for the first body to parse (when not made up front).
 
         Imported here, not at the top: a refresh of 304s and unchanged bodies
         never loads the parsers and the process pool (~40 ms of a 0.6 s run).
-        With ``eager`` the workers are forked now and inherit both. The
-        vocabulary is compiled before any fork, eager or not, unless the run
-        stores readable-first (its workers do not tag): compiled in each
-        worker instead, it cost each ~0.6 s of a daily refresh (wordfreq's
-        table loaded three times).
+        The vocabulary is compiled before the workers are forked (in
+        ``finish``), unless the run stores readable-first (its workers do not
+        tag): compiled in each worker instead, it cost each ~0.6 s of a daily
+        refresh (wordfreq's table loaded three times, before its English
+        table was read without wordfreq).
         """
         if self.pool is None:
-            from store.sync.feed_job import parse_job, warm_for_fork
+            from store.sync.feed_job import warm_for_fork
             from store.sync.pool import WorkerPool
 
             if not self.batch.defer:
                 warm_for_fork(self.vocab)
-            self.pool = WorkerPool(parse_job, self.parsed, eager=eager)
+            self.pool = WorkerPool(_parse_job, self.parsed, eager=False)
+        return self.pool
+
+    def early_parser(self) -> WorkerPool[FeedParse | str]:
+        """The parse pool forked now, before any fetch thread, its workers readying
+        themselves (``feed_job.warm_worker``: the parsers' imports, the vocabulary,
+        one sample item) on the other core while this process fetches.
+
+        The parsers are not imported here first: a daily refresh spent ~0.25 s
+        importing them and compiling the vocabulary before its workers could
+        start, and the workers then parsed only after the last body arrived.
+        Now each body is parsed as it arrives. This process imports the
+        parsers only if it parses itself (a pool that broke).
+        """
+        from store.sync.pool import WorkerPool
+
+        topics = None if self.batch.defer else self.vocab
+        self.pool = WorkerPool(_parse_job, self.parsed, eager=True, warm=(_warm_worker, (topics,)))
         return self.pool
 
     def arrived(self, fr: FetchResult) -> None:
@@ -231,6 +264,17 @@ class _Refresh:
             got = self.sums[fr.url] = _sha256(fr.body or b"")
         return got
 
+    def warm_for_commit(self) -> None:
+        """What the commit needs, readied while the workers parse: the vocabulary
+        tagging compiles (not before an early fork) and the word index's numpy
+        (~0.08 s to import, a twentieth of a daily refresh when it came after
+        the parse)."""
+        from store.index.vocabulary import vocabulary_for
+        from store.index.wordwrite import warm
+
+        vocabulary_for(self.vocab)
+        warm()
+
     # -- derive ----------------------------------------------------------------
     def parsed(self, url: str, res: FeedParse | str) -> None:
         """One body parsed (or the parse error): its entries join the batch."""
@@ -258,6 +302,7 @@ class _Refresh:
             status="new",
             warning=warning,
             sha256=self._sum(fr),
+            bytes=len(fr.body or b""),  # what ``fork_early`` weighs next time
             cfg=_cfg_hash(fc),
             items=res.items,
             items_from=fr.final_url or fr.url,
@@ -315,13 +360,18 @@ class _Refresh:
                 self.lib.save_feed_states({**self.lib.feed_states(), **self.new_states})
 
 
-def _warm_for_commit() -> None:
-    """What the commit imports, imported while the workers parse: the word index's
-    segment writer uses numpy (~0.08 s to import, a twentieth of a daily refresh
-    when it came after the parse)."""
-    from store.index.wordwrite import warm
+def _parse_job(*args: Any) -> FeedParse | str:
+    """``feed_job.parse_job``, named from this module: a worker pool made before
+    the parsers are imported can be handed it (a job goes by its module's name)."""
+    from store.sync.feed_job import parse_job
 
-    warm()
+    return parse_job(*args)
+
+
+def _warm_worker(topics: dict[str, list[str]] | None) -> None:
+    from store.sync.feed_job import warm_worker
+
+    warm_worker(topics)
 
 
 def _sha256(body: bytes) -> str:
