@@ -41,7 +41,7 @@ import re
 from bisect import bisect_left
 from pathlib import Path
 
-__all__ = ["COMMON_ZIPF", "LAZY_LOOKUPS", "zipf", "zipf_in"]
+__all__ = ["COMMON_ZIPF", "LAZY_LOOKUPS", "SHIPPED", "zipf", "zipf_in"]
 
 COMMON_ZIPF = 4.6  # at or above: a common English word ("market", "window", "mother")
 
@@ -58,7 +58,29 @@ LAZY_LOOKUPS = 32  # words a table other than English answers before it becomes 
 @functools.lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
     """Zipf frequency of a folded word or phrase in English (0.0: unknown)."""
-    return zipf_in(word, "en")
+    known = _shipped().get(word)
+    return known if known is not None else zipf_in(word, "en")
+
+
+SHIPPED = Path(__file__).resolve().parent / "words" / "zipf_en.txt"
+
+
+@functools.cache
+def _shipped() -> dict[str, float]:
+    """The English figures of the words the shipped vocabulary asks for, as wordfreq
+    gives them (``words/zipf_en.txt``, written from it and held to it by
+    ``tests/store/test_zipf_shipped.py``): compiling the default vocabulary, in
+    the refresh's process and in each parse worker, reads no wordfreq table."""
+    out: dict[str, float] = {}
+    try:
+        text = SHIPPED.read_text(encoding="utf-8")
+    except OSError:  # a broken install: every word is looked up in wordfreq's table
+        return out
+    for line in text.splitlines():
+        word, tab, figure = line.partition("\t")
+        if tab and not word.startswith("#"):
+            out[word] = float(figure)
+    return out
 
 
 def zipf_in(word: str, lang: str) -> float:
