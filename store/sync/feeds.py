@@ -261,7 +261,7 @@ class _Refresh:
     def _sum(self, fr: FetchResult) -> str:
         got = self.sums.get(fr.url)
         if got is None:
-            got = self.sums[fr.url] = _sha256(fr.body or b"")
+            got = self.sums[fr.url] = fr.sha256 or _sha256(fr.body or b"")
         return got
 
     def warm_for_commit(self) -> None:
