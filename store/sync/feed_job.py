@@ -37,7 +37,7 @@ from store.parse.feed_split import HASH_CHARS, FeedSplit, split_feed
 from store.storage.shards import content_text
 from store.sync.entries import feed_entries, feed_name
 
-__all__ = ["SKIP_KNOWN", "FeedParse", "parse_job", "warm_for_fork", "warm_worker"]
+__all__ = ["SKIP_KNOWN", "FeedParse", "parse_job", "warm_for_fork"]
 
 # False: every changed body is parsed whole (tests compare the two)
 SKIP_KNOWN = True
@@ -154,27 +154,3 @@ def warm_for_fork(topics: Mapping[str, Sequence[str]]) -> None:
     """Compile the vocabulary before forking, so the workers inherit it instead
     of each compiling it again (this module's imports are inherited already)."""
     vocabulary_for(topics)
-
-
-# one small item: parsed once by a fresh worker, so the fast reader's lazy
-# imports (feedparser's date parser and URI join) and the compiled patterns
-# of the parse and of tagging's ``prepare`` are ready before its first job
-_SAMPLE = (
-    b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-    b"<title>Warm</title><link>https://example.org/</link><description>d</description>"
-    b"<item><title>A model</title><guid>w-1</guid><link>https://example.org/1</link>"
-    b"<description>&lt;p&gt;Open source ai.&lt;/p&gt;</description>"
-    b"<pubDate>Mon, 06 Jan 2025 10:00:00 GMT</pubDate></item></channel></rss>"
-)
-
-
-def warm_worker(topics: Mapping[str, Sequence[str]] | None) -> None:
-    """Ready a worker forked before this module was imported (``store.sync.feeds``
-    forks early, while its own process fetches): the imports, the vocabulary
-    (``topics``; None when the run does not tag) and a parse of one sample item,
-    whose result is dropped (only memo caches of pure functions keep anything)."""
-    doc = parse_feed_bytes(_SAMPLE, base_url="https://example.org/", shows=False)
-    vocab = vocabulary_for(topics) if topics is not None else None
-    if vocab is not None:
-        for e in doc.entries:
-            prepare(e, vocab)

@@ -29,26 +29,17 @@ JOB_TIMEOUT = 120.0  # seconds for one job in a worker process
 CLOSE_SETTLE = 30.0  # seconds close() waits for the job in hand to end
 
 
-# a function run in each worker as it starts, and its arguments
-Warm = tuple[Callable[..., object], tuple[Any, ...]]
-
-
-def worker_init(parent_pid: int | None = None, warm: Warm | None = None) -> None:
+def worker_init(parent_pid: int | None = None) -> None:
     """Pool initializer: Ctrl-C is the parent's to handle, and the worker dies with it.
 
     The workers share the terminal's process group, so a Ctrl-C reaches them
     too; without this each printed a KeyboardInterrupt traceback while the
-    parent stopped them anyway. ``warm`` then runs in the worker (imports, a
-    compiled vocabulary) before its first job; a failure there is the job's
-    to meet again, never the pool's.
+    parent stopped them anyway.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # held during the fork (``start_workers``)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent(parent_pid)
-    if warm is not None:
-        with contextlib.suppress(Exception):
-            warm[0](*warm[1])
 
 
 def die_with_parent(parent_pid: int | None = None) -> None:
@@ -69,9 +60,7 @@ def die_with_parent(parent_pid: int | None = None) -> None:
         os._exit(0)
 
 
-def start_workers(
-    method: str, workers: int = WORKERS, warm: Warm | None = None
-) -> ProcessPoolExecutor | None:
+def start_workers(method: str, workers: int = WORKERS) -> ProcessPoolExecutor | None:
     """A process pool (``fork`` or ``spawn``) whose workers run ``worker_init``; None
     if it cannot start. With ``fork`` the workers are forked now, while the caller
     is still the only thread. A worker that did start is killed if a later one
@@ -83,7 +72,7 @@ def start_workers(
                 max_workers=workers,
                 mp_context=multiprocessing.get_context(method),
                 initializer=worker_init,
-                initargs=(os.getpid(), warm),
+                initargs=(os.getpid(),),
             )
             if method == "fork":
                 pool.submit(os.getpid)  # forks the workers now, while no other thread runs
@@ -156,8 +145,7 @@ class WorkerPool(Generic[R]):
     ``eager`` (the CLI, where this is the only thread): the workers are forked
     now, before any fetch thread exists, and each body is parsed while the
     others are still downloading, so a slow feed no longer holds up the
-    parsing of the fast ones; ``warm`` (see ``worker_init``) readies each
-    worker meanwhile.
+    parsing of the fast ones.
     Otherwise (known feeds, mostly 304s and unchanged bodies; or a UI worker
     thread, where ``fork`` would copy locks held by other threads) jobs are
     queued, and ``finish`` runs them in workers (forked when this is the only
@@ -178,14 +166,13 @@ class WorkerPool(Generic[R]):
         on_done: Callable[[str, R | str], None],
         *,
         eager: bool,
-        warm: Warm | None = None,
     ) -> None:
         self.job = job
         self.on_done = on_done
         self.queued: list[tuple[str, tuple[Any, ...], int]] = []
         self.futs: dict[Future[R], str] = {}
         self.broken = False  # a pool broke: the rest runs here, no new pool
-        self.pool = start_workers("fork", warm=warm) if eager else None
+        self.pool = start_workers("fork") if eager else None
 
     def submit(self, key: str, args: tuple[Any, ...], size: int) -> None:
         """Run one job (``size``: its input's bytes); merge whatever is ready."""

@@ -36,39 +36,3 @@ def test_no_meanwhile_when_the_jobs_run_here() -> None:
         pool.close()
     assert seen == []
     assert done == {f"job{n}": n for n in range(3)}
-
-
-def _fail() -> None:
-    raise RuntimeError("warm-up broke")
-
-
-def test_each_eager_worker_runs_its_warm_up_first() -> None:
-    """``warm`` runs in every worker before its first job (here it sets a
-    variable the jobs read back); a warm-up that raises breaks nothing."""
-    import os
-
-    done: dict[str, object] = {}
-    warm = (os.environ.__setitem__, ("DIGEST_TUI_TEST_WARMED", "yes"))
-    pool: WorkerPool[str | None] = WorkerPool(
-        os.getenv, lambda k, r: done.__setitem__(k, r), eager=True, warm=warm
-    )
-    try:
-        for n in range(6):
-            pool.submit(f"job{n}", ("DIGEST_TUI_TEST_WARMED",), PARALLEL_MIN_BYTES)
-        pool.finish()
-    finally:
-        pool.close()
-    assert done == {f"job{n}": "yes" for n in range(6)}
-    assert "DIGEST_TUI_TEST_WARMED" not in os.environ  # in the workers, not here
-
-    done.clear()
-    broken: WorkerPool[int] = WorkerPool(
-        len, lambda k, r: done.__setitem__(k, r), eager=True, warm=(_fail, ())
-    )
-    try:
-        for n in range(4):
-            broken.submit(f"job{n}", (b"x" * n,), PARALLEL_MIN_BYTES)
-        broken.finish()
-    finally:
-        broken.close()
-    assert done == {f"job{n}": n for n in range(4)}
