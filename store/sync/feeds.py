@@ -40,7 +40,7 @@ from store.sync.fetch import FetchRequest, FetchResult, fetch_all
 from store.sync.ingest import IngestReport, ingest_paths
 
 if TYPE_CHECKING:
-    from store.sync.feed_job import FeedParse
+    from store.sync.batch import FeedParse
     from store.sync.pool import WorkerPool
 
 __all__ = [
