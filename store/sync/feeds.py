@@ -266,10 +266,11 @@ class _Refresh:
         return got
 
     def warm_for_commit(self) -> None:
-        """What the commit needs, readied while the workers parse: the vocabulary
-        tagging compiles (not before an early fork) and the word index's numpy
-        (~0.08 s to import, a twentieth of a daily refresh when it came after
-        the parse)."""
+        """What the commit needs, readied while the workers parse: tagging's
+        modules and the vocabulary it compiles (neither loaded before an early
+        fork) and the word index's numpy (~0.08 s to import, a twentieth of a
+        daily refresh when it came after the parse)."""
+        from store.index.topics import tag_entries  # noqa: F401 (its imports, here)
         from store.index.vocabulary import vocabulary_for
         from store.index.wordwrite import warm
 
