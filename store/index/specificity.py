@@ -18,9 +18,16 @@ The other languages' tables (a word of a non-English entry, or with an accent,
 is looked up in six or eight of them) cost 0.12-0.45 s each to turn into a
 dict, 1.1 s for the six Latin ones: most of a fresh process's signatures on a
 library of a few thousand entries, for what are often a handful of words. So
-a table other than English answers its first ``LAZY_LOOKUPS`` words from
-wordfreq's own bucket lists (sorted within a bucket: a bisect per bucket,
-about 0.8 ms a word) and becomes a dict only when more are asked. A word
+a table answers its first ``LAZY_LOOKUPS`` words from wordfreq's own bucket
+lists (sorted within a bucket: a bisect per non-empty bucket, well under a
+millisecond a word) and becomes a dict only when more are asked. English
+too: a daily refresh compiles the vocabulary (about 20 words looked up)
+before forking its parse workers, and importing wordfreq (langcodes, ftfy,
+regex: 0.1-0.25 s) and turning its English table into a dict (0.1 s) was a
+fifth of that refresh. The bucket lists are read from wordfreq's data file
+with gzip and msgpack (``_pack``), as ``wordfreq.read_cBpack`` does, without
+importing wordfreq; the dict, when one is made, is filled a bucket at a time
+in C (``dict.fromkeys``). A word
 wordfreq's tokeniser reads as one token without digits (``lossy_tokenize``:
 "naïve", "когда") is looked up the same way, which is what ``zipf_frequency``
 does for it; any other goes to ``zipf_frequency`` itself.
@@ -32,8 +39,9 @@ import functools
 import math
 import re
 from bisect import bisect_left
+from pathlib import Path
 
-__all__ = ["COMMON_ZIPF", "LAZY_LOOKUPS", "zipf", "zipf_in"]
+__all__ = ["COMMON_ZIPF", "LAZY_LOOKUPS", "SHIPPED", "zipf", "zipf_in"]
 
 COMMON_ZIPF = 4.6  # at or above: a common English word ("market", "window", "mother")
 
@@ -50,7 +58,29 @@ LAZY_LOOKUPS = 32  # words a table other than English answers before it becomes 
 @functools.lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
     """Zipf frequency of a folded word or phrase in English (0.0: unknown)."""
-    return zipf_in(word, "en")
+    known = _shipped().get(word)
+    return known if known is not None else zipf_in(word, "en")
+
+
+SHIPPED = Path(__file__).resolve().parent / "words" / "zipf_en.txt"
+
+
+@functools.cache
+def _shipped() -> dict[str, float]:
+    """The English figures of the words the shipped vocabulary asks for, as wordfreq
+    gives them (``words/zipf_en.txt``, written from it and held to it by
+    ``tests/store/test_zipf_shipped.py``): compiling the default vocabulary, in
+    the refresh's process and in each parse worker, reads no wordfreq table."""
+    out: dict[str, float] = {}
+    try:
+        text = SHIPPED.read_text(encoding="utf-8")
+    except OSError:  # a broken install: every word is looked up in wordfreq's table
+        return out
+    for line in text.splitlines():
+        word, tab, figure = line.partition("\t")
+        if tab and not word.startswith("#"):
+            out[word] = float(figure)
+    return out
 
 
 def zipf_in(word: str, lang: str) -> float:
@@ -89,12 +119,25 @@ def _frequency(tok: str, lang: str) -> float | None:
     if freqs is not None:
         return freqs.get(tok)
     asked = _ASKED[lang] = _ASKED.get(lang, 0) + 1
-    if lang != "en" and asked <= LAZY_LOOKUPS:
+    if asked <= LAZY_LOOKUPS:
         return _in_buckets(tok, lang)
-    from wordfreq import get_frequency_dict
-
-    freqs = _FREQS[lang] = get_frequency_dict(lang, "best")
+    freqs = _FREQS[lang] = _table(lang)
     return freqs.get(tok)
+
+
+def _table(lang: str) -> dict[str, float]:
+    """``wordfreq.get_frequency_dict(lang, "best")``: each word the frequency of the
+    last bucket that holds it (a later ``update`` overwrites an earlier)."""
+    freqs: dict[str, float] = {}
+    for i, bucket in enumerate(_pack(lang)):
+        if bucket:
+            freqs.update(dict.fromkeys(bucket, _bucket_freq(i)))
+    return freqs
+
+
+def _bucket_freq(i: int) -> float:
+    """``wordfreq.cB_to_freq(-i)``: bucket ``i`` holds the words at -i centibels."""
+    return float(10 ** (-i / 100))
 
 
 def _in_buckets(tok: str, lang: str) -> float | None:
@@ -103,15 +146,50 @@ def _in_buckets(tok: str, lang: str) -> float | None:
     The dict gives a word the last bucket that holds it, so the buckets are
     searched from the last.
     """
-    from wordfreq import cB_to_freq, get_frequency_list
-
-    pack = get_frequency_list(lang, "best")
-    for i in range(len(pack) - 1, -1, -1):
+    pack = _pack(lang)
+    for i in _filled(lang):
         bucket = pack[i]
         j = bisect_left(bucket, tok)
         if j < len(bucket) and bucket[j] == tok:
-            return float(cB_to_freq(-i))
+            return _bucket_freq(i)
     return None
+
+
+@functools.cache
+def _filled(lang: str) -> tuple[int, ...]:
+    """The non-empty buckets' numbers, last first."""
+    pack = _pack(lang)
+    return tuple(i for i in range(len(pack) - 1, -1, -1) if pack[i])
+
+
+@functools.cache
+def _pack(lang: str) -> list[list[str]]:
+    """``wordfreq.get_frequency_list(lang, "best")``: its bucket lists.
+
+    Read from wordfreq's data file directly (its "best" list is the large one
+    where there is one) when that file is there and has the header
+    ``read_cBpack`` checks; otherwise, or for a language it has only a small
+    list of, through wordfreq itself.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordfreq")
+    where = spec.submodule_search_locations if spec is not None else None
+    for folder in where or ():
+        path = Path(folder) / "data" / f"large_{lang}.msgpack.gz"
+        if path.is_file():
+            import gzip
+
+            import msgpack  # type: ignore[import-untyped]
+
+            with gzip.open(path, "rb") as fh:
+                data = msgpack.unpackb(fh.read(), raw=False)
+            head = data[0] if isinstance(data, list) and data else None
+            if isinstance(head, dict) and head.get("format") == "cB" and head.get("version") == 1:
+                return list(data[1:])
+    from wordfreq import get_frequency_list
+
+    return list(get_frequency_list(lang, "best"))
 
 
 # wordfreq's tables by language (its own cache is a call away), the lookups

@@ -22,7 +22,16 @@ from store.index.tokens import singular
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
 
-__all__ = ["DIR_NAME", "MANIFEST", "MAX_SEGMENTS", "Doc", "empty_manifest", "valid", "write_docs"]
+__all__ = [
+    "DIR_NAME",
+    "MANIFEST",
+    "MAX_SEGMENTS",
+    "Doc",
+    "empty_manifest",
+    "valid",
+    "warm",
+    "write_docs",
+]
 
 DIR_NAME = "words"
 MANIFEST = f"{DIR_NAME}/manifest.json"
@@ -45,6 +54,11 @@ def valid(m: Any) -> bool:
         and all(isinstance(m.get(k), list) for k in ("ids", "h", "s", "segs"))
         and len(m["ids"]) == len(m["h"]) == len(m["s"])
     )
+
+
+def warm() -> None:
+    """Import what writing a segment needs (numpy) ahead of the first write."""
+    import numpy  # noqa: F401
 
 
 def lex_name(seg_name: str) -> str:

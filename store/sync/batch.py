@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from store.errors import LibraryError, NotFound
-from store.models import Entry, Row
+from store.models import Entry, ParsedDocument, Row
 from store.storage.identity import (
     damage,
     is_url,
@@ -42,7 +42,26 @@ from store.storage.shards import content_text, substance_hash
 if TYPE_CHECKING:
     from store.index.prepared import Prepared
 
-__all__ = ["EntryBatch"]
+__all__ = ["EntryBatch", "FeedParse"]
+
+
+class FeedParse(NamedTuple):
+    """One feed body as a parse worker leaves it (``store.sync.feed_job``):
+    everything the library owner only merges.
+
+    Defined here, beside what merges it, not in ``feed_job``: the process that
+    owns the library unpickles every result, and a result's class pulls in its
+    module; ``feed_job``'s is the parsers (~0.1 s of imports a daily refresh's
+    main process never needs when its workers parse).
+    """
+
+    doc: ParsedDocument  # without its entries (they are in ``entries``)
+    name: str  # the source name the entries carry
+    entries: list[Entry]  # ids scoped by the feed, feed tags applied
+    texts: list[str]  # Library.content_text of each entry
+    prepared: list[Prepared] | None  # topics.prepare of each entry (None: derived later)
+    items: str | None  # the item memory to keep for next time (None: parse whole then)
+    skipped: int  # items left out because they were known
 
 
 @dataclass

@@ -22,37 +22,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import NamedTuple
 
 from store.config import FeedConfig
-from store.index.prepared import Prepared
 from store.index.topics import prepare
 from store.index.vocabulary import vocabulary_for
-from store.models import Entry, ParsedDocument, short_hash
+from store.models import ParsedDocument, short_hash
 from store.parse import ParseError
 from store.parse.feed import parse_feed_bytes
 from store.parse.feed_bytes import prepare_xml
 from store.parse.feed_show import assign_shows, show_fact, show_rule
 from store.parse.feed_split import HASH_CHARS, FeedSplit, split_feed
 from store.storage.shards import content_text
+from store.sync.batch import FeedParse
 from store.sync.entries import feed_entries, feed_name
 
 __all__ = ["SKIP_KNOWN", "FeedParse", "parse_job", "warm_for_fork"]
 
 # False: every changed body is parsed whole (tests compare the two)
 SKIP_KNOWN = True
-
-
-class FeedParse(NamedTuple):
-    """One feed body as a worker leaves it: everything the library owner only merges."""
-
-    doc: ParsedDocument  # without its entries (they are in ``entries``)
-    name: str  # the source name the entries carry
-    entries: list[Entry]  # ids scoped by the feed, feed tags applied
-    texts: list[str]  # Library.content_text of each entry
-    prepared: list[Prepared] | None  # topics.prepare of each entry (None: derived later)
-    items: str | None  # the item memory to keep for next time (None: parse whole then)
-    skipped: int  # items left out because they were known
 
 
 def _head(doc: ParsedDocument) -> str:

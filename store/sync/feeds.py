@@ -40,7 +40,7 @@ from store.sync.fetch import FetchRequest, FetchResult, fetch_all
 from store.sync.ingest import IngestReport, ingest_paths
 
 if TYPE_CHECKING:
-    from store.sync.feed_job import FeedParse
+    from store.sync.batch import FeedParse
     from store.sync.pool import WorkerPool
 
 __all__ = [
@@ -167,38 +167,72 @@ class _Refresh:
                     last_modified=old.get("last_modified") if same_cfg else None,
                 )
             )
-        # Fork the workers up front only when bodies to parse are certain: feeds
-        # never stored before. A refresh of known feeds is mostly 304s and
-        # unchanged bodies, which must not pay for the fork.
-        unseen = sum(1 for fc in self.by_url.values() if not self.old(fc).get("sha256"))
-        eager = unseen >= 2 and threading.active_count() == 1 and os.name == "posix"
-        on_idle = self.parser(eager=True).poll if eager else None
+        eager = self.fork_early() and threading.active_count() == 1 and os.name == "posix"
+        on_idle = self.early_parser().poll if eager else None
         try:
             fetch_all(reqs, self.config.refresh, self.arrived, on_idle=on_idle)
             if self.pool is not None:
-                self.pool.finish()
+                self.pool.finish(meanwhile=None if self.batch.defer else self.warm_for_commit)
         finally:
             if self.pool is not None:
                 self.pool.close()
 
-    def parser(self, *, eager: bool = False) -> WorkerPool[FeedParse | str]:
-        """The parse pool, made for the first body to parse (or up front when eager).
+    def fork_early(self) -> bool:
+        """Whether bodies for the workers are likely, so they are forked up front.
+
+        Feeds never stored before (two or more); or feeds whose last fetch
+        brought a body to parse (a daily refresh: new items on top of known
+        ones), two or more, whose bodies then came to enough bytes that the
+        workers would parse them (``pool.PARALLEL_MIN_BYTES``). A refresh of
+        feeds that were 304s and unchanged bodies, or of small feeds, does not
+        pay for the fork: its pool stays lazy (``parser``).
+        """
+        olds = [self.old(fc) for fc in self.by_url.values()]
+        if sum(1 for old in olds if not old.get("sha256")) >= 2:
+            return True
+        again = [old for old in olds if old.get("status") == "new"]
+        if len(again) < 2:
+            return False
+        from store.sync.pool import PARALLEL_MIN_BYTES
+
+        return sum(int(old.get("bytes") or 0) for old in again) >= PARALLEL_MIN_BYTES
+
+    def parser(self) -> WorkerPool[FeedParse | str]:
+        """The parse pool, made for the first body to parse (when not made up front).
 
         Imported here, not at the top: a refresh of 304s and unchanged bodies
         never loads the parsers and the process pool (~40 ms of a 0.6 s run).
-        With ``eager`` the workers are forked now and inherit both. The
-        vocabulary is compiled before any fork, eager or not, unless the run
-        stores readable-first (its workers do not tag): compiled in each
-        worker instead, it cost each ~0.6 s of a daily refresh (wordfreq's
-        table loaded three times).
+        The vocabulary is compiled before the workers are forked (in
+        ``finish``), unless the run stores readable-first (its workers do not
+        tag): compiled in each worker instead, it cost each ~0.6 s of a daily
+        refresh (wordfreq's table loaded three times, before its English
+        table was read without wordfreq).
         """
         if self.pool is None:
-            from store.sync.feed_job import parse_job, warm_for_fork
+            from store.sync.feed_job import warm_for_fork
             from store.sync.pool import WorkerPool
 
             if not self.batch.defer:
                 warm_for_fork(self.vocab)
-            self.pool = WorkerPool(parse_job, self.parsed, eager=eager)
+            self.pool = WorkerPool(_parse_job, self.parsed, eager=False)
+        return self.pool
+
+    def early_parser(self) -> WorkerPool[FeedParse | str]:
+        """The parse pool forked now, before any fetch thread.
+
+        The parsers are not imported here first: a daily refresh spent ~0.25 s
+        importing them and compiling the vocabulary before it forked, and the
+        workers then parsed only after the last body arrived. Now each body is
+        parsed as it arrives, each worker importing the parsers and compiling
+        the vocabulary with its first job (on both cores, while this process
+        still fetches). Not before a job: a refresh that finds every body
+        unchanged would wait for that warm-up as it closes the pool (0.3 s of
+        0.6 measured). This process imports the parsers only if it parses
+        itself (a pool that broke).
+        """
+        from store.sync.pool import WorkerPool
+
+        self.pool = WorkerPool(_parse_job, self.parsed, eager=True)
         return self.pool
 
     def arrived(self, fr: FetchResult) -> None:
@@ -228,8 +262,20 @@ class _Refresh:
     def _sum(self, fr: FetchResult) -> str:
         got = self.sums.get(fr.url)
         if got is None:
-            got = self.sums[fr.url] = _sha256(fr.body or b"")
+            got = self.sums[fr.url] = fr.sha256 or _sha256(fr.body or b"")
         return got
+
+    def warm_for_commit(self) -> None:
+        """What the commit needs, readied while the workers parse: tagging's
+        modules and the vocabulary it compiles (neither loaded before an early
+        fork) and the word index's numpy (~0.08 s to import, a twentieth of a
+        daily refresh when it came after the parse)."""
+        from store.index.topics import tag_entries  # noqa: F401 (its imports, here)
+        from store.index.vocabulary import vocabulary_for
+        from store.index.wordwrite import warm
+
+        vocabulary_for(self.vocab)
+        warm()
 
     # -- derive ----------------------------------------------------------------
     def parsed(self, url: str, res: FeedParse | str) -> None:
@@ -258,6 +304,7 @@ class _Refresh:
             status="new",
             warning=warning,
             sha256=self._sum(fr),
+            bytes=len(fr.body or b""),  # what ``fork_early`` weighs next time
             cfg=_cfg_hash(fc),
             items=res.items,
             items_from=fr.final_url or fr.url,
@@ -313,6 +360,14 @@ class _Refresh:
                 # (TinyDB 4.9 insert_multiple mixing Documents and plain dicts) can give a
                 # kept Document and a new dict the same doc id, losing the other feeds' state.
                 self.lib.save_feed_states({**self.lib.feed_states(), **self.new_states})
+
+
+def _parse_job(*args: Any) -> FeedParse | str:
+    """``feed_job.parse_job``, named from this module: a worker pool made before
+    the parsers are imported can be handed it (a job goes by its module's name)."""
+    from store.sync.feed_job import parse_job
+
+    return parse_job(*args)
 
 
 def _sha256(body: bytes) -> str:

@@ -12,6 +12,7 @@ stop the others.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -63,6 +64,10 @@ class FetchResult:
     not_modified: bool = False
     truncated: bool = False  # body cut off at max_bytes
     error: str | None = None
+    # the body's sha256, taken in the fetch thread (hashlib lets go of the GIL
+    # there: 37 MB of a daily refresh's feeds no longer hashed in the thread
+    # that parses results and saves); None: the caller hashes
+    sha256: str | None = None
 
     @property
     def etag(self) -> str | None:
@@ -189,6 +194,7 @@ def fetch_one(client: httpx.Client, req: FetchRequest, settings: RefreshSettings
                 hdrs,
                 truncated=truncated,
                 error=f"larger than {settings.max_bytes} bytes: cut off" if truncated else None,
+                sha256=hashlib.sha256(body).hexdigest(),
             )
     except Exception as exc:  # network, protocol, decoding: all become data
         return FetchResult(req.url, req.url, error=_describe(exc, timeout))

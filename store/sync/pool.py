@@ -142,10 +142,10 @@ def stop_pool(pool: ProcessPoolExecutor, settle: float = CLOSE_SETTLE) -> None:
 class WorkerPool(Generic[R]):
     """Run ``job(*args)`` on bodies as they arrive, in two worker processes or here.
 
-    ``eager`` (the CLI, where this is the only thread, refreshing feeds it
-    never stored): the workers are forked now, before any fetch thread
-    exists, and each body is parsed while the others are still downloading,
-    so a slow feed no longer holds up the parsing of the fast ones.
+    ``eager`` (the CLI, where this is the only thread): the workers are forked
+    now, before any fetch thread exists, and each body is parsed while the
+    others are still downloading, so a slow feed no longer holds up the
+    parsing of the fast ones.
     Otherwise (known feeds, mostly 304s and unchanged bodies; or a UI worker
     thread, where ``fork`` would copy locks held by other threads) jobs are
     queued, and ``finish`` runs them in workers (forked when this is the only
@@ -200,8 +200,13 @@ class WorkerPool(Generic[R]):
             res = f"parser crashed ({exc.__class__.__name__})"
         self.on_done(key, res)
 
-    def finish(self) -> None:
-        """Wait for every job submitted; run what is queued."""
+    def finish(self, meanwhile: Callable[[], None] | None = None) -> None:
+        """Wait for every job submitted; run what is queued.
+
+        ``meanwhile`` runs here once the workers hold the jobs, before the wait:
+        work of this process that does not need their results (an import the
+        caller needs after) overlaps their parsing instead of following it.
+        """
         big = len(self.queued) >= 2 and sum(q[2] for q in self.queued) >= PARALLEL_MIN_BYTES
         if self.pool is None and not self.broken and big:
             alone = threading.active_count() == 1 and os.name == "posix"
@@ -209,6 +214,9 @@ class WorkerPool(Generic[R]):
             queued, self.queued = self.queued, []
             for key, args, size in queued:
                 self.submit(key, args, size)
+        if meanwhile is not None and self.futs:
+            meanwhile()
+            self.poll()
         if self.futs:
             try:
                 timeout = JOB_TIMEOUT * max(1, len(self.futs) / 2)

@@ -1,0 +1,43 @@
+"""``_Refresh.warm_for_commit``, run while the parse workers parse: afterwards
+the commit imports nothing more (tagging's modules, the word index's numpy)
+and finds its vocabulary compiled."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+CODE = """
+import sys, tempfile
+from pathlib import Path
+from store.config import Config, RefreshSettings
+from store.storage.library import Library
+from store.sync.feeds import _Refresh
+from store.index import vocabulary
+lib = Library.open(Path(tempfile.mkdtemp()) / "lib")
+run = _Refresh(lib, Config(feeds=(), refresh=RefreshSettings(), path=Path("f.yaml")), [], {}, None)
+run.warm_for_commit()
+loaded = [m for m in ("store.index.topics", "store.index.wordindex", "numpy") if m in sys.modules]
+misses = vocabulary._compiled.cache_info().misses
+vocabulary.vocabulary_for(run.vocab)
+print(loaded, misses, vocabulary._compiled.cache_info().misses)
+"""
+
+
+def test_the_commit_finds_its_imports_and_vocabulary_ready() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", CODE],
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        out.stdout.split("]")[0] + "]" == "['store.index.topics', 'store.index.wordindex', 'numpy']"
+    )
+    misses_before, misses_after = out.stdout.split("]")[1].split()
+    assert misses_before == misses_after  # compiled by the warm-up, not by tagging
