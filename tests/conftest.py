@@ -25,6 +25,15 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Derived caches (the word-frequency files) in a temp dir, never the user's; the
+    environment so the CLI and UI processes tests start use it too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DIGEST_TUI_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture
 def lib_dir(tmp_path: Path) -> Path:
     """A data dir with the five sample entries; the post is already read."""

@@ -18,10 +18,13 @@ The other languages' tables (a word of a non-English entry, or with an accent,
 is looked up in six or eight of them) cost 0.12-0.45 s each to turn into a
 dict, 1.1 s for the six Latin ones: most of a fresh process's signatures on a
 library of a few thousand entries, for what are often a handful of words. So
-a table answers its first ``LAZY_LOOKUPS`` words from wordfreq's own bucket
-lists (sorted within a bucket: a bisect per non-empty bucket, well under a
-millisecond a word) and becomes a dict only when more are asked. English
-too: a daily refresh compiles the vocabulary (about 20 words looked up)
+a language other than English is looked up in a sorted copy of wordfreq's
+bucket lists kept in the user's cache directory and mapped
+(``store.index.zipfsorted``: a bisect, a few microseconds a word, memoised
+here; the lists themselves held 25-90 MB a language), and never becomes a
+dict. English answers its first ``LAZY_LOOKUPS`` words the same way and
+becomes a dict (8 MB) when more are asked, since most lookups are English.
+English is lazy too: a daily refresh compiles the vocabulary (about 20 words looked up)
 before forking its parse workers, and importing wordfreq (langcodes, ftfy,
 regex: 0.1-0.25 s) and turning its English table into a dict (0.1 s) was a
 fifth of that refresh. The bucket lists are read from wordfreq's data file
@@ -38,8 +41,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from bisect import bisect_left
 from pathlib import Path
+
+from store.index.zipfsorted import SortedWords, load
 
 __all__ = ["COMMON_ZIPF", "LAZY_LOOKUPS", "SHIPPED", "zipf", "zipf_in"]
 
@@ -119,7 +123,7 @@ def _frequency(tok: str, lang: str) -> float | None:
     if freqs is not None:
         return freqs.get(tok)
     asked = _ASKED[lang] = _ASKED.get(lang, 0) + 1
-    if asked <= LAZY_LOOKUPS:
+    if asked <= LAZY_LOOKUPS or lang != "en":
         return _in_buckets(tok, lang)
     freqs = _FREQS[lang] = _table(lang)
     return freqs.get(tok)
@@ -141,28 +145,23 @@ def _bucket_freq(i: int) -> float:
 
 
 def _in_buckets(tok: str, lang: str) -> float | None:
-    """``get_frequency_dict(lang)[tok]`` from the bucket lists, without the dict.
-
-    The dict gives a word the last bucket that holds it, so the buckets are
-    searched from the last.
-    """
-    pack = _pack(lang)
-    for i in _filled(lang):
-        bucket = pack[i]
-        j = bisect_left(bucket, tok)
-        if j < len(bucket) and bucket[j] == tok:
-            return _bucket_freq(i)
-    return None
+    """``get_frequency_dict(lang)[tok]`` without the dict (``store.index.zipfsorted``)."""
+    i = _sorted(lang).bucket(tok)
+    return None if i is None else _bucket_freq(i)
 
 
 @functools.cache
-def _filled(lang: str) -> tuple[int, ...]:
-    """The non-empty buckets' numbers, last first."""
-    pack = _pack(lang)
-    return tuple(i for i in range(len(pack) - 1, -1, -1) if pack[i])
+def _sorted(lang: str) -> SortedWords:
+    """The language's words sorted in a mapped file, made from ``_pack`` once per version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        made_by = version("wordfreq")
+    except PackageNotFoundError:
+        made_by = "unknown"
+    return load(f"{lang}-wordfreq-{made_by}", lambda: _pack(lang))
 
 
-@functools.cache
 def _pack(lang: str) -> list[list[str]]:
     """``wordfreq.get_frequency_list(lang, "best")``: its bucket lists.
 

@@ -39,7 +39,7 @@ from store.index.vocabulary import vocabulary_for
 vocabulary_for(default_topics())
 tags = {normalize_tag(t) for t in default_topics()}
 print(json.dumps({"asked": sorted(asked), "tags": sorted(t for t in tags if t),
-                  "packs": specificity._pack.cache_info().currsize}))
+                  "packs": specificity._sorted.cache_info().currsize}))
 """
 
 
@@ -83,7 +83,7 @@ def test_the_default_vocabulary_asks_only_shipped_words() -> None:
     shipped = set(specificity._shipped())
     assert set(got["asked"]) <= shipped  # type: ignore[call-overload]
     assert set(got["tags"]) <= shipped  # type: ignore[call-overload]
-    assert got["packs"] == 0  # no wordfreq table was read
+    assert got["packs"] == 0  # no wordfreq table was read (nor its sorted file mapped)
 
 
 def test_a_word_not_shipped_is_looked_up_as_before() -> None:
