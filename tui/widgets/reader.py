@@ -295,7 +295,10 @@ class Reader(ReaderPath, can_focus=True):
         if not auto and not user:
             return Text("none (t adds one)")
         text = Text()
+        mine = set(user)
         for t in auto:
+            if t in mine:
+                continue  # the user's own too: shown once, as theirs
             text.append("#" + safe_line(t), "bold")
             text.append(" ")
         for t in user:
