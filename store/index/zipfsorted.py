@@ -35,7 +35,7 @@ _HEAD = struct.Struct("<8sI")  # magic, number of words
 class SortedWords:
     """Sorted words (UTF-8 bytes) with their bucket numbers; backed by bytes or a map."""
 
-    __slots__ = ("_blob", "_buckets", "_keep", "_n", "_starts")
+    __slots__ = ("_blob", "_buckets", "_n", "_starts")
 
     def __init__(self, buf: bytes | mmap.mmap) -> None:
         if len(buf) < _HEAD.size:
@@ -54,8 +54,7 @@ class SortedWords:
         self._blob = view[at:]
         if self._starts[n] != len(self._blob):
             raise ValueError("a truncated sorted word file")
-        self._n = n
-        self._keep = buf  # the map stays open while this object lives
+        self._n = n  # (the views keep the buffer, and so the map, alive)
 
     def __len__(self) -> int:
         return int(self._n)

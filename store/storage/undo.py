@@ -141,13 +141,27 @@ class UndoLog:
         #: the file's stamp and ``_last_number`` of it (this process's last look)
         self._known: tuple[tuple[int, int, int], tuple[int, int]] | None = None
 
-    def _records(self) -> list[dict[str, Any]]:
+    def _read(self) -> bytes:
+        """The log's bytes (empty when there is none); a read error is a LibraryError."""
         try:
-            raw = self.path.read_bytes()
+            return self.path.read_bytes()
         except FileNotFoundError:
-            return []
+            return b""
         except OSError as exc:
             raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        """The log's (inode, size, mtime) as a stat gives them; None when there is none."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _records(self) -> list[dict[str, Any]]:
+        raw = self._read()
         out: list[dict[str, Any]] = []
         for line in raw[: raw.rfind(b"\n") + 1].splitlines():
             try:
@@ -170,21 +184,12 @@ class UndoLog:
         bytes alone. Kept per file stamp: the next push of this process costs a
         stat, another process's append reads again.
         """
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
+        stamp = self._stamp()
+        if stamp is None:
             return 0, 0
-        except OSError as exc:
-            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
-        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
         if self._known is not None and self._known[0] == stamp:
             return self._known[1]
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return 0, 0
-        except OSError as exc:
-            raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
+        raw = self._read()
         end = raw.rfind(b"\n") + 1
         got = (raw.count(b"\n", 0, end), _highest(raw, end))
         self._known = (stamp, got)
@@ -223,13 +228,12 @@ class UndoLog:
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
         ended = self._append(_record(UndoStep(n, label, at, before, dict(tables or {}))))
         try:
-            st = self.path.stat()
-        except OSError:
-            self._known = None
-            return n
+            stamp = self._stamp()
+        except LibraryError:
+            stamp = None  # the step is written; the next push reads the log again
         # the caller holds the write lock: nobody appended between, the next push costs a stat
-        self._known = ((st.st_ino, st.st_size, st.st_mtime_ns), (lines + ended, n))
-        if lines > 4 * MAX_STEPS or st.st_size > MAX_BYTES:
+        self._known = None if stamp is None else (stamp, (lines + ended, n))
+        if lines > 4 * MAX_STEPS or (stamp is not None and stamp[1] > MAX_BYTES):
             self._compact()
         return n
 

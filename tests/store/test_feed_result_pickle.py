@@ -5,17 +5,13 @@ imports ``store.parse`` for it (~0.1 s of a daily refresh's main process)."""
 from __future__ import annotations
 
 import pickle
-import subprocess
-import sys
-from pathlib import Path
 
 from store.config import FeedConfig
 from store.index.vocabulary import vocabulary_for
 from store.sync.batch import FeedParse
 from store.sync.feed_job import parse_job
 from tests.support.feedserver import rss
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.fresh import run_fresh
 
 
 def test_a_feed_result_unpickles_without_the_parsers() -> None:
@@ -36,12 +32,5 @@ def test_a_feed_result_unpickles_without_the_parsers() -> None:
         "assert len(res.entries) == 3, res\n"
         "print(sorted(m for m in sys.modules if m.startswith(('store.parse', 'feedparser'))))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        input=pickle.dumps(res),
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        check=True,
-    )
-    assert out.stdout.decode().strip() == "[]", out.stdout
+    out = run_fresh(code, pickle.dumps(res))
+    assert out.strip() == "[]", out

@@ -4,11 +4,7 @@ and finds its vocabulary compiled."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.fresh import run_fresh
 
 CODE = """
 import sys, tempfile
@@ -28,16 +24,7 @@ print(loaded, misses, vocabulary._compiled.cache_info().misses)
 
 
 def test_the_commit_finds_its_imports_and_vocabulary_ready() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", CODE],
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert (
-        out.stdout.split("]")[0] + "]" == "['store.index.topics', 'store.index.wordindex', 'numpy']"
-    )
-    misses_before, misses_after = out.stdout.split("]")[1].split()
+    out = run_fresh(CODE)
+    assert out.split("]")[0] + "]" == "['store.index.topics', 'store.index.wordindex', 'numpy']"
+    misses_before, misses_after = out.split("]")[1].split()
     assert misses_before == misses_after  # compiled by the warm-up, not by tagging

@@ -9,16 +9,12 @@ table into a dict there was a fifth of the run.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from wordfreq import get_frequency_dict, get_frequency_list, zipf_frequency
 
 from store.index import specificity
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.fresh import run_fresh
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "it", "pt", "nl", "ru", "el"])
@@ -66,15 +62,7 @@ def test_compiling_the_vocabulary_imports_no_wordfreq() -> None:
         "print(json.dumps([sorted(m for m in sys.modules if m.split('.')[0] in "
         "('wordfreq', 'langcodes', 'ftfy')), sorted(specificity._FREQS), specificity._ASKED]))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    modules, tables, asked = json.loads(out.stdout)
+    modules, tables, asked = json.loads(run_fresh(code))
     assert modules == []
     assert tables == []
     assert asked.get("en", 0) <= specificity.LAZY_LOOKUPS  # shipped figures ask none

@@ -11,15 +11,11 @@ topics change, write it again: ``python -m tests.store.test_zipf_shipped``.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from wordfreq import zipf_frequency
 
 from store.index import specificity
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.fresh import run_fresh
 
 # run in a fresh process: every word ``zipf`` is asked while the default
 # vocabulary compiles (recorded before the modules that bind ``zipf`` load),
@@ -44,15 +40,7 @@ print(json.dumps({"asked": sorted(asked), "tags": sorted(t for t in tags if t),
 
 
 def _fresh(code: str) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, object] = json.loads(out.stdout)
+    result: dict[str, object] = json.loads(run_fresh(code))
     return result
 
 
