@@ -9,6 +9,7 @@ same loader lets ``import-opml`` edit the file without losing its comments.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -279,11 +280,30 @@ def _kind(value: Any) -> str:
 
 
 def parse_config_text(text: str, path: Path) -> Config:
-    """Validate YAML text as a feeds.yaml; ``path`` names it in messages."""
+    """Validate YAML text as a feeds.yaml; ``path`` names it in messages.
+
+    The YAML tree of a text that validated before is read from the cache
+    (``store.config_tree``) and validated again; a problem in it is reported
+    from a fresh parse, which knows the lines.
+    """
+    from store import config_tree
+
+    tree = config_tree.kept(text)
+    if tree is not config_tree.MISS:
+        with contextlib.suppress(ConfigError):
+            return _validate(tree, path)
+    data = _parse_yaml(text, path)
+    config = _validate(data, path)
+    config_tree.keep(text, data)
+    return config
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
+    """ruamel's round-trip tree of ``text`` (it keeps the lines messages name)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        data = _yaml().load(text)
+        return _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = mark.line + 1 if mark is not None else 1
@@ -294,6 +314,10 @@ def parse_config_text(text: str, path: Path) -> Config:
         raise ConfigError(f"{path}:1: key '': invalid YAML ({exc})") from None
     except RecursionError:
         raise ConfigError(f"{path}:1: key '': nested too deeply") from None
+
+
+def _validate(data: Any, path: Path) -> Config:
+    """The Config a YAML tree describes; the first problem raises ``ConfigError``."""
     if data is None:
         return Config(path=path)
     loader = _Loader(path)

@@ -13,6 +13,7 @@ from pathlib import Path
 APP_NAME = "digest-tui"
 DATA_ENV = "DIGEST_TUI_DATA_DIR"
 CONFIG_ENV = "DIGEST_TUI_CONFIG"
+CACHE_ENV = "DIGEST_TUI_CACHE"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -58,3 +59,14 @@ def config_file(override: str | os.PathLike[str] | None = None) -> Path:
     except OSError:  # an unreadable config dir (another user's HOME): use the default
         pass
     return default_config_file()
+
+
+def cache_dir() -> Path:
+    """Derived files that outlive a run but not a deletion (sorted word lists, parsed
+    configs): ``DIGEST_TUI_CACHE`` or the platform's user cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

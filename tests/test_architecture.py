@@ -25,6 +25,7 @@ FLOORS: dict[str, int] = {
     "store.text": 0,
     "store.mojibake": 0,
     "store.config": 0,
+    "store.config_tree": 0,  # the config's YAML tree kept in the cache dir (by config)
     "store.render": 0,
     "store.samples": 0,
     "store.player": 0,  # starts the audio player (subprocess), used by api.play

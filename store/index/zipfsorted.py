@@ -26,7 +26,9 @@ from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
 
-__all__ = ["SortedWords", "build", "cache_dir", "load"]
+from store.paths import cache_dir
+
+__all__ = ["SortedWords", "build", "load"]
 
 MAGIC = b"DTZIPF1\n"
 _HEAD = struct.Struct("<8sI")  # magic, number of words
@@ -83,16 +85,6 @@ def build(pack: list[list[str]]) -> bytes:
     if starts.itemsize != 4 or buckets.itemsize != 2:  # (every platform we run on)
         raise OSError("unexpected array item sizes")
     return _HEAD.pack(MAGIC, len(words)) + starts.tobytes() + buckets.tobytes() + blob
-
-
-def cache_dir() -> Path:
-    """Where the files live: ``DIGEST_TUI_CACHE`` or the platform's user cache directory."""
-    env = os.environ.get("DIGEST_TUI_CACHE")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("digest-tui"))
 
 
 def load(name: str, pack: Callable[[], list[list[str]]]) -> SortedWords:

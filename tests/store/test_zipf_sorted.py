@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from wordfreq import get_frequency_dict
 
-from store.index import specificity, zipfsorted
+from store.index import specificity
 from store.index.zipfsorted import SortedWords, build, load
+from store.paths import cache_dir
 
 
 def _never() -> list[list[str]]:
@@ -79,4 +80,4 @@ def test_another_language_never_becomes_a_dict(monkeypatch: pytest.MonkeyPatch) 
 
 def test_the_cache_dir_is_the_environments(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DIGEST_TUI_CACHE", str(tmp_path))
-    assert zipfsorted.cache_dir() == tmp_path
+    assert cache_dir() == tmp_path

@@ -1,0 +1,120 @@
+"""The YAML tree of a feeds.yaml text, kept in the user cache dir by the text's hash.
+
+Why: every command and every start of the app reads the config, and ruamel's
+round-trip loader (imported, then run) takes 40-70 ms over the shipped
+feeds.yaml, 15-40 ms over a list of 50 feeds: a tenth of a daily refresh,
+a fifth of a first screen. The tree of a text that validated is kept as
+JSON; the next read of the same text loads that (about a millisecond) and
+validates it again, so what the config means (paths expanded against the
+environment of this run, every check) is decided afresh each time and only
+the YAML parse is reused.
+
+Only a tree of plain values is kept: mappings with text keys, lists, text,
+whole and decimal numbers, true/false and null, which JSON gives back as the
+same values. Anything else the loader can return (a date, an anchored true
+that the loader gives as a number, a non-text key) is not kept, and that
+text is parsed each time, as before. Line numbers are not kept: a cached tree
+that fails validation is parsed again by the caller, which then reports the
+line (``store.config.parse_config_text``). A cache that cannot be read or
+written is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from typing import Any
+
+from store.paths import cache_dir
+
+__all__ = ["MISS", "keep", "kept"]
+
+# 1: {"v", "tree"}; the key hashes this number, the loader's version and the text
+LAYOUT = 1
+MISS = object()  # no tree kept for this text
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _key(text: str) -> str:
+    h = hashlib.sha256(f"{LAYOUT}\0{_ruamel_version()}\0".encode())
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:40]
+
+
+def _ruamel_version() -> str:
+    """Which ruamel.yaml parses, without importing it (what a hit saves) or
+    importlib.metadata (25 ms): its package file's size and time."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("ruamel.yaml")
+        origin = spec.origin if spec is not None else None
+        st = os.stat(origin) if origin else None
+    except (ImportError, ValueError, OSError):
+        return "?"
+    return f"{st.st_size}:{st.st_mtime_ns}" if st is not None else "?"
+
+
+def _path(text: str) -> str:
+    return os.path.join(cache_dir(), "config", _key(text) + ".json")
+
+
+def kept(text: str) -> Any:
+    """The tree kept for ``text``, or ``MISS``."""
+    try:
+        with open(_path(text), "rb") as f:
+            got = json.loads(f.read())
+    except (OSError, ValueError, RecursionError):
+        return MISS
+    if not isinstance(got, dict) or got.get("v") != LAYOUT or "tree" not in got:
+        return MISS
+    return got["tree"]
+
+
+def keep(text: str, tree: Any) -> None:
+    """Keep the tree of ``text`` (a text that validated), when it is all plain values."""
+    try:
+        data = json.dumps({"v": LAYOUT, "tree": _plain(tree)}, ensure_ascii=False)
+    except (_NotPlain, RecursionError, ValueError):
+        return
+    import tempfile  # only when writing (it imports shutil and random: 10 ms)
+
+    target = _path(text)
+    with contextlib.suppress(OSError):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".config-", dir=os.path.dirname(target))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data.encode("utf-8", "surrogatepass"))
+            os.replace(tmp, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _plain(node: Any) -> Any:
+    """``node`` as builtins JSON gives back equal (raises ``_NotPlain`` otherwise)."""
+    if node is None or type(node) is bool:
+        return node
+    if isinstance(node, int):  # the loader's int types keep a format; the value is the same
+        if type(node).__name__ == "ScalarBoolean":
+            raise _NotPlain  # an anchored true/false, given as a number
+        return int(node)
+    if isinstance(node, float):
+        if node != node or node in (float("inf"), float("-inf")):
+            raise _NotPlain  # JSON proper has no NaN or infinity
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, list):
+        return [_plain(x) for x in node]
+    if isinstance(node, dict):
+        if not all(type(k) is str for k in node):
+            raise _NotPlain
+        return {str(k): _plain(v) for k, v in node.items()}
+    raise _NotPlain
