@@ -6,32 +6,26 @@ rarity across the library depends on ingest order, which would make tags
 depend on it; general-English frequency is the same for everyone, every time.
 Zipf 6 is "the", 5 "data", 4 "chess", 3 "woodworking", 0 unknown (a new name).
 
-Cost: ``wordfreq`` loads its table (about 0.1 s) on first use, so it is
-imported lazily, and every lookup is memoised (the same words recur). A plain
+Cost: every lookup is memoised (the same words recur). A plain
 lower-case ASCII word in a language written in Latin letters is looked up in
 the frequency table directly (``zipf_in``): ``zipf_frequency`` would run its
 Unicode tokeniser over it first (about 8 µs a word, a third of an entry's
 signature on a cold cache), and for such a word that tokeniser returns the
 word itself, so the figure is the same to the last digit.
 
-The other languages' tables (a word of a non-English entry, or with an accent,
-is looked up in six or eight of them) cost 0.12-0.45 s each to turn into a
-dict, 1.1 s for the six Latin ones: most of a fresh process's signatures on a
-library of a few thousand entries, for what are often a handful of words. So
-a language other than English is looked up in a sorted copy of wordfreq's
-bucket lists kept in the user's cache directory and mapped
-(``store.index.zipfsorted``: a bisect, a few microseconds a word, memoised
-here; the lists themselves held 25-90 MB a language), and never becomes a
-dict. English answers its first ``LAZY_LOOKUPS`` words the same way and
-becomes a dict (8 MB) when more are asked, since most lookups are English.
-English is lazy too: a daily refresh compiles the vocabulary (about 20 words looked up)
-before forking its parse workers, and importing wordfreq (langcodes, ftfy,
-regex: 0.1-0.25 s) and turning its English table into a dict (0.1 s) was a
-fifth of that refresh. The bucket lists are read from wordfreq's data file
-with gzip and msgpack (``_pack``), as ``wordfreq.read_cBpack`` does, without
-importing wordfreq; the dict, when one is made, is filled a bucket at a time
-in C (``dict.fromkeys``). A word
-wordfreq's tokeniser reads as one token without digits (``lossy_tokenize``:
+No language's table ever becomes a dict: turning one into a dict took
+0.1-0.45 s (1.1 s for the six Latin ones) and held 25-90 MB, often for a
+handful of words (a warm-up of 2000 signatures asked English for 33 and
+built its 321,000-word dict, 25 MB, for them). Every language is looked up in a
+sorted copy of wordfreq's bucket lists kept in the user's cache directory and
+mapped (``store.index.zipfsorted``: about 2 µs a word in English, memoised
+by the callers' caches), built once per wordfreq version. So neither a
+daily refresh, which compiles the vocabulary (about 20 words, shipped in
+``words/zipf_en.txt``) before it forks its parse workers, nor a worker
+tagging a few hundred entries imports wordfreq (langcodes, ftfy, regex:
+0.1-0.25 s) or fills a table. The bucket lists the sorted copy is built from are
+read from wordfreq's data file with gzip and msgpack (``_pack``), as
+``wordfreq.read_cBpack`` does, without importing wordfreq. A word wordfreq's tokeniser reads as one token without digits (``lossy_tokenize``:
 "naïve", "когда") is looked up the same way, which is what ``zipf_frequency``
 does for it; any other goes to ``zipf_frequency`` itself.
 """
@@ -45,7 +39,7 @@ from pathlib import Path
 
 from store.index.zipfsorted import SortedWords, load
 
-__all__ = ["COMMON_ZIPF", "LAZY_LOOKUPS", "SHIPPED", "zipf", "zipf_in"]
+__all__ = ["COMMON_ZIPF", "SHIPPED", "zipf", "zipf_in"]
 
 COMMON_ZIPF = 4.6  # at or above: a common English word ("market", "window", "mother")
 
@@ -56,7 +50,6 @@ _PLAIN = re.compile("[a-z]+")
 # languages whose wordfreq tokeniser is a regex with no lookup transliteration:
 # a word it reads as one token is looked up as that token
 _SIMPLE = _LATIN | {"ru", "el"}
-LAZY_LOOKUPS = 32  # words a table other than English answers before it becomes a dict
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -118,36 +111,15 @@ def _one_token(word: str, lang: str) -> str | None:
 
 
 def _frequency(tok: str, lang: str) -> float | None:
-    """The frequency wordfreq's table gives a token (None: not in it)."""
-    freqs = _FREQS.get(lang)
-    if freqs is not None:
-        return freqs.get(tok)
-    asked = _ASKED[lang] = _ASKED.get(lang, 0) + 1
-    if asked <= LAZY_LOOKUPS or lang != "en":
-        return _in_buckets(tok, lang)
-    freqs = _FREQS[lang] = _table(lang)
-    return freqs.get(tok)
-
-
-def _table(lang: str) -> dict[str, float]:
-    """``wordfreq.get_frequency_dict(lang, "best")``: each word the frequency of the
-    last bucket that holds it (a later ``update`` overwrites an earlier)."""
-    freqs: dict[str, float] = {}
-    for i, bucket in enumerate(_pack(lang)):
-        if bucket:
-            freqs.update(dict.fromkeys(bucket, _bucket_freq(i)))
-    return freqs
+    """The frequency wordfreq's table gives a token (None: not in it):
+    ``get_frequency_dict(lang)[tok]`` without the dict (``store.index.zipfsorted``)."""
+    i = _sorted(lang).bucket(tok)
+    return None if i is None else _bucket_freq(i)
 
 
 def _bucket_freq(i: int) -> float:
     """``wordfreq.cB_to_freq(-i)``: bucket ``i`` holds the words at -i centibels."""
     return float(10 ** (-i / 100))
-
-
-def _in_buckets(tok: str, lang: str) -> float | None:
-    """``get_frequency_dict(lang)[tok]`` without the dict (``store.index.zipfsorted``)."""
-    i = _sorted(lang).bucket(tok)
-    return None if i is None else _bucket_freq(i)
 
 
 @functools.cache
@@ -191,9 +163,5 @@ def _pack(lang: str) -> list[list[str]]:
     return list(get_frequency_list(lang, "best"))
 
 
-# wordfreq's tables by language (its own cache is a call away), the lookups
-# each lazy table answered, and the frequency of Zipf 0 (``zipf_to_freq(0)``,
-# the default minimum)
-_FREQS: dict[str, dict[str, float]] = {}
-_ASKED: dict[str, int] = {}
+# the frequency of Zipf 0 (``zipf_to_freq(0)``, the default minimum)
 _MINIMUM = 10.0**0 / 1e9

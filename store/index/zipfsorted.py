@@ -32,12 +32,14 @@ __all__ = ["SortedWords", "build", "load"]
 
 MAGIC = b"DTZIPF1\n"
 _HEAD = struct.Struct("<8sI")  # magic, number of words
+SAMPLE = 32  # words between two entries of the in-memory sample
+SAMPLE_AFTER = 256  # lookups answered by a plain bisect of the map before it is made
 
 
 class SortedWords:
     """Sorted words (UTF-8 bytes) with their bucket numbers; backed by bytes or a map."""
 
-    __slots__ = ("_blob", "_buckets", "_n", "_starts")
+    __slots__ = ("_asked", "_blob", "_buckets", "_n", "_sample", "_starts")
 
     def __init__(self, buf: bytes | mmap.mmap) -> None:
         if len(buf) < _HEAD.size:
@@ -57,6 +59,12 @@ class SortedWords:
         if self._starts[n] != len(self._blob):
             raise ValueError("a truncated sorted word file")
         self._n = n  # (the views keep the buffer, and so the map, alive)
+        # every SAMPLE-th word as bytes, made after SAMPLE_AFTER lookups: a lookup
+        # then bisects this list in C and a stretch of SAMPLE words in the map
+        # (6 µs a word -> 3 µs in English). Not before: making it reads the whole
+        # file (4-10 MB resident), and most languages are asked a handful of words.
+        self._sample: list[bytes] | None = None
+        self._asked = 0
 
     def __len__(self) -> int:
         return int(self._n)
@@ -67,7 +75,17 @@ class SortedWords:
     def bucket(self, word: str) -> int | None:
         """The bucket of ``word`` (its frequency is ``10 ** (-bucket / 100)``), or None."""
         key = word.encode("utf-8")
-        k = bisect_left(range(self._n), key, key=self._word)
+        sample = self._sample
+        if sample is None:
+            self._asked += 1
+            if self._asked > SAMPLE_AFTER:
+                sample = self._sample = [self._word(k) for k in range(0, self._n, SAMPLE)]
+        if sample is None:
+            k = bisect_left(range(self._n), key, key=self._word)
+        else:
+            at = bisect_left(sample, key) * SAMPLE  # the first sampled word >= key
+            lo = max(0, at - SAMPLE + 1)  # the key sorts after every word before ``lo``
+            k = bisect_left(range(lo, min(at, self._n)), key, key=self._word) + lo
         return int(self._buckets[k]) if k < self._n and self._word(k) == key else None
 
 
