@@ -34,6 +34,7 @@ __all__ = ["MISS", "keep", "kept"]
 # 1: {"v", "tree"}; the key hashes this number, the loader's version and the text
 LAYOUT = 1
 MISS = object()  # no tree kept for this text
+MAX_KEPT = 16  # trees kept (configs in use, and the last few versions of each)
 
 
 class _NotPlain(Exception):
@@ -95,6 +96,20 @@ def keep(text: str, tree: Any) -> None:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            return
+        _prune(os.path.dirname(target))
+
+
+def _prune(folder: str) -> None:
+    """Keep the ``MAX_KEPT`` trees written last: each edit of a config writes one more."""
+    with contextlib.suppress(OSError):
+        names = [n for n in os.listdir(folder) if n.endswith(".json")]
+        if len(names) <= MAX_KEPT:
+            return
+        by_age = sorted(names, key=lambda n: os.stat(os.path.join(folder, n)).st_mtime_ns)
+        for name in by_age[: len(names) - MAX_KEPT]:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
 
 
 def _plain(node: Any) -> Any:

@@ -209,3 +209,19 @@ def test_kept_or_parsed_the_config_is_the_same(
     assert outcomes[0] == outcomes[1]
     # a text that validated is read from the cache the second time
     assert len(parses) == (1 if not isinstance(outcomes[0], str) else 2)
+
+
+def test_only_the_last_trees_are_kept(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit of a config writes one more tree: the oldest go, the newest stay."""
+    monkeypatch.setattr(config_tree, "MAX_KEPT", 3)
+    p = tmp_path / "feeds.yaml"
+    for n in range(6):
+        p.write_text(SAMPLE + f"player: mpv --volume={n}\n", encoding="utf-8")
+        load_config(p)
+        newest = max(_files(cache), key=lambda f: f.stat().st_mtime_ns)
+        os.utime(newest, ns=(n * 10**9, n * 10**9))  # ages that sort as written
+    assert len(_files(cache)) == 3
+    _no_parse(monkeypatch)
+    assert load_config(p).player[-1] == "--volume=5"  # the last one is among them
