@@ -116,6 +116,10 @@ class Vocabulary:
         for toks, hits in self.phrases.items():
             for hit in hits:
                 self.by_pair.setdefault((toks[0], toks[1]), []).append((toks, hit))
+        # the keys as sets: ``set.intersection`` walks the smaller of two sets, but
+        # every key of a dict it is given (a tenth of an ingest's main process)
+        self._single_keys = frozenset(self.single)
+        self._pair_keys = frozenset(self.by_pair)
 
     @staticmethod
     def _variants(phrase: str) -> list[tuple[tuple[str, ...], Req]]:
@@ -145,7 +149,7 @@ class Vocabulary:
             return out
         n = len(toks)
         index = toks.index
-        hits = tokset.intersection(self.single)
+        hits = tokset.intersection(self._single_keys)
         # one pass counts every token; a list.count per hit walked the text each time
         freq = Counter(toks) if len(hits) > 2 else None
         for t in hits:
@@ -165,7 +169,7 @@ class Vocabulary:
         if n < 2:
             return out
         by_pair = self.by_pair
-        pairs = set(zip(toks, toks[1:], strict=False)).intersection(by_pair)
+        pairs = set(zip(toks, toks[1:], strict=False)).intersection(self._pair_keys)
         for a, b in pairs:
             for phrase, (tag, req) in by_pair[a, b]:
                 k, i, c = len(phrase), -1, 0
