@@ -134,6 +134,7 @@ def keywords(
     ``raw`` are the cased tokens of title, lead and details and ``folded``
     the matching folded tokens; ``skip`` holds compact forms to leave out.
     """
+    folded = _once(folded)
     head = [*folded[0], *folded[1]]
     if not head or not _english(head):
         return {}
@@ -191,6 +192,22 @@ def keywords(
             scored.append((sum(counts) * spec, tag, (counts, spec, own)))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return {tag: kw for _s, tag, kw in scored[:MAX_KEYWORDS]}
+
+
+def _once(folded: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:
+    """The fields with a lead that opens with the title's words counted from after them.
+
+    Why: an entry without a title of its own (a post, a feed item) is titled
+    with its first sentence, which its lead then repeats. Counted twice, every
+    word and pair of that one sentence had the two occurrences a keyword needs,
+    and was in the title too: "cheap consumer GPUs", said once, gave the tag
+    "cheap-consumer". The title stays the title; only the copy goes.
+    """
+    title, lead = folded[0], folded[1]
+    n = len(title)
+    if n >= 2 and len(lead) >= n and list(lead[:n]) == list(title):
+        return (title, lead[n:], *folded[2:])
+    return folded
 
 
 def own_right(counts: Counts, z: float) -> bool:

@@ -93,3 +93,20 @@ def test_noun_ing_needs_a_determiner_right_before_the_word(
     text: str, word: str, noun: bool
 ) -> None:
     assert noun_ing([[], text.split()], word) is noun
+
+
+def test_a_title_that_is_the_leads_first_sentence_is_counted_once(tmp_path: Path) -> None:
+    """A post titled with its own first sentence: the sentence is said once, so a
+    phrase in it alone is no keyword ("cheap consumer GPUs" gave "cheap-consumer");
+    a phrase the entry takes up again further on still is."""
+    sentence = "We restored a copper lantern from a salvage yard over one long winter."
+    assert zipf("lantern") < 4.5 and zipf("salvage") < 4.5
+    once = _tags(tmp_path / "once", sentence, sentence + " Photos are below.")
+    assert not {"salvage-yard", "copper-lantern", "lantern", "salvage"} & once
+    again = _tags(
+        tmp_path / "again",
+        sentence,
+        sentence + " The copper lantern now hangs by the door.",
+        "Cleaning a copper lantern takes vinegar and patience.",
+    )
+    assert "copper-lantern" in again
