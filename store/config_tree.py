@@ -24,9 +24,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
+from pathlib import Path
 from typing import Any
 
+from store.cachefile import made_by, write
 from store.paths import cache_dir
 
 __all__ = ["MISS", "keep", "kept"]
@@ -42,27 +43,13 @@ class _NotPlain(Exception):
 
 
 def _key(text: str) -> str:
-    h = hashlib.sha256(f"{LAYOUT}\0{_ruamel_version()}\0".encode())
+    h = hashlib.sha256(f"{LAYOUT}\0{made_by('ruamel.yaml')}\0".encode())
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:40]
 
 
-def _ruamel_version() -> str:
-    """Which ruamel.yaml parses, without importing it (what a hit saves) or
-    importlib.metadata (25 ms): its package file's size and time."""
-    from importlib.util import find_spec
-
-    try:
-        spec = find_spec("ruamel.yaml")
-        origin = spec.origin if spec is not None else None
-        st = os.stat(origin) if origin else None
-    except (ImportError, ValueError, OSError):
-        return "?"
-    return f"{st.st_size}:{st.st_mtime_ns}" if st is not None else "?"
-
-
-def _path(text: str) -> str:
-    return os.path.join(cache_dir(), "config", _key(text) + ".json")
+def _path(text: str) -> Path:
+    return cache_dir() / "config" / f"{_key(text)}.json"
 
 
 def kept(text: str) -> Any:
@@ -83,33 +70,28 @@ def keep(text: str, tree: Any) -> None:
         data = json.dumps({"v": LAYOUT, "tree": _plain(tree)}, ensure_ascii=False)
     except (_NotPlain, RecursionError, ValueError):
         return
-    import tempfile  # only when writing (it imports shutil and random: 10 ms)
-
     target = _path(text)
-    with contextlib.suppress(OSError):
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".config-", dir=os.path.dirname(target))
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data.encode("utf-8", "surrogatepass"))
-            os.replace(tmp, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            return
-        _prune(os.path.dirname(target))
+    try:
+        write(target, data.encode("utf-8", "surrogatepass"))
+    except OSError:
+        return
+    _prune(target)
 
 
-def _prune(folder: str) -> None:
-    """Keep the ``MAX_KEPT`` trees written last: each edit of a config writes one more."""
+def _prune(written: Path) -> None:
+    """Keep the ``MAX_KEPT`` trees written last: each edit of a config writes one more.
+
+    The tree just written always stays: file times tick by the kernel's clock
+    (a few milliseconds), so trees written in one tick tie, and a sort by time
+    alone could drop the newest."""
     with contextlib.suppress(OSError):
-        names = [n for n in os.listdir(folder) if n.endswith(".json")]
-        if len(names) <= MAX_KEPT:
+        trees = [f for f in written.parent.glob("*.json") if f != written]
+        if len(trees) < MAX_KEPT:
             return
-        by_age = sorted(names, key=lambda n: os.stat(os.path.join(folder, n)).st_mtime_ns)
-        for name in by_age[: len(names) - MAX_KEPT]:
+        by_age = sorted(trees, key=lambda f: f.stat().st_mtime_ns)
+        for old in by_age[: len(trees) + 1 - MAX_KEPT]:
             with contextlib.suppress(OSError):
-                os.unlink(os.path.join(folder, name))
+                old.unlink()
 
 
 def _plain(node: Any) -> Any:

@@ -26,6 +26,7 @@ FLOORS: dict[str, int] = {
     "store.mojibake": 0,
     "store.config": 0,
     "store.config_tree": 0,  # the config's YAML tree kept in the cache dir (by config)
+    "store.cachefile": 0,  # writes and names the cache dir's files (config_tree, zipfsorted)
     "store.render": 0,
     "store.samples": 0,
     "store.player": 0,  # starts the audio player (subprocess), used by api.play

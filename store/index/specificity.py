@@ -37,6 +37,7 @@ import math
 import re
 from pathlib import Path
 
+from store.cachefile import made_by
 from store.index.zipfsorted import SortedWords, load
 
 __all__ = ["COMMON_ZIPF", "SHIPPED", "zipf", "zipf_in"]
@@ -124,14 +125,9 @@ def _bucket_freq(i: int) -> float:
 
 @functools.cache
 def _sorted(lang: str) -> SortedWords:
-    """The language's words sorted in a mapped file, made from ``_pack`` once per version."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        made_by = version("wordfreq")
-    except PackageNotFoundError:
-        made_by = "unknown"
-    return load(f"{lang}-wordfreq-{made_by}", lambda: _pack(lang))
+    """The language's words sorted in a mapped file, made from ``_pack`` once per
+    installed wordfreq."""
+    return load(f"{lang}-wordfreq-{made_by('wordfreq')}", lambda: _pack(lang))
 
 
 def _pack(lang: str) -> list[list[str]]:

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import mmap
-import os
 import struct
-import tempfile
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
 
+from store.cachefile import write
 from store.paths import cache_dir
 
 __all__ = ["SortedWords", "build", "load"]
@@ -112,7 +111,7 @@ def load(name: str, pack: Callable[[], list[list[str]]]) -> SortedWords:
         return _mapped(path)
     data = build(pack())
     with contextlib.suppress(OSError):
-        _write(path, data)
+        write(path, data)
         with contextlib.suppress(ValueError):
             return _mapped(path)
     return SortedWords(data)
@@ -122,17 +121,3 @@ def _mapped(path: Path) -> SortedWords:
     with path.open("rb") as fh:
         buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     return SortedWords(buf)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Temp file and rename: a reader never maps a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".zipf-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

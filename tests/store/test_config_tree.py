@@ -225,3 +225,23 @@ def test_only_the_last_trees_are_kept(
     assert len(_files(cache)) == 3
     _no_parse(monkeypatch)
     assert load_config(p).player[-1] == "--volume=5"  # the last one is among them
+
+
+def test_the_tree_just_written_stays_whatever_the_file_times(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File times tick by a coarse clock (trees written in one tick tie) and a clock
+    can step back: the tree just written must stay even when its time is not the
+    newest. Here the older trees all carry a time in the future."""
+    monkeypatch.setattr(config_tree, "MAX_KEPT", 2)
+    p = tmp_path / "feeds.yaml"
+    future = 4102444800 * 10**9  # 2100
+    for n in range(5):
+        p.write_text(SAMPLE + f"player: mpv --volume={n}\n", encoding="utf-8")
+        load_config(p)
+        assert len(_files(cache)) <= 2
+        with monkeypatch.context() as m:
+            _no_parse(m)
+            assert load_config(p).player[-1] == f"--volume={n}"
+        for f in _files(cache):
+            os.utime(f, ns=(future, future))
