@@ -404,13 +404,10 @@ class MainView(Screen[None]):
         )
         kept = 0
         if self.selection.kind in ("unread", "bookmarks") and self.sticky:
-            marks = self.marks
-            key = "read" if self.selection.kind == "unread" else "bookmarked"
             for entry_id in self.sticky:
-                m = marks.get(entry_id, EMPTY_MARKS)
-                left = m.read if key == "read" else not m.bookmarked
-                if left and self.episodes.has_id(entry_id):
-                    kept += 1
+                m = self.marks.get(entry_id, EMPTY_MARKS)
+                left = m.read if self.selection.kind == "unread" else not m.bookmarked
+                kept += bool(left and self.episodes.has_id(entry_id))
         if kept:
             title = (
                 f"Episodes · {self.selection.label()} · {lines.row_count - kept}"
@@ -425,9 +422,13 @@ class MainView(Screen[None]):
 
     @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
     def load_tags(self) -> None:
-        """The navigator's tag and story sections, computed off the UI thread."""
-        tags = api.nav_tags(self.lib)  # brings the stories up to date first
-        self.post_message(self.TagsReady(tags, api.nav_stories(self.lib)))
+        """The navigator's tags and stories, off the UI thread; then the topic warm-up
+        (bounded), after which the stories are shown again if it changed them."""
+        tags, stories = api.nav_tags(self.lib), api.nav_stories(self.lib)
+        self.post_message(self.TagsReady(tags, stories))
+        api.warm_topics(self.lib)
+        if (again := api.nav_stories(self.lib)) != stories:
+            self.post_message(self.TagsReady(tags, again))
 
     @on(TagsReady)
     def _tags_ready(self, event: TagsReady) -> None:

@@ -1,0 +1,60 @@
+"""The navigator's tags are on screen before the topic warm-up, not after it.
+
+Why: the warm-up signs and places up to 2,000 new entries per start
+(``store.index.simstore.IMPLICIT``); on a library whose entries were never
+signed (one the previous release wrote, or after a large ingest) that took
+~9 s of every start at 100k entries, and the tag summary waited for it. The
+warm-up is held here on an event, so the test knows it is still running when
+it looks; nothing waits a fixed time.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store import api
+from store.index import stories
+from tests.support.ui import main, settle, wait_for
+from tui.app import DigestApp
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def test_tags_are_shown_while_the_warm_up_runs(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    real = stories.ensure
+
+    def held(lib: Any, **kw: Any) -> Any:
+        started.set()
+        release.wait(60)
+        return real(lib, **kw)
+
+    monkeypatch.setattr(stories, "ensure", held)
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        try:
+            await wait_for(pilot, started.is_set, "the topic warm-up to start", workers=False)
+            screen = main(app)
+            await wait_for(pilot, lambda: bool(screen.nav_data.tags), "the tags", workers=False)
+            assert not release.is_set() and started.is_set()
+            nav = screen.navigator
+            options = [nav.get_option_at_index(i).id or "" for i in range(nav.option_count)]
+            assert any(o.startswith("tag:") for o in options), "tags known but no tag line"
+        finally:
+            release.set()
+        await settle(pilot)
+        # after the warm-up, the stories shown are the library's stories as they are now
+        lib = screen.lib
+        assert screen.nav_data.stories == api.nav_stories(lib)[0]
+        assert screen.nav_data.stories_total == api.nav_stories(lib)[1]
