@@ -79,6 +79,32 @@ async def test_hundred_thousand_rows_scroll() -> None:
         assert episodes.current.id == data[1].id
 
 
+async def test_finding_an_entry_keeps_no_index_of_the_rows() -> None:
+    """Keeping the cursor's entry, selecting one, asking if one is listed: right
+    answers at 100k rows, with no per-row structure built for them (an id ->
+    line dict was ~66 bytes a row, built again for every listing)."""
+    import tracemalloc
+
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        episodes = app.query_one(EpisodeList)
+        data = rows(N)
+        lines = build_lines(data)
+        deep = data[N - 5]
+        tracemalloc.start()
+        try:
+            episodes.set_lines(lines, lambda _id: Marks(), keep=deep.id)
+            assert episodes.current == deep
+            assert episodes.select_id(data[7].id) and episodes.current == data[7]
+            assert episodes.has_id(data[-1].id) and not episodes.has_id("not-listed")
+            assert not episodes.select_id("not-listed") and episodes.current == data[7]
+            _size, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < N * 10, f"{peak} bytes allocated to find entries among {N} rows"
+        await settle(pilot)
+
+
 def test_show_column_gives_titles_the_room() -> None:
     """Capped at a quarter of the pane, dropped when narrow or when every row has one show."""
     from tui.widgets.episode_list import show_width
