@@ -64,7 +64,7 @@ def nav_tags(lib: Library) -> list[TagCount]:
     marks = lib.all_marks()
     tags = []
     for s in tags_summary(lib):
-        ids = (auto.get(s.tag, set()) | user.get(s.tag, set())) - muted
+        ids = user.get(s.tag, set()).union(auto.get(s.tag, ())) - muted
         unread = sum(1 for i in ids if not (i in marks and marks[i].read))
         tags.append(TagCount(s.tag, s.entries, s.sources, tuple(s.weekly), min(unread, s.entries)))
     tags.sort(key=lambda t: (-(t.sources > 1), -t.sources, -t.entries, t.tag))

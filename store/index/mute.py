@@ -269,7 +269,7 @@ def tags_without_muted(lib: Library, stats: list[TagStat], muted: frozenset[str]
     auto, user = tag_postings(lib)
     out: list[TagStat] = []
     for s in stats:
-        ids = auto.get(s.tag, set()) | user.get(s.tag, set())
+        ids = user.get(s.tag, set()).union(auto.get(s.tag, ()))
         hidden = ids & muted
         if not hidden:
             out.append(s)

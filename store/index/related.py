@@ -356,7 +356,7 @@ def _candidates(lib: Library, target: Row, marks: MarksOf, content: Scored) -> l
         budget -= size
         if budget < 0:
             break
-        out |= auto.get(t, set()) | user.get(t, set())
+        out.update(auto.get(t, ()), user.get(t, ()))
     out.discard(target.id)
     return sorted(out)
 
