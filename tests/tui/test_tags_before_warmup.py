@@ -58,3 +58,36 @@ async def test_tags_are_shown_while_the_warm_up_runs(
         lib = screen.lib
         assert screen.nav_data.stories == api.nav_stories(lib)[0]
         assert screen.nav_data.stories_total == api.nav_stories(lib)[1]
+
+
+async def test_a_replaced_summary_does_not_post_its_stories_after_the_warm_up(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag summary replaced while its warm-up ran (the library changed: a newer
+    one started) must not post afterwards: its tags are older than the newer's."""
+    started, release = threading.Event(), threading.Event()
+    real = stories.ensure
+    calls = []
+
+    def first_held(lib: Any, **kw: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            release.wait(60)
+        return real(lib, **kw)
+
+    monkeypatch.setattr(stories, "ensure", first_held)
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        try:
+            await wait_for(pilot, started.is_set, "the first warm-up to start", workers=False)
+            screen = main(app)
+            newer = screen.load_tags()  # exclusive: the held summary is cancelled
+            await wait_for(pilot, lambda: newer.is_finished, "the newer summary", workers=False)
+            # what the held one would read after its warm-up: never to be shown
+            monkeypatch.setattr(api, "nav_stories", lambda _lib: ([], 999))
+        finally:
+            release.set()
+        await settle(pilot)
+        assert len(calls) == 2
+        assert screen.nav_data.stories_total != 999, "a replaced summary posted after its warm-up"

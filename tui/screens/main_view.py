@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from store import api
 from store.models import EMPTY_MARKS, Marks
@@ -101,8 +102,7 @@ class MainView(Screen[None]):
 
         def __init__(self, tags: list[TagCount], stories: tuple[list[api.StoryCount], int]) -> None:
             super().__init__()
-            self.tags = tags
-            self.stories = stories
+            self.tags, self.stories = tags, stories
 
     class EntryOpened(Message):
         """An entry was loaded (and marked read) for the reader."""
@@ -427,7 +427,8 @@ class MainView(Screen[None]):
         tags, stories = api.nav_tags(self.lib), api.nav_stories(self.lib)
         self.post_message(self.TagsReady(tags, stories))
         api.warm_topics(self.lib)
-        if (again := api.nav_stories(self.lib)) != stories:
+        again = api.nav_stories(self.lib)
+        if again != stories and not get_current_worker().is_cancelled:  # else: newer tags come
             self.post_message(self.TagsReady(tags, again))
 
     @on(TagsReady)
