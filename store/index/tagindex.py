@@ -348,12 +348,12 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
     n = max(len(lib), 1)
     df: dict[str, int] = {}
     for t in mine:
-        df[t] = len(auto.get(t, ())) + len(user.get(t, set()).difference(auto.get(t, ())))
+        df[t] = _df(t, auto, user)
 
     def idf(t: str) -> float:
         d = df.get(t)
         if d is None:
-            d = len(auto.get(t, ())) + len(user.get(t, set()).difference(auto.get(t, ())))
+            d = _df(t, auto, user)
             df[t] = d
         return math.log((n + 1) / max(d, 1))
 
@@ -401,6 +401,13 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
     return results[:limit]
 
 
+def _df(t: str, auto: Mapping[str, tuple[str, ...]], user: Mapping[str, set[str]]) -> int:
+    """Entries tagged ``t``: the automatic ones, and the user's not among them (few
+    or none: the posting tuple is walked only when the user tagged some)."""
+    mine = user.get(t)
+    return len(auto.get(t, ())) + (len(mine.difference(auto.get(t, ()))) if mine else 0)
+
+
 def _informative(
     t: str,
     df: dict[str, int],
@@ -411,6 +418,6 @@ def _informative(
 ) -> bool:
     d = df.get(t)
     if d is None:
-        d = len(auto.get(t, ())) + len(user.get(t, set()).difference(auto.get(t, ())))
+        d = _df(t, auto, user)
         df[t] = d
     return d < n and d <= max(common_at, 2)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.index.tagindex import tag_postings
+from store.index.tagindex import _df, tag_postings
 from store.models import Entry, Source
 from store.storage.library import Library
 
@@ -58,3 +58,5 @@ def test_postings_are_the_rows_tags_less_removed_plus_the_users(
     assert {t: set(ids) for t, ids in auto.items()} == want_auto
     assert all(len(ids) == len(set(ids)) for ids in auto.values()), "an entry twice under a tag"
     assert user == want_user
+    for t in {*want_auto, *want_user}:  # a tag's entries, as related entries weigh it
+        assert _df(t, auto, user) == len(want_auto.get(t, set()) | want_user.get(t, set()))
