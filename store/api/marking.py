@@ -57,14 +57,14 @@ def nav_tags(lib: Library) -> list[TagCount]:
     entries before the navigator had a tag).
     """
     from store.index.mute import muted_ids
-    from store.index.tagindex import tag_postings
+    from store.index.tagindex import tag_postings, tagged
 
     muted = muted_ids(lib)
     auto, user = tag_postings(lib)
     marks = lib.all_marks()
     tags = []
     for s in tags_summary(lib):
-        ids = user.get(s.tag, set()).union(auto.get(s.tag, ())) - muted
+        ids = tagged(s.tag, auto, user) - muted
         unread = sum(1 for i in ids if not (i in marks and marks[i].read))
         tags.append(TagCount(s.tag, s.entries, s.sources, tuple(s.weekly), min(unread, s.entries)))
     tags.sort(key=lambda t: (-(t.sources > 1), -t.sources, -t.entries, t.tag))

@@ -264,12 +264,12 @@ def tags_without_muted(lib: Library, stats: list[TagStat], muted: frozenset[str]
     if not muted:
         return stats
     from store.errors import NotFound
-    from store.index.tagindex import TagStat, origin, tag_postings
+    from store.index.tagindex import TagStat, origin, tag_postings, tagged
 
     auto, user = tag_postings(lib)
     out: list[TagStat] = []
     for s in stats:
-        ids = user.get(s.tag, set()).union(auto.get(s.tag, ()))
+        ids = tagged(s.tag, auto, user)
         hidden = ids & muted
         if not hidden:
             out.append(s)

@@ -40,6 +40,7 @@ __all__ = [
     "span_legend",
     "tag_postings",
     "tag_summary",
+    "tagged",
     "trend_weeks",
 ]
 
@@ -365,7 +366,7 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
     scores: dict[str, float] = {}
     for t in useful:
         w = idf(t) ** 2
-        for i in user.get(t, set()).union(auto.get(t, ())):
+        for i in tagged(t, auto, user):
             if i != entry_id:
                 scores[i] = scores.get(i, 0.0) + w
     norm_me = math.sqrt(sum(idf(t) ** 2 for t in useful))
@@ -399,6 +400,11 @@ def related_entries(lib: Library, entry_id: str, limit: int = 10) -> list[Relate
         results.append(Related(i, row.title, score, tuple(reasons), row.show, row.source, row.date))
     results.sort(key=lambda r: (-r.score, r.title, r.id))
     return results[:limit]
+
+
+def tagged(t: str, auto: Mapping[str, tuple[str, ...]], user: Mapping[str, set[str]]) -> set[str]:
+    """Every entry tagged ``t``, automatically or by the user (``tag_postings``): a new set."""
+    return user.get(t, set()).union(auto.get(t, ()))
 
 
 def _df(t: str, auto: Mapping[str, tuple[str, ...]], user: Mapping[str, set[str]]) -> int:

@@ -29,18 +29,31 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-async def test_tags_are_shown_while_the_warm_up_runs(
-    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def hold_warm_up(
+    monkeypatch: pytest.MonkeyPatch, *, every: bool
+) -> tuple[threading.Event, threading.Event, list[int]]:
+    """The topic warm-up (``stories.ensure``) held until ``release`` is set: every
+    call, or only the first; ``started`` is set when a held call begins, ``calls``
+    counts them all."""
     started, release = threading.Event(), threading.Event()
     real = stories.ensure
+    calls: list[int] = []
 
     def held(lib: Any, **kw: Any) -> Any:
-        started.set()
-        release.wait(60)
+        calls.append(1)
+        if every or len(calls) == 1:
+            started.set()
+            release.wait(60)
         return real(lib, **kw)
 
     monkeypatch.setattr(stories, "ensure", held)
+    return started, release, calls
+
+
+async def test_tags_are_shown_while_the_warm_up_runs(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release, _calls = hold_warm_up(monkeypatch, every=True)
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         try:
@@ -65,18 +78,7 @@ async def test_a_replaced_summary_does_not_post_its_stories_after_the_warm_up(
 ) -> None:
     """A tag summary replaced while its warm-up ran (the library changed: a newer
     one started) must not post afterwards: its tags are older than the newer's."""
-    started, release = threading.Event(), threading.Event()
-    real = stories.ensure
-    calls = []
-
-    def first_held(lib: Any, **kw: Any) -> Any:
-        calls.append(1)
-        if len(calls) == 1:
-            started.set()
-            release.wait(60)
-        return real(lib, **kw)
-
-    monkeypatch.setattr(stories, "ensure", first_held)
+    started, release, calls = hold_warm_up(monkeypatch, every=False)
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         try:

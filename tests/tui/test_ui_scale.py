@@ -80,7 +80,7 @@ async def test_hundred_thousand_rows_scroll() -> None:
 
 
 async def test_finding_an_entry_keeps_no_index_of_the_rows() -> None:
-    """Keeping the cursor's entry, selecting one, asking if one is listed: right
+    """Keeping the cursor's entry, selecting one, asking which are listed: right
     answers at 100k rows, with no per-row structure built for them (an id ->
     line dict was ~66 bytes a row, built again for every listing)."""
     import tracemalloc
@@ -97,6 +97,10 @@ async def test_finding_an_entry_keeps_no_index_of_the_rows() -> None:
             assert episodes.current == deep
             assert episodes.select_id(data[7].id) and episodes.current == data[7]
             assert episodes.has_id(data[-1].id) and not episodes.has_id("not-listed")
+            assert episodes.listed([data[-1].id, "not-listed", data[3].id]) == {
+                data[-1].id,
+                data[3].id,
+            }
             assert not episodes.select_id("not-listed") and episodes.current == data[7]
             _size, peak = tracemalloc.get_traced_memory()
         finally:

@@ -404,10 +404,9 @@ class MainView(Screen[None]):
         )
         kept = 0
         if self.selection.kind in ("unread", "bookmarks") and self.sticky:
-            for entry_id in self.sticky:
+            for entry_id in self.episodes.listed(self.sticky):
                 m = self.marks.get(entry_id, EMPTY_MARKS)
-                left = m.read if self.selection.kind == "unread" else not m.bookmarked
-                kept += bool(left and self.episodes.has_id(entry_id))
+                kept += m.read if self.selection.kind == "unread" else not m.bookmarked
         if kept:
             title = (
                 f"Episodes · {self.selection.label()} · {lines.row_count - kept}"
