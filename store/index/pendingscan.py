@@ -12,7 +12,7 @@ which uses these keys as the word index the derivation writes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from store.index.segments import term_key
@@ -37,11 +37,11 @@ class PendingText:
     def merge(
         self,
         reader: Reader,
-        docs: set[int],
+        docs: Set[int],
         extra: set[str],
         phrases: Sequence[str],
         prefixes: Sequence[str],
-    ) -> tuple[set[int], set[str]]:
+    ) -> tuple[Set[int], set[str]]:
         """A word-index answer (documents, unindexed ids) with underived entries answered by
         their text alone.
 
@@ -49,7 +49,8 @@ class PendingText:
         keeps its id), or matched on its title as an unindexed row: its
         derivation replaces both, so only its text as stored now counts.
         """
-        return docs - self._docs(reader), (extra - self.keys.keys()) | self.matching(
+        mine = self._docs(reader)
+        return (docs - mine if mine else docs), (extra - self.keys.keys()) | self.matching(
             phrases, prefixes
         )
 

@@ -30,7 +30,7 @@ first costs a ``stat`` and a few ``bisect`` calls (``store.index.wordread``).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 from store.errors import DigestError, NotFound
 from store.index.segments import term_key
@@ -280,7 +280,7 @@ def _title_hits(lib: Library, r: Reader, keys: Sequence[int], prefixes: Sequence
 
 def search_docs(
     lib: Library, phrases: Sequence[str], prefixes: Sequence[str] = ()
-) -> tuple[Reader, set[int], set[str]] | None:
+) -> tuple[Reader, Set[int], set[str]] | None:
     """(reader, documents with every word / phrase / prefix, unindexed ids matched on titles).
 
     ``prefixes`` are single words, folded as written (``raw_tokens``): each
@@ -301,9 +301,9 @@ def search_docs(
     if keys:
         sets.append(docs_all(r, keys))
     sets.sort(key=len)
-    docs = set(sets[0])
+    docs = sets[0]
     for s in sets[1:]:
-        docs &= s
+        docs = docs & s
     return r, docs, extra
 
 

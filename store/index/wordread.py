@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,11 +79,21 @@ class Reader:
         _remember(self.memo, key, out)
         return out
 
-    def docs_any(self, keys: Iterable[int]) -> set[int]:
-        """Live documents holding any of ``keys``."""
-        out: set[int] = set()
-        for k in keys:
-            out |= self.docs(k)
+    def docs_any(self, keys: Iterable[int]) -> Set[int]:
+        """Live documents holding any of ``keys`` (read-only: may be a kept answer).
+
+        A prefix's own word is usually among its completions, and one word
+        common to most entries holds nearly every document: a union of a set
+        with itself, or a copy of one set, cost 30 ms at 500k entries.
+        """
+        sets = sorted((self.docs(k) for k in dict.fromkeys(keys)), key=len, reverse=True)
+        if not sets:
+            return set()
+        if len(sets) == 1:
+            return sets[0]
+        out = set(sets[0])
+        for s in sets[1:]:
+            out |= s
         return out
 
     def completions(self, lib: Library, prefix: str) -> list[int]:
@@ -188,18 +198,23 @@ def _drop(lib: Library) -> None:
         lib.write_sidecar(MANIFEST, empty_manifest())
 
 
-def ids_of(r: Reader, docs: set[int]) -> set[str]:
+def ids_of(r: Reader, docs: Set[int]) -> set[str]:
     ids = r.ids
     n = len(ids)
     return {ids[d] for d in docs if d < n}
 
 
-def docs_all(r: Reader, keys: Sequence[int]) -> set[int]:
-    """Documents holding every key (rarest first keeps the intersections small)."""
-    result: set[int] | None = None
+def docs_all(r: Reader, keys: Sequence[int]) -> Set[int]:
+    """Documents holding every key (read-only: one key's answer is the kept set itself).
+
+    Rarest first keeps the intersections small.
+    """
     sets = sorted((r.docs(k) for k in dict.fromkeys(keys)), key=len)
-    for s in sets:
-        result = set(s) if result is None else result & s
+    if not sets:
+        return set()
+    result: Set[int] = sets[0]
+    for s in sets[1:]:
         if not result:
-            return set()
-    return result or set()
+            break
+        result = result & s
+    return result

@@ -122,6 +122,10 @@ def test_a_prefix_finds_exactly_the_entries_with_a_word_starting_with_it(
         assert both == want_p & _starting(words, q)
         assert _ids(lib, f"{p} !{q}", live=True) == want_p - _starting(words, q)
         assert _ids(lib, f'"{p}"', live=True) == exact_p  # quoted: exact
+        # the index hands out its kept answers themselves, not copies:
+        # no query may have narrowed one in place
+        assert _ids(lib, p, live=True) == _starting(words, p)
+        assert _ids(lib, q, live=True) == _starting(words, q)
 
 
 def _library(tmp_path: Path, entries: list[Entry]) -> Library:
