@@ -29,57 +29,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Set
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from store.errors import DigestError
 from store.index import wordindex
 from store.index.pendingscan import pending_text
 from store.index.pendingtags import auto_postings, tag_keys
-from store.index.querydates import date_bounds, date_check, resolve
+from store.index.querychecks import muted_checks, row_checks
+from store.index.querydates import date_bounds
+from store.index.queryterms import Query, QueryError, Term
 from store.index.tagids import as_tag_id, normalize_tag
 from store.index.tokens import fold, raw_tokens, tokenize
-from store.models import Marks, Row
+from store.models import Row
 from store.storage.library import Library
 
 __all__ = ["Query", "QueryError", "Term", "parse_query", "query_hints", "run_query"]
 
 IS_VALUES = ("bookmarked", "unread", "read", "muted")
 PREFIX_MIN = 3  # a plain word this long matches as a prefix too
-
-
-class QueryError(DigestError):
-    """A malformed query; ``position`` is the 0-based offset of the bad term."""
-
-    def __init__(self, message: str, position: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-
-    def __str__(self) -> str:
-        return f"{self.message} (at character {self.position + 1})"
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One parsed term. ``kind``: text, tag, is, source, show, date."""
-
-    kind: str
-    value: str
-    negate: bool = False
-    pos: int = 0
-    start: str | None = None  # date terms: relative or absolute bounds, unresolved
-    end: str | None = None
-    prefix: str = ""  # text terms: the word (folded, as typed) that words may start with
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    terms: tuple[Term, ...]
-    ignored: tuple[str, ...] = ()  # terms with no letter or digit, as typed
-
-    @property
-    def empty(self) -> bool:
-        return not self.terms
 
 
 # --------------------------------------------------------------------------
@@ -405,7 +371,7 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
             if neg:
                 hits = set(map(pos_doc.__getitem__, need)) & docs
                 need = need - extra - _positions(doc_pos, hits)
-    checks = _row_checks(lib, query, today)
+    checks = row_checks(lib, query, today)
     if need is None:
         # no positive index term: every row, with the exclusions as row checks
         if excl_pos or doc_tests:
@@ -438,62 +404,6 @@ def _positions(doc_pos: list[int], docs: Set[int]) -> set[int]:
     return out
 
 
-def _row_checks(lib: Library, query: Query, today: date) -> list[Callable[[Row], bool]]:
-    checks: list[Callable[[Row], bool]] = []
-    marks = None
-    for t in query.terms:
-        if t.kind == "is" and t.value != "muted":  # run_query tests is:muted
-            if marks is None:
-                marks = lib.all_marks()
-            checks.append(_is_check(t.value, t.negate, marks))
-        elif t.kind in ("source", "show"):
-            checks.append(_name_check(t.kind, t.value, t.negate))
-        elif t.kind == "date":
-            lo = resolve(t.start, today, end=False) if t.start else None
-            hi = resolve(t.end, today, end=True) if t.end else None
-            checks.append(date_check(lo, hi))
-    return checks
-
-
-def _is_check(value: str, negate: bool, marks: dict[str, Marks]) -> Callable[[Row], bool]:
-    def test(r: Row) -> bool:
-        m = marks.get(r.id)
-        if value == "bookmarked":
-            ok = bool(m and m.bookmarked)
-        elif value == "read":
-            ok = bool(m and m.read)
-        else:
-            ok = not (m and m.read)
-        return ok != negate
-
-    return test
-
-
-def _name_check(kind: str, value: str, negate: bool) -> Callable[[Row], bool]:
-    memo: dict[str | None, bool] = {}
-
-    def test(r: Row) -> bool:
-        name = r.source if kind == "source" else r.show
-        hit = memo.get(name)
-        if hit is None:
-            hit = memo[name] = value in fold(name or "")
-        return hit != negate
-
-    return test
-
-
-def _muted_checks(query: Query, muted: frozenset[str]) -> list[Callable[[Row], bool]]:
-    """``is:muted`` / ``-is:muted`` as asked; with neither, muted rows are left out."""
-    asked = [t for t in query.terms if t.kind == "is" and t.value == "muted"]
-    if not asked:
-        return [lambda r: r.id not in muted] if muted else []
-
-    def check(negate: bool) -> Callable[[Row], bool]:
-        return lambda r: (r.id in muted) != negate
-
-    return [check(t.negate) for t in asked]
-
-
 def run_query(
     lib: Library,
     q: str,
@@ -510,7 +420,7 @@ def run_query(
     """
     query = parse_query(q, live=live)
     plan = _plan(lib, query, now)
-    rows, checks = plan.ctx.rows, [*plan.checks, *_muted_checks(query, muted)]
+    rows, checks = plan.ctx.rows, [*plan.checks, *muted_checks(query, muted)]
     picked = rows if plan.need is None else list(map(rows.__getitem__, plan.need))
     if not checks:
         return list(picked)
