@@ -93,3 +93,36 @@ async def test_a_replaced_summary_does_not_post_its_stories_after_the_warm_up(
         await settle(pilot)
         assert len(calls) == 2
         assert screen.nav_data.stories_total != 999, "a replaced summary posted after its warm-up"
+
+
+async def test_a_replaced_summary_that_finishes_last_is_not_shown(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first post of a summary replaced while it read the tags: a newer summary
+    finished first, so the older one's tags, posted after, would replace newer ones."""
+    started, release = threading.Event(), threading.Event()
+    real = api.nav_tags
+    calls: list[int] = []
+
+    def held(lib: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            release.wait(60)
+            return []  # what the older summary read: never to be shown
+        return real(lib)
+
+    monkeypatch.setattr(api, "nav_tags", held)
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        try:
+            await wait_for(pilot, started.is_set, "the first summary to start", workers=False)
+            screen = main(app)
+            newer = screen.load_tags()  # exclusive: the held summary is cancelled
+            await wait_for(pilot, lambda: newer.is_finished, "the newer summary", workers=False)
+            await wait_for(pilot, lambda: bool(screen.nav_data.tags), "its tags", workers=False)
+        finally:
+            release.set()
+        await settle(pilot)
+        assert len(calls) == 2
+        assert screen.nav_data.tags == real(screen.lib), "the replaced summary's tags are shown"

@@ -1,4 +1,4 @@
-"""Two small parts of the main screen: the list pane's keys and the "act on" line.
+"""Small parts of the main screen: the list pane's keys, the "act on" line, related items.
 
 Why: with the list and the reader side by side, ``b``/``m``/``t`` hit either
 the reader's entry or the list cursor's, depending on the focus (issue 17.6).
@@ -15,8 +15,10 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from store import api
 from tui.keys import LIST_PANE_BINDINGS
 from tui.text import line as safe_line
+from tui.widgets.reader import RelatedItem
 
 
 class ListPane(Vertical):
@@ -56,3 +58,10 @@ class TargetLine(Static):
         text.append("the reader's entry: " if where == "reader" else "the list's entry: ")
         text.append(safe_line(title) or "(untitled)", "bold")
         self.update(text)
+
+
+def related_items(related: list[api.Related]) -> list[RelatedItem]:
+    """What the reader shows of each related entry: title, where from, when, why."""
+    return [
+        RelatedItem(r.id, r.title, tuple(r.shared_tags), r.show, r.source, r.date) for r in related
+    ]

@@ -20,8 +20,8 @@ from textual.widgets import Input
 from store import api
 from store.errors import DigestError
 from store.views import Selection
-from tui.screens.main_panes import TargetLine
-from tui.screens.main_view import MainView, related_items
+from tui.screens.main_panes import TargetLine, related_items
+from tui.screens.main_view import MainView
 from tui.widgets.episode_list import EpisodeList
 from tui.widgets.reader import Reader
 

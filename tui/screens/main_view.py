@@ -26,16 +26,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from store import api
 from store.models import EMPTY_MARKS, Marks
 from store.views import Listing, NavData, Opened, Selection, TagCount
-from tui.screens.main_panes import ListPane, TargetLine
+from tui.screens.main_panes import ListPane, TargetLine, related_items
 from tui.text import line
 from tui.widgets.episode_list import EpisodeList, Lines, build_lines
 from tui.widgets.navigator import Navigator
-from tui.widgets.reader import SELECT_HINT, Jump, Reader, RelatedItem, StoryLine
+from tui.widgets.reader import SELECT_HINT, Jump, Reader, StoryLine
 from tui.widgets.reader_path import Place
 
 NARROW_WIDTH = 120
@@ -77,13 +77,6 @@ def first_listing(lib: api.Library) -> FirstListing:
     return listing, build_lines(listing.rows) if listing.rows is not None else None
 
 
-def related_items(related: list[api.Related]) -> list[RelatedItem]:
-    """What the reader shows of each related entry: title, where from, when, why."""
-    return [
-        RelatedItem(r.id, r.title, tuple(r.shared_tags), r.show, r.source, r.date) for r in related
-    ]
-
-
 class MainView(Screen[None]):
     """Three panes; narrow terminals show the list or the reader, not both."""
 
@@ -98,11 +91,16 @@ class MainView(Screen[None]):
             self.keep = keep
 
     class TagsReady(Message):
-        """The navigator's tag and story sections, computed off the UI thread."""
+        """The navigator's tag and story sections, computed off the UI thread by ``worker``."""
 
-        def __init__(self, tags: list[TagCount], stories: tuple[list[api.StoryCount], int]) -> None:
+        def __init__(
+            self,
+            tags: list[TagCount],
+            stories: tuple[list[api.StoryCount], int],
+            worker: Worker[None],
+        ) -> None:
             super().__init__()
-            self.tags, self.stories = tags, stories
+            self.tags, self.stories, self.worker = tags, stories, worker
 
     class EntryOpened(Message):
         """An entry was loaded (and marked read) for the reader."""
@@ -424,14 +422,17 @@ class MainView(Screen[None]):
         """The navigator's tags and stories, off the UI thread; then the topic warm-up
         (bounded), after which the stories are shown again if it changed them."""
         tags, stories = api.nav_tags(self.lib), api.nav_stories(self.lib)
-        self.post_message(self.TagsReady(tags, stories))
+        self.post_message(self.TagsReady(tags, stories, worker := get_current_worker()))
         api.warm_topics(self.lib)
-        again = api.nav_stories(self.lib)
-        if again != stories and not get_current_worker().is_cancelled:  # else: newer tags come
-            self.post_message(self.TagsReady(tags, again))
+        if (again := api.nav_stories(self.lib)) != stories:
+            self.post_message(self.TagsReady(tags, again, worker))
 
     @on(TagsReady)
     def _tags_ready(self, event: TagsReady) -> None:
+        # a replaced summary (cancelled on the UI thread when the newer one
+        # started) is older than what is shown, whenever its posts arrive
+        if event.worker.is_cancelled:
+            return
         self._nav_tags = event.tags
         self._nav_stories = event.stories
         self.nav_data.tags = event.tags
