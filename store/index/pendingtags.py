@@ -223,13 +223,30 @@ def _project(lib: Library) -> _Run | None:
 
 
 def auto_postings(lib: Library, rows: Sequence[Row]) -> dict[str, set[int]]:
-    """Compact automatic tag -> positions in ``rows``, with the tags derivation will give."""
+    """Compact automatic tag -> positions in ``rows``, with the tags derivation will give.
+
+    Positions are gathered per tag first, then keyed: a library has a few
+    thousand distinct tags on a million (row, tag) pairs, so ``tag_keys`` and
+    a set per key run once a tag, not once a pair (the first query of a
+    process at 500k entries built this).
+    """
     over = projected_tags(lib) or {}
-    auto: dict[str, set[int]] = {}
+    by_tag: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         for t in over.get(r.id, r.auto_tags):
-            for key in tag_keys(t):
-                auto.setdefault(key, set()).add(i)
+            at = by_tag.get(t)
+            if at is None:
+                by_tag[t] = [i]
+            else:
+                at.append(i)
+    auto: dict[str, set[int]] = {}
+    for t, at in by_tag.items():
+        for key in tag_keys(t):
+            have = auto.get(key)
+            if have is None:
+                auto[key] = set(at)
+            else:
+                have.update(at)
     return auto
 
 

@@ -293,3 +293,20 @@ def test_words_tags_and_row_checks_combine(lib: Library) -> None:
     assert ids(lib, "model +open-source") == ["e3", "e1"]
     assert ids(lib, "model +open-source -is:bookmarked") == ["e1"]
     assert ids(lib, "model !deepseek +china") == ["e3"]
+
+
+def test_tags_spelled_apart_meet_in_one_tag_term(tmp_path: Path) -> None:
+    """Automatic tags that differ only by hyphens are one tag to a query, whichever is asked."""
+    lib = Library.open(tmp_path / "lib")
+    src = Source("file", "Mine", "/m")
+    spelled = {
+        "a": ("open-source",),
+        "b": ("opensource", "ai"),
+        "c": ("ai",),
+        "d": ("open-source",),
+    }
+    lib.save_entries([Entry(id=i, source=src, title=i, auto_tags=t) for i, t in spelled.items()])
+    for q in ("+open-source", "+opensource", "+Open-Source"):
+        assert sorted(ids(lib, q)) == ["a", "b", "d"], q
+    assert sorted(ids(lib, "+opensource +ai")) == ["b"]
+    assert sorted(ids(lib, "-open-source")) == ["c"]
