@@ -224,18 +224,9 @@ class _Context:
         self.user: dict[str, set[int]] = {}
         self.removed: dict[str, set[int]] = {}
 
-    def docs_for(self, reader: wordindex.Reader) -> list[int]:
-        """Position -> word-index document number (-1: not indexed)."""
-        self._map(reader)
-        return self.pos_doc
-
-    def positions_of(self, reader: wordindex.Reader) -> list[int]:
-        """Document number -> position (-1: the row is gone)."""
-        self._map(reader)
-        return self.doc_pos
-
-    def _map(self, reader: wordindex.Reader) -> None:
-        """Both directions between positions and ``reader``'s documents, kept for that reader.
+    def maps(self, reader: wordindex.Reader) -> tuple[list[int], list[int]]:
+        """(position -> document, document -> position) for ``reader``, -1 where there is
+        none (an unindexed row, a gone row); kept for that reader.
 
         As lists, so that moving a set between the two numberings is
         ``map(list.__getitem__, ...)`` in C: a Python lookup per element was
@@ -251,6 +242,7 @@ class _Context:
                     pos_doc[p] = d
                     doc_pos[d] = p
             self.reader, self.pos_doc, self.doc_pos = reader, pos_doc, doc_pos
+        return self.pos_doc, self.doc_pos
 
     def tag(self, lib: Library, tag: str) -> set[int]:
         """Positions carrying ``tag`` (automatic, not removed, or the user's)."""
@@ -347,8 +339,7 @@ def _plan(lib: Library, query: Query, now: datetime | None) -> _Plan:
             else:
                 pos_sets.append(ids)
 
-    pos_doc = ctx.docs_for(reader) if reader is not None else []
-    doc_pos = ctx.positions_of(reader) if reader is not None else []
+    pos_doc, doc_pos = ctx.maps(reader) if reader is not None else ([], [])
     need: set[int] | None = None
     if pos_sets:
         pos_sets.sort(key=len)
@@ -396,10 +387,16 @@ def _words(terms: list[Term]) -> tuple[list[str], list[str]]:
 
 
 def _positions(doc_pos: list[int], docs: Set[int]) -> set[int]:
-    """The positions of documents ``docs`` (gone rows and unknown documents left out)."""
-    if docs and max(docs) >= len(doc_pos):
-        docs = {d for d in docs if d < len(doc_pos)}
-    out = set(map(doc_pos.__getitem__, docs))
+    """The positions of documents ``docs`` (gone rows and unknown documents left out).
+
+    A document past the reader's ids is rare, so it is caught, not looked for:
+    a ``max`` over the documents walked all of a common word's every query.
+    """
+    n = len(doc_pos)
+    try:
+        out = set(map(doc_pos.__getitem__, docs))
+    except IndexError:
+        out = set(map(doc_pos.__getitem__, (d for d in docs if d < n)))
     out.discard(-1)
     return out
 

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from store import api
 from store.index import stories
 from tests.support.ui import main, settle, wait_for
 from tui.app import DigestApp
+from tui.screens.main import MainScreen
 
 pytestmark = pytest.mark.anyio
 
@@ -48,6 +50,18 @@ def hold_warm_up(
 
     monkeypatch.setattr(stories, "ensure", held)
     return started, release, calls
+
+
+async def replace_the_held_summary(
+    pilot: Pilot[Any], app: DigestApp, started: threading.Event
+) -> MainScreen:
+    """Once the first tag summary is held, start a newer one (exclusive: the held one is
+    cancelled) and let it finish; the main screen."""
+    await wait_for(pilot, started.is_set, "the first summary to be held", workers=False)
+    screen = main(app)
+    newer = screen.load_tags()
+    await wait_for(pilot, lambda: newer.is_finished, "the newer summary", workers=False)
+    return screen
 
 
 async def test_tags_are_shown_while_the_warm_up_runs(
@@ -82,10 +96,7 @@ async def test_a_replaced_summary_does_not_post_its_stories_after_the_warm_up(
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         try:
-            await wait_for(pilot, started.is_set, "the first warm-up to start", workers=False)
-            screen = main(app)
-            newer = screen.load_tags()  # exclusive: the held summary is cancelled
-            await wait_for(pilot, lambda: newer.is_finished, "the newer summary", workers=False)
+            screen = await replace_the_held_summary(pilot, app, started)
             # what the held one would read after its warm-up: never to be shown
             monkeypatch.setattr(api, "nav_stories", lambda _lib: ([], 999))
         finally:
@@ -116,10 +127,7 @@ async def test_a_replaced_summary_that_finishes_last_is_not_shown(
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:
         try:
-            await wait_for(pilot, started.is_set, "the first summary to start", workers=False)
-            screen = main(app)
-            newer = screen.load_tags()  # exclusive: the held summary is cancelled
-            await wait_for(pilot, lambda: newer.is_finished, "the newer summary", workers=False)
+            screen = await replace_the_held_summary(pilot, app, started)
             await wait_for(pilot, lambda: bool(screen.nav_data.tags), "its tags", workers=False)
         finally:
             release.set()
