@@ -210,6 +210,24 @@ async def test_search_filters_live_and_enter_opens(lib_dir: Path) -> None:
         assert episodes.row_count == 5
 
 
+async def test_down_in_the_search_bar_goes_to_the_results(lib_dir: Path) -> None:
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"+china")
+        await settle(pilot)
+        episodes = main(app).episodes
+        assert app.focused is main(app).query_one("#search")
+        await pilot.press("down")
+        await settle(pilot)
+        assert app.focused is episodes and episodes.current is not None
+        assert episodes.current.id == episodes.rows_in_order[0].id
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = main(app).reader.entry
+        assert opened is not None and opened.id == episodes.rows_in_order[0].id
+
+
 async def test_bad_query_shows_message_not_traceback(lib_dir: Path) -> None:
     app = DigestApp(lib_dir, first_run=False)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -1,4 +1,5 @@
-"""Small parts of the main screen: the list pane's keys, the "act on" line, related items.
+"""Small parts of the main screen: the list pane's keys, the search bar, the "act on" line,
+related items.
 
 Why: with the list and the reader side by side, ``b``/``m``/``t`` hit either
 the reader's entry or the list cursor's, depending on the focus (issue 17.6).
@@ -11,9 +12,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from store import api
 from tui.keys import LIST_PANE_BINDINGS
@@ -25,6 +26,16 @@ class ListPane(Vertical):
     """The search bar and the episode list; its bindings only add footer entries."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*LIST_PANE_BINDINGS]
+
+
+class SearchBar(Input):
+    """The search bar: ``down`` goes to the results, as ``enter`` does.
+
+    Why: typed a filter, a user reaches for the arrow to step into what it
+    found; an Input has no use for ``down`` and let it fall through to nothing.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "submit", show=False)]
 
 
 class TargetLine(Static):

@@ -25,13 +25,13 @@ from textual.events import DescendantFocus, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from store import api
 from store.models import EMPTY_MARKS, Marks
 from store.views import Listing, NavData, Opened, Selection, TagCount
-from tui.screens.main_panes import ListPane, TargetLine, related_items
+from tui.screens.main_panes import ListPane, SearchBar, TargetLine, related_items
 from tui.text import line
 from tui.widgets.episode_list import EpisodeList, Lines, build_lines
 from tui.widgets.navigator import Navigator
@@ -188,7 +188,7 @@ class MainView(Screen[None]):
         with Horizontal(id="panes"):
             yield Navigator(id="nav")
             with ListPane(id="middle"):
-                yield Input(
+                yield SearchBar(
                     placeholder='filter: words "phrase" +tag -tag is:unread source:NAME @7-days-ago',
                     id="search",
                 )
@@ -429,8 +429,7 @@ class MainView(Screen[None]):
 
     @on(TagsReady)
     def _tags_ready(self, event: TagsReady) -> None:
-        # a replaced summary (cancelled on the UI thread when the newer one
-        # started) is older than what is shown, whenever its posts arrive
+        # replaced (cancelled, on this thread, as a newer started): older than what is shown
         if event.worker.is_cancelled:
             return
         self._nav_tags = event.tags
