@@ -29,17 +29,21 @@ JOB_TIMEOUT = 120.0  # seconds for one job in a worker process
 CLOSE_SETTLE = 30.0  # seconds close() waits for the job in hand to end
 
 
-def worker_init(parent_pid: int | None = None) -> None:
+def worker_init(parent_pid: int | None = None, warm: Callable[[], None] | None = None) -> None:
     """Pool initializer: Ctrl-C is the parent's to handle, and the worker dies with it.
 
     The workers share the terminal's process group, so a Ctrl-C reaches them
     too; without this each printed a KeyboardInterrupt traceback while the
-    parent stopped them anyway.
+    parent stopped them anyway. ``warm`` (a module-level function) readies the
+    worker for its jobs before the first arrives: imports a fork made before
+    they were loaded, so each worker loads them while the parent still fetches.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # held during the fork (``start_workers``)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent(parent_pid)
+    if warm is not None:
+        warm()
 
 
 def die_with_parent(parent_pid: int | None = None) -> None:
@@ -60,7 +64,9 @@ def die_with_parent(parent_pid: int | None = None) -> None:
         os._exit(0)
 
 
-def start_workers(method: str, workers: int = WORKERS) -> ProcessPoolExecutor | None:
+def start_workers(
+    method: str, workers: int = WORKERS, warm: Callable[[], None] | None = None
+) -> ProcessPoolExecutor | None:
     """A process pool (``fork`` or ``spawn``) whose workers run ``worker_init``; None
     if it cannot start. With ``fork`` the workers are forked now, while the caller
     is still the only thread. A worker that did start is killed if a later one
@@ -72,7 +78,7 @@ def start_workers(method: str, workers: int = WORKERS) -> ProcessPoolExecutor | 
                 max_workers=workers,
                 mp_context=multiprocessing.get_context(method),
                 initializer=worker_init,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), warm),
             )
             if method == "fork":
                 pool.submit(os.getpid)  # forks the workers now, while no other thread runs
@@ -166,13 +172,14 @@ class WorkerPool(Generic[R]):
         on_done: Callable[[str, R | str], None],
         *,
         eager: bool,
+        warm: Callable[[], None] | None = None,
     ) -> None:
         self.job = job
         self.on_done = on_done
         self.queued: list[tuple[str, tuple[Any, ...], int]] = []
         self.futs: dict[Future[R], str] = {}
         self.broken = False  # a pool broke: the rest runs here, no new pool
-        self.pool = start_workers("fork") if eager else None
+        self.pool = start_workers("fork", warm=warm) if eager else None
 
     def submit(self, key: str, args: tuple[Any, ...], size: int) -> None:
         """Run one job (``size``: its input's bytes); merge whatever is ready."""

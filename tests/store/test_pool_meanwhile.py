@@ -36,3 +36,33 @@ def test_no_meanwhile_when_the_jobs_run_here() -> None:
         pool.close()
     assert seen == []
     assert done == {f"job{n}": n for n in range(3)}
+
+
+_WARMED: list[int] = []
+
+
+def _warm() -> None:
+    _WARMED.append(1)
+
+
+def _warmed(_body: bytes) -> int:
+    """Job: how many times this worker ran its warm-up before the job."""
+    return len(_WARMED)
+
+
+def test_eager_workers_warm_up_once_before_their_first_job() -> None:
+    """``warm`` runs in each worker as it starts (a refresh imports the parsers
+    there while it still fetches), once, and never in this process."""
+    done: dict[str, object] = {}
+    pool: WorkerPool[int] = WorkerPool(
+        _warmed, lambda k, r: done.__setitem__(k, r), eager=True, warm=_warm
+    )
+    try:
+        assert pool.pool is not None
+        for n in range(6):
+            pool.submit(f"job{n}", (b"x",), PARALLEL_MIN_BYTES)
+        pool.finish()
+    finally:
+        pool.close()
+    assert done == {f"job{n}": 1 for n in range(6)}
+    assert _WARMED == []
