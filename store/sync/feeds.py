@@ -226,11 +226,11 @@ class _Refresh:
         workers then parsed only after the last body arrived. Now each body is
         parsed as it arrives, and each worker imports the parsers and compiles
         the vocabulary as it starts (``_warm_worker``, on both cores, while this
-        process still fetches), no longer with its first job: that began a body's
-        arrival later (daily refresh, interleaved medians of 10 and 12 runs:
-        2-3 % faster; a refresh finding every body unchanged, which closes the
-        pool after its fetch, the same 0.59-0.60 s). This process imports the
-        parsers only if it parses itself (a pool that broke).
+        process still fetches), not with its first job, which waits for the first
+        body (daily refresh, interleaved medians of 10 and 12 runs: 2-3 % faster;
+        a refresh finding every body unchanged, which closes the pool after its
+        fetch: the same 0.59-0.60 s). This process imports the parsers only if it
+        parses itself (a pool that broke).
         """
         from store.sync.pool import WorkerPool
 
@@ -365,13 +365,14 @@ class _Refresh:
                 self.lib.save_feed_states({**self.lib.feed_states(), **self.new_states})
 
 
-def _warm_worker(topics: Mapping[str, Sequence[str]] | None = None) -> None:
+def _warm_worker(topics: Mapping[str, Sequence[str]] | None) -> None:
     """A worker's warm-up as it starts: the parsers' imports and, when it will
-    prepare tagging, the compiled vocabulary."""
-    from store.sync.feed_job import warm_for_fork
+    prepare tagging (``topics`` given), the compiled vocabulary its jobs then find cached."""
+    import store.sync.feed_job  # noqa: F401 (its imports, here)
+    from store.index.vocabulary import vocabulary_for
 
     if topics is not None:
-        warm_for_fork(topics)
+        vocabulary_for(topics)
 
 
 def _parse_job(*args: Any) -> FeedParse | str:

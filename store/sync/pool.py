@@ -34,9 +34,9 @@ def worker_init(parent_pid: int | None = None, warm: Callable[[], None] | None =
 
     The workers share the terminal's process group, so a Ctrl-C reaches them
     too; without this each printed a KeyboardInterrupt traceback while the
-    parent stopped them anyway. ``warm`` (a module-level function) readies the
-    worker for its jobs before the first arrives: imports a fork made before
-    they were loaded, so each worker loads them while the parent still fetches.
+    parent stopped them anyway. ``warm`` (picklable, for ``spawn``) readies the
+    worker before its first job arrives: the imports of a fork made before they
+    were loaded, done by each worker while the parent still fetches.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # held during the fork (``start_workers``)
