@@ -5,7 +5,7 @@ Part of the door (``store.api``); see its docstring.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from store.storage.library import Library
@@ -71,16 +71,18 @@ def nav_tags(lib: Library) -> list[TagCount]:
     return tags
 
 
-def warm_topics(lib: Library) -> None:
+def warm_topics(lib: Library, stop: Callable[[], bool] | None = None) -> None:
     """Signatures and stories for entries that have none yet (bounded work per call).
 
     The UI's tag worker runs it after the navigator's tags are shown, so entries
     a refresh just added get their signatures and stories there, not when the
-    user opens one; it then lists the stories again.
+    user opens one; it then lists the stories again. ``stop`` is asked before
+    each entry: a bounded call is still seconds on a large library behind (100k:
+    3-4 s), and quitting waited for it.
     """
     from store.index.stories import ensure
 
-    ensure(lib)
+    ensure(lib, stop=stop)
 
 
 def all_tag_names(lib: Library) -> list[str]:

@@ -33,7 +33,6 @@ import math
 import os
 import threading
 from array import array
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +50,7 @@ from store.models import Row, rows_not_at
 from store.storage import sidecar
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
-from store.storage.shards import shard_of
+from store.storage.shards import shard_of, whole_shards
 
 __all__ = ["IMPLICIT", "SimIndex", "catch_up", "index", "unsigned"]
 
@@ -388,26 +387,13 @@ def _write(
     sidecar.kept(lib, MANIFEST, ix)
 
 
-def _by_shard(missing: list[Row], limit: int) -> list[Row]:
-    """At most ``limit`` of ``missing`` (newest first), whole content shards at a
-    time: the shard of the newest first, then the next newest's. A bounded
-    call takes rows spread over every shard otherwise, and each row then costs
-    a shard read (a 100k library: 100 rows, 100 reads of 1.3 MB, 1-3 s)."""
-    keys = list(map(shard_of, missing))
-    per_shard = Counter(keys)
-    chosen: set[str] = set()
-    total = 0
-    for k in keys:
-        if total >= limit:
-            break
-        if k not in chosen:
-            chosen.add(k)
-            total += per_shard[k]
-    return [r for r, k in zip(missing, keys, strict=True) if k in chosen][:limit]
-
-
 def catch_up(
-    lib: Library, limit: int | None = IMPLICIT, first: Sequence[str] = (), *, opening: bool = False
+    lib: Library,
+    limit: int | None = IMPLICIT,
+    first: Sequence[str] = (),
+    *,
+    opening: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[SimIndex, list[str]]:
     """Signatures for rows that have none (or changed): the index and the ids computed.
 
@@ -416,6 +402,8 @@ def catch_up(
     row behind if they are ``OPENING`` at most, else ``first`` alone and no
     file written (an open costs no fsync of derived data; a later process
     signs that entry again, ~1 ms; the warm-up writes what it signs).
+    ``stop``: asked before each entry; once true, what is signed is written and
+    the call returns (a background warm-up must not hold up quitting).
     """
     with _LOCK:
         ix = start = index(lib)
@@ -436,12 +424,13 @@ def catch_up(
         else:
             # only the front of what is behind: the rest waits for later calls
             pool = [r for r in ix.stale(behind[:window]) if r.id not in skip]
-            rows = want + _by_shard(pool, max(0, (limit or 0) - head))
+            rows = want + whole_shards(pool, max(0, (limit or 0) - head))
         # by shard, the opened ones first: each batch reads a shard or two
         # instead of every shard of the library
         rows = rows[:head] + sorted(rows[head:], key=lambda r: (shard_of(r), r.id))
         missing = [r.id for r in rows]
         done: list[str] = []
+        cut = False
         for i in range(0, len(missing), BATCH):
             part = missing[i : i + BATCH]
             docs = []
@@ -449,6 +438,8 @@ def catch_up(
             specs: dict[str, float] = {}
             ments: dict[str, tuple[str, ...]] = {}
             for e in lib.get_many(part):
+                if cut := stop is not None and stop():
+                    break
                 sig, forms, spec = signature_and_forms(e)
                 docs.append((e.id, lib.row(e.id).chash, sig))
                 ments[e.id] = mentions(e)
@@ -457,9 +448,12 @@ def catch_up(
                     specs[t] = min(v, specs.get(t, v))
             _write(lib, ix, docs, written, specs, ments, persist=limit != 0)
             ix = index(lib)
-            done += part
+            done += [d[0] for d in docs] if cut else part
+            if cut:
+                break
         if complete:
-            ix.checked = gen
+            if not cut:
+                ix.checked = gen
         elif ix is start:  # (an index read again from disk scans again)
             signed = set(done)
             # (no window: the kept list as it is, not a copy of 500k rows per open)

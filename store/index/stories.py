@@ -27,9 +27,8 @@ import math
 import re
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from store.errors import NotFound
@@ -38,6 +37,7 @@ from store.index.claims import Point, group_points
 from store.index.related import pair_score, scores_for
 from store.index.similar import VERSION as SIG_VERSION
 from store.index.simstore import SimIndex
+from store.index.storydays import WINDOW_DAYS, close_in_time, signature_days, stated_day
 from store.index.storyowed import all_placed, placeable, todo_rows
 from store.index.tagindex import origin
 from store.index.tokens import tokenize
@@ -61,7 +61,6 @@ VERSION = 3  # 2: each linked point keeps its own text; 3: a local file's date d
 JOIN = 0.08  # an entry starts a story with, or joins one through, a link this close...
 AVERAGE = 0.06  # ...and is this close to the story's members on average
 MAX_TAGS = 4
-WINDOW_DAYS = 45  # an event's reports: weeks apart, not years
 PLACE_SHORTLIST = 60  # candidates scored exactly when an entry is placed
 STORY_EVIDENCE = 3  # specific things two reports of one event share, at least
 MAX_MEMBERS = 24  # a story this large takes no more reports (bounded regrouping)
@@ -70,7 +69,6 @@ OPENING = 10  # entries an open places when every entry is signed (the warm-up p
 PLACE_CHUNK = 5000  # entries a complete derivation places per write of the state
 MAX_LABEL = 90
 _LOCK = threading.RLock()
-_DAYS_KEY = "stories.days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +154,7 @@ def ensure(
     full: bool = False,
     opening: bool = False,
     first: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> _State:
     """Place new or changed entries (bounded, unless ``full``), then the state.
 
@@ -164,7 +163,9 @@ def ensure(
     signature, up to ``OPENING`` others (one write); else ``first`` alone, in
     memory (no scan of every row, no write). ``full`` places everything,
     oldest first, ``PLACE_CHUNK`` entries per write, so the library's lock is
-    never held for the whole derivation.
+    never held for the whole derivation. ``stop`` (a background warm-up, asked
+    before each entry): once true, what is signed and placed is kept and the
+    call returns, so quitting never waits for the rest.
     """
     with _LOCK:
         st = _state(lib)
@@ -178,16 +179,18 @@ def ensure(
         firsts = (first,) if first else ()
         opening = opening and not full
         limit = None if full else simstore.IMPLICIT
-        ix, _ = simstore.catch_up(lib, limit, first=firsts, opening=opening)
+        ix, _ = simstore.catch_up(lib, limit, first=firsts, opening=opening, stop=stop)
+        if stop is not None and stop():
+            return st
         cap = PLACE_CHUNK if full else IMPLICIT
         if opening:  # every entry signed: a few placed, exact; else the opened one, in memory
             cap = OPENING if ix.checked == gen else 0
             if not cap and not placeable(lib, ix, done, first):
                 return st  # placed already (or not signed): nothing to do
-        days = _days(lib, ix)
+        days = signature_days(lib, ix)
 
         def step(data: Any) -> dict[str, Any]:
-            return _place(lib, ix, days, data, cap, first, oldest=full)
+            return _place(lib, ix, days, data, cap, first, oldest=full, stop=stop)
 
         while True:
             # an open places its entry in memory only (no write of the state per open)
@@ -195,29 +198,11 @@ def ensure(
             if new is None:  # the library cannot be written: place in memory only
                 new = step(st.data)
             st = sidecar.kept(lib, STATE_NAME, _state_of(new), written=written)
-            if not full or not todo_rows(lib, ix, st.data):
+            if not full or (stop is not None and stop()) or not todo_rows(lib, ix, st.data):
                 break
         if all_placed(lib, st.data["done"]):
             st.checked = gen
         return st
-
-
-def _days(lib: Library, ix: SimIndex) -> array[int]:
-    """The day of each signature of ``ix`` (by entry number; -1: undated), for blocking.
-
-    Kept while the index is the same object and extended as it grows: an
-    entry number always names the content it was computed from.
-    """
-    held: tuple[SimIndex, array[int]] | None = lib.caches.get(_DAYS_KEY)
-    days = held[1] if held is not None and held[0] is ix else array("i")
-    for dn in range(len(days), len(ix.ids)):
-        try:
-            d = _stated_day(lib.row(ix.ids[dn]))
-        except NotFound:
-            d = None
-        days.append(-1 if d is None else d)
-    lib.caches[_DAYS_KEY] = (ix, days)
-    return days
 
 
 def _place(
@@ -229,6 +214,7 @@ def _place(
     first: str | None = None,
     *,
     oldest: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Place the entries not yet placed into ``data``; regroup what changed.
 
@@ -251,6 +237,8 @@ def _place(
     todo.sort(key=lambda r: (not r.date, r.date, r.id))  # undated last: they date nothing
     changed: set[str] = set()
     for r in todo:
+        if stop is not None and stop():
+            break  # the rest waits for a later call: what is placed stays consistent
         done[r.id] = r.chash
         if r.id in of:
             changed.add(of[r.id])  # content changed: regroup its points
@@ -283,7 +271,7 @@ def _join(
     shortlist, and a story of ``MAX_MEMBERS`` takes no more: bounded work
     per entry however large the library or the event.
     """
-    mine = _stated_day(r)
+    mine = stated_day(r)
     window = None if mine is None else (days, mine - WINDOW_DAYS, mine + WINDOW_DAYS)
     sc = scores_for(ix, r.id, shortlist=PLACE_SHORTLIST, min_evidence=STORY_EVIDENCE, window=window)
     here = origin(r)
@@ -295,7 +283,7 @@ def _join(
             other = lib.row(eid)
         except NotFound:
             continue
-        if origin(other) != here and _close_in_time(r, other):
+        if origin(other) != here and close_in_time(r, other):
             near[eid] = s
     if not near:
         return None
@@ -323,31 +311,6 @@ def _join(
     stories[sid] = {"e": [mate, r.id], "label": "", "tags": [], "points": []}
     of[mate] = sid
     return sid
-
-
-def _day(d: str) -> int | None:
-    try:
-        return date.fromisoformat(d[:10]).toordinal()
-    except ValueError:
-        return None
-
-
-def _stated_day(r: Row) -> int | None:
-    """The day a row's document states, for the time window (None: no test).
-
-    A feed item or a digest section states its date. A local file outside a
-    digest (a saved post) may have one resolved against its file time ("posted
-    3 days ago"), which a copy resets: it sorts, but keeps no reports apart.
-    """
-    if r.source_kind == "file" and r.digest_id is None:
-        return None
-    return _day(r.date)
-
-
-def _close_in_time(a: Row, b: Row) -> bool:
-    """Reports of one event come within ``WINDOW_DAYS`` of each other (no stated day: no test)."""
-    da, db = _stated_day(a), _stated_day(b)
-    return da is None or db is None or abs(da - db) <= WINDOW_DAYS
 
 
 _EPISODE = re.compile(r"^\s*(?:episode|ep\.?|#)\s*\d+\s*[:.\-\u2013\u2014]\s*", re.IGNORECASE)

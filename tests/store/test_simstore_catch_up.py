@@ -118,3 +118,17 @@ def test_new_rows_after_a_bounded_call_are_caught_up(tmp_path: Path) -> None:
     lib.save_entries([_entry(i) for i in range(30, 38)])  # a refresh: new rows
     _until_done(lib, 4)
     assert _current(lib) == {r.id for r in lib.rows()}
+
+
+def test_a_stopped_bounded_call_leaves_the_rest_behind_for_later_calls(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    asks = [0]
+
+    def stop() -> bool:  # the UI quits after three entries
+        asks[0] += 1
+        return asks[0] > 3
+
+    _ix, done = simstore.catch_up(lib, 7, stop=stop)
+    assert len(done) == 3 and _current(lib) == set(done)
+    rest = [i for c in _until_done(lib, 7) for i in c]
+    assert sorted(done + rest) == sorted(r.id for r in lib.rows())  # each exactly once

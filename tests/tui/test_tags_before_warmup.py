@@ -11,6 +11,7 @@ it looks; nothing waits a fixed time.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,33 @@ async def test_a_replaced_summary_that_finishes_last_is_not_shown(
         await settle(pilot)
         assert len(calls) == 2
         assert screen.nav_data.tags == real(screen.lib), "the replaced summary's tags are shown"
+
+
+async def test_quitting_stops_the_warm_up(lib_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``q`` while the warm-up runs asks it to stop: a bounded call is seconds on a
+    large library behind (100k never signed: 3-4 s), and quitting waited for it."""
+    started, finished = threading.Event(), threading.Event()
+    stopped: list[bool] = []
+
+    def running(lib: Any, **kw: Any) -> None:
+        """The warm-up's loop as the store runs it: the stop asked before each entry."""
+        stop = kw.get("stop")
+        started.set()
+        try:
+            for _ in range(3000):  # at most ~30 s, and a failure, if never told
+                if stop is None or stop():
+                    stopped.append(stop is not None)
+                    return
+                time.sleep(0.01)
+            stopped.append(False)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(stories, "ensure", running)
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, started.is_set, "the topic warm-up to start", workers=False)
+        assert not finished.is_set()
+        await pilot.press("q")
+    assert finished.wait(60)
+    assert stopped == [True], "quitting did not tell the warm-up to stop"

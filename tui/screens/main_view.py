@@ -423,7 +423,7 @@ class MainView(Screen[None]):
         (bounded), after which the stories are shown again if it changed them."""
         tags, stories = api.nav_tags(self.lib), api.nav_stories(self.lib)
         self.post_message(self.TagsReady(tags, stories, worker := get_current_worker()))
-        api.warm_topics(self.lib)
+        api.warm_topics(self.lib, stop=worker.cancelled_event.is_set)  # quitting cancels it
         if (again := api.nav_stories(self.lib)) != stories:
             self.post_message(self.TagsReady(tags, again, worker))
 
