@@ -10,6 +10,7 @@ through ``store.api``), and first-run samples.
 from __future__ import annotations
 
 import contextlib
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -134,6 +135,7 @@ class DigestApp(App[int]):
     @on(LibraryFailed)
     def _open_failed(self, event: LibraryFailed) -> None:
         self.load_error = event.error
+        gc.enable()  # no first screen to wait for (tui.cli.main paused it)
         self.push_screen(LibraryErrorScreen(event.error))
 
     @on(LibraryOpened)
@@ -155,6 +157,7 @@ class DigestApp(App[int]):
         if self.first_run:
             self._first_run()
         screen.after_first_listing(self._check_brief)
+        screen.after_first_listing(gc.enable)  # paused for the start-up (tui.cli.main)
 
     @work(thread=True, group="brief-check", exit_on_error=False)
     def _check_brief(self) -> None:
