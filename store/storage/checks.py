@@ -20,13 +20,14 @@ from store.storage.marks import PLAIN_KEYS, plain_ids
 from store.storage.rows import SCHEMA_VERSION, migrate
 from store.storage.shards import SHARD_RE, shard_of
 from store.storage.state import FEEDS_NAME, TABLES_NAME
+from store.storage.writelock import LOCK_NAME
 
 INDEX = "library.json"
 BACKUP = "library.json.bak"
 JOURNAL = "marks.jsonl"
 FEEDS = FEEDS_NAME
 TABLES = TABLES_NAME
-LOCK = ".write.lock"
+LOCK = LOCK_NAME
 KEPT = "kept.json"  # store.storage.kept.KEPT_NAME (not imported: that module opens libraries)
 CONTENT = "content"
 

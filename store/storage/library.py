@@ -27,14 +27,11 @@ Here first paint reads library.json (or its cache) once; a keystroke appends a l
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
-
-from filelock import FileLock, Timeout
 
 from store.errors import LibraryError, NotFound
 from store.models import Entry, Marks, Row, row_for
@@ -45,8 +42,7 @@ from store.storage.firstpage import FirstPageRows
 from store.storage.marks import MarksJournal
 from store.storage.state import StateTable, read_feed_states, save_feed_states
 from store.storage.undo import UndoLog, UndoStep
-
-LOCK_TIMEOUT = 30.0
+from store.storage.writelock import WriteSessions
 
 T = TypeVar("T")
 
@@ -60,7 +56,7 @@ class SaveResult:
     unchanged: list[str] = field(default_factory=list)
 
 
-class Library(FirstPageRows):
+class Library(FirstPageRows, WriteSessions):
     """Facade over one data directory. Thread-safe; safe across processes.
 
     Reads are served from memory and refreshed when another process changed a
@@ -77,7 +73,6 @@ class Library(FirstPageRows):
         self._marks = MarksJournal(directory)
         self._undo = UndoLog(directory)
         self._tlock = threading.RLock()
-        self._flock = FileLock(str(directory / ".write.lock"), timeout=LOCK_TIMEOUT)
         self.generation = 0  # bumps whenever rows change; UIs use it to re-query
         # Derived read caches (query context, tag postings...) live with the library
         # they describe, keyed by their owner's name, so two libraries never share one
@@ -205,50 +200,6 @@ class Library(FirstPageRows):
         return self._marks.tag_stamp
 
     # -- writing content -----------------------------------------------------
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
-        """Hold the write lock across several writes, so a batch commits in one session.
-
-        The thread lock and the file lock are both re-entrant: every write inside
-        the block joins this session instead of taking the lock again.
-        """
-        with self._tlock:
-            # the checks, the lock and the catch-up of _write_locked; the extra
-            # acquire keeps the file lock held after it returns, until the block ends
-            self._write_locked(self._flock.acquire)
-            try:
-                yield
-            finally:
-                self._flock.release()
-
-    def _write_locked(self, fn: Callable[[], T]) -> T:
-        with self._tlock:
-            if self._index_stamp is not None and not self.index_path.exists():
-                # opened on a real library that is gone now (deleted, unmounted):
-                # writing would silently start a new, empty one in its place
-                raise LibraryError(
-                    f"the library in {self.dir} has vanished (library.json is gone); "
-                    "nothing was written"
-                )
-            try:
-                self.dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise LibraryError(f"cannot create data dir {self.dir}: {exc.strerror}") from exc
-            try:
-                with self._flock:
-                    self.reload_if_changed()
-                    return fn()
-            except Timeout:
-                raise LibraryError(
-                    f"the library in {self.dir} is busy (another digest-tui is writing); try again"
-                ) from None
-            except PermissionError as exc:
-                raise LibraryError(f"cannot write to {self.dir}: permission denied") from exc
-            except OSError as exc:
-                if isinstance(exc, LibraryError):
-                    raise
-                raise LibraryError(f"cannot write to {self.dir}: {exc.strerror or exc}") from exc
-
     def save_entries(
         self, entries: Iterable[Entry], texts: Sequence[str] | None = None
     ) -> SaveResult:

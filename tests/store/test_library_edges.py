@@ -16,7 +16,8 @@ from filelock import FileLock, Timeout
 from store.errors import LibraryError, NotFound
 from store.models import Entry, Marks
 from store.storage import shards
-from store.storage.library import LOCK_TIMEOUT, Library
+from store.storage.library import Library
+from store.storage.writelock import LOCK_TIMEOUT
 from tests.support.library import numbered_entries
 
 
@@ -241,9 +242,9 @@ def test_a_second_writer_gives_up_instead_of_waiting_forever(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The lock has a timeout (``LOCK_TIMEOUT``, made short here): a stuck writer is reported."""
-    import store.storage.library as library_module
+    import store.storage.writelock as writelock_module
 
-    monkeypatch.setattr(library_module, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(writelock_module, "LOCK_TIMEOUT", 0.05)
     lib, es = _lib(tmp_path, 1)
     other = FileLock(str(tmp_path / "lib" / ".write.lock"), timeout=0)
     other.acquire()
