@@ -53,12 +53,8 @@ def leave_brief(lib: Library, seen: Brief | Iterable[str] | None = None) -> bool
     from store.index.brief import Brief, mark_seen
 
     if seen is None:
-        ids: Iterable[str] = (r.id for r in lib.rows())
-    elif isinstance(seen, Brief):
-        ids = seen.new_ids
-    else:
-        ids = seen
-    return mark_seen(lib, ids)
+        return mark_seen(lib, (r.id for r in lib.rows()), whole=True)
+    return mark_seen(lib, seen.new_ids if isinstance(seen, Brief) else seen)
 
 
 def mark_group_read(lib: Library, group: BriefGroup) -> list[str]:

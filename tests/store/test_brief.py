@@ -232,3 +232,34 @@ def test_after_a_refresh_one_story_from_three_shows_is_one_group(tmp_path: Path)
     assert {e.id for e in group.entries} == r2 and group.kind == "story"
     assert group.counts == "3 shows · 3 entries"
     assert len(group.sources) == 3
+
+
+def test_quitting_an_unchanged_library_reads_no_seen_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seen set holds every id (~8 MB at 500k): a quit with nothing new must not read it."""
+    lib = _tagged(tmp_path)
+    # a visit the previous release recorded: no stamp of the index beside it
+    assert api.leave_brief(lib)
+    lib.state_table(briefs.VISIT_TABLE).set("visit", {"at": api.last_visit(lib)})
+    reads: list[str] = []
+    real = lib.read_sidecar
+
+    def counted(name: str) -> object:
+        reads.append(name)
+        return real(name)
+
+    monkeypatch.setattr(lib, "read_sidecar", counted)
+    assert not api.leave_brief(lib)  # nothing new: read once, the stamp kept
+    assert reads.count(briefs.SEEN_NAME) == 1
+    for _ in range(2):
+        assert not api.leave_brief(lib)
+    assert reads.count(briefs.SEEN_NAME) == 1  # unchanged since: not read again
+    lib.save_entries([_e("n1", "Wire A", "Norcell again", ("norcell",))])
+    assert not api.brief(lib).empty
+    reads.clear()
+    assert api.leave_brief(lib)  # the index changed: the set is read, the new entry seen
+    assert reads == [briefs.SEEN_NAME]
+    assert api.brief(Library.open(tmp_path / "lib")).empty
+    reads.clear()
+    assert not api.leave_brief(lib) and reads == []
