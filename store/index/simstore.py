@@ -446,7 +446,8 @@ def catch_up(
                 written.update(forms)
                 for t, v in spec.items():
                     specs[t] = min(v, specs.get(t, v))
-            _write(lib, ix, docs, written, specs, ments, persist=limit != 0)
+            if docs:  # (a stop before the batch's first entry writes no empty segment)
+                _write(lib, ix, docs, written, specs, ments, persist=limit != 0)
             ix = index(lib)
             done += [d[0] for d in docs] if cut else part
             if cut:

@@ -99,3 +99,11 @@ def test_what_a_stopped_warm_up_leaves_a_later_call_finishes_the_same(tmp_path: 
         api.warm_topics(lib, stop=_after(asks))
         api.warm_topics(Library.open(tmp_path / f"cut-{asks}"))  # the next start
         assert _story_sets(Library.open(tmp_path / f"cut-{asks}")) == expected, asks
+
+
+def test_a_stop_before_anything_writes_nothing(tmp_path: Path) -> None:
+    lib = _library(tmp_path / "lib")
+    api.warm_topics(lib, stop=lambda: True)  # quit at once
+    assert _signed(lib) == set()
+    similar = tmp_path / "lib" / simstore.DIR_NAME
+    assert not similar.exists() or not any(similar.glob("sig-*"))

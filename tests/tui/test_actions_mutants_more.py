@@ -19,7 +19,7 @@ from textual.widgets import Input, Label
 from store import api
 from store.storage.library import Library
 from tests.support.notes import messages, record
-from tests.support.ui import DEEPSEEK, TITLES, main, settle, stored, wait_for
+from tests.support.ui import DEEPSEEK, TITLES, cursor_to, main, settle, stored, wait_for
 from tui.app import DigestApp
 from tui.dialogs.mute import MuteDialog
 from tui.dialogs.name_search import NameSearchDialog
@@ -109,10 +109,8 @@ async def test_M_names_the_entry_counts_in_english_and_a_cancel_mutes_nothing(
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
-        for _ in range(8):
-            if screen.episodes.current is not None and screen.episodes.current.id == DEEPSEEK:
-                break
-            await pilot.press("j")
+        await wait_for(pilot, lambda: screen.episodes.row_count > 0, "the listing")
+        await cursor_to(pilot, DEEPSEEK)
         await pilot.press("M")
         await wait_for(pilot, lambda: isinstance(app.screen, MuteDialog), "M's dialog")
         title = str(app.screen.query_one(".dialog-title", Label).render())
@@ -250,10 +248,8 @@ async def test_a_from_the_list_plays_the_cursors_episode_and_says_it_as_text(
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
-        for _ in range(8):
-            if screen.episodes.current is not None and screen.episodes.current.id == PODCAST:
-                break
-            await pilot.press("j")
+        await wait_for(pilot, lambda: screen.episodes.row_count > 0, "the listing")
+        await cursor_to(pilot, PODCAST)  # (it fails if the cursor never gets there)
         await pilot.press("a")  # nothing open: the cursor's episode
         want = "Playing in mpv: https://podcast.example/ep12.mp3"
         await wait_for(pilot, lambda: want in messages(notes), "a to say so")
