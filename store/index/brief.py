@@ -45,6 +45,7 @@ from store.index.tagindex import broad_tags, origin
 from store.index.tokens import fold
 from store.models import Row, short_hash
 from store.storage.library import Library
+from store.storage.rows import index_stamp
 
 __all__ = [
     "HIDDEN_TABLE",
@@ -157,11 +158,6 @@ def _seen(lib: Library) -> frozenset[str]:
     return frozenset(data["ids"].split())
 
 
-def _index_stamp(lib: Library) -> list[int]:
-    st = lib.index_path.stat()
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
-
-
 def mark_seen(lib: Library, ids: Iterable[str], *, whole: bool = False) -> bool:
     """The user has seen these ids (the library they quit, a ``brief --mark-seen``).
 
@@ -179,15 +175,17 @@ def mark_seen(lib: Library, ids: Iterable[str], *, whole: bool = False) -> bool:
     if not lib.index_path.exists():
         return False  # a library never written has nothing to see (and is not created)
     with lib.writing():
-        visit = lib.state_table(VISIT_TABLE).get("visit")
-        stamp = _index_stamp(lib)
-        if whole and isinstance(visit, dict) and visit.get("all_of") == stamp:
+        table = lib.state_table(VISIT_TABLE)
+        visit = table.get("visit")
+        visited = isinstance(visit, dict) and isinstance(visit.get("at"), str)
+        stamp = list(index_stamp(lib.index_path) or ())  # as the visit record keeps it
+        if whole and visited and visit.get("all_of") == stamp:
             return False  # every row was seen, and no row changed since
         wanted = set(ids)
         seen = _seen(lib)
-        if last_visit(lib) is not None and wanted <= seen:
-            if whole and isinstance(visit, dict):  # the stamp, so the next quit is cheap
-                lib.state_table(VISIT_TABLE).set("visit", {**visit, "all_of": stamp})
+        if visited and wanted <= seen:
+            if whole:  # the stamp, so the next quit is cheap
+                table.set("visit", {**visit, "all_of": stamp})
             return False
         live = {r.id for r in lib.rows()}
         keep = sorted((seen | wanted) & live)
@@ -196,7 +194,7 @@ def mark_seen(lib: Library, ids: Iterable[str], *, whole: bool = False) -> bool:
         record: dict[str, object] = {"at": at}
         if whole:
             record["all_of"] = stamp
-        lib.state_table(VISIT_TABLE).set("visit", record)
+        table.set("visit", record)
     return True
 
 

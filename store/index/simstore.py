@@ -452,10 +452,9 @@ def catch_up(
             done += [d[0] for d in docs] if cut else part
             if cut:
                 break
-        if complete:
-            if not cut:
-                ix.checked = gen
-        elif ix is start:  # (an index read again from disk scans again)
+        if complete and not cut:
+            ix.checked = gen
+        elif not complete and ix is start:  # (an index read again from disk scans again)
             signed = set(done)
             # (no window: the kept list as it is, not a copy of 500k rows per open)
             rest = behind[window:] if window else behind
