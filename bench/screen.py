@@ -23,6 +23,7 @@ FIRST_SCREEN_TARGETS = {10_000: 2.0, 50_000: 0.5, 100_000: 0.1}
 MEMORY_TARGETS = {100_000: Target("ratio", 1.0), 500_000: Target("max", 250.0)}
 GROWTH_TARGETS = {500_000: 1.5}
 NEWSBOAT_MAX = 100_000
+KEPT_BY_A_START = ("counts.cache", "marks.cache")  # what _fresh_copy carries over
 # the second memory reading: the first (0.5 s after the first screen) is taken
 # while a large library's rows may still be loading; this one is after its
 # start-up work (every row, the tag summary) and shows a load put off past the first
@@ -111,7 +112,8 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
         shutil.rmtree(a.work_dir / f"screen-scratch-{n}", ignore_errors=True)
     scr.notes.append(
         "each digest-tui run on a fresh hard-linked copy of the built library (its warm-up "
-        "writes what it derives), the counts the run before kept carried over"
+        "writes what it derives), the counts and first-page marks the run before kept "
+        "carried over (the first run writes them)"
     )
     return out + growth_rows(by_size)
 
@@ -141,18 +143,21 @@ def growth_rows(by_size: dict[int, Result]) -> list[Result]:
 
 
 def _fresh_copy(lib_dir: Path, scratch: Path) -> Path:
-    """A hard-linked copy of the built library for one run, with the counts the run before kept.
+    """A hard-linked copy of the built library for one run, with the start-up caches
+    the run before kept.
 
     Why: the UI's warm-up writes what it derives (signatures, stories) into the
     library it opens, so runs on the cached library measured less warm-up each
     time, and so did the next bench. Each run starts from the library as built;
-    ``counts.cache`` (kept by a start, valid while the index and marks are as
-    built) is carried over, so the first run counts and the others take them.
+    what a start keeps for the next one and that stays valid while the index and
+    marks are as built (``counts.cache``, ``marks.cache``) is carried over, so the
+    first run writes them and the others take them, as a user's second start does.
     """
-    kept = scratch / "counts.cache"
-    counts = kept.read_bytes() if kept.is_file() else None
+    kept = {name: scratch / name for name in KEPT_BY_A_START}
+    carried = {name: p.read_bytes() for name, p in kept.items() if p.is_file()}
     shutil.rmtree(scratch, ignore_errors=True)
     ours.scratch_copy(lib_dir, scratch)
-    if counts is not None:
-        (scratch / "counts.cache").write_bytes(counts)
+    for name, content in carried.items():
+        (scratch / name).unlink(missing_ok=True)  # a hard link to the built library's
+        (scratch / name).write_bytes(content)
     return scratch

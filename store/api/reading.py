@@ -83,14 +83,17 @@ def list_view(
     Muted entries are left out of rows and counts (the Muted view lists them);
     the saved searches' counts come with the listing, cached by generation.
     """
-    marks, key = lib.marks_and_key()
     first = _first_page(lib, selection, query, sticky)
     if first is not None:
+        # the first page's own marks when only they are read (``markscache``)
+        marks, key = lib.page_marks_and_key() or lib.marks_and_key()
         nav = _stored_counts(lib, key)
-        if nav is None:
+        if nav is None:  # counting needs every entry's marks
+            marks, key = lib.marks_and_key()
             nav = count_columns(first.by_source, marks)
             _keep_counts(lib, key, nav)
         return Listing(first.rows, marks, nav, None, lib.generation, partial=True)
+    marks, key = lib.marks_and_key()
     muted = muted_ids(lib)
     error = None
     rows: list[Row] | None

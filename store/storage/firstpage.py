@@ -19,7 +19,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from store.models import Row
+from store.models import Marks, Row
+from store.storage import markscache
 from store.storage import rows as index_file
 from store.storage.marks import MarksJournal
 from store.storage.rows import FirstPage
@@ -39,6 +40,9 @@ class FirstPageRows:
     _by_id: dict[str, Row] | None = None
     _first: FirstPage | None = None
     _marks: MarksJournal
+    # whether the first page's marks should be kept again once every row is read
+    # (``markscache``): the start found none, or read a long journal tail after them
+    _keep_page_marks = False
 
     def _load_index(self, first: Sequence[Row] | None = None) -> None:
         """Every row of the index as it is now; ``first``: the first page's rows, read
@@ -69,6 +73,10 @@ class FirstPageRows:
                         self.generation = generation  # the same rows, every one now
                     assert self._by_id is not None
                     self._marks.share_ids(self._by_id)  # read before the rows: ids twice
+                    if first and self._keep_page_marks and self._index_stamp == stamp:
+                        assert stamp is not None
+                        markscache.save(self.dir, self._marks, stamp, [r[0] for r in first])
+                        self._keep_page_marks = False
                 got = self._by_id
                 assert got is not None
         return got
@@ -88,6 +96,25 @@ class FirstPageRows:
         self._index_stamp = stamp
         self.generation += 1
         return True
+
+    def _open_first_marks(self) -> bool:
+        """Read only the first page's marks (``markscache``); False: there are none
+        kept for this page, read the whole journal."""
+        view = markscache.load_view(self.dir, self._index_stamp)
+        self._keep_page_marks = view is None or view.tail_lines > markscache.TAIL_LINES
+        if view is None:
+            return False
+        self._marks.defer(view)
+        return True
+
+    def page_marks_and_key(self) -> tuple[dict[str, Marks], list[object]] | None:
+        """The first page's marks and their counts' key (as ``marks_and_key``) while
+        only they are read; None when the whole journal is (ask ``marks_and_key``)."""
+        with self._tlock:
+            marks = self._marks.page_marks()
+            if marks is None or self.first_page() is None:
+                return None
+            return marks, [list(self._index_stamp or ()), list(self._marks.stamp)]
 
     def first_page(self) -> FirstPage | None:
         """The first page while the rows are not loaded yet, else None."""

@@ -7,6 +7,7 @@ What lives where (each file has its own module)::
                         change: it is the commit point.
     library.json.bak    the previous good index, for `digest-tui doctor --restore`.
     library.cache       marshal copy of the rows for a fast start (derived).
+    marks.cache         the first page's marks for a fast start (markscache; derived).
     counts.cache        the navigator's counts and their stamps (navcounts; derived).
     content/*.json      TinyDB files holding full entries, in bounded shards filled
                         as entries arrive (store.storage.shards): a save writes the
@@ -94,7 +95,10 @@ class Library(FirstPageRows, WriteSessions):
         if directory.exists() and not directory.is_dir():
             raise LibraryError(f"data dir {directory} is not a directory")
         lib = cls(directory)
-        if not (first_page and lib._open_first()):
+        if first_page and lib._open_first():
+            if lib._open_first_marks():
+                return lib
+        else:
             lib._load_index()
         with index_file.paused_gc():  # a journal of 300k marks: a third faster
             lib._marks.catch_up()

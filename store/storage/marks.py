@@ -29,6 +29,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -137,6 +139,11 @@ class MarksJournal:
         self.torn_tail = False
         self._tag_changes = 0  # bumped when a user tag or a removed auto tag changes
         self._snapshot: dict[str, Marks] | None = None  # a copy of _marks, until it changes
+        self._crc = 0  # crc32 of the journal's bytes up to _offset (markscache checks it)
+        # a start on the first page: the marks of its entries only (``defer``), until
+        # anything asks for more; then the whole journal is read (``_whole``)
+        self._view: MarksJournal | None = None
+        self._whole_lock = threading.Lock()
 
     # -- reading -----------------------------------------------------------
     @property
@@ -144,9 +151,11 @@ class MarksJournal:
         """A token that changes whenever the journal does (its read offset and inode).
 
         Readers that cache something derived from marks compare stamps instead of
-        reaching into the journal's private state.
+        reaching into the journal's private state. While only the first page's
+        marks are read (``defer``), theirs: the same journal, read to the same end.
         """
-        return (self._offset, self._ino)
+        view = self._view
+        return view.stamp if view is not None else (self._offset, self._ino)
 
     @property
     def tag_stamp(self) -> tuple[int, int | None]:
@@ -156,7 +165,60 @@ class MarksJournal:
         tag postings of a 100k library) keys on this instead of ``stamp``, so it
         is not rebuilt after every read.
         """
+        self._whole()
         return (self._tag_changes, self._ino)
+
+    # -- the first page's marks only ----------------------------------------
+    def defer(self, view: MarksJournal) -> None:
+        """Answer from ``view`` (the first page's marks, ``markscache.load_view``) for
+        now: a start reads the whole journal only when something asks for more.
+
+        Why: at 300k marks the whole replay is ~0.2 s of a 500k library's first
+        screen, which shows a page of the newest entries.
+        """
+        self._view = view
+
+    def page_marks(self) -> dict[str, Marks] | None:
+        """The deferred view's marks (exact for the first page's entries; callers
+        must not change them), or None once the whole journal is read."""
+        view = self._view
+        return view._marks if view is not None else None
+
+    def _whole(self) -> None:
+        """Read the whole journal if only a view of it was read (once, by one thread)."""
+        if self._view is None:
+            return
+        with self._whole_lock:
+            if self._view is not None:
+                self._read_new()
+                self._view = None
+
+    def restricted(self, ids: Iterable[str]) -> tuple[int, int, list[dict[str, Any]]]:
+        """(offset, crc of the bytes before it, records): the state of these entries as
+        journal records, what ``markscache`` keeps; transactions not yet ended are
+        kept too (without their end), restricted the same way."""
+        self._whole()
+        want = set(ids)
+        get = self._marks.get
+        own = {i: m for i in want if (m := get(i, EMPTY_MARKS)) != EMPTY_MARKS}
+        records = encode_records(own)
+        for token, (plain, tagged) in self._pending.items():
+            held = {i: m for d in (plain, tagged) for i, m in d.items() if i in want}
+            records += [{TXN: token, **r} for r in encode_records(held)] if held else []
+        return self._offset, self._crc, records
+
+    @property
+    def tail_lines(self) -> int:
+        """Journal lines read since ``start_from`` (or since the start)."""
+        return self._lines
+
+    def start_from(
+        self, ino: int | None, offset: int, crc: int, records: list[dict[str, Any]]
+    ) -> None:
+        """Take this state as the journal's up to ``offset`` (checked by the caller)."""
+        for rec in records:
+            self._apply(rec)
+        self._ino, self._offset, self._crc = ino, offset, crc
 
     def catch_up(self) -> bool:
         """Apply lines written since we last looked (by us or another process).
@@ -165,6 +227,7 @@ class MarksJournal:
         compare stamps themselves.
         """
         before = self.stamp
+        self._whole()
         self._read_new()
         return self.stamp != before
 
@@ -176,7 +239,7 @@ class MarksJournal:
             self._snapshot = None
             self._marks.clear()
             self._tagged.clear()
-            self._offset, self._ino, self._lines = 0, None, 0
+            self._offset, self._ino, self._lines, self._crc = 0, None, 0, 0
             return
         except OSError as exc:
             raise LibraryError(f"cannot read {self.path}: {exc.strerror}") from exc
@@ -186,7 +249,7 @@ class MarksJournal:
             self._marks.clear()
             self._tagged.clear()
             self._pending.clear()
-            self._offset, self._lines = 0, 0
+            self._offset, self._lines, self._crc = 0, 0, 0
             self._tag_changes += 1
             self._ino = st.st_ino
         if st.st_size == self._offset:
@@ -217,6 +280,7 @@ class MarksJournal:
                 ) from exc
             self._lines += 1
         self._offset += end
+        self._crc = zlib.crc32(memoryview(chunk)[:end], self._crc)
 
     def _apply(self, rec: dict[str, Any]) -> None:
         """One journal line: marks now, or held until its transaction's last line."""
@@ -266,15 +330,18 @@ class MarksJournal:
         self._tag_changes += changed
 
     def get(self, entry_id: str) -> Marks:
+        self._whole()
         return self._marks.get(entry_id, EMPTY_MARKS)
 
     def all(self) -> dict[str, Marks]:
+        self._whole()
         return self._marks
 
     def snapshot(self) -> dict[str, Marks]:
         """A copy of every mark, the same one until a mark changes (callers must not
         change it): a listing, the tag counts and the navigator asked for one each,
         and at 300k marks each copy was 10 MB."""
+        self._whole()
         snap = self._snapshot
         if snap is None:
             snap = self._snapshot = dict(self._marks)
@@ -288,6 +355,7 @@ class MarksJournal:
         twice (61 bytes each: 300k marks, 18 MB). Ids without a row stay as
         they are (a mark outlives its entry's removal).
         """
+        self._whole()
         get = rows.get
         self._snapshot = None
         self._marks = {
@@ -299,6 +367,7 @@ class MarksJournal:
         self, ids: Iterable[str], change: Callable[[str, Marks], Marks]
     ) -> tuple[dict[str, Marks], dict[str, Marks]]:
         """(current, changed) states of the ids that ``change`` alters."""
+        self._whole()
         before: dict[str, Marks] = {}
         after: dict[str, Marks] = {}
         for eid in ids:
@@ -310,6 +379,7 @@ class MarksJournal:
 
     def set_many(self, states: dict[str, Marks]) -> list[str]:
         """Write these exact states (undo puts back what a change replaced)."""
+        self._whole()
         new = {k: v for k, v in states.items() if self._marks.get(k, EMPTY_MARKS) != v}
         if new:
             self._append(new)
@@ -354,6 +424,7 @@ class MarksJournal:
             {k: v for k, v in new.items() if _is_plain(v)},
             {k: v for k, v in new.items() if not _is_plain(v)},
         )
+        self._crc = zlib.crc32(payload, self._crc) if size == self._offset else -1
         self._offset = size + len(payload)
         self._lines += len(lines)
         if self._ino is None:
@@ -364,8 +435,10 @@ class MarksJournal:
 
     def compact(self) -> None:
         """Rewrite the journal as the current state only (atomic rename)."""
+        self._whole()
         lines = _lines(encode_records({k: v for k, v in self._marks.items() if v != EMPTY_MARKS}))
         payload = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
         write_bytes_atomic(self.path, payload)
         st = os.stat(self.path)
         self._ino, self._offset, self._lines = st.st_ino, st.st_size, len(lines)
+        self._crc = zlib.crc32(payload)
