@@ -71,3 +71,39 @@ def test_anything_else_is_the_whole_parsers(
     assert "expected one argument" in capsys.readouterr().err
     assert cli.main(["--no-such-option"]) == 2
     assert cli.main(["--version"]) == 0
+
+
+def test_after_the_ui_the_command_leaves_at_once_with_its_output_flushed(
+    tmp_path: Path,
+) -> None:
+    """``digest-tui`` (``entry``) after the UI: its exit status, what it printed, and no
+    interpreter teardown (an atexit hook there would have run); a command exits normally."""
+    code = (
+        "import atexit, sys, tui.app\n"
+        "atexit.register(lambda: print('teardown', flush=True))\n"
+        "def run_app(d, c):\n"
+        "    print('quit', end='')  # buffered: the hard exit must flush it\n"
+        "    return 3\n"
+        "tui.app.run_app = run_app\n"
+        "from tui.cli import entry\n"
+        "sys.argv = ['digest-tui', *sys.argv[1:]]\n"
+        "entry()\n"
+    )
+
+    env = {k: v for k, v in cli_env().items() if k != "PYTHONUNBUFFERED"}  # a buffered stdout
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, "--data-dir", str(tmp_path / "lib"), *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    ui = run()
+    assert ui.returncode == 3, ui.stderr
+    assert ui.stdout == "quit"
+    command = run("list")
+    assert command.returncode == 0, command.stderr
+    assert command.stdout.endswith("teardown\n")

@@ -152,5 +152,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """The ``digest-tui`` command: ``main``, and out at once after the UI.
+
+    Why: once the UI has quit (the terminal restored, its workers joined, the
+    visit written), what is left is the interpreter freeing every object of the
+    library one by one: ~0.1 s of each quit at 100k entries, ~0.3 s at 500k. A
+    command keeps the normal exit (its atexit work: a refresh's worker pool).
+    """
+    argv = sys.argv[1:]
+    code = main(argv)
+    if _ui_options(argv) is not None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 def _err(msg: str) -> None:
     print(api.screen_line(msg), file=sys.stderr)

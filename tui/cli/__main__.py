@@ -4,7 +4,7 @@ Guarded, so that importing every module of the package (as the read-only
 test does before it drops privileges) does not run a command.
 """
 
-from tui.cli import main
+from tui.cli import entry
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()
