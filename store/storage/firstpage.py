@@ -100,7 +100,9 @@ class FirstPageRows:
     def _open_first_marks(self) -> bool:
         """Read only the first page's marks (``markscache``); False: there are none
         kept for this page, read the whole journal."""
-        view = markscache.load_view(self.dir, self._index_stamp)
+        page = self._first
+        ids = [r[0] for r in page.rows] if page is not None else []
+        view = markscache.load_view(self.dir, self._index_stamp, ids)
         self._keep_page_marks = view is None or view.tail_lines > markscache.TAIL_LINES
         if view is None:
             return False
@@ -111,10 +113,11 @@ class FirstPageRows:
         """The first page's marks and their counts' key (as ``marks_and_key``) while
         only they are read; None when the whole journal is (ask ``marks_and_key``)."""
         with self._tlock:
-            marks = self._marks.page_marks()
-            if marks is None or self.first_page() is None:
+            page = self._marks.page_marks()
+            if page is None or self.first_page() is None:
                 return None
-            return marks, [list(self._index_stamp or ()), list(self._marks.stamp)]
+            marks, stamp = page
+            return marks, [list(self._index_stamp or ()), list(stamp)]
 
     def first_page(self) -> FirstPage | None:
         """The first page while the rows are not loaded yet, else None."""

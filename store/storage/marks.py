@@ -38,6 +38,7 @@ from typing import Any
 from store.errors import LibraryError
 from store.models import EMPTY_MARKS, Marks, Row
 from store.storage.atomic import write_bytes_atomic
+from store.storage.rows import paused_gc
 
 JOURNAL_NAME = "marks.jsonl"
 LINE_IDS = 50  # ids per journal line: ~1-2 kB, under a page
@@ -152,7 +153,7 @@ class MarksJournal:
 
         Readers that cache something derived from marks compare stamps instead of
         reaching into the journal's private state. While only the first page's
-        marks are read (``defer``), theirs: the same journal, read to the same end.
+        marks are read (``defer``), the view's: where its read of the journal ended.
         """
         view = self._view
         return view.stamp if view is not None else (self._offset, self._ino)
@@ -178,11 +179,12 @@ class MarksJournal:
         """
         self._view = view
 
-    def page_marks(self) -> dict[str, Marks] | None:
+    def page_marks(self) -> tuple[dict[str, Marks], tuple[int, int | None]] | None:
         """The deferred view's marks (exact for the first page's entries; callers
-        must not change them), or None once the whole journal is read."""
+        must not change them) and the stamp they are at, read together; None once
+        the whole journal is read."""
         view = self._view
-        return view._marks if view is not None else None
+        return (view._marks, view.stamp) if view is not None else None
 
     def _whole(self) -> None:
         """Read the whole journal if only a view of it was read (once, by one thread)."""
@@ -190,7 +192,8 @@ class MarksJournal:
             return
         with self._whole_lock:
             if self._view is not None:
-                self._read_new()
+                with paused_gc():  # 300k marks: a third faster
+                    self._read_new()
                 self._view = None
 
     def restricted(self, ids: Iterable[str]) -> tuple[int, int, list[dict[str, Any]]]:
@@ -424,7 +427,9 @@ class MarksJournal:
             {k: v for k, v in new.items() if _is_plain(v)},
             {k: v for k, v in new.items() if not _is_plain(v)},
         )
-        self._crc = zlib.crc32(payload, self._crc) if size == self._offset else -1
+        # (were size not our offset, another writer's bytes would be missing from the
+        # crc: a cache kept at this offset would then fail its check, never be misread)
+        self._crc = zlib.crc32(payload, self._crc)
         self._offset = size + len(payload)
         self._lines += len(lines)
         if self._ino is None:

@@ -10,8 +10,9 @@ lines after that offset. The whole journal is read when anything asks for more
 than the first page's marks (``MarksJournal.defer``), which the UI's worker does
 right after the first listing.
 
-The cache is trusted only for the library.json it names (the first page's
-rows must be those it was written for) and for a journal whose bytes up to
+The cache is trusted only for the library.json it names and the first page
+it was written for (the crc32 of the page's ids: another chunk size or order
+makes another page of the same index) and for a journal whose bytes up to
 its offset are the ones it was written from (their crc32: a compacted or
 replaced journal fails it, whatever its inode). Anything else, or any damage,
 is a cache miss: the start reads the whole journal, as without the cache.
@@ -35,7 +36,7 @@ from store.storage.rows import Stamp
 __all__ = ["CACHE_NAME", "TAIL_LINES", "load_view", "save"]
 
 CACHE_NAME = "marks.cache"
-LAYOUT = 1
+LAYOUT = 2  # 2: the page's ids' crc32 after the index stamp
 _MAGIC = b"digest-tui marks\n"
 # a start that read more journal lines than this after the cache's offset writes
 # it again (after the first listing): a day of reading is a few hundred lines,
@@ -46,15 +47,21 @@ TAIL_LINES = 200
 def save(directory: Path, journal: MarksJournal, index: Stamp, ids: Iterable[str]) -> None:
     """Keep the marks of these entries (the first page of the library.json of ``index``)
     as the journal holds them now (best effort: a read-only library keeps none)."""
-    offset, crc, records = journal.restricted(ids)
-    data = marshal.dumps((LAYOUT, list(index), offset, crc, records))
+    page = list(ids)
+    offset, crc, records = journal.restricted(page)
+    data = marshal.dumps((LAYOUT, list(index), _ids_crc(page), offset, crc, records))
     with contextlib.suppress(OSError, LibraryError):
         write_bytes_atomic(directory / CACHE_NAME, _MAGIC + data, sync_dir=False)
 
 
-def load_view(directory: Path, index: Stamp | None) -> MarksJournal | None:
-    """The first page's marks of the library.json of ``index``, caught up with the
-    journal; None when the cache is missing, stale or damaged (read the journal).
+def _ids_crc(ids: list[str]) -> int:
+    return zlib.crc32("\n".join(ids).encode("utf-8", "surrogatepass"))
+
+
+def load_view(directory: Path, index: Stamp | None, ids: list[str]) -> MarksJournal | None:
+    """The marks of the first page (of these ``ids``) of the library.json of ``index``,
+    caught up with the journal; None when the cache is missing, stale or damaged
+    (read the journal).
 
     A damaged journal *line* after the cache's offset still raises LibraryError,
     as the whole replay would.
@@ -66,10 +73,12 @@ def load_view(directory: Path, index: Stamp | None) -> MarksJournal | None:
     if index is None or not raw.startswith(_MAGIC):
         return None
     try:
-        layout, stamp, offset, crc, records = marshal.loads(raw[len(_MAGIC) :])
+        layout, stamp, page, offset, crc, records = marshal.loads(raw[len(_MAGIC) :])
     except (EOFError, ValueError, TypeError):
         return None
-    if layout != LAYOUT or stamp != list(index) or type(offset) is not int or offset < 0:
+    if layout != LAYOUT or stamp != list(index) or page != _ids_crc(ids):
+        return None
+    if type(offset) is not int or offset < 0:
         return None
     view = MarksJournal(directory)
     ino: int | None = None

@@ -57,6 +57,18 @@ def _start(d: Path) -> Library:
     return lib
 
 
+def _page(lib: Library) -> dict[str, Marks] | None:
+    """The page's marks while only they are read, else None."""
+    got = lib._marks.page_marks()
+    return got[0] if got is not None else None
+
+
+def _page_ids(d: Path) -> list[str]:
+    first = Library.open(d, first_page=True).first_page()
+    assert first is not None
+    return [r.id for r in first.rows]
+
+
 def _counted(d: Path) -> None:
     """List as the UI does after every change of marks: the counts are kept for them."""
     api.list_view(Library.open(d), Selection("all"), "")
@@ -82,7 +94,7 @@ def test_a_start_keeps_the_page_marks_and_the_next_reads_only_them(tmp_path: Pat
     lib, marks, page = _page_listing_marks(tmp_path)
     assert page == ids[:CHUNK]
     # only the page's marks were read: entries past the page are not in them
-    assert lib._marks.page_marks() is marks
+    assert _page(lib) is marks
     assert not set(marks) - set(page)
     whole = _whole(tmp_path)
     assert {i: marks.get(i, EMPTY_MARKS) for i in page} == {
@@ -90,7 +102,7 @@ def test_a_start_keeps_the_page_marks_and_the_next_reads_only_them(tmp_path: Pat
     }
     # asking for more reads the whole journal: every entry's marks, as a replay gives
     assert lib.marks(ids[-2]) == whole.get(ids[-2], EMPTY_MARKS)
-    assert lib._marks.page_marks() is None
+    assert _page(lib) is None
     assert {k: v for k, v in lib.all_marks().items() if v != EMPTY_MARKS} == whole
 
 
@@ -104,7 +116,7 @@ def test_marks_written_after_the_cache_are_read_from_the_journal_tail(tmp_path: 
     other.add_tags([ids[3]], ["later"])
     _counted(tmp_path)
     lib, marks, page = _page_listing_marks(tmp_path)
-    assert lib._marks.page_marks() is marks  # the cache was used, with the tail
+    assert _page(lib) is marks  # the cache was used, with the tail
     whole = _whole(tmp_path)
     for i in page:
         assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
@@ -121,13 +133,13 @@ def test_a_transaction_across_the_cache_offset_applies_only_when_it_ends(
         f.write(json.dumps({"#t": "abc", "#-": [ids[0], ids[2]]}) + "\n")
     _start(tmp_path)
     lib, marks, _ = _page_listing_marks(tmp_path)
-    assert lib._marks.page_marks() is marks
+    assert _page(lib) is marks
     assert marks[ids[0]].read and marks[ids[2]].read  # not ended: not applied
     with path.open("a") as f:
         f.write(json.dumps({"#t": "abc", "#end": 1, "#b": [ids[4]]}) + "\n")
     _counted(tmp_path)
     lib, marks, page = _page_listing_marks(tmp_path)
-    assert lib._marks.page_marks() is marks
+    assert _page(lib) is marks
     whole = _whole(tmp_path)
     assert ids[0] not in whole and not marks.get(ids[0], EMPTY_MARKS).read
     assert marks[ids[4]] == whole[ids[4]] == Marks(bookmarked=True)
@@ -143,7 +155,7 @@ def test_a_compacted_journal_is_not_read_through_the_cache(tmp_path: Path) -> No
     lib._marks.compact()  # the same state in other bytes (and another inode)
     _counted(tmp_path)
     lib2, marks, page = _page_listing_marks(tmp_path)
-    assert lib2._marks.page_marks() is None  # whole journal read: the cache was stale
+    assert _page(lib2) is None  # whole journal read: the cache was stale
     whole = _whole(tmp_path)
     for i in page:
         assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
@@ -156,7 +168,25 @@ def test_a_cache_of_another_index_is_not_used(tmp_path: Path) -> None:
     lib.save_entries(numbered_entries(N + 5)[N:])  # a new library.json
     _counted(tmp_path)
     lib2, marks, page = _page_listing_marks(tmp_path)
-    assert lib2._marks.page_marks() is None
+    assert _page(lib2) is None
+    whole = _whole(tmp_path)
+    for i in page:
+        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+
+
+def test_a_cache_of_another_first_page_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same library.json paged otherwise (a release with another chunk size):
+    the kept marks cover other entries, so they are not the page's."""
+    _build(tmp_path)
+    _start(tmp_path)
+    monkeypatch.setattr(index_file, "CACHE_CHUNK", CHUNK + 3)
+    stamp = index_file.index_stamp(tmp_path / "library.json")
+    index_file.write_cache(tmp_path, stamp, Library.open(tmp_path).rows())  # paged anew
+    lib, marks, page = _page_listing_marks(tmp_path)
+    assert len(page) == CHUNK + 3
+    assert _page(lib) is None
     whole = _whole(tmp_path)
     for i in page:
         assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
@@ -174,12 +204,12 @@ def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: bytes | None) -> None
     raw = cache.read_bytes()
     cache.write_bytes(raw[: len(raw) // 2] if damage is None else damage)
     lib, marks, page = _page_listing_marks(tmp_path)
-    assert lib._marks.page_marks() is None
+    assert _page(lib) is None
     whole = _whole(tmp_path)
     for i in page:
         assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
     lib.complete()  # and the start keeps a good one again
-    assert markscache.load_view(tmp_path, lib._index_stamp) is not None
+    assert markscache.load_view(tmp_path, lib._index_stamp, _page_ids(tmp_path)) is not None
 
 
 def test_a_long_tail_is_kept_again_and_a_short_one_is_not(
@@ -198,7 +228,8 @@ def test_a_long_tail_is_kept_again_and_a_short_one_is_not(
         other.set_read([i], True)
     _start(tmp_path)
     assert cache.read_bytes() != kept
-    view = markscache.load_view(tmp_path, index_file.index_stamp(tmp_path / "library.json"))
+    stamp = index_file.index_stamp(tmp_path / "library.json")
+    view = markscache.load_view(tmp_path, stamp, _page_ids(tmp_path))
     assert view is not None and view.tail_lines == 0
 
 
@@ -254,7 +285,7 @@ def test_page_marks_equal_a_whole_replay(
     run(after)
     _counted(d)
     got, marks, page = _page_listing_marks(d)
-    assert got._marks.page_marks() is marks
+    assert _page(got) is marks
     whole = _whole(d)
     for i in page:
         assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
