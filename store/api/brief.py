@@ -53,7 +53,7 @@ def leave_brief(lib: Library, seen: Brief | Iterable[str] | None = None) -> bool
     from store.index.brief import Brief, mark_seen
 
     if seen is None:
-        return mark_seen(lib, [r.id for r in lib.rows()], whole=True)
+        return mark_seen(lib, None)
     return mark_seen(lib, seen.new_ids if isinstance(seen, Brief) else seen)
 
 

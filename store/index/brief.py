@@ -158,8 +158,9 @@ def _seen(lib: Library) -> frozenset[str]:
     return frozenset(data["ids"].split())
 
 
-def mark_seen(lib: Library, ids: Iterable[str], *, whole: bool = False) -> bool:
-    """The user has seen these ids (the library they quit, a ``brief --mark-seen``).
+def mark_seen(lib: Library, ids: Iterable[str] | None) -> bool:
+    """The user has seen these ids (a ``brief --mark-seen``), or with None every row
+    of the library as it is when this runs (the user quits the UI).
 
     The seen set first, then the visit time (a kill in between leaves those ids
     seen under the older time: nothing shows twice, nothing is missed). Ids no
@@ -167,8 +168,9 @@ def mark_seen(lib: Library, ids: Iterable[str], *, whole: bool = False) -> bool:
     (but the stamp below, once), so quitting an unchanged library writes
     nothing. True when it wrote.
 
-    ``whole``: ``ids`` are every row (quitting the UI). The visit then keeps the
-    index's stamp, and a quit while ``library.json`` is as it was then reads
+    Every row (None): taken in the write session, after it has caught up with
+    another process's writes, so the index stamp the visit then keeps is the
+    one of those rows; a quit while ``library.json`` is as it was then reads
     neither the rows nor the seen set: that set holds every id (~8 MB of JSON
     at 500k entries), and each quit read it whole (~50 ms at 100k). The set
     written is then the rows' ids as they are, in their order: no old set to
@@ -177,6 +179,7 @@ def mark_seen(lib: Library, ids: Iterable[str], *, whole: bool = False) -> bool:
     """
     if not lib.index_path.exists():
         return False  # a library never written has nothing to see (and is not created)
+    whole = ids is None
     with lib.writing():
         table = lib.state_table(VISIT_TABLE)
         visit = table.get("visit")
@@ -184,7 +187,7 @@ def mark_seen(lib: Library, ids: Iterable[str], *, whole: bool = False) -> bool:
         stamp = list(index_stamp(lib.index_path) or ())  # as the visit record keeps it
         if whole and visited and visit.get("all_of") == stamp:
             return False  # every row was seen, and no row changed since
-        order = ids if isinstance(ids, list) else list(ids)
+        order = [r.id for r in lib.rows()] if ids is None else list(ids)
         # what was seen before matters only to know whether anything is new, or to
         # keep it beside a part of the library (every row seen keeps every row)
         seen = _seen(lib) if visited or not whole else frozenset()

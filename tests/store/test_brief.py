@@ -286,3 +286,16 @@ def test_a_first_quit_sees_every_row_without_reading_an_old_set(
     data = lib.read_sidecar(briefs.SEEN_NAME)
     assert data["ids"].split() == [r.id for r in lib.rows()]
     assert api.brief(Library.open(tmp_path / "lib")).empty
+
+
+def test_a_quit_sees_what_another_process_added_just_before(tmp_path: Path) -> None:
+    """The rows seen at quit are the library's as the visit's write session finds it:
+    entries a refresh elsewhere added are seen with the stamp that names them."""
+    lib = _tagged(tmp_path)
+    assert api.leave_brief(lib)
+    Library.open(tmp_path / "lib").save_entries(
+        [_e("n2", "Wire B", "Norcell from a cron refresh", ("norcell",))]
+    )
+    assert api.leave_brief(lib)
+    assert api.brief(Library.open(tmp_path / "lib")).empty
+    assert not api.leave_brief(lib)

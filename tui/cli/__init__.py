@@ -164,7 +164,7 @@ def entry() -> None:
     code = main(argv)
     if _ui_options(argv) is not None:
         for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # closed, or None
                 stream.flush()
         os._exit(code)
     raise SystemExit(code)
