@@ -32,6 +32,7 @@ from tui.workers import report_worker_error
 
 if TYPE_CHECKING:
     from filelock import FileLock
+    from textual.driver import Driver
 
 POLL_SECONDS = 1.0
 LOADING_FRAME_AFTER = 0.4  # seconds: a slower library open shows the empty frame first
@@ -68,6 +69,19 @@ class DigestApp(App[int]):
         def __init__(self, brief: api.Brief) -> None:
             super().__init__()
             self.brief = brief
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice of driver, but ``tui.driver.QuickStopDriver`` for its
+        LinuxDriver: the same terminal handling, and a quit that does not wait ~0.2 s
+        for the input thread."""
+        chosen = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if chosen is LinuxDriver:
+            from tui.driver import QuickStopDriver
+
+            return QuickStopDriver
+        return chosen
 
     CSS_PATH = "app.tcss"
     TITLE = "digest-tui"
