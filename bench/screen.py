@@ -43,10 +43,12 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
         )
         mem = Result(f"peak memory, {label} entries", "MB", target=MEMORY_TARGETS.get(n))
         later = Result(f"peak memory, {label} entries, {LATER:g} s later", "MB")
-        out += [scr, mem, later]
+        gone = Result(f"quit, {label} entries", "s")
+        out += [scr, mem, later, gone]
         by_size[n] = scr
         if a.no_tmux or not tmux_available():
             scr.ours_missing = mem.ours_missing = later.ours_missing = "n/a (no tmux)"
+            gone.ours_missing = "n/a (no tmux)"
             continue
         lib_dir = library_for(a, n)
         with_nb = use_nb and n <= NEWSBOAT_MAX
@@ -70,6 +72,7 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
                         cwd=str(setup.dir),
                         before=(r"Feed 00", "Enter"),
                         later=LATER,
+                        quit_keys=("q", "q"),  # the feed's entries, then the feed list
                     )
                     for lock in setup.dir.glob("cache.db.lock"):
                         lock.unlink()
@@ -81,6 +84,8 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
                             mem.theirs = [*(mem.theirs or []), r.peak_rss_mb]
                         if r.later_rss_mb:
                             later.theirs = [*(later.theirs or []), r.later_rss_mb]
+                        if r.quit_seconds is not None:
+                            gone.theirs = [*(gone.theirs or []), r.quit_seconds]
                 if ui:
                     run_dir = _fresh_copy(lib_dir, a.work_dir / f"screen-scratch-{n}")
                     r = tm.first_screen(
@@ -90,6 +95,7 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
                         cwd=str(a.work_dir),
                         timeout=180,
                         later=LATER,
+                        quit_keys=("q",),
                     )
                     if r.seconds is None:
                         shown = " / ".join(
@@ -102,6 +108,8 @@ def bench_first_screen(a: argparse.Namespace, use_nb: bool) -> list[Result]:
                             mem.ours = [*(mem.ours or []), r.peak_rss_mb]
                         if r.later_rss_mb:
                             later.ours = [*(later.ours or []), r.later_rss_mb]
+                        if r.quit_seconds is not None:
+                            gone.ours = [*(gone.ours or []), r.quit_seconds]
                 log(
                     f"first screen {label} run {run + 1}/{a.runs}: "
                     f"ours={scr.ours[-1] if scr.ours else None} "

@@ -32,6 +32,7 @@ class ScreenResult:
     peak_rss_mb: float | None
     screen: str  # the last capture, for error reports
     later_rss_mb: float | None = None  # VmHWM ``later`` seconds after the first read
+    quit_seconds: float | None = None  # from the quit keys to the program's exit
 
 
 def tmux_available() -> bool:
@@ -99,6 +100,7 @@ class Tmux:
         timeout: float = 120.0,
         settle: float = 0.5,
         later: float | None = None,
+        quit_keys: Sequence[str] = (),
     ) -> ScreenResult:
         """Launch ``argv``; time until ``pattern`` shows.
 
@@ -106,6 +108,8 @@ class Tmux:
         newsboat gets from its feed list to the entries of the first feed).
         ``fail``: a screen matching it ends the run at once, unmeasured.
         ``later``: read VmHWM again this many seconds after the first reading.
+        ``quit_keys``: then press these keys (in one ``send-keys``) and time until
+        the program has exited (``quit_seconds``; None if it is still there after 30 s).
         """
         self._n += 1
         target = f"run{self._n}"
@@ -156,23 +160,32 @@ class Tmux:
             if later is not None and seconds is not None:
                 time.sleep(later)
                 then = peak_rss_mb(pid)
+            quit_seconds = None
+            if quit_keys and seconds is not None:
+                t1 = time.perf_counter()
+                self._run("send-keys", "-t", target, *quit_keys)
+                if _wait_gone(pid, timeout=30.0, kill=False):
+                    quit_seconds = time.perf_counter() - t1
         finally:
             subprocess.run(
                 ["tmux", "-L", self.socket, "kill-session", "-t", target], capture_output=True
             )
             _wait_gone(pid)
-        return ScreenResult(seconds, peak, screen, then)
+        return ScreenResult(seconds, peak, screen, then, quit_seconds)
 
 
-def _wait_gone(pid: int, timeout: float = 10.0) -> None:
-    """Wait for a killed program to exit (so runs never overlap); SIGKILL if stuck."""
+def _wait_gone(pid: int, timeout: float = 10.0, *, kill: bool = True) -> bool:
+    """Wait for a program to exit (so runs never overlap); True if it did. Past the
+    timeout, SIGKILL it (``kill``) or leave it to the caller's kill."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if not os.path.exists(f"/proc/{pid}") or _zombie(pid):
-            return
-        time.sleep(0.02)
-    with contextlib.suppress(OSError):
-        os.kill(pid, 9)
+            return True
+        time.sleep(0.005)
+    if kill:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 9)
+    return False
 
 
 def _zombie(pid: int) -> bool:
