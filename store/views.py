@@ -138,6 +138,11 @@ _READ = operator.attrgetter("read")
 _BOOKMARKED = operator.attrgetter("bookmarked")
 
 
+def read_ids(marks: Mapping[str, Marks]) -> set[str]:
+    """The ids marked read (picked in C, ``_ids_where``)."""
+    return _ids_where(_READ, marks)
+
+
 def _ids_where(flag: Callable[[Marks], bool], marks: Mapping[str, Marks]) -> set[str]:
     """The ids whose marks have ``flag``, picked in C (``compress``): a set
     comprehension over 300k marks was 50 ms of a first screen."""

@@ -58,14 +58,15 @@ def nav_tags(lib: Library) -> list[TagCount]:
     """
     from store.index.mute import muted_ids
     from store.index.tagindex import tag_postings, tagged
+    from store.views import read_ids
 
     muted = muted_ids(lib)
     auto, user = tag_postings(lib)
-    marks = lib.all_marks()
+    read = read_ids(lib.all_marks())
     tags = []
     for s in tags_summary(lib):
         ids = tagged(s.tag, auto, user) - muted
-        unread = sum(1 for i in ids if not (i in marks and marks[i].read))
+        unread = len(ids - read)  # in C: at 500k, per id in Python, ~1 s for 21 tags
         tags.append(TagCount(s.tag, s.entries, s.sources, tuple(s.weekly), min(unread, s.entries)))
     tags.sort(key=lambda t: (-(t.sources > 1), -t.sources, -t.entries, t.tag))
     return tags

@@ -21,7 +21,9 @@ from __future__ import annotations
 import functools
 import heapq
 import math
+import operator
 import threading
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -221,7 +223,8 @@ def trend_weeks(lib: Library) -> list[tuple[int, int]]:
     weeks. ``span_legend`` says when weeks were skipped.
     """
     memo: dict[str, tuple[int, int] | None] = {}
-    weeks = {wk for r in lib.rows() if r.date and (wk := _week(r.date, memo))}
+    days = set(map(_DAY, map(_DATE, lib.rows())))  # a week per distinct day, not per row
+    weeks = {wk for d in days if d and (wk := _week(d, memo))}
     return sorted(weeks)[-TREND_WEEKS:]
 
 
@@ -269,7 +272,11 @@ def origin(r: Row) -> tuple[str, str]:
     The one meaning of "sources" wherever a count of them is shown or a rule
     needs two: a tag's, a story's, a brief group's, tag discovery's.
     """
-    return (r.source.casefold(), (r.show or "").casefold())
+    return _voice(r.source, r.show)
+
+
+def _voice(source: str, show: str | None) -> tuple[str, str]:
+    return (source.casefold(), (show or "").casefold())
 
 
 def tag_summary(lib: Library) -> list[TagStat]:
@@ -278,33 +285,47 @@ def tag_summary(lib: Library) -> list[TagStat]:
     Every tag's weekly series covers the same weeks (``trend_weeks``), zeros
     included, so trends line up row under row and a tag absent from those
     weeks shows zeros rather than nothing.
+
+    Each entry's voice (``origin``) and week are looked up once per distinct
+    source and show, and per distinct day, then every tag's entries are mapped
+    to them in C (``map`` over a dict, ``Counter``): asked entry by entry in
+    Python, a 500k library's 21 tags (2.5M postings) took 2 s.
     """
     auto, user = tag_postings(lib)
-    rows = {r.id: r for r in lib.rows()}
-    memo: dict[str, tuple[int, int] | None] = {}
+    rows = lib.rows()
+    ids = list(map(_ID, rows))
+    pairs = list(zip(map(_SOURCE, rows), map(_SHOW, rows), strict=True))
+    voices = {pair: _voice(*pair) for pair in set(pairs)}
+    voice_of = dict(zip(ids, map(voices.__getitem__, pairs), strict=True))
     span = trend_weeks(lib)
     in_span = set(span)
+    days = list(map(_DAY, map(_DATE, rows)))
+    memo: dict[str, tuple[int, int] | None] = {}
+    week_by_day = {
+        d: (wk if (wk := _week(d, memo) if d else None) in in_span else None) for d in set(days)
+    }
+    week_of = dict(zip(ids, map(week_by_day.__getitem__, days), strict=True))
     labels = [_week_label(w) for w in span]
     starts = tuple(_week_start(w) for w in span)
     out: list[TagStat] = []
     for tag in set(auto) | set(user):
         a = auto.get(tag, ())
-        u = {i for i in user.get(tag, set()) if i in rows}
-        ids: Collection[str] = u.union(a) if u else a
-        if not ids:
+        u = voice_of.keys() & user.get(tag, set())
+        tagged_ids: Collection[str] = u.union(a) if u else a
+        if not tagged_ids:
             continue
         kind = "both" if a and u else ("auto" if a else "user")
-        sources = {origin(rows[i]) for i in ids}
-        counts: dict[tuple[int, int], int] = {}
-        for i in ids:
-            d = rows[i].date
-            wk = _week(d, memo) if d else None
-            if wk in in_span:
-                counts[wk] = counts.get(wk, 0) + 1
+        sources = set(map(voice_of.__getitem__, tagged_ids))
+        counts = Counter(map(week_of.__getitem__, tagged_ids))
         weekly = tuple(zip(labels, (counts.get(w, 0) for w in span), strict=True))
-        out.append(TagStat(tag, kind, len(ids), len(sources), weekly, starts))
+        out.append(TagStat(tag, kind, len(tagged_ids), len(sources), weekly, starts))
     out.sort(key=lambda s: (s.sources < 2, -s.sources, -s.entries, s.tag))
     return out
+
+
+_ID, _SOURCE, _SHOW = (operator.attrgetter(f) for f in ("id", "source", "show"))
+_DATE = operator.attrgetter("date")
+_DAY = operator.itemgetter(slice(None, 10))
 
 
 def all_tags(lib: Library) -> list[str]:

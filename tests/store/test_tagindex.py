@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from store.index.tagindex import TREND_WEEKS, all_tags, span_legend, tag_summary
 from store.index.topics import tag_entries
@@ -173,3 +175,85 @@ def test_two_shows_of_one_digest_are_two_sources_of_a_tag_muted_or_not(tmp_path:
     lib.add_tags(["e3"], ["china"])
     mute(lib, "T0")  # the muted path recounts what is left: Show B and the showless entry
     assert {s.tag: s.sources for s in tags_summary(lib)}["china"] == 2
+
+
+def _summary_by_entry(lib: Library) -> list[tuple[str, str, int, int, tuple[tuple[str, int], ...]]]:
+    """tag_summary's figures asked of each entry in turn: what it must equal."""
+    from store.index.tagindex import origin, tag_postings, trend_weeks
+
+    auto, user = tag_postings(lib)
+    rows = {r.id: r for r in lib.rows()}
+    span = trend_weeks(lib)
+    labels = [f"{y:04d}-W{w:02d}" for y, w in span]
+    out = []
+    for tag in set(auto) | set(user):
+        a = set(auto.get(tag, ()))
+        u = {i for i in user.get(tag, set()) if i in rows}
+        ids = a | u
+        if not ids:
+            continue
+        kind = "both" if a and u else ("auto" if a else "user")
+        weeks = []
+        for i in ids:
+            d = rows[i].date
+            try:
+                y, w, _ = date.fromisoformat(d[:10]).isocalendar()
+                weeks.append((y, w))
+            except ValueError:
+                pass
+        weekly = tuple((lab, weeks.count(wk)) for lab, wk in zip(labels, span, strict=True))
+        out.append((tag, kind, len(ids), len({origin(rows[i]) for i in ids}), weekly))
+    return sorted(out)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["S1", "s1", "S2"]),
+            st.sampled_from([None, "Show A", "show a", "Show B"]),
+            st.sampled_from(
+                [
+                    "",
+                    "2025-01-06",
+                    "2025-01-06T10:00:00",
+                    "2025-03-30",
+                    "2024-12-30",
+                    "not a date",
+                    "2025-02-11T23:59:59+02:00",
+                ]
+            ),
+            st.sets(st.sampled_from(["ai", "grid", "chip"]), max_size=3),
+            st.sets(st.sampled_from(["mine", "ai"]), max_size=2),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_the_summary_is_each_entrys_figures_counted(
+    tmp_path_factory: pytest.TempPathFactory,
+    spec: list[tuple[str, str | None, str, set[str], set[str]]],
+) -> None:
+    """Voices (a source and a show, case-folded), weeks of the trend's span, kinds and
+    counts, computed in bulk, are what the entries one by one say."""
+    lib = Library.open(tmp_path_factory.mktemp("lib"))
+    entries = [
+        Entry(
+            id=f"e{n:03d}",
+            source=Source("file", src, "/" + src),
+            show=show,
+            title=f"e{n}",
+            body="text",
+            published=day or None,
+            auto_tags=tuple(sorted(auto)),
+        )
+        for n, (src, show, day, auto, _user) in enumerate(spec)
+    ]
+    lib.save_entries(entries)
+    for n, (*_rest, user) in enumerate(spec):
+        if user:
+            lib.add_tags([f"e{n:03d}"], sorted(user))
+    got = sorted((s.tag, s.kind, s.entries, s.sources, s.weekly) for s in tag_summary(lib))
+    assert got == _summary_by_entry(lib)
