@@ -293,30 +293,37 @@ def tag_summary(lib: Library) -> list[TagStat]:
     """
     auto, user = tag_postings(lib)
     rows = lib.rows()
-    ids = list(map(_ID, rows))
-    pairs = list(zip(map(_SOURCE, rows), map(_SHOW, rows), strict=True))
-    voices = {pair: _voice(*pair) for pair in set(pairs)}
-    voice_of = dict(zip(ids, map(voices.__getitem__, pairs), strict=True))
     span = trend_weeks(lib)
     in_span = set(span)
-    days = list(map(_DAY, map(_DATE, rows)))
     memo: dict[str, tuple[int, int] | None] = {}
+    pairs = set(zip(map(_SOURCE, rows), map(_SHOW, rows), strict=True))
+    voice_by_pair = {p: _voice(*p) for p in pairs}
     week_by_day = {
-        d: (wk if (wk := _week(d, memo) if d else None) in in_span else None) for d in set(days)
+        d: (wk if (wk := _week(d, memo) if d else None) in in_span else None)
+        for d in set(map(_DAY, map(_DATE, rows)))
     }
-    week_of = dict(zip(ids, map(week_by_day.__getitem__, days), strict=True))
+    # each entry's (voice, week), one object per distinct pair: a dict of 500k
+    # entries pointing at a few thousand tuples, not 500k tuples of its own
+    shared: dict[_VoiceWeek, _VoiceWeek] = {}
+    keys = zip(
+        map(voice_by_pair.__getitem__, zip(map(_SOURCE, rows), map(_SHOW, rows), strict=True)),
+        map(week_by_day.__getitem__, map(_DAY, map(_DATE, rows))),
+        strict=True,
+    )
+    of = dict(zip(map(_ID, rows), map(lambda k: shared.setdefault(k, k), keys), strict=True))
     labels = [_week_label(w) for w in span]
     starts = tuple(_week_start(w) for w in span)
     out: list[TagStat] = []
     for tag in set(auto) | set(user):
         a = auto.get(tag, ())
-        u = voice_of.keys() & user.get(tag, set())
+        u = of.keys() & user.get(tag, set())
         tagged_ids: Collection[str] = u.union(a) if u else a
         if not tagged_ids:
             continue
         kind = "both" if a and u else ("auto" if a else "user")
-        sources = set(map(voice_of.__getitem__, tagged_ids))
-        counts = Counter(map(week_of.__getitem__, tagged_ids))
+        found = list(map(of.__getitem__, tagged_ids))
+        sources = set(map(_FIRST, found))
+        counts = Counter(map(_SECOND, found))
         weekly = tuple(zip(labels, (counts.get(w, 0) for w in span), strict=True))
         out.append(TagStat(tag, kind, len(tagged_ids), len(sources), weekly, starts))
     out.sort(key=lambda s: (s.sources < 2, -s.sources, -s.entries, s.tag))
@@ -326,6 +333,8 @@ def tag_summary(lib: Library) -> list[TagStat]:
 _ID, _SOURCE, _SHOW = (operator.attrgetter(f) for f in ("id", "source", "show"))
 _DATE = operator.attrgetter("date")
 _DAY = operator.itemgetter(slice(None, 10))
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_VoiceWeek = tuple[tuple[str, str], tuple[int, int] | None]
 
 
 def all_tags(lib: Library) -> list[str]:
