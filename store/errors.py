@@ -21,3 +21,11 @@ class ConfigError(DigestError):
 
 class UsageError(DigestError):
     """A mistake in how a command was typed (exit status 2)."""
+
+
+class Stopped(Exception):  # noqa: N818 - a signal, not an error
+    """Work that was asked to stop (its ``stop`` callable said so) did: nothing is wrong.
+
+    Not a DigestError: no message for the user, the caller asked for it (the
+    UI's worker, cancelled because the screen is closing).
+    """

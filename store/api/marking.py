@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from store.errors import Stopped
 from store.storage.library import Library
 from store.views import TagCount
 
@@ -17,15 +18,16 @@ if TYPE_CHECKING:
 
 
 # -- tags -----------------------------------------------------------------------
-def tags_summary(lib: Library) -> list[TagStat]:
+def tags_summary(lib: Library, stop: Callable[[], bool] | None = None) -> list[TagStat]:
     """Every tag with its entries, sources and weekly trend (``digest-tui tags``).
 
     Muted entries are not counted (a tag of muted entries only is left out).
+    ``stop``: as ``nav_tags``'s (``store.errors.Stopped`` when it says so).
     """
     from store.index.mute import muted_ids, tags_without_muted
     from store.index.tagindex import tag_summary
 
-    return tags_without_muted(lib, tag_summary(lib), muted_ids(lib))
+    return tags_without_muted(lib, tag_summary(lib, stop), muted_ids(lib))
 
 
 def trend_legend(weekly: Sequence[tuple[str, int]]) -> str:
@@ -46,7 +48,7 @@ def trend_chart(weekly: Sequence[tuple[str, int]], weeks: int | None = None) -> 
     return chart(weekly, weeks)
 
 
-def nav_tags(lib: Library) -> list[TagCount]:
+def nav_tags(lib: Library, stop: Callable[[], bool] | None = None) -> list[TagCount]:
     """The navigator's tags: cross-source tags first (most sources), then by size.
 
     The line shows both keys it is sorted by (sources, entries), with the
@@ -54,7 +56,9 @@ def nav_tags(lib: Library) -> list[TagCount]:
     background worker after a listing, which then brings the topic index up to
     date (``warm_topics``): not here, so the tags are on screen first (an
     underived 100k library spent ~9 s of each start signing its next 2,000
-    entries before the navigator had a tag).
+    entries before the navigator had a tag). ``stop`` is asked between tags
+    (the UI passes its worker's cancel: at 500k this is ~2 s of work a quit
+    waited for); ``store.errors.Stopped`` when it says so.
     """
     from store.index.mute import muted_ids
     from store.index.tagindex import tag_postings, tagged
@@ -64,7 +68,9 @@ def nav_tags(lib: Library) -> list[TagCount]:
     auto, user = tag_postings(lib)
     read = read_ids(lib.all_marks())
     tags = []
-    for s in tags_summary(lib):
+    for s in tags_summary(lib, stop):
+        if stop is not None and stop():
+            raise Stopped
         ids = tagged(s.tag, auto, user) - muted
         unread = len(ids - read)  # in C: at 500k, per id in Python, ~1 s for 21 tags
         tags.append(TagCount(s.tag, s.entries, s.sources, tuple(s.weekly), min(unread, s.entries)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -257,3 +258,27 @@ def test_the_summary_is_each_entrys_figures_counted(
             lib.add_tags([f"e{n:03d}"], sorted(user))
     got = sorted((s.tag, s.kind, s.entries, s.sources, s.weekly) for s in tag_summary(lib))
     assert got == _summary_by_entry(lib)
+
+
+def test_the_navigators_tags_stop_when_asked(lib: Library) -> None:
+    """A quit cancels the UI's tag worker: the summary stops between tags (Stopped),
+    and a stop that never says so changes nothing."""
+    from store.api import nav_tags, tags_summary
+    from store.errors import Stopped
+
+    whole = nav_tags(lib)
+    assert len(whole) >= 2
+    assert nav_tags(lib, stop=lambda: False) == whole
+    assert [s.tag for s in tags_summary(lib, stop=lambda: False)] == [
+        s.tag for s in tags_summary(lib)
+    ]
+    with pytest.raises(Stopped):
+        tags_summary(lib, stop=lambda: True)  # the summary itself stops, before its first tag
+    for after in (0, 1, len(whole)):
+        asked = iter(range(10_000))
+
+        def stop(after: int = after, asked: Iterator[int] = asked) -> bool:
+            return next(asked) >= after
+
+        with pytest.raises(Stopped):
+            nav_tags(lib, stop=stop)

@@ -19,7 +19,7 @@ import pytest
 from textual.pilot import Pilot
 
 from store import api
-from store.index import stories
+from store.index import stories, tagindex
 from tests.support.ui import main, settle, wait_for
 from tui.app import DigestApp
 from tui.screens.main import MainScreen
@@ -116,13 +116,13 @@ async def test_a_replaced_summary_that_finishes_last_is_not_shown(
     real = api.nav_tags
     calls: list[int] = []
 
-    def held(lib: Any) -> Any:
+    def held(lib: Any, stop: Any = None) -> Any:
         calls.append(1)
         if len(calls) == 1:
             started.set()
             release.wait(60)
             return []  # what the older summary read: never to be shown
-        return real(lib)
+        return real(lib, stop)
 
     monkeypatch.setattr(api, "nav_tags", held)
     app = DigestApp(lib_dir, first_run=False)
@@ -165,3 +165,35 @@ async def test_quitting_stops_the_warm_up(lib_dir: Path, monkeypatch: pytest.Mon
         await pilot.press("q")
     assert finished.wait(60)
     assert stopped == [True], "quitting did not tell the warm-up to stop"
+
+
+async def test_quitting_stops_the_tag_summary(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``q`` while the navigator's tags are summed asks the summary to stop (~1.5 s of work
+    at 500k, which quitting waited for)."""
+    started, finished = threading.Event(), threading.Event()
+    stopped: list[bool] = []
+    real = tagindex.tag_summary
+
+    def summing(lib: Any, stop: Any = None) -> Any:
+        """The summary's loop as the store runs it: the stop asked before each tag."""
+        started.set()
+        try:
+            for _ in range(3000):  # at most ~30 s, and a failure, if never told
+                if stop is None or stop():
+                    stopped.append(stop is not None)
+                    return real(lib, stop)  # asked again there: Stopped
+                time.sleep(0.01)
+            stopped.append(False)
+            return real(lib)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(tagindex, "tag_summary", summing)
+    app = DigestApp(lib_dir, first_run=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, started.is_set, "the tag summary to start", workers=False)
+        await pilot.press("q")
+    assert finished.wait(60)
+    assert stopped == [True], "quitting did not tell the tag summary to stop"

@@ -29,6 +29,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from store import api
+from store.errors import Stopped
 from store.models import EMPTY_MARKS, Marks
 from store.views import Listing, NavData, Opened, Selection, TagCount
 from tui.screens.main_panes import ListPane, SearchBar, TargetLine, related_items
@@ -43,17 +44,8 @@ FREEZE_ROWS = 20_000  # from this many rows on, attach() takes them out of the g
 LOADING = "Loading library…"
 # actions that need the open library (disabled while it loads)
 LIBRARY_ACTIONS = frozenset(
-    {
-        "search",
-        "toggle_bookmark",
-        "add_tag",
-        "remove_tag",
-        "toggle_read",
-        "step_entry",
-        "refresh",
-        "open_link",
-        "copy_link",
-    }
+    {"search", "toggle_bookmark", "add_tag", "remove_tag", "toggle_read", "step_entry"}
+    | {"refresh", "open_link", "copy_link"}
 )
 EMPTY_HELP = (
     "Your library is empty.\n\n"
@@ -421,9 +413,13 @@ class MainView(Screen[None]):
     def load_tags(self) -> None:
         """The navigator's tags and stories, off the UI thread; then the topic warm-up
         (bounded), after which the stories are shown again if it changed them."""
-        tags, stories = api.nav_tags(self.lib), api.nav_stories(self.lib)
-        self.post_message(self.TagsReady(tags, stories, worker := get_current_worker()))
-        api.warm_topics(self.lib, stop=worker.cancelled_event.is_set)  # quitting cancels it
+        stop = (worker := get_current_worker()).cancelled_event.is_set  # quitting cancels it
+        try:
+            tags, stories = api.nav_tags(self.lib, stop), api.nav_stories(self.lib)
+        except Stopped:
+            return
+        self.post_message(self.TagsReady(tags, stories, worker))
+        api.warm_topics(self.lib, stop=stop)
         if (again := api.nav_stories(self.lib)) != stories:
             self.post_message(self.TagsReady(tags, again, worker))
 
