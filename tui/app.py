@@ -75,9 +75,10 @@ class DigestApp(App[int]):
         LinuxDriver: the same terminal handling, and a quit that does not wait ~0.2 s
         for the input thread."""
         chosen = super().get_driver_class()
+        from textual import constants
         from textual.drivers.linux_driver import LinuxDriver
 
-        if chosen is LinuxDriver:
+        if chosen is LinuxDriver and constants.DRIVER is None:  # not one TEXTUAL_DRIVER named
             from tui.driver import QuickStopDriver
 
             return QuickStopDriver

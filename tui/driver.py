@@ -44,10 +44,13 @@ class _WakingEvent(threading.Event):
         self._wake_fd: int | None = None
         self._fd_lock = threading.Lock()  # a set() never writes to an fd closed meanwhile
 
-    def wake_with(self, fd: int | None) -> None:
-        """Write to ``fd`` when set from now on (None: no more)."""
+    def wake_with(self, fd: int | None, *, only_if: int | None = None) -> None:
+        """Write to ``fd`` when set from now on (None: no more). ``only_if``: only
+        if the fd written to now is that one (an ending thread never clears the fd of
+        a newer one, which Textual's SIGTSTP handling can start meanwhile)."""
         with self._fd_lock:
-            self._wake_fd = fd
+            if only_if is None or self._wake_fd == only_if:
+                self._wake_fd = fd
 
     def set(self) -> None:
         super().set()
@@ -74,17 +77,11 @@ class QuickStopDriver(LinuxDriver):
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events (Textual's loop, woken by the exit flag)."""
         flag = self.exit_event
-        wake_r, wake_w = os.pipe()
-        os.set_blocking(wake_r, False)
-        os.set_blocking(wake_w, False)
-        if isinstance(flag, _WakingEvent):
-            flag.wake_with(wake_w)
-        selector = selectors.SelectSelector()
-        selector.register(self.fileno, selectors.EVENT_READ)
-        selector.register(wake_r, selectors.EVENT_READ)
         fileno = self.fileno
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")().decode
+        wake_r, wake_w = os.pipe()
+        selector = selectors.SelectSelector()
 
         def process(events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
             for last, (key, mask) in loop_last(events):
@@ -102,12 +99,18 @@ class QuickStopDriver(LinuxDriver):
                 self.process_message(event)
 
         try:
+            os.set_blocking(wake_r, False)
+            os.set_blocking(wake_w, False)
+            if isinstance(flag, _WakingEvent):
+                flag.wake_with(wake_w)
+            selector.register(fileno, selectors.EVENT_READ)
+            selector.register(wake_r, selectors.EVENT_READ)
             while not flag.is_set():
                 process(selector.select(WAIT))
             process([], final=True)
         finally:
             if isinstance(flag, _WakingEvent):
-                flag.wake_with(None)
+                flag.wake_with(None, only_if=wake_w)
             selector.close()
             for fd in (wake_r, wake_w):
                 with contextlib.suppress(OSError):

@@ -78,3 +78,12 @@ def test_the_app_runs_on_it_where_textual_would_use_its_linux_driver(
     app = DigestApp(tmp_path / "lib")
     assert issubclass(QuickStopDriver, LinuxDriver)
     assert app.driver_class is QuickStopDriver
+
+
+def test_a_driver_named_by_textual_driver_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual import constants
+
+    monkeypatch.setattr(constants, "DRIVER", "textual.drivers.linux_driver:LinuxDriver")
+    assert DigestApp(tmp_path / "lib").driver_class is LinuxDriver
