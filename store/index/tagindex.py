@@ -222,8 +222,11 @@ def trend_weeks(lib: Library) -> list[tuple[int, int]]:
     library read every week gets exactly its last ``TREND_WEEKS`` calendar
     weeks. ``span_legend`` says when weeks were skipped.
     """
-    memo: dict[str, tuple[int, int] | None] = {}
-    days = set(map(_DAY, map(_DATE, lib.rows())))  # a week per distinct day, not per row
+    return _span_of(set(map(_DAY, map(_DATE, lib.rows()))), {})
+
+
+def _span_of(days: set[str], memo: dict[str, tuple[int, int] | None]) -> list[tuple[int, int]]:
+    """``trend_weeks`` of the rows' distinct days (a week per day, not per row)."""
     weeks = {wk for d in days if d and (wk := _week(d, memo))}
     return sorted(weeks)[-TREND_WEEKS:]
 
@@ -296,14 +299,14 @@ def tag_summary(lib: Library, stop: Callable[[], bool] | None = None) -> list[Ta
     """
     auto, user = tag_postings(lib)
     rows = lib.rows()
-    span = trend_weeks(lib)
-    in_span = set(span)
     memo: dict[str, tuple[int, int] | None] = {}
+    days = set(map(_DAY, map(_DATE, rows)))
+    span = _span_of(days, memo)
+    in_span = set(span)
     pairs = set(zip(map(_SOURCE, rows), map(_SHOW, rows), strict=True))
     voice_by_pair = {p: _voice(*p) for p in pairs}
     week_by_day = {
-        d: (wk if (wk := _week(d, memo) if d else None) in in_span else None)
-        for d in set(map(_DAY, map(_DATE, rows)))
+        d: (wk if (wk := _week(d, memo) if d else None) in in_span else None) for d in days
     }
     # each entry's (voice, week), one object per distinct pair: a dict of 500k
     # entries pointing at a few thousand tuples, not 500k tuples of its own

@@ -234,14 +234,8 @@ def test_after_a_refresh_one_story_from_three_shows_is_one_group(tmp_path: Path)
     assert len(group.sources) == 3
 
 
-def test_quitting_an_unchanged_library_reads_no_seen_set(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The seen set holds every id (~8 MB at 500k): a quit with nothing new must not read it."""
-    lib = _tagged(tmp_path)
-    # a visit the previous release recorded: no stamp of the index beside it
-    assert api.leave_brief(lib)
-    lib.state_table(briefs.VISIT_TABLE).set("visit", {"at": api.last_visit(lib)})
+def _sidecar_reads(lib: Library, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the side files ``lib`` reads from now on, in order."""
     reads: list[str] = []
     real = lib.read_sidecar
 
@@ -250,6 +244,18 @@ def test_quitting_an_unchanged_library_reads_no_seen_set(
         return real(name)
 
     monkeypatch.setattr(lib, "read_sidecar", counted)
+    return reads
+
+
+def test_quitting_an_unchanged_library_reads_no_seen_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seen set holds every id (~8 MB at 500k): a quit with nothing new must not read it."""
+    lib = _tagged(tmp_path)
+    # a visit the previous release recorded: no stamp of the index beside it
+    assert api.leave_brief(lib)
+    lib.state_table(briefs.VISIT_TABLE).set("visit", {"at": api.last_visit(lib)})
+    reads = _sidecar_reads(lib, monkeypatch)
     assert not api.leave_brief(lib)  # nothing new: read once, the stamp kept
     assert reads.count(briefs.SEEN_NAME) == 1
     for _ in range(2):
@@ -272,14 +278,7 @@ def test_a_first_quit_sees_every_row_without_reading_an_old_set(
     before it is read (500k ids: the old set, the live set and a sort were most of 1.5 s)."""
     lib = _tagged(tmp_path)
     lib.write_sidecar(briefs.SEEN_NAME, {"v": 1, "ids": "gone-id"})  # no visit recorded
-    reads: list[str] = []
-    real = lib.read_sidecar
-
-    def counted(name: str) -> object:
-        reads.append(name)
-        return real(name)
-
-    monkeypatch.setattr(lib, "read_sidecar", counted)
+    reads = _sidecar_reads(lib, monkeypatch)
     assert api.leave_brief(lib)
     assert briefs.SEEN_NAME not in reads
     monkeypatch.undo()

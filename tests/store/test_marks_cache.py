@@ -80,6 +80,13 @@ def _whole(d: Path) -> dict[str, Marks]:
     return {k: v for k, v in j.all().items() if v != EMPTY_MARKS}
 
 
+def _same_as_whole(d: Path, marks: dict[str, Marks], page: list[str]) -> None:
+    """Every first-page entry has the marks a whole replay of the journal gives it."""
+    whole = _whole(d)
+    for i in page:
+        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+
+
 def _page_listing_marks(d: Path) -> tuple[Library, dict[str, Marks], list[str]]:
     lib = Library.open(d, first_page=True)
     listing = api.list_view(lib, Selection("all"), "")
@@ -117,9 +124,7 @@ def test_marks_written_after_the_cache_are_read_from_the_journal_tail(tmp_path: 
     _counted(tmp_path)
     lib, marks, page = _page_listing_marks(tmp_path)
     assert _page(lib) is marks  # the cache was used, with the tail
-    whole = _whole(tmp_path)
-    for i in page:
-        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+    _same_as_whole(tmp_path, marks, page)
     assert marks[ids[3]].user_tags == ("later",)
     assert lib.marks_stamp == other.marks_stamp  # read to the same end
 
@@ -156,9 +161,7 @@ def test_a_compacted_journal_is_not_read_through_the_cache(tmp_path: Path) -> No
     _counted(tmp_path)
     lib2, marks, page = _page_listing_marks(tmp_path)
     assert _page(lib2) is None  # whole journal read: the cache was stale
-    whole = _whole(tmp_path)
-    for i in page:
-        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+    _same_as_whole(tmp_path, marks, page)
 
 
 def test_a_cache_of_another_index_is_not_used(tmp_path: Path) -> None:
@@ -169,9 +172,7 @@ def test_a_cache_of_another_index_is_not_used(tmp_path: Path) -> None:
     _counted(tmp_path)
     lib2, marks, page = _page_listing_marks(tmp_path)
     assert _page(lib2) is None
-    whole = _whole(tmp_path)
-    for i in page:
-        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+    _same_as_whole(tmp_path, marks, page)
 
 
 def test_a_cache_of_another_first_page_is_not_used(
@@ -187,9 +188,7 @@ def test_a_cache_of_another_first_page_is_not_used(
     lib, marks, page = _page_listing_marks(tmp_path)
     assert len(page) == CHUNK + 3
     assert _page(lib) is None
-    whole = _whole(tmp_path)
-    for i in page:
-        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+    _same_as_whole(tmp_path, marks, page)
 
 
 @pytest.mark.parametrize(
@@ -205,9 +204,7 @@ def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: bytes | None) -> None
     cache.write_bytes(raw[: len(raw) // 2] if damage is None else damage)
     lib, marks, page = _page_listing_marks(tmp_path)
     assert _page(lib) is None
-    whole = _whole(tmp_path)
-    for i in page:
-        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+    _same_as_whole(tmp_path, marks, page)
     lib.complete()  # and the start keeps a good one again
     assert markscache.load_view(tmp_path, lib._index_stamp, _page_ids(tmp_path)) is not None
 
@@ -286,6 +283,4 @@ def test_page_marks_equal_a_whole_replay(
     _counted(d)
     got, marks, page = _page_listing_marks(d)
     assert _page(got) is marks
-    whole = _whole(d)
-    for i in page:
-        assert marks.get(i, EMPTY_MARKS) == whole.get(i, EMPTY_MARKS), i
+    _same_as_whole(d, marks, page)
