@@ -18,16 +18,22 @@ library: what a segment holds and how one is made.
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Segment", "invert", "term_key"]
+__all__ = ["SMALL_INVERT", "Segment", "invert", "invert_packed", "invert_small", "term_key"]
 
 MAGIC = b"DTWI1\n"
+# up to this many (key, document) pairs, ``invert_packed`` inverts in plain Python
+# when numpy is not imported yet: importing it (0.08-0.15 s) costs more than the
+# dict it saves below ~600k pairs (a daily refresh's 500 new entries: ~200k pairs,
+# 0.05 s in Python, 0.02 s in numpy after 0.1 s of import)
+SMALL_INVERT = 400_000
 _HEADER = struct.Struct("<II")
 
 
@@ -125,4 +131,41 @@ def invert(keys: Any, docs: Any) -> Segment:
     out.keys.frombytes(k[first].astype(np.uint64).tobytes())
     out.offs.frombytes(np.append(np.flatnonzero(starts), pairs.size).astype(np.uint32).tobytes())
     out.post.frombytes((pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32).tobytes())
+    return out
+
+
+def invert_packed(parts: Sequence[bytes], numbers: Sequence[int]) -> Segment:
+    """A segment from each document's term keys (packed ``array("Q")`` bytes) and its
+    number: ``invert`` of the pairs they make, in the same format.
+
+    Small batches are inverted with a dict of lists, without importing numpy
+    (see ``SMALL_INVERT``); larger ones, or any once numpy is loaded, by ``invert``.
+    """
+    total = sum(len(p) for p in parts) // 8
+    if total > SMALL_INVERT or "numpy" in sys.modules:
+        import numpy as np
+
+        return invert(
+            np.frombuffer(b"".join(parts), dtype=np.uint64),
+            np.repeat(np.array(numbers, dtype=np.uint32), [len(p) // 8 for p in parts]),
+        )
+    return invert_small(parts, numbers)
+
+
+def invert_small(parts: Sequence[bytes], numbers: Sequence[int]) -> Segment:
+    """``invert_packed`` in plain Python: a dict of each key's documents, sorted."""
+    post: dict[int, list[int]] = {}
+    for packed, dn in zip(parts, numbers, strict=True):
+        for key in array("Q", packed):
+            docs = post.get(key)
+            if docs is None:
+                post[key] = [dn]
+            else:
+                docs.append(dn)
+    keys = sorted(post)
+    out = Segment(array("Q", keys), array("I", [0]), array("I"))
+    for key in keys:
+        docs = post[key]
+        out.post.extend(sorted(set(docs)) if len(docs) > 1 else docs)
+        out.offs.append(len(out.post))
     return out

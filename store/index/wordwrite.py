@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from store.index import lexicon
-from store.index.segments import Segment, invert, term_key
+from store.index.segments import Segment, invert, invert_packed, term_key
 from store.index.tokens import singular
 from store.storage.atomic import write_bytes_atomic
 from store.storage.library import Library
@@ -57,7 +57,8 @@ def valid(m: Any) -> bool:
 
 
 def warm() -> None:
-    """Import what writing a segment needs (numpy) ahead of the first write."""
+    """Import what writing a large segment needs (numpy) ahead of the first write
+    (a small one is inverted without it: ``segments.invert_packed``)."""
     import numpy  # noqa: F401
 
 
@@ -87,7 +88,6 @@ def write_docs(lib: Library, docs: Sequence[Doc]) -> int:
         seq = int(m["seq"]) + 1
         name = f"seg-{seq:08d}.bin"
         packed: list[bytes] = []
-        counts: list[int] = []
         numbers: list[int] = []
         words: set[str] = set()
         last = {d[0]: d for d in docs}  # an id twice in a batch: the later copy, as saved
@@ -108,18 +108,12 @@ def write_docs(lib: Library, docs: Sequence[Doc]) -> int:
                 m["h"][dn] = h
                 m["s"][dn] = name
             packed.append(keys)
-            counts.append(len(keys) // 8)
             numbers.append(dn)
             words.update(doc_words.split("\n"))
         done.append(len(numbers))
         if not numbers:
             return m
-        import numpy as np
-
-        seg = invert(
-            np.frombuffer(b"".join(packed), dtype=np.uint64),
-            np.repeat(np.array(numbers, dtype=np.uint32), counts),
-        )
+        seg = invert_packed(packed, numbers)
         write_bytes_atomic(lib.dir / DIR_NAME / name, seg.to_bytes())
         words.discard("")
         write_bytes_atomic(lib.dir / DIR_NAME / lex_name(name), lexicon.to_bytes(words))

@@ -150,6 +150,8 @@ class _Refresh:
         # on arrival, stored once parsed (twice over 37 MB of feeds was 0.07 s)
         self.sums: dict[str, str] = {}
         self.pool: WorkerPool[FeedParse | str] | None = None
+        # bodies parsed whole (no item memory): their entries may be many (see warm_for_commit)
+        self.whole_bodies = 0
 
     def old(self, fc: FeedConfig) -> dict[str, Any]:
         return self.states.get(fc.url) or {}
@@ -258,6 +260,7 @@ class _Refresh:
             base = fr.final_url or fr.url
             # the item memory holds only while what shapes every entry stands
             memory = old.get("items") if same_cfg and old.get("items_from") == base else None
+            self.whole_bodies += memory is None
             title = (old.get("title"), fc.label)
             args = (fr.body, base, fr.headers, self.vocab, fc, title, memory, not self.batch.defer)
             self.parser().submit(fr.url, args, len(fr.body))
@@ -271,14 +274,19 @@ class _Refresh:
     def warm_for_commit(self) -> None:
         """What the commit needs, readied while the workers parse: tagging's
         modules and the vocabulary it compiles (neither loaded before an early
-        fork) and the word index's numpy (~0.08 s to import, a twentieth of a
-        daily refresh when it came after the parse)."""
+        fork) and, when some body is parsed whole (a first fetch: its entries
+        may be thousands), the word index's numpy (~0.08 s to import, a
+        twentieth of a daily refresh when it came after the parse). A refresh
+        whose every body has an item memory (a daily one: a few new items a
+        feed) inverts its few entries' keys without numpy (``invert_packed``),
+        and does not import it at all: 0.08-0.15 s of a core the workers use."""
         from store.index.topics import tag_entries  # noqa: F401 (its imports, here)
         from store.index.vocabulary import vocabulary_for
         from store.index.wordwrite import warm
 
         vocabulary_for(self.vocab)
-        warm()
+        if self.whole_bodies:
+            warm()
 
     # -- derive ----------------------------------------------------------------
     def parsed(self, url: str, res: FeedParse | str) -> None:

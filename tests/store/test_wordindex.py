@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.index import wordindex
-from store.index.segments import Segment, invert, term_key
+from store.index.segments import Segment, invert, invert_small, term_key
 from store.index.tokens import entry_text, tokenize
 from store.models import Entry, Source
 from store.storage.library import Library
@@ -60,6 +60,32 @@ def test_invert_matches_a_dict_of_sorted_sets(pairs: list[tuple[int, int]]) -> N
     assert seg.offs[0] == 0 and seg.offs[-1] == len(seg.post)
     again = Segment.from_bytes(seg.to_bytes())
     assert (again.keys, again.offs, again.post) == (seg.keys, seg.offs, seg.post)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1)), max_size=30),
+        max_size=20,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_the_small_inversion_is_numpys_segment(docs: list[list[int]], rnd: random.Random) -> None:
+    """A batch's keys inverted without numpy give the very segment numpy gives, for
+    any keys (repeated within a document, shared across them) and document numbers
+    in any order (a re-indexed entry keeps its older, smaller number)."""
+    from array import array
+
+    numbers = rnd.sample(range(1000), len(docs))
+    parts = [array("Q", keys).tobytes() for keys in docs]
+    pairs = [(k, n) for keys, n in zip(docs, numbers, strict=True) for k in keys]
+    small = invert_small(parts, numbers)
+    big = invert(
+        np.array([k for k, _ in pairs], dtype=np.uint64),
+        np.array([n for _, n in pairs], dtype=np.uint32),
+    )
+    assert small.to_bytes() == big.to_bytes()
+    assert {k: list(v) for k, v in small.items()} == _reference(pairs)
 
 
 def _entry(i: int, text: str) -> Entry:
