@@ -141,6 +141,29 @@ def test_a_stale_memory_only_costs_a_whole_parse(tmp_path: Path) -> None:
     assert again.entries == whole.entries and again.skipped == 0
 
 
+def test_a_memory_the_previous_release_wrote_costs_one_whole_parse() -> None:
+    """The previous release hashed items with blake2b: such a memory matches no item,
+    so the body is parsed whole once (the same entries: nothing is new, nothing lost)
+    and the memory written then skips every known item on the next refresh."""
+    import hashlib
+
+    body = next(iter(feed_documents(4, 1, 6).values()))
+    whole = _job(body, None)
+    assert whole.items is not None
+    sp = split_feed(prepare_xml(body))
+    assert sp is not None
+    head, *tokens = whole.items.split()
+    old_hashes = [
+        hashlib.blake2b(sp.data[it.start : it.end], digest_size=HASH_CHARS // 2).hexdigest()
+        for it in sp.items
+    ]
+    old = " ".join((head, *(h + t[HASH_CHARS:] for h, t in zip(old_hashes, tokens, strict=True))))
+    assert old != whole.items
+    once = _job(body, old)
+    assert once.skipped == 0 and once.entries == whole.entries and once.items == whole.items
+    assert _job(body, once.items).skipped == len(tokens)
+
+
 def test_a_feed_feedparser_reads_gets_no_memory() -> None:
     """feedparser types an item's content after its predecessor's (this feed's third
     last item comes out text/plain after the others, text/html alone): such a feed
