@@ -123,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not a.no_newsboat and not use_nb and not topics_only:
         notes.append("newsboat column skipped")
     wanted = set(a.only or BENCHMARKS)
+    if (note := ours.compile_checkout()) is not None:
+        notes.append(note)
     if topics_only:
         from bench.topics_scale import bench_topics_scale
 
