@@ -21,8 +21,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from store.models import Entry
 
 #: Matches an entry title on screen (both readers); feed titles never match.
 TITLE_RE = r"Story #\d{6}"
@@ -271,7 +274,7 @@ def daily_documents(
 
 def iter_entries(
     seed: int, n: int, n_feeds: int, port_label: int = 0, *, start: int = 0
-) -> Iterator[object]:
+) -> Iterator[Entry]:
     """digest-tui :class:`store.models.Entry` objects for items ``start..n-1``."""
     from store.models import Entry, Section, Source, short_hash
 

@@ -9,6 +9,7 @@ checkout has it: it returns once the new entries are listable).
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -88,18 +89,18 @@ def bench_refresh(a: argparse.Namespace, use_nb: bool) -> list[Result]:
             if use_nb:
                 s = nb.setup(a.work_dir / "refresh" / "newsboat", urls)
                 s.clear_cache()
-                who.append(("newsboat", lambda s=s: nb.reload(s)))
+                who.append(("newsboat", functools.partial(nb.reload, s)))
             if can_ours:
                 d = a.work_dir / "refresh" / "digest-tui"
                 shutil.rmtree(d, ignore_errors=True)
-                who.append(("ours", lambda d=d: ours.refresh(d, cfg)))
+                who.append(("ours", functools.partial(ours.refresh, d, cfg)))
             measure("fresh", fresh, "plain", who, run)
             measure("same", same, "plain", who, run)
             measure("304", n304, "conditional", who, run)
             if no_wait:  # last: its pending derivation must not reach the rows above
                 d = a.work_dir / "refresh" / "digest-tui-no-wait"
                 shutil.rmtree(d, ignore_errors=True)
-                nw: Who = [("ours", lambda d=d: ours.refresh(d, cfg, "--no-wait"))]
+                nw: Who = [("ours", functools.partial(ours.refresh, d, cfg, "--no-wait"))]
                 measure("fresh", listable, "plain", nw, run)
             log(
                 f"refresh run {run + 1}/{a.runs}: listable={listable.ours and listable.ours[-1]} "
@@ -162,7 +163,9 @@ def bench_daily(a: argparse.Namespace, use_nb: bool) -> list[Result]:
                 s = nb.setup(root / "newsboat", urls)
                 s.clear_cache()
                 shutil.copy2(base_nb.cache, s.cache)
-                res.theirs = _timed(res, "newsboat", run, lambda s=s: nb.reload(s), res.theirs)
+                res.theirs = _timed(
+                    res, "newsboat", run, functools.partial(nb.reload, s), res.theirs
+                )
                 got = nb.item_count(s)
                 if got != a.feeds * (a.items + new):
                     res.notes.append(f"newsboat run {run}: {got} items after the refresh")
