@@ -59,6 +59,7 @@ from store.api.kept import (
 from store.api.marking import (
     all_tag_names,
     bookmark,
+    known_tags,
     last_change,
     mark_read,
     nav_tags,
@@ -184,6 +185,7 @@ __all__ = [
     "nav_tags",
     "warm_topics",
     "all_tag_names",
+    "known_tags",
     "user_tag",
     "user_tags",
     "tag",

@@ -5,7 +5,7 @@ Part of the door (``store.api``); see its docstring.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from store.errors import Stopped
@@ -99,21 +99,38 @@ def all_tag_names(lib: Library) -> list[str]:
     return list(all_tags(lib))
 
 
-def user_tag(typed: str) -> str:
+def user_tag(typed: str, known: Callable[[], Collection[str]] | None = None) -> str:
     """A tag as the user typed it, in the store's spelling ("Open Source" -> "open-source").
 
     Raises ``UsageError`` saying why when the text cannot be a tag
     ("bad#tag"), so the CLI's ``tag`` and the UI's tag dialog say the same
-    thing; "" when nothing was typed.
+    thing; "" when nothing was typed. ``known``: the library's tags (see
+    ``known_tags``), asked only when the text could be a camel-case name's
+    id typed in lower case ("cocoapods", kept whole if the library has it).
     """
     from store.index.usertags import user_tag as spelled
 
-    return spelled(typed)
+    return spelled(typed, known)
 
 
-def user_tags(typed: Iterable[str]) -> list[str]:
+def user_tags(
+    typed: Iterable[str], known: Callable[[], Collection[str]] | None = None
+) -> list[str]:
     """Several typed tags, spelled as tags; empty ones dropped (``UsageError`` as ``user_tag``)."""
-    return [t for t in (user_tag(x) for x in typed) if t]
+    return [t for t in (user_tag(x, known) for x in typed) if t]
+
+
+def known_tags(lib: Library) -> Callable[[], Collection[str]]:
+    """The library's tags for ``user_tag``, read on the first ask only (every tag
+    of a large library is ~1 s at 500k entries, and most typed tags never ask)."""
+    got: list[Collection[str]] = []
+
+    def tags() -> Collection[str]:
+        if not got:
+            got.append(frozenset(all_tag_names(lib)))
+        return got[0]
+
+    return tags
 
 
 def tag(lib: Library, ids: Sequence[str], tags: Sequence[str]) -> list[str]:

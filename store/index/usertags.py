@@ -12,6 +12,7 @@ mangled tag the user never typed ("bad#-tag").
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Collection
 
 from store.errors import UsageError
 from store.index.tagids import MAX_TAG_CHARS, as_tag_id, normalize_tag
@@ -26,7 +27,7 @@ _SUFFIXES = frozenset("+#")
 _RULE = "a tag is letters and digits, words joined by spaces or -"
 
 
-def user_tag(typed: str) -> str:
+def user_tag(typed: str, known: Callable[[], Collection[str]] | None = None) -> str:
     """The canonical spelling, so "Open Source" is the automatic "open-source".
 
     ``normalize_tag`` refuses chrome and generic words as *automatic* tags; the
@@ -34,6 +35,11 @@ def user_tag(typed: str) -> str:
     words joined by "-". A leading "#" (how tags are shown) is dropped.
     Returns "" when nothing was typed; raises ``UsageError`` naming the
     problem when the text cannot be a tag.
+
+    ``known`` gives the library's tags, asked only for text spelled as an id
+    that a camel-case name keeps whole ("cocoapods", the id of "CocoaPods"):
+    typed in lower case it reads like a plural ("cocoapod"), so it is the
+    name's tag when the library has that tag, the plural's singular otherwise.
     """
     text = " ".join(typed.split())
     if text.startswith("#"):
@@ -46,7 +52,11 @@ def user_tag(typed: str) -> str:
     words = raw_tokens(text)
     if not words:
         raise UsageError(f"{_quoted(typed)} is not a tag: a tag needs a letter or a digit")
-    spelled = normalize_tag(text) or "-".join(words)
+    joined = "-".join(words)
+    spelled = normalize_tag(text) or joined
+    kept_name = spelled != joined and known is not None and as_tag_id(joined) == joined
+    if kept_name and known is not None and joined in known():
+        spelled = joined
     if len(spelled) > MAX_TAG_CHARS:
         raise UsageError(
             f"{_quoted(typed)} is not a tag: a tag has at most {MAX_TAG_CHARS} characters"

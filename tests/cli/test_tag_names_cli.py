@@ -49,3 +49,19 @@ def test_a_tag_the_tagger_refuses_is_found_by_its_query(lib_dir: Path) -> None:
     for term in ("+post", "+2025"):
         proc = run_cli(lib_dir, "list", term, "--json", check=True)
         assert [e["id"] for e in json.loads(proc.stdout)] == [DEEPSEEK], term
+
+
+def test_a_camel_case_names_tag_typed_as_shown_is_that_tag(lib_dir: Path) -> None:
+    """The library shows #cocoapods (CocoaPods' tag); `tag ID cocoapods` is that tag,
+    not "cocoapod", which the same letters would be in a library without it."""
+    run_cli(lib_dir, "tag", DEEPSEEK, "cocoapods", check=True)
+    assert user_tags(lib_dir) == ["cocoapod"]
+    run_cli(lib_dir, "untag", DEEPSEEK, "cocoapod", check=True)
+    Library.open(lib_dir).add_tags([DEEPSEEK], ["cocoapods"])  # as `tag ID CocoaPods` stores it
+    assert user_tags(lib_dir) == ["cocoapods"]
+    run_cli(lib_dir, "untag", DEEPSEEK, "cocoapods", check=True)
+    other = next(r.id for r in Library.open(lib_dir).rows() if r.id != DEEPSEEK)
+    run_cli(lib_dir, "tag", other, "CocoaPods", check=True)  # now only another entry has it
+    proc = run_cli(lib_dir, "tag", DEEPSEEK, "cocoapods", check=True)
+    assert proc.stdout.strip() == f"{DEEPSEEK[:8]}: tagged cocoapods"
+    assert user_tags(lib_dir) == ["cocoapods"]

@@ -70,3 +70,32 @@ def test_the_stored_spelling_is_stable(typed: str) -> None:
     assert user_tag(once) == once or as_tag_id(once) == once
     check_spelled(once)  # what the store accepts as a stored spelling
     assert once == once.strip() and "\n" not in once and "  " not in once
+
+
+def test_a_camel_case_names_id_typed_in_lower_case_is_that_name_when_the_library_has_it() -> None:
+    """'CocoaPods' is stored as the tag "cocoapods"; typed as shown, in lower case, the
+    text reads like a plural. It is the name's tag when the library has that tag (a
+    user retyping a tag they see) and the plural's singular otherwise."""
+    assert user_tag("CocoaPods") == "cocoapods"
+    assert user_tag("cocoapods") == "cocoapod"
+    assert user_tag("cocoapods", lambda: {"cocoapods", "llm"}) == "cocoapods"
+    assert user_tag("#cocoapods", lambda: frozenset({"cocoapods"})) == "cocoapods"
+    assert user_tag("cocoapods", lambda: {"llm"}) == "cocoapod"
+    # a word the dictionary knows is its singular whatever the library holds
+    assert user_tag("robots", lambda: {"robots"}) == "robot"
+
+
+def test_the_librarys_tags_are_asked_only_for_a_possible_names_id() -> None:
+    asked: list[str] = []
+
+    def known() -> set[str]:
+        asked.append("asked")
+        return {"open-source"}
+
+    for typed in ("Open Source", "Data Centers", "robots", "post", "CocoaPods", "C++"):
+        user_tag(typed, known)
+    assert asked == []
+    # a word no dictionary knows, ending in "s", may be a name's id: the library decides
+    assert user_tag("cocoapods", known) == "cocoapod"
+    assert user_tag("LLMs", known) == "llm"
+    assert asked == ["asked", "asked"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -229,8 +229,8 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def _norm_tags(tags: list[str]) -> list[str]:
-    out = api.user_tags(tags)
+def _norm_tags(tags: list[str], known: Callable[[], Collection[str]]) -> list[str]:
+    out = api.user_tags(tags, known)
     if not out:
         raise UsageError("digest-tui: no usable tag given")
     return out
@@ -259,11 +259,11 @@ def _tag_targets(args: argparse.Namespace, lib: api.Library) -> tuple[list[str],
     return [eid], list(args.words[1:]), eid[:8]
 
 
-def _respelled(typed: list[str]) -> str:
+def _respelled(typed: list[str], known: Callable[[], Collection[str]]) -> str:
     """' (stored "Open Source" as open-source)' when a tag was stored spelled otherwise."""
     respelled = [
         f'"{t}" as {spelled}'
-        for t, spelled in zip(typed, (api.user_tag(t) for t in typed), strict=True)
+        for t, spelled in zip(typed, (api.user_tag(t, known) for t in typed), strict=True)
         if spelled and t.strip().lstrip("#").strip().lower() != spelled
     ]
     return f" (stored {', '.join(respelled)})" if respelled else ""
@@ -272,9 +272,10 @@ def _respelled(typed: list[str]) -> str:
 def cmd_tag(args: argparse.Namespace, ctx: Any) -> int:
     lib = ctx.library()
     ids, typed, who = _tag_targets(args, lib)
-    tags = _norm_tags(typed)  # a tag that cannot be one stops here: nothing stored
+    known = api.known_tags(lib)  # "cocoapods" is CocoaPods' tag if the library has it
+    tags = _norm_tags(typed, known)  # a tag that cannot be one stops here: nothing stored
     changed = api.tag(lib, ids, tags)
-    note = _respelled(typed)
+    note = _respelled(typed, known)
     if who:
         _write(safe_line(f"{who}: tagged {', '.join(tags)}{note}"))
     else:
@@ -294,7 +295,9 @@ def cmd_untag(args: argparse.Namespace, ctx: Any) -> int:
     # a tag an entry has is removed as written, even one no longer spelled so
     has = {t for i in ids for both in api.entry_tags(lib, i) for t in both}
     others = [t for t in typed if t not in has]
-    tags = [t for t in typed if t in has] + (_norm_tags(others) if others else [])
+    tags = [t for t in typed if t in has] + (
+        _norm_tags(others, api.known_tags(lib)) if others else []
+    )
     having = [i for i in ids if _has_any(lib, i, tags)]
     present = api.untag(lib, ids, tags)
     if not who:

@@ -22,21 +22,22 @@ from tui.text import line as safe_line
 MAX_MATCHES = 8
 
 
-def normalise_tag(value: str) -> str:
+def normalise_tag(value: str, tags: Sequence[str] = ()) -> str:
     """What the user typed, as a tag: the store's canonical spelling.
 
     "Open Source" must become the same tag as the automatic "open-source"; a
     word the store would never pick as an automatic tag is still the user's
-    to use. Raises ``UsageError`` (the CLI's ``tag`` message, word for word)
-    when the text cannot be a tag.
+    to use; "cocoapods" is CocoaPods' tag when ``tags`` (the library's) has it,
+    as the CLI's ``tag`` decides. Raises ``UsageError`` (the CLI's ``tag``
+    message, word for word) when the text cannot be a tag.
     """
-    return api.user_tag(value)
+    return api.user_tag(value, lambda: tags)
 
 
 def matches(tags: Sequence[str], typed: str, limit: int = MAX_MATCHES) -> list[str]:
     """Existing tags for what is typed: prefix matches first, then substring ones."""
     try:
-        q = normalise_tag(typed)
+        q = normalise_tag(typed, tags)
     except UsageError:
         q = safe_line(typed).lstrip("#").lower()  # still offer what it resembles
     if not q:
@@ -46,14 +47,14 @@ def matches(tags: Sequence[str], typed: str, limit: int = MAX_MATCHES) -> list[s
     return (pre + sub)[:limit]
 
 
-def spelling_note(typed: str) -> tuple[str, bool]:
+def spelling_note(typed: str, tags: Sequence[str] = ()) -> tuple[str, bool]:
     """(what the dialog says under the input, whether it is a problem).
 
     A tag that cannot be one says why (and enter does nothing); one the store
     spells otherwise says how it will be stored, so nothing changes unseen.
     """
     try:
-        tag = normalise_tag(typed)
+        tag = normalise_tag(typed, tags)
     except UsageError as exc:
         return str(exc), True
     shown = " ".join(typed.split()).lstrip("#").strip().lower()
@@ -97,7 +98,7 @@ class AddTagDialog(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def _fill(self, typed: str) -> None:
-        note, problem = spelling_note(typed)
+        note, problem = spelling_note(typed, self._tags)
         label = self.query_one("#tag-note", Label)
         label.update(Text(safe_line(note)))
         label.display = bool(note)
@@ -134,7 +135,7 @@ class AddTagDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#tag-input")
     def _submitted(self, event: Input.Submitted) -> None:
         try:
-            tag = normalise_tag(event.value)
+            tag = normalise_tag(event.value, self._tags)
         except UsageError:
             self.app.bell()  # the note under the input already says why
             return
