@@ -69,3 +69,14 @@ async def test_a_respelled_tag_says_how_it_will_be_stored(lib_dir: Path) -> None
             lambda: stored(lib_dir).marks(DEEPSEEK).user_tags == ("open-source",),
             "the tag stored",
         )
+
+
+def test_a_camel_case_names_tag_typed_in_lower_case_is_the_librarys_tag() -> None:
+    """With #cocoapods in the library, typing it as shown stores it as it is; in a
+    library without it the same letters are a plural, and the note says so."""
+    from tui.dialogs.add_tag import normalise_tag, spelling_note
+
+    assert normalise_tag("cocoapods", ["llm", "cocoapods"]) == "cocoapods"
+    assert spelling_note("cocoapods", ["cocoapods"]) == ("", False)
+    assert normalise_tag("cocoapods", ["llm"]) == "cocoapod"
+    assert spelling_note("cocoapods", []) == ("stored as #cocoapod", False)
