@@ -54,9 +54,13 @@ def user_tag(typed: str, known: Callable[[], Collection[str]] | None = None) -> 
         raise UsageError(f"{_quoted(typed)} is not a tag: a tag needs a letter or a digit")
     joined = "-".join(words)
     spelled = normalize_tag(text) or joined
-    kept_name = spelled != joined and known is not None and as_tag_id(joined) == joined
-    if kept_name and known is not None and joined in known():
-        spelled = joined
+    if (
+        known is not None
+        and spelled != joined
+        and as_tag_id(joined) == joined
+        and joined in known()
+    ):
+        spelled = joined  # a camel-case name's id the library has (see above)
     if len(spelled) > MAX_TAG_CHARS:
         raise UsageError(
             f"{_quoted(typed)} is not a tag: a tag has at most {MAX_TAG_CHARS} characters"
