@@ -25,6 +25,7 @@ from urllib.request import url2pathname
 import httpx
 
 from store.config import RefreshSettings
+from store.sync.tls import LazyTrustContext
 
 MAX_REDIRECTS = 5
 PER_HOST = 2  # requests in flight to one host, whatever the concurrency
@@ -82,6 +83,7 @@ def make_client(settings: RefreshSettings) -> httpx.Client:
     """An httpx client with the app's limits; thread-safe, share it across workers."""
     t = float(settings.timeout)
     return httpx.Client(
+        verify=LazyTrustContext.client(),  # certifi's bundle, loaded by the first https request
         timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=max(t, 1.0) * 4),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
