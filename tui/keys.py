@@ -65,6 +65,9 @@ READER_PANE_BINDINGS: list[Binding] = [
     Binding("o", "screen.open_link", "Open", id="reader-open-link"),
     Binding("y", "screen.copy_link", "Copy", id="reader-copy-link"),
     Binding("a", "screen.play_audio", "Play", id="reader-play-audio"),
+    # q in the reader goes back to the list: the app's binding would say "Quit" there,
+    # and the footer has backspace's "Back" already (after a jump: back to the entry)
+    Binding("q", "app.quit_or_back", "Back to the list", show=False, id="reader-quit"),
 ]
 
 # The list pane's footer: what acts on the cursor's entry and on the view.
@@ -141,7 +144,7 @@ ACTION_HELP: dict[str, str] = {
 # a pane's copy of a key says what the key says everywhere
 ACTION_HELP.update(
     {
-        b.action: ACTION_HELP[b.action.removeprefix("screen.")]
+        b.action: ACTION_HELP[b.action.removeprefix("screen.").removeprefix("app.")]
         for b in [*READER_PANE_BINDINGS, *LIST_PANE_BINDINGS]
     }
 )

@@ -60,11 +60,13 @@ async def test_the_line_above_the_footer_names_the_entry_keys_act_on(
         await focus(pilot, "list")
         await wait_for(pilot, lambda: TITLES[WILLIAMSON] in target_text(app), "the cursor's entry")
         assert "Next unread" in footer_keys(app) and "Next stop" not in footer_keys(app)
+        assert "Quit" in footer_keys(app)
         await focus(pilot, "reader")
         await wait_for(pilot, lambda: TITLES[DEEPSEEK] in target_text(app), "the reader's entry")
         assert "the reader's entry" in target_text(app)
         shown = footer_keys(app)
         assert {"Next stop", "Back", "Read", "Open", "Play"} <= set(shown)
+        assert "Quit" not in shown  # q goes back to the list from here
         await pilot.press("b")
         await settle(pilot)
         assert stored(lib_dir).marks(DEEPSEEK).bookmarked

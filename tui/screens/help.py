@@ -50,7 +50,7 @@ def bindings_table() -> Table:
         own = title.startswith("Kept")  # its actions share names with the brief's
         table.add_row(Text(title, style="underline"), Text(""))
         for b in bindings:
-            if not isinstance(b, Binding) or b.action.startswith("screen."):
+            if not isinstance(b, Binding) or b.action.startswith(("screen.", "app.")):
                 continue  # a pane's copy of a key listed under Everywhere (for its footer)
             if (b.id or "").startswith(SECTION_KEYS):
                 # ten keys, one line
