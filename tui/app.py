@@ -106,6 +106,7 @@ class DigestApp(App[int]):
         self.second_instance = False
         self._ui_lock: FileLock | None = None
         self._saved_theme: str | None = None
+        self._frame_mounted: Any = None  # the loading frame's mount, while it is pending
 
     # -- start -----------------------------------------------------------------
     def on_mount(self) -> None:
@@ -122,7 +123,7 @@ class DigestApp(App[int]):
 
     def _show_frame(self) -> None:
         if self.main_screen is None and self.load_error is None:
-            self._push_main()
+            self._frame_mounted = self._push_main()[1]
 
     def _push_main(
         self, lib: api.Library | None = None, first: FirstListing | None = None
@@ -162,6 +163,10 @@ class DigestApp(App[int]):
             screen, mounted = self._push_main(lib, event.first)
             await mounted
         else:  # the loading frame is up (a slow open)
+            if self._frame_mounted is not None:
+                # pushed, maybe not composed yet (a slow machine): its panes must exist
+                mounting, self._frame_mounted = self._frame_mounted, None
+                await mounting
             screen.attach(lib, event.first)
         self._take_ui_lock()
         if self.second_instance:

@@ -8,6 +8,7 @@ bounded number of tries and fails naming it.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.support.ui import main, reader_text, settle, wait_for
 from tui.app import DigestApp
 from tui.screens.error import LibraryErrorScreen
 from tui.screens.main import MainScreen
+from tui.screens.main_view import first_listing
 
 pytestmark = pytest.mark.anyio
 
@@ -171,3 +173,30 @@ async def test_keys_before_the_library_opens_leave_nothing_under_the_panes(
         assert isinstance(app.screen, MainScreen)
         assert len(app.screen_stack) == 2  # the default screen, then the panes
         assert main(app).loaded
+
+
+async def test_a_library_opening_as_the_frame_is_pushed_waits_for_its_panes(
+    lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open can finish between the loading frame's push and its compose (a slow
+    machine): attaching then queried panes that did not exist yet (NoMatches)."""
+    app = DigestApp(lib_dir, first_run=False)
+    opened = Library.open(lib_dir, first_page=True)
+    monkeypatch.setattr(DigestApp, "_open_library", lambda self: None)  # opened below
+    real_frame = DigestApp._show_frame
+    tasks: list[asyncio.Task[None]] = []
+
+    def frame_then_open(self: DigestApp) -> None:
+        real_frame(self)
+        # the open's message handled before the frame composes its panes
+        event = DigestApp.LibraryOpened(opened, first_listing(opened))
+        tasks.append(asyncio.get_running_loop().create_task(self._library_opened(event)))
+
+    monkeypatch.setattr(DigestApp, "_show_frame", frame_then_open)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.main_screen is not None, "the frame", workers=False)
+        await settle(pilot)
+        await tasks[0]
+        screen = main(app)
+        assert screen.loaded
+        assert screen.episodes.row_count == 5
