@@ -25,32 +25,31 @@ class LazyTrustContext(ssl.SSLContext):
 
     # ``SSLContext.__new__`` takes the protocol; attributes are set after it
     _lock: threading.Lock
-    _cafile: str | None
+    _loaded: bool
 
     @classmethod
     def client(cls) -> LazyTrustContext:
         """A client context: certificates and host names verified, bundle not loaded yet."""
         ctx = cls(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname, as the default
         ctx._lock = threading.Lock()
-        ctx._cafile = None
+        ctx._loaded = False
         return ctx
 
     @property
     def loaded(self) -> bool:
         """Whether the trust store is loaded (the first TLS connection loads it)."""
-        return self._cafile is not None
+        return self._loaded
 
     def load_trust(self) -> None:
         """Load certifi's bundle into this context, once (any thread)."""
-        if self._cafile is not None:
+        if self._loaded:
             return
         with self._lock:
-            if self._cafile is None:
+            if not self._loaded:
                 import certifi  # httpx's own dependency: the bundle httpx would load
 
-                cafile = certifi.where()
-                self.load_verify_locations(cafile=cafile)
-                self._cafile = cafile
+                self.load_verify_locations(cafile=certifi.where())
+                self._loaded = True
 
     def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
         self.load_trust()
