@@ -165,9 +165,6 @@ class Row(NamedTuple):
     # before schema 3, whose content is in the shard named by their id's prefix
     shard: str = ""
 
-    def to_json(self) -> list[Any]:
-        return list(self)
-
     @classmethod
     def from_json(cls, d: list[Any]) -> Row:
         """A row from its JSON array; wrong shapes or types raise ValueError."""

@@ -292,6 +292,7 @@ _SHARED_FIELDS = tuple(
     Row._fields.index(f)
     for f in ("show", "source", "source_kind", "digest_id", "digest_title", "auto_tags", "shard")
 )
+_GETTERS = tuple(operator.itemgetter(i) for i in range(ROW_FIELDS))
 
 
 def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> None:
@@ -301,27 +302,25 @@ def write_cache(directory: Path, stamp: Stamp | None, rows: Sequence[Row]) -> No
     Equal repeated values (sources, shows, tag tuples) are made one object
     first: marshal then writes each once per chunk and a reference after, so
     the file is smaller and the loaded rows share them, which is most of the
-    index's resident memory after titles and ids. So is a date equal to the
-    row before's (the episodes of one digest share its day; rows are in date
-    order, so equal dates are neighbours and no table of every date is kept).
+    index's resident memory after titles and ids. So are equal dates within a
+    chunk (the episodes of one digest share its day).
     """
     if stamp is None:
         return
-    seen: dict[Any, Any] = {}
+    # column by column (itemgetter, map and zip run in C), collector paused (the
+    # tuples built here made it walk every row again): a row at a time, with a dict
+    # lookup per field, was 0.25 s of every save at 100k rows
+    seen: list[dict[Any, Any]] = [{} for _ in _SHARED_FIELDS]
     parts = []
-    day: Any = ""
-    for start in range(0, len(rows), CACHE_CHUNK):
-        data = []
-        for r in rows[start : start + CACHE_CHUNK]:
-            t = list(r)
-            for i in _SHARED_FIELDS:
-                v = t[i]
-                t[i] = seen.setdefault((i, v), v)
-            if r.date == day:
-                t[_DATE] = day
-            day = t[_DATE]
-            data.append(tuple(t))
-        parts.append(marshal.dumps(data))
+    with paused_gc():
+        for start in range(0, len(rows), CACHE_CHUNK):
+            chunk = rows[start : start + CACHE_CHUNK]
+            cols: list[Any] = [list(map(get, chunk)) for get in _GETTERS]
+            for i, shared in zip(_SHARED_FIELDS, seen, strict=True):
+                cols[i] = map(shared.setdefault, cols[i], cols[i])
+            days: dict[Any, Any] = {}  # this chunk's: equal dates are neighbours
+            cols[_DATE] = map(days.setdefault, cols[_DATE], cols[_DATE])
+            parts.append(marshal.dumps(list(zip(*cols, strict=True))))
     parts.insert(0, _columns(rows))
     parts.insert(0, marshal.dumps((*_cache_head(stamp), len(parts) - 1)))
     with contextlib.suppress(OSError, LibraryError, ValueError):
@@ -386,7 +385,9 @@ def read_index(path: Path) -> dict[str, Row]:
 def write_index(directory: Path, rows: list[Row]) -> None:
     """Replace library.json with ``rows`` (in list order), keeping the old one as .bak."""
     path = directory / INDEX_NAME
-    data = dump_json({"schema": SCHEMA_VERSION, "rows": [r.to_json() for r in rows]})
+    # a Row is a tuple, which the encoder writes as a JSON array (``Row.from_json``
+    # reads it back), with no list built per row first (0.13 s of a save at 100k rows)
+    data = dump_json({"schema": SCHEMA_VERSION, "rows": rows})
     if not path.exists():
         write_bytes_atomic(path, data)
         return

@@ -124,7 +124,7 @@ def test_a_damaged_index_is_refused_by_name_and_left_alone(tmp_path: Path, raw: 
 def test_a_schema_1_index_reads_with_empty_identity_keys(tmp_path: Path) -> None:
     """Rows of schema 1 have no identity key: they read as "" (computed on the next ingest)."""
     path = tmp_path / "library.json"
-    old = [r.to_json()[:-2] for r in ROWS]
+    old = [list(r)[:-2] for r in ROWS]
     path.write_bytes(json.dumps({"schema": 1, "rows": old}).encode())
     got = read_index(path)
     assert got == {r.id: r._replace(ikey="", shard="") for r in ROWS}
@@ -135,7 +135,7 @@ def test_a_schema_1_index_reads_with_empty_identity_keys(tmp_path: Path) -> None
 def test_a_schema_2_index_reads_with_rows_in_their_prefix_shards(tmp_path: Path) -> None:
     """Rows of schema 2 name no shard: they read as "" (their id prefix's shard)."""
     path = tmp_path / "library.json"
-    old = [r.to_json()[:-1] for r in ROWS]
+    old = [list(r)[:-1] for r in ROWS]
     path.write_bytes(json.dumps({"schema": 2, "rows": old}).encode())
     assert read_index(path) == {r.id: r._replace(shard="") for r in ROWS}
     assert rows_mod.migrate(2, old) == [[*r, ""] for r in old]
