@@ -279,7 +279,11 @@ class _Refresh:
         twentieth of a daily refresh when it came after the parse). A refresh
         whose every body has an item memory (a daily one: a few new items a
         feed) inverts its few entries' keys without numpy (``invert_packed``),
-        and does not import it at all: 0.08-0.15 s of a core the workers use."""
+        and does not import it at all: 0.08-0.15 s of a core the workers use.
+        The library's write lock too: filelock is imported by the first write
+        (``store.storage.writelock``), which was the commit's, ~15 ms on one core."""
+        import filelock  # noqa: F401 (its imports, here)
+
         from store.index.topics import tag_entries  # noqa: F401 (its imports, here)
         from store.index.vocabulary import vocabulary_for
         from store.index.wordwrite import warm

@@ -119,3 +119,45 @@ def test_which_refreshes_fork_early(tmp_path: Path) -> None:
     old = {"sha256": "s", "status": "new"}
     assert not _decide(tmp_path, [old, old, old])
     assert _decide(tmp_path, [new, new, {"sha256": "s", "status": "error"}])
+
+
+def test_a_daily_refresh_imports_nothing_in_its_commit(tmp_path: Path) -> None:
+    """What the commit needs (tagging, the word index, the write lock's filelock) is
+    imported while the workers parse (``warm_for_commit``): the commit runs on one
+    core after them, so an import there is wall time (filelock's was ~15 ms)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.support.cli import cli_env
+
+    code = (
+        "import json, sys\n"
+        "from store.sync import feeds\n"
+        "commit = feeds._Refresh.commit\n"
+        "def watched(self):\n"
+        "    before = set(sys.modules)\n"
+        "    commit(self)\n"
+        "    print('NEW ' + json.dumps(sorted(set(sys.modules) - before)))\n"
+        "feeds._Refresh.commit = watched\n"
+        "from tui.cli import main\n"
+        "raise SystemExit(main(sys.argv[1:]))\n"
+    )
+    routes: dict[str, Any] = {"/a": (200, {}, _big(250, "a")), "/b": (200, {}, _big(250, "b"))}
+    with FeedServer(routes) as srv:
+        cfg = _yaml(tmp_path, srv.url("/a"), srv.url("/b"))
+        data = tmp_path / "d"
+        argv = [sys.executable, "-c", code, "--data-dir", str(data), "--config", str(cfg)]
+        first = subprocess.run(
+            [*argv, "refresh"], capture_output=True, text=True, env=cli_env(), timeout=120
+        )
+        assert first.returncode == 0, first.stderr
+        srv.routes["/a"] = (200, {}, _big(251, "a"))
+        srv.routes["/b"] = (200, {}, _big(251, "b"))
+        daily = subprocess.run(
+            [*argv, "refresh"], capture_output=True, text=True, env=cli_env(), timeout=120
+        )
+    assert daily.returncode == 0, daily.stderr
+    assert daily.stdout.splitlines()[-1] == "refresh: 2 feed(s) ok, 0 failed, 2 new entries"
+    (new,) = [ln[4:] for ln in daily.stdout.splitlines() if ln.startswith("NEW ")]
+    assert json.loads(new) == []
