@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.data import feed_documents
 from store.config import FeedConfig
@@ -194,3 +196,50 @@ def test_a_readable_first_parse_leaves_tagging_prepare_to_the_derivation(
         assert readable.prepared is None
         assert whole.prepared is not None and len(whole.prepared) == len(whole.entries) > 0
         assert readable.entries == whole.entries and readable.texts == whole.texts
+
+
+def _reference_key(item: bytes) -> str | None:
+    """``_key`` as first written: every <source> removed before the id is looked for."""
+    from store.parse import feed_split as fs
+
+    head_end = item.find(b">")
+    body = fs._SOURCE_RE.sub(b"", item)
+    m = fs._ID_RE.search(body)
+    if m and (k := fs._text(m.group(1))):
+        return k
+    about = fs._ABOUT_RE.search(item, 0, head_end + 1)
+    if about and (k := fs._text(about.group(1))):
+        return k
+    lt = fs._LINK_TEXT_RE.search(body)
+    if lt and (k := fs._text(lt.group(1))):
+        return k
+    lh = fs._LINK_HREF_RE.search(body)
+    return fs._text(lh.group(1)) if lh else None
+
+
+_PARTS = [
+    "<id>own</id>",
+    "<guid isPermaLink='false'>g-1</guid>",
+    "<id></id>",
+    "<id> </id>",
+    "<source><id>theirs</id><title>S</title></source>",
+    "<atom:source><atom:id>prefixed</atom:id></atom:source>",
+    "<source url='https://s.example/'>Source text</source>",
+    "<link>https://example.org/a</link>",
+    "<link href='https://example.org/b'/>",
+    "<description>open source &amp; resourceful</description>",
+    "<title>sources: <![CDATA[x]]></title>",
+    "<guid><![CDATA[cdata-id]]></guid>",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PARTS), max_size=6), st.sampled_from(["item", "entry"]))
+def test_an_items_key_is_the_one_removing_its_sources_gives(parts: list[str], tag: str) -> None:
+    """The key looks for sources only before the first id (so it reads less of most
+    items); it must name the very key removing every <source> first names."""
+    from store.parse.feed_split import _key
+
+    about = " rdf:about='https://example.org/about'" if len(parts) % 3 == 0 else ""
+    item = f"<{tag}{about}>{''.join(parts)}</{tag}>".encode()
+    assert _key(item) == _reference_key(item)
