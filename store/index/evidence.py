@@ -59,10 +59,13 @@ _CASED_TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+(?:\+\+|#)?")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 _APOSTROPHE = re.compile(r"(?<=\w)['\u2019](?=\w)")
-_TLD = re.compile(
-    r"\w\.(?:com|org|net|io|fm|co|tv|ly|me|uk|de|app|dev|ai|gg|us|info|link|site)\b", re.I
-)
+_TLDS = "com|org|net|io|fm|co|tv|ly|me|uk|de|app|dev|ai|gg|us|info|link|site"
+_TLD = re.compile(rf"\w\.(?:{_TLDS})\b", re.I)
+# what every _TLD match holds, starting with a literal: the engine skips to each
+# "." instead of trying the pattern at every word character (~9x faster on prose)
+_TLD_HINT = re.compile(rf"\.(?:{_TLDS})", re.I)
 _CAPS_RUN = re.compile(r"[A-Z]{3}[^a-z]{5}")
+_CAPS_ONLY = bytes(65 if 65 <= c <= 90 else 32 for c in range(256))  # ASCII capitals, else " "
 CHROME_PIECE_CHARS = 160  # longer pieces are prose, never chrome
 LINK_LABEL_WORDS = 5  # words before a URL read as its label
 CHROME_PIECE_WORDS = 14  # a piece this short holding a share cue is chrome
@@ -142,6 +145,19 @@ def _cues_starting(firsts: frozenset[str]) -> re.Pattern[str]:
     return _cue_pattern(c for c in _share_cues() if c.split()[0] in firsts)
 
 
+def _has_domain(text: str) -> bool:
+    """``_TLD.search(text) is not None``, decided by a cheaper search when it is not."""
+    return _TLD_HINT.search(text) is not None and _TLD.search(text) is not None
+
+
+def _has_caps_run(text: str) -> bool:
+    """``_CAPS_RUN.search(text) is not None``: its run starts with three ASCII capitals,
+    looked for in C first (a text's UTF-8 bytes with all but those capitals blanked;
+    a character beyond ASCII is only bytes above 127, so it blanks too)."""
+    caps = text.encode("utf-8", "surrogatepass").translate(_CAPS_ONLY)
+    return b"AAA" in caps and _CAPS_RUN.search(text) is not None
+
+
 def clean(text: str) -> str:
     """``text`` without code, URLs, e-mail addresses, link labels and share chrome.
 
@@ -153,11 +169,11 @@ def clean(text: str) -> str:
     if "`" in text:
         text = _INLINE_CODE.sub(" ", _FENCE.sub(" ", text))
     n = 0
-    if "://" in text or "www." in text or "@" in text or _TLD.search(text) is not None:
+    if "://" in text or "www." in text or "@" in text or _has_domain(text):
         text, n = _URL.subn(_URL_MARK, text)
     if "_" in text:
         text = _IDENTIFIER.sub(" ", text)  # en_US, max_tokens: code, not words
-    if not n and _CAPS_RUN.search(text) is None and not _may_hold_cue(text):
+    if not n and not _has_caps_run(text) and not _may_hold_cue(text):
         return text  # nothing to drop: the common case, decided in C
     pieces = _PIECES.split(text)
     changed = False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.index.evidence import _share_cues, clean
@@ -60,3 +60,31 @@ def test_a_cue_piece_is_dropped_in_any_case_between_any_prose(
 def test_prose_without_a_cue_phrase_comes_back_as_written(parts: list[str], sep: str) -> None:
     text = sep.join(p + "." for p in parts)
     assert clean(text) == text
+
+
+_HINTY = st.lists(
+    st.sampled_from(
+        ["a", "Z", "B", "Q", "x1", ".", " ", "_", "-", "!", "\n", "é", "É", "\u00b7", "Ω", "9"]
+        + [".com", ".CoM", ".io", ".site", "ly", "GPU", "NASA", "12345", "IO.", "IBM 2024!"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(_HINTY)
+def test_the_quick_tests_decide_as_the_patterns_do(text: str) -> None:
+    """``clean``'s hint-first tests for a domain and a run of capitals answer what
+    the full patterns answer, for any text (non-ASCII letters and capitals included)."""
+    from store.index.evidence import _CAPS_RUN, _TLD, _has_caps_run, _has_domain
+
+    assert _has_domain(text) == (_TLD.search(text) is not None)
+    assert _has_caps_run(text) == (_CAPS_RUN.search(text) is not None)
+
+
+@given(st.text(max_size=60))
+def test_the_quick_tests_decide_as_the_patterns_do_on_any_text(text: str) -> None:
+    from store.index.evidence import _CAPS_RUN, _TLD, _has_caps_run, _has_domain
+
+    assert _has_domain(text) == (_TLD.search(text) is not None)
+    assert _has_caps_run(text) == (_CAPS_RUN.search(text) is not None)
