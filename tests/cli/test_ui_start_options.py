@@ -122,3 +122,20 @@ def test_after_the_ui_or_a_command_the_process_leaves_at_once_with_its_output_fl
     assert waits.returncode == 0, waits.stderr
     assert "thread" in waits.stdout and waits.stdout.endswith("teardown\n")
     assert run("no-such-command").returncode == 2
+
+
+def test_a_profiled_command_leaves_normally_so_its_profile_is_written(tmp_path: Path) -> None:
+    """``python -m cProfile -o F -m tui.cli ...`` writes F after the program returns:
+    the quick exit would skip that, so a run under a profiler or tracer takes the
+    normal exit."""
+    out = tmp_path / "run.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "tui.cli"]
+        + ["--data-dir", str(tmp_path / "lib"), "list"],
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0
