@@ -76,22 +76,22 @@ def test_anything_else_is_the_whole_parsers(
 def test_after_the_ui_or_a_command_the_process_leaves_at_once_with_its_output_flushed(
     tmp_path: Path,
 ) -> None:
-    """``digest-tui`` (``entry``): its exit status, what it printed, and no interpreter
-    teardown (an object of ``__main__`` is never freed). After the UI no exit handler
-    runs; after a command they all do, first; and a command that leaves a thread
-    running takes the normal exit, which waits for that thread and tears down."""
+    """``digest-tui`` (``entry``): its exit status, what it printed, and the hard exit
+    (``os._exit``, no interpreter teardown). After the UI no exit handler runs; after
+    a command they all do, first; and a command that leaves a thread running takes
+    the normal exit, which waits for that thread."""
     code = (
         "import atexit, os, sys, threading, time, tui.app\n"
         "atexit.register(lambda: print('atexit', flush=True))\n"
-        "class Freed:\n"
-        "    def __del__(self):  # stdout may be gone by then: the file descriptor\n"
-        "        os.write(1, b'teardown\\n')\n"
-        "kept = Freed()\n"
+        "hard_exit = os._exit\n"
+        "def witnessed(status):\n"
+        "    os.write(1, b'hard\\n')  # after entry's flush: straight to the descriptor\n"
+        "    hard_exit(status)\n"
+        "os._exit = witnessed\n"
         "def run_app(d, c):\n"
         "    print('quit', end='')  # buffered: the hard exit must flush it\n"
         "    return 3\n"
-        "if sys.argv[1:] == ['--data-dir', sys.argv[2]]:  # the UI's run (its patch would keep\n"
-        "    tui.app.run_app = run_app  # this module's globals alive through the teardown)\n"
+        "tui.app.run_app = run_app\n"
         "if '--thread' in sys.argv:\n"
         "    sys.argv.remove('--thread')\n"
         "    threading.Thread(target=lambda: (time.sleep(0.2), print('thread', end=''))).start()\n"
@@ -113,14 +113,13 @@ def test_after_the_ui_or_a_command_the_process_leaves_at_once_with_its_output_fl
 
     ui = run()
     assert ui.returncode == 3, ui.stderr
-    assert ui.stdout == "quit"
+    assert ui.stdout == "quithard\n"
     command = run("list")
     assert command.returncode == 0, command.stderr
-    assert command.stdout.endswith("atexit\n")
-    assert "teardown" not in command.stdout
+    assert command.stdout.endswith("atexit\nhard\n")
     waits = run("list", "--thread")
     assert waits.returncode == 0, waits.stderr
-    assert "thread" in waits.stdout and waits.stdout.endswith("teardown\n")
+    assert waits.stdout.endswith("threadatexit\n")  # the normal exit: no hard one
     assert run("no-such-command").returncode == 2
 
 
