@@ -34,7 +34,7 @@ from tinydb.table import Table
 
 from store.errors import LibraryError
 from store.models import Entry, Row, Source, entry_from_record, entry_to_record, short_hash
-from store.storage.atomic import batch_db, json_text, read_json
+from store.storage.atomic import batch_db, json_text, read_json, write_bytes_atomic
 from store.storage.shardpeek import peek_records
 
 CONTENT_DIR = "content"
@@ -299,6 +299,29 @@ def _replace_with(records: Mapping[str, dict[str, Any]]) -> Any:
     return update
 
 
+# the start of a content text: its id, a JSON string (content_text writes "id" first)
+_ID_HEAD = re.compile(r'\{"id":("(?:[^"\\]|\\.)*")')
+
+
+def _text_id(text: str) -> Any:
+    """The id of a record from its ``content_text``, read off its head when it can be."""
+    m = _ID_HEAD.match(text)
+    return json.loads(m.group(1)) if m else json.loads(text)["id"]
+
+
+def _write_new(path: Path, texts: Iterable[str]) -> None:
+    """A new shard holding ``texts``: the very bytes TinyDB writes for them (records
+    numbered from 1 in order, a later text of an id replacing an earlier), joined from
+    the texts as they are instead of parsing each and encoding them all again
+    (most of a save into new shards: a refresh's or an ingest's)."""
+    by_id: dict[Any, str] = {}
+    for text in texts:
+        by_id[_text_id(text)] = text
+    body = ",".join(f'"{n}":{text}' for n, text in enumerate(by_id.values(), 1))
+    data = f'{{"{TABLE}":{{{body}}}}}'.encode("utf-8", "replace")
+    write_bytes_atomic(path, data, sync_dir=False)
+
+
 def write_entries(directory: Path, key: str, texts: Iterable[str]) -> None:
     """Upsert records (their ``content_text``) into shard ``key``: one read, one write.
 
@@ -307,13 +330,16 @@ def write_entries(directory: Path, key: str, texts: Iterable[str]) -> None:
     ``BatchJSONStorage`` session, so the shard is rewritten once, atomically;
     the directory fsync is left to the caller, who writes many shards.
     """
+    path = shard_path(directory, key)
+    with _PARSED_LOCK:
+        _PARSED.pop(path, None)
+    if not path.exists():
+        _write_new(path, texts)
+        return
     records: dict[str, dict[str, Any]] = {}
     for text in texts:
         rec = json.loads(text)
         records[rec["id"]] = rec
-    path = shard_path(directory, key)
-    with _PARSED_LOCK:
-        _PARSED.pop(path, None)
     with batch_db(path, sync_dir=False) as db:
         table = _entries(path, db.table(TABLE))
         stored: dict[str, int] = {}

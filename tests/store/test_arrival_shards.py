@@ -226,3 +226,47 @@ def test_a_damaged_newest_shard_is_left_alone_and_a_new_one_started(
     with pytest.raises(LibraryError, match="n000001.json"):
         Library.open(tmp_path).save_entries([entry(0, title="changed")])
     assert path.read_bytes() == damaged
+
+
+def _tinydb_new_shard(path: Path, texts: list[str]) -> bytes:
+    """What TinyDB writes for ``texts`` into a shard that does not exist yet
+    (``write_entries`` as it was: each text parsed, the table encoded whole)."""
+    from store.storage.atomic import batch_db
+
+    records: dict[str, dict[str, object]] = {}
+    for text in texts:
+        rec = json.loads(text)
+        records[rec["id"]] = rec
+    with batch_db(path, sync_dir=False) as db:
+        db.table(shards.TABLE).insert_multiple(records.values())
+    return path.read_bytes()
+
+
+_ODD = st.text(
+    alphabet=st.sampled_from(['"', "\\", "é", "\u2028", "\ud800", "\U0001f600", "a", " ", "\n"]),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.integers(0, 6), _ODD, _ODD), min_size=1, max_size=8))
+def test_a_new_shard_is_the_very_file_tinydb_writes(
+    tmp_path: Path, items: list[tuple[int, str, str]]
+) -> None:
+    """A shard written from scratch is joined from the entries' texts, not parsed and
+    encoded again: byte for byte what TinyDB writes (records numbered from 1, a later
+    copy of an id replacing an earlier in its place; quotes, backslashes, non-ASCII,
+    line separators, a lone surrogate, all as TinyDB writes them)."""
+    n = len(list(tmp_path.iterdir()))
+    texts = [
+        shards.content_text(entry(k, body=body, title=f"{title}{k}")) for k, title, body in items
+    ]
+    ours, theirs = tmp_path / f"ours{n}", tmp_path / f"theirs{n}"
+    (ours / "content").mkdir(parents=True)
+    shards.write_entries(ours, "n000001", iter(texts))
+    assert (ours / "content" / "n000001.json").read_bytes() == _tinydb_new_shard(
+        tmp_path / f"theirs{n}.json", texts
+    )
+    assert not theirs.exists()
