@@ -73,29 +73,53 @@ def _global_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Every command's parser: the command modules are imported here, not on the UI's way."""
-    from tui.cli import (
-        brief,
-        derive,
-        doctor,
-        feeds,
-        kept,
-        library,
-        player,
-        smart,
-        stories,
-        tags,
-        undo,
-    )
+# the command modules, in the order the help lists their commands, and the commands each
+# registers (tests/cli/test_cli_parser_modules.py holds this to what they register)
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "library": ("ingest", "list", "show", "tag", "untag", "bookmark", "unbookmark", "read")
+    + ("unread", "export"),
+    "feeds": ("refresh", "feeds", "import-opml"),
+    "derive": ("derive",),
+    "tags": ("tags",),
+    "stories": ("stories",),
+    "smart": ("save", "saved", "unsave", "mute", "unmute", "mutes"),
+    "brief": ("brief",),
+    "kept": ("kept", "keep", "unkeep"),
+    "player": ("play",),
+    "undo": ("undo",),
+    "doctor": ("doctor",),
+}
+_MODULE_OF = {cmd: mod for mod, cmds in COMMAND_MODULES.items() for cmd in cmds}
 
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of the module registering ``command``.
+
+    The command modules are imported here, not on the UI's way; a command line
+    naming a known command imports and registers its module alone (the others,
+    the list's columns with Rich's cell widths among them, were ~10 ms of every
+    command's start). Anything else (``--help``, a mistake) gets every command.
+    """
+    import importlib
+
+    one = _MODULE_OF.get(command or "")
     parser = _global_options(
         _Parser(prog="digest-tui", description="A terminal reader for podcast and article digests.")
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for group in (library, feeds, derive, tags, stories, smart, brief, kept, player, undo, doctor):
-        group.register(sub)
+    for name in [one] if one is not None else COMMAND_MODULES:
+        importlib.import_module(f"tui.cli.{name}").register(sub)
     return parser
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command ``argv`` names after the global options, if it names one."""
+    pre = _global_options(_Parser(prog="digest-tui", add_help=False))
+    try:
+        _args, rest = pre.parse_known_args(argv)
+    except UsageError:
+        return None
+    return rest[0] if rest and not rest[0].startswith("-") else None
 
 
 def _ui_options(argv: list[str]) -> argparse.Namespace | None:
@@ -138,7 +162,7 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     command owns the process (``entry``), so it may tune the collector for it."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = _ui_options(argv) or build_parser().parse_args(argv)
+        args = _ui_options(argv) or build_parser(_command_named(argv)).parse_args(argv)
         if args.version:
             from importlib.metadata import PackageNotFoundError, version
 
