@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store.errors import LibraryError
 from store.models import Row
@@ -401,3 +403,40 @@ def test_the_backup_is_the_previous_index_and_never_shares_its_file(
         f.truncate(10)
     assert bak.read_bytes() == first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["library.json", "library.json.bak"]
+
+
+_ANY_TEXT = st.text(max_size=12) | st.sampled_from(
+    ['"', "\\", "\x00", "\x1f", "\u2028", "é", "\U0001f600"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_ANY_TEXT, _ANY_TEXT | st.none(), st.lists(_ANY_TEXT, max_size=3)), max_size=6
+    )
+)
+def test_the_index_is_the_json_modules_bytes_whatever_its_strings(
+    cells: list[tuple[str, str | None, list[str]]],
+) -> None:
+    """library.json is encoded by orjson; for any strings a row may hold (controls,
+    quotes, line separators, beyond the BMP) it is byte for byte what the json module
+    writes, so a library written before reads and hashes the same."""
+    from store.storage.atomic import dump_json
+
+    rows = [
+        row(i)._replace(title=t or "x", link=link, auto_tags=tuple(tags))
+        for i, (t, link, tags) in enumerate(cells)
+    ]
+    assert rows_mod._index_json(rows) == dump_json(
+        {"schema": rows_mod.SCHEMA_VERSION, "rows": rows}
+    )
+
+
+def test_a_row_orjson_refuses_is_written_by_the_json_module(tmp_path: Path) -> None:
+    """A lone surrogate (clean text has none, but a row must never fail the save):
+    the json module's text, the surrogate written as "?" (as a shard writes it)."""
+    odd = [row(1)._replace(title="half \ud800 a pair")]
+    write_index(tmp_path, odd)
+    (back,) = read_index(tmp_path / "library.json").values()
+    assert back == odd[0]._replace(title="half ? a pair")
