@@ -384,6 +384,14 @@ def read_index(path: Path) -> dict[str, Row]:
         ) from exc
 
 
+def _row_array(obj: object) -> tuple[Any, ...]:
+    """orjson's hook for what it does not encode itself: a Row (a tuple subclass) as
+    its array, made one row at a time (no copy of every row); anything else refused."""
+    if isinstance(obj, Row):
+        return tuple(obj)
+    raise TypeError(f"not a row: {type(obj).__name__}")
+
+
 def _index_json(rows: list[Row]) -> bytes:
     """library.json's bytes: what ``dump_json`` writes, encoded by orjson.
 
@@ -395,7 +403,7 @@ def _index_json(rows: list[Row]) -> bytes:
     a last guard, so that no row can fail a save.
     """
     try:
-        return orjson.dumps({"schema": SCHEMA_VERSION, "rows": list(map(tuple, rows))})
+        return orjson.dumps({"schema": SCHEMA_VERSION, "rows": rows}, default=_row_array)
     except TypeError:
         # a Row is a tuple, which the encoder writes as a JSON array (``Row.from_json``)
         text = json_text({"schema": SCHEMA_VERSION, "rows": rows})

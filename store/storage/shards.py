@@ -317,6 +317,8 @@ def _write_new(path: Path, texts: Iterable[str]) -> None:
     by_id: dict[Any, str] = {}
     for text in texts:
         by_id[_text_id(text)] = text
+    if not by_id:
+        return  # TinyDB writes nothing for an empty batch either
     body = ",".join(f'"{n}":{text}' for n, text in enumerate(by_id.values(), 1))
     data = f'{{"{TABLE}":{{{body}}}}}'.encode("utf-8", "replace")
     write_bytes_atomic(path, data, sync_dir=False)

@@ -270,3 +270,9 @@ def test_a_new_shard_is_the_very_file_tinydb_writes(
         tmp_path / f"theirs{n}.json", texts
     )
     assert not theirs.exists()
+
+
+def test_an_empty_batch_writes_no_new_shard(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    shards.write_entries(tmp_path, "n000001", iter([]))
+    assert not (tmp_path / "content" / "n000001.json").exists()
