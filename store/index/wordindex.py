@@ -182,8 +182,8 @@ def add_prepared(lib: Library, docs: Iterable[tuple[Entry, str, bytes, str]]) ->
     an older release indexed without a lexicon: a library too large for the
     first query's catch-up gains prefixes and show names over a few ingests.
     """
-    n = write_docs(lib, [_doc(*d) for d in docs])
-    stale = reader(lib).stale_ids
+    stale: list[str] = []
+    n = write_docs(lib, [_doc(*d) for d in docs], stale)
     if stale:
         rows = {r.id for r in lib.rows()}
         add_entries(lib, lib.get_many([i for i in stale if i in rows][-UPGRADE_STEP:]))
