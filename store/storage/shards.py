@@ -303,10 +303,12 @@ def _replace_with(records: Mapping[str, dict[str, Any]]) -> Any:
 _ID_HEAD = re.compile(r'\{"id":("(?:[^"\\]|\\.)*")')
 
 
-def _text_id(text: str) -> Any:
-    """The id of a record from its ``content_text``, read off its head when it can be."""
+def _id_key(text: str) -> str:
+    """A key of a record's id from its ``content_text``: the id's JSON string as the
+    text starts with it (``json_text`` writes one form per string, so equal ids give
+    equal keys), without decoding it."""
     m = _ID_HEAD.match(text)
-    return json.loads(m.group(1)) if m else json.loads(text)["id"]
+    return m.group(1) if m else json_text(json.loads(text)["id"])
 
 
 def _write_new(path: Path, texts: Iterable[str]) -> None:
@@ -314,9 +316,9 @@ def _write_new(path: Path, texts: Iterable[str]) -> None:
     numbered from 1 in order, a later text of an id replacing an earlier), joined from
     the texts as they are instead of parsing each and encoding them all again
     (most of a save into new shards: a refresh's or an ingest's)."""
-    by_id: dict[Any, str] = {}
+    by_id: dict[str, str] = {}
     for text in texts:
-        by_id[_text_id(text)] = text
+        by_id[_id_key(text)] = text
     if not by_id:
         return  # TinyDB writes nothing for an empty batch either
     body = ",".join(f'"{n}":{text}' for n, text in enumerate(by_id.values(), 1))

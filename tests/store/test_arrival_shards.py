@@ -260,8 +260,13 @@ def test_a_new_shard_is_the_very_file_tinydb_writes(
     copy of an id replacing an earlier in its place; quotes, backslashes, non-ASCII,
     line separators, a lone surrogate, all as TinyDB writes them)."""
     n = len(list(tmp_path.iterdir()))
+    # ids with quotes, backslashes or beyond ASCII too: the id is read off the text's head
+    odd_ids = {1: 'a"b', 2: "back\\slash", 3: "é-id"}
     texts = [
-        shards.content_text(entry(k, body=body, title=f"{title}{k}")) for k, title, body in items
+        shards.content_text(
+            entry(k, body=body, title=f"{title}{k}").with_(id=odd_ids.get(k, entry(k).id))
+        )
+        for k, title, body in items
     ]
     ours, theirs = tmp_path / f"ours{n}", tmp_path / f"theirs{n}"
     (ours / "content").mkdir(parents=True)
@@ -276,3 +281,12 @@ def test_an_empty_batch_writes_no_new_shard(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     shards.write_entries(tmp_path, "n000001", iter([]))
     assert not (tmp_path / "content" / "n000001.json").exists()
+
+
+def test_a_records_id_key_is_the_same_whether_read_off_its_head_or_parsed() -> None:
+    """The key of an id is its JSON string as written: off a text that starts with it,
+    or from the parsed record when one does not (not a text ``content_text`` writes)."""
+    for eid in ['a"b', "back\\slash", "é", "plain"]:
+        head = shards.json_text({"id": eid, "title": "t"})
+        later = shards.json_text({"title": "t", "id": eid})
+        assert shards._id_key(head) == shards._id_key(later) == shards.json_text(eid)
