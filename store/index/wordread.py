@@ -19,7 +19,14 @@ from typing import Any
 from store.index import lexicon
 from store.index.segments import Segment, term_key
 from store.index.tokens import singular
-from store.index.wordwrite import DIR_NAME, MANIFEST, empty_manifest, lex_name, valid
+from store.index.wordwrite import (
+    DIR_NAME,
+    MANIFEST,
+    empty_manifest,
+    lex_name,
+    stale_ids,
+    valid,
+)
 from store.storage.library import Library
 
 __all__ = ["Reader", "docs_all", "ids_of", "reader"]
@@ -178,8 +185,7 @@ def reader(lib: Library) -> Reader:
                     dead = frozenset(s.get("del") or ())
                     new.live.append(Live(s["name"], hit[1], dead, "lex" in s))
                 new.ids = list(m["ids"])
-                old = {x.name for x in new.live if not x.has_lex}
-                new.stale_ids = [i for i, s in zip(m["ids"], m["s"], strict=True) if s in old]
+                new.stale_ids = stale_ids(m)
             except (OSError, ValueError):
                 # a segment vanished or is damaged: answer from nothing and let
                 # ensure_index rebuild (the manifest is replaced on next write)

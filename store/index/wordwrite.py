@@ -28,9 +28,9 @@ __all__ = [
     "MAX_SEGMENTS",
     "Doc",
     "empty_manifest",
+    "stale_ids",
     "valid",
     "warm",
-    "stale_ids",
     "write_docs",
 ]
 
@@ -70,7 +70,7 @@ def lex_name(seg_name: str) -> str:
 
 def stale_ids(m: dict[str, Any]) -> list[str]:
     """The ids of a valid manifest's documents in a segment without a lexicon (an
-    older release's): ``Reader.stale_ids``, from the manifest alone."""
+    older release's): what ``Reader.stale_ids`` holds, from the manifest alone."""
     old = {s["name"] for s in m["segs"] if "lex" not in s}
     return [i for i, s in zip(m["ids"], m["s"], strict=True) if s in old] if old else []
 
@@ -94,12 +94,6 @@ def write_docs(lib: Library, docs: Sequence[Doc], stale: list[str] | None = None
     obsolete: list[str] = []
 
     def update(data: Any) -> dict[str, Any]:
-        m = _update(data)
-        if stale is not None:
-            stale[:] = stale_ids(m)
-        return m
-
-    def _update(data: Any) -> dict[str, Any]:
         m = data if valid(data) else empty_manifest()
         ids: list[str] = m["ids"]
         idmap = {eid: i for i, eid in enumerate(ids)}
@@ -143,7 +137,9 @@ def write_docs(lib: Library, docs: Sequence[Doc], stale: list[str] | None = None
             obsolete.extend(_merge_small(lib, m, seq + 1))
         return m
 
-    lib.update_sidecar(MANIFEST, update)
+    m = lib.update_sidecar(MANIFEST, update)
+    if stale is not None:
+        stale[:] = stale_ids(m)
     for gone in obsolete:  # after the manifest stopped naming them
         for path in (gone, lex_name(gone)):
             with contextlib.suppress(OSError):

@@ -112,13 +112,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _command_named(argv: list[str]) -> str | None:
-    """The command ``argv`` names after the global options, if it names one."""
+def _global_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]] | None:
+    """``argv``'s global options and what follows them; None when those are wrong."""
     pre = _global_options(_Parser(prog="digest-tui", add_help=False))
     try:
-        _args, rest = pre.parse_known_args(argv)
+        return pre.parse_known_args(argv)
     except UsageError:
         return None
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command ``argv`` names after the global options, if it names one."""
+    got = _global_args(argv)
+    rest = got[1] if got is not None else []
     return rest[0] if rest and not rest[0].startswith("-") else None
 
 
@@ -130,13 +136,10 @@ def _ui_options(argv: list[str]) -> argparse.Namespace | None:
     a bare ``digest-tui`` needs only these three options. Anything else
     (``-h``, a command, a mistake) goes to the whole parser.
     """
-    pre = _global_options(_Parser(prog="digest-tui", add_help=False))
-    try:
-        args, rest = pre.parse_known_args(argv)
-    except UsageError:
+    got = _global_args(argv)
+    if got is None or got[1]:
         return None
-    if rest:
-        return None
+    args = got[0]
     args.command = None
     return args
 
