@@ -225,8 +225,18 @@ def _fold_expansions(text: str, out: dict[str, str]) -> None:
 
 
 def _strong_name(w: str) -> bool:
-    """Camel case, all caps or digits: a name even at a sentence start."""
+    """Camel case, all caps or digits: a name even at a sentence start.
+
+    An ASCII word is asked with one regex search (its upper case letters and
+    digits are exactly [A-Z0-9]); a generator over the letters of every word of
+    every entry cost several times that.
+    """
+    if w.isascii():
+        return _UPPER_OR_DIGIT.search(w, 1) is not None
     return any(c.isupper() or c.isdigit() for c in w[1:])
+
+
+_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
 
 
 def _add_name(

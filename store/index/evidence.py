@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
 
-from store.index.tokens import Content, _has_words, _section_parts, singular
+from store.index.tokens import DECIMAL_RE, Content, _has_words, _section_parts, singular
 from store.index.wordlists import word_list
 
 __all__ = [
@@ -257,7 +257,6 @@ class Evidence(NamedTuple):
 _ASCII_KEEP = bytes(
     c if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32 for c in range(256)
 )
-_DECIMALS = tuple(f".{d}" for d in range(10))
 
 
 _CLITICS = frozenset({"s", "t", "d", "ll", "re", "ve", "m"})  # "DeepSeek's", "don't"
@@ -266,7 +265,7 @@ _CLITICS = frozenset({"s", "t", "d", "ll", "re", "ve", "m"})  # "DeepSeek's", "d
 def _field(text: str) -> tuple[list[str], list[str], str]:
     text = clean(text)
     plain = text if text.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    if plain.isascii() and not any(d in plain for d in _DECIMALS) and "+" not in plain:
+    if plain.isascii() and DECIMAL_RE.search(plain) is None and "+" not in plain:
         if "#" not in plain:
             raw = plain.encode("ascii").translate(_ASCII_KEEP).decode("ascii").split()
         else:

@@ -21,7 +21,7 @@ from typing import Protocol
 from store.index.wordlists import ies_keep, plural_keep
 from store.models import Section
 
-__all__ = ["Content", "entry_text", "fold", "raw_tokens", "singular", "tokenize"]
+__all__ = ["DECIMAL_RE", "Content", "entry_text", "fold", "raw_tokens", "singular", "tokenize"]
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
@@ -62,7 +62,10 @@ def singular(tok: str) -> str:
 
 # ASCII bytes that are not [a-z0-9] become spaces (folded text has no A-Z)
 _ASCII_SEP = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
-_DECIMALS = tuple(f".{d}" for d in range(10))
+# a decimal point before a digit ("3.5"), which ``_TOKEN`` reads as one number:
+# one regex pass (a literal-prefix search), where ten substring tests walked the
+# text ten times (~30 us of a 3 kB feed item's tokenising, most of it)
+DECIMAL_RE = re.compile(r"\.[0-9]")
 
 
 def _attached_suffix(f: str) -> bool:
@@ -83,7 +86,7 @@ def _split_folded(f: str) -> list[str]:
     there is no decimal number and no C++/C# suffix (checked with substring
     tests, which are C-speed), which is nearly all feed text.
     """
-    if f.isascii() and not any(d in f for d in _DECIMALS) and not _attached_suffix(f):
+    if f.isascii() and DECIMAL_RE.search(f) is None and not _attached_suffix(f):
         return f.encode("ascii").translate(_ASCII_SEP).decode("ascii").split()
     return _TOKEN.findall(f)
 
