@@ -71,7 +71,7 @@ DECIMAL_RE = re.compile(r"\.[0-9]")
 def _attached_suffix(f: str) -> bool:
     """Whether a word carries "++" or "#" (C++, C#), which ``_TOKEN`` keeps."""
     for ch in "#+":
-        i = f.find(ch)
+        i = f.find(ch, 1)  # one at the start has no word before it (and must not end the search)
         while i > 0:
             if f[i - 1].isalnum():
                 return True

@@ -26,6 +26,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import compress, islice
 
 from store.config import default_topics
 from store.index.evidence import CaseSeq, case_class, cased_tokens
@@ -120,6 +121,7 @@ class Vocabulary:
         # every key of a dict it is given (a tenth of an ingest's main process)
         self._single_keys = frozenset(self.single)
         self._pair_keys = frozenset(self.by_pair)
+        self._pair_firsts = frozenset(a for a, _b in self.by_pair)
 
     @staticmethod
     def _variants(phrase: str) -> list[tuple[tuple[str, ...], Req]]:
@@ -169,7 +171,11 @@ class Vocabulary:
         if n < 2:
             return out
         by_pair = self.by_pair
-        pairs = set(zip(toks, toks[1:], strict=False)).intersection(self._pair_keys)
+        # only pairs whose first word starts a phrase: a word's membership is a C
+        # pass, a tuple per pair of the text hashed into a set cost twice that
+        starts = map(self._pair_firsts.__contains__, toks)
+        adjacent = zip(toks, islice(toks, 1, None), strict=False)
+        pairs = self._pair_keys.intersection(compress(adjacent, starts))
         for a, b in pairs:
             for phrase, (tag, req) in by_pair[a, b]:
                 k, i, c = len(phrase), -1, 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from store.index import discovery, evidence, pluralnames, tokens, wordindex
@@ -29,6 +29,8 @@ _WORD = st.lists(_ALPHABET, min_size=1, max_size=6).map("".join)
 
 @settings(max_examples=500)
 @given(st.one_of(_TEXT, st.text(max_size=60)))
+@example("#a#")  # a "#" at the start once hid every later one ("#1 show about c#")
+@example("+c++")
 def test_folded_text_splits_as_the_token_regex(s: str) -> None:
     f = tokens.fold(s)
     assert tokens._split_folded(f) == tokens._TOKEN.findall(f)
@@ -64,6 +66,7 @@ def test_the_fast_paths_are_taken_on_plain_text_and_left_on_the_rest() -> None:
     """The checks that pick the fast paths, on the inputs that must pick each way."""
     assert tokens.DECIMAL_RE.search("version 3.5 is out") is not None
     assert tokens.DECIMAL_RE.search("the end. 3 more. v.x") is None
+    assert tokens.raw_tokens("#1 show about C#") == ["1", "show", "about", "c#"]
     assert pluralnames.written([["Wars", "wars", "GPUs"]]).folded == {"wars", "gpus"}
     assert pluralnames.written([["a\nb"]]).folded == {"a\nb"}  # a newline inside a word
     assert pluralnames.written([[]]).folded == frozenset()
