@@ -24,7 +24,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
 
-from store.index.tokens import DECIMAL_RE, Content, _has_words, _section_parts, singular
+from store.index.tokens import (
+    DECIMAL_RE,
+    Content,
+    _has_words,
+    _section_parts,
+    ascii_words,
+    singular,
+)
 from store.index.wordlists import word_list
 
 __all__ = [
@@ -265,9 +272,10 @@ _CLITICS = frozenset({"s", "t", "d", "ll", "re", "ve", "m"})  # "DeepSeek's", "d
 def _field(text: str) -> tuple[list[str], list[str], str]:
     text = clean(text)
     plain = text if text.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    if plain.isascii() and DECIMAL_RE.search(plain) is None and "+" not in plain:
-        if "#" not in plain:
-            raw = plain.encode("ascii").translate(_ASCII_KEEP).decode("ascii").split()
+    a = ascii_words(plain)
+    if a is not None and DECIMAL_RE.search(a) is None and "+" not in a:
+        if "#" not in a:
+            raw = a.encode("ascii").translate(_ASCII_KEEP).decode("ascii").split()
         else:
             raw = _CASED_TOKEN.findall(plain)
     else:

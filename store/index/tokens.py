@@ -21,7 +21,16 @@ from typing import Protocol
 from store.index.wordlists import ies_keep, plural_keep
 from store.models import Section
 
-__all__ = ["DECIMAL_RE", "Content", "entry_text", "fold", "raw_tokens", "singular", "tokenize"]
+__all__ = [
+    "DECIMAL_RE",
+    "Content",
+    "ascii_words",
+    "entry_text",
+    "fold",
+    "raw_tokens",
+    "singular",
+    "tokenize",
+]
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
@@ -86,9 +95,30 @@ def _split_folded(f: str) -> list[str]:
     there is no decimal number and no C++/C# suffix (checked with substring
     tests, which are C-speed), which is nearly all feed text.
     """
-    if f.isascii() and DECIMAL_RE.search(f) is None and not _attached_suffix(f):
-        return f.encode("ascii").translate(_ASCII_SEP).decode("ascii").split()
+    a = ascii_words(f)
+    if a is not None and DECIMAL_RE.search(a) is None and not _attached_suffix(a):
+        return a.encode("ascii").translate(_ASCII_SEP).decode("ascii").split()
     return _TOKEN.findall(f)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def ascii_words(text: str) -> str | None:
+    r"""``text`` with its non-ASCII characters as spaces, when none of them is a word
+    character; else None.
+
+    Curly quotes, dashes, ellipses and emoji separate words as a space does
+    (none is a letter or digit, ``[^\W_]``), so such text tokenises as its
+    ASCII form: the fast path of ``_split_folded`` and ``evidence``, which most
+    real feed text (typographic quotes) and every digest (emoji) otherwise missed.
+    A letter or digit outside ASCII ("ß", "ø", CJK, "²") keeps the regex.
+    """
+    if text.isascii():
+        return text
+    if any(map(str.isalnum, "".join(_NON_ASCII.findall(text)))):  # any one character
+        return None
+    return _NON_ASCII.sub(" ", text)
 
 
 def tokenize(text: str) -> list[str]:

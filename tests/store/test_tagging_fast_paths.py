@@ -31,6 +31,8 @@ _WORD = st.lists(_ALPHABET, min_size=1, max_size=6).map("".join)
 @given(st.one_of(_TEXT, st.text(max_size=60)))
 @example("#a#")  # a "#" at the start once hid every later one ("#1 show about c#")
 @example("+c++")
+@example("quote\u2019\u00df end")  # a non-ASCII run of a separator and a letter
+@example("x\u2014y \U0001f600 z\u2026")
 def test_folded_text_splits_as_the_token_regex(s: str) -> None:
     f = tokens.fold(s)
     assert tokens._split_folded(f) == tokens._TOKEN.findall(f)
@@ -38,6 +40,7 @@ def test_folded_text_splits_as_the_token_regex(s: str) -> None:
 
 @settings(max_examples=500)
 @given(st.one_of(_TEXT, st.text(max_size=60)))
+@example("Quote\u201cSta\u00dfe\u201d \u2014 C#")
 def test_an_evidence_field_tokenises_as_its_regex(s: str) -> None:
     toks, raw, text = evidence._field(s)
     plain = evidence._COMBINING.sub("", evidence.unicodedata.normalize("NFKD", text))
@@ -67,6 +70,8 @@ def test_the_fast_paths_are_taken_on_plain_text_and_left_on_the_rest() -> None:
     assert tokens.DECIMAL_RE.search("version 3.5 is out") is not None
     assert tokens.DECIMAL_RE.search("the end. 3 more. v.x") is None
     assert tokens.raw_tokens("#1 show about C#") == ["1", "show", "about", "c#"]
+    assert tokens.ascii_words("it\u2019s \u201cfine\u201d \U0001f600") == "it s  fine   "
+    assert tokens.ascii_words("Stra\u00dfe") is None and tokens.ascii_words("x\u00b2") is None
     assert pluralnames.written([["Wars", "wars", "GPUs"]]).folded == {"wars", "gpus"}
     assert pluralnames.written([["a\nb"]]).folded == {"a\nb"}  # a newline inside a word
     assert pluralnames.written([[]]).folded == frozenset()
