@@ -33,6 +33,7 @@ _WORD = st.lists(_ALPHABET, min_size=1, max_size=6).map("".join)
 @example("+c++")
 @example("quote\u2019\u00df end")  # a non-ASCII run of a separator and a letter
 @example("x\u2014y \U0001f600 z\u2026")
+@example("7.1a2.5 _3.4 a7.1 7.1.2. #8.9 1.x")  # where a decimal number is a token
 def test_folded_text_splits_as_the_token_regex(s: str) -> None:
     f = tokens.fold(s)
     assert tokens._split_folded(f) == tokens._TOKEN.findall(f)
