@@ -121,7 +121,10 @@ def split_ascii(a: str, table: bytes) -> list[str]:
     return out
 
 
-_DECIMAL_TOKEN = re.compile(r"(?<![A-Za-z0-9])([0-9]+(?:\.[0-9]+)+)")
+# a digit first, then whether a letter or digit stood before it: a pattern that
+# starts with its character class is scanned for it in C (the look-behind first
+# was tried at every position: 2.6x slower on digest text)
+_DECIMAL_TOKEN = re.compile(r"([0-9](?<![A-Za-z0-9][0-9])[0-9]*(?:\.[0-9]+)+)")
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
