@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from store import __version__ as VERSION
 from store.api.audio import play
 from store.api.brief import (
     brief,
@@ -147,6 +148,7 @@ if TYPE_CHECKING:
     from store.sync.ingest import IngestReport as IngestReport
 
 __all__ = [
+    "VERSION",
     "KeptPoint",
     "Library",
     "Row",

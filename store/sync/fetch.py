@@ -35,13 +35,9 @@ CHUNK = 64 * 1024
 
 def user_agent() -> str:
     """Names the app (and where to find it) so feed owners can tell who we are."""
-    try:
-        from importlib.metadata import version
+    from store import __version__
 
-        v = version("digest-tui")
-    except Exception:
-        v = "dev"
-    return f"digest-tui/{v} (terminal feed reader; +https://pypi.org/project/digest-tui/)"
+    return f"digest-tui/{__version__} (terminal feed reader; +https://pypi.org/project/digest-tui/)"
 
 
 @dataclass(frozen=True, slots=True)

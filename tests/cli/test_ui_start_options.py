@@ -70,7 +70,20 @@ def test_anything_else_is_the_whole_parsers(
     assert cli.main(["--data-dir"]) == 2  # a missing value: the usage error, not the UI
     assert "expected one argument" in capsys.readouterr().err
     assert cli.main(["--no-such-option"]) == 2
+    capsys.readouterr()
     assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out == api.VERSION + "\n"
+
+
+def test_the_version_is_the_installed_packages_and_the_user_agents() -> None:
+    """One version, written in ``store/__init__.py``: what pip installed (pyproject
+    reads it from there), what ``--version`` prints and what feed servers are told."""
+    from importlib.metadata import version
+
+    from store.sync.fetch import user_agent
+
+    assert version("digest-tui") == api.VERSION
+    assert user_agent().startswith(f"digest-tui/{api.VERSION} ")
 
 
 def test_after_the_ui_or_a_command_the_process_leaves_at_once_with_its_output_flushed(

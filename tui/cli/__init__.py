@@ -167,12 +167,7 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     try:
         args = _ui_options(argv) or build_parser(_command_named(argv)).parse_args(argv)
         if args.version:
-            from importlib.metadata import PackageNotFoundError, version
-
-            try:
-                print(version("digest-tui"))
-            except PackageNotFoundError:
-                print("unknown")
+            print(api.VERSION)
             return 0
         ctx = Context(args.data_dir, args.config, freeze=own_process and bool(args.command))
         if not args.command:
