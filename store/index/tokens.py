@@ -22,13 +22,13 @@ from store.index.wordlists import ies_keep, plural_keep
 from store.models import Section
 
 __all__ = [
-    "DECIMAL_RE",
     "Content",
     "ascii_words",
     "entry_text",
     "fold",
     "raw_tokens",
     "singular",
+    "split_ascii",
     "tokenize",
 ]
 
@@ -74,7 +74,7 @@ _ASCII_SEP = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range
 # a decimal point before a digit ("3.5"), which ``_TOKEN`` reads as one number:
 # one regex pass (a literal-prefix search), where ten substring tests walked the
 # text ten times (~30 us of a 3 kB feed item's tokenising, most of it)
-DECIMAL_RE = re.compile(r"\.[0-9]")
+_DECIMAL_RE = re.compile(r"\.[0-9]")
 
 
 def _attached_suffix(f: str) -> bool:
@@ -110,7 +110,7 @@ def split_ascii(a: str, table: bytes) -> list[str]:
     Decimal numbers ("7.1", a digest's section numbers) are tokens of their own
     where one starts a token (no letter or digit before it: "a7.1" is "a7", "1").
     """
-    if DECIMAL_RE.search(a) is None:
+    if _DECIMAL_RE.search(a) is None:
         return a.encode("ascii").translate(table).decode("ascii").split()
     out: list[str] = []
     for i, piece in enumerate(_DECIMAL_TOKEN.split(a)):
