@@ -196,8 +196,14 @@ def entry_text(e: Content) -> str:
     return "\n".join(p for p in (e.title, *parts, body) if p)
 
 
+@functools.lru_cache(maxsize=128)
 def _has_words(text: str, part: str) -> bool:
-    """``part`` occurs in ``text`` as whole words ("LLM" is not in "LLMOps")."""
+    """``part`` occurs in ``text`` as whole words ("LLM" is not in "LLMOps").
+
+    Memoised (the last few entries' parts): ``entry_text`` and tagging's
+    ``evidence.fields`` ask it of the same body and parts, one after the other
+    (~40 parts an entry of a structured digest; the second asking costs nothing).
+    """
     i = text.find(part)
     while i >= 0:
         j = i + len(part)
