@@ -66,22 +66,7 @@ IMPLICIT_CATCH_UP = 2000
 UPGRADE_STEP = 500  # older rows indexed again by one ingest batch (see ``add_prepared``)
 
 
-_KEYS: dict[str, int] = {}
-MAX_CACHED_KEYS = 300_000
-
-
-def _term_keys(terms: Iterable[str]) -> set[int]:
-    """``term_key`` of many terms, memoised in a plain dict (bounded: cleared when full)."""
-    kc = _KEYS
-    try:
-        return {kc[t] for t in terms}
-    except KeyError:
-        if len(kc) > MAX_CACHED_KEYS:
-            kc.clear()
-        for t in terms:
-            if t not in kc:
-                kc[t] = term_key(t)
-        return {kc[t] for t in terms}
+MAX_CACHED_KEYS = 300_000  # terms whose keys are memoised (``_packed_keys``): cleared when full
 
 
 def doc_terms(text: str) -> set[int]:
@@ -95,7 +80,7 @@ def token_terms(toks: Sequence[str]) -> set[int]:
     Keys are memoised per term: words and common pairs recur across entries,
     and hashing is most of the cost of indexing a feed item.
     """
-    return _term_keys(_terms(toks))
+    return set(array("Q", _packed_keys(_terms(toks))))
 
 
 def _terms(toks: Sequence[str]) -> set[str]:
@@ -111,12 +96,13 @@ _PACKED: dict[str, bytes] = {}
 
 
 def _packed_keys(terms: Set[str]) -> bytes:
-    """``_term_keys`` of ``terms`` packed as ``array("Q")``, memoised per term as its 8 bytes.
+    """``term_key`` of each of ``terms``, packed as ``array("Q")``, memoised per term as
+    its 8 bytes (bounded by ``MAX_CACHED_KEYS``).
 
     What a parse worker sends for each entry: one join of the terms' bytes,
     where a set of their integer keys and its array cost twice that (a set
     dedupes keys, but two terms with one key are one posting anyway: see
-    ``segments.invert``). Bounded like ``_KEYS``.
+    ``segments.invert``).
     """
     pc = _PACKED
     try:

@@ -121,22 +121,24 @@ def _global_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]] | None
         return None
 
 
-def _command_named(argv: list[str]) -> str | None:
-    """The command ``argv`` names after the global options, if it names one."""
-    got = _global_args(argv)
+Globals = tuple[argparse.Namespace, list[str]] | None  # what ``_global_args`` gives
+
+
+def _command_named(got: Globals) -> str | None:
+    """The command named after the global options (``_global_args``), if one is."""
     rest = got[1] if got is not None else []
     return rest[0] if rest and not rest[0].startswith("-") else None
 
 
-def _ui_options(argv: list[str]) -> argparse.Namespace | None:
-    """The global options when ``argv`` names no command (the UI opens), else None.
+def _ui_options(got: Globals) -> argparse.Namespace | None:
+    """The global options (``_global_args``) when no command follows them (the UI
+    opens), else None.
 
     Why: the eleven command modules (their parsers, the list's columns, the
     exporters) cost ~25 ms of import that the UI's first screen waited for;
     a bare ``digest-tui`` needs only these three options. Anything else
     (``-h``, a command, a mistake) goes to the whole parser.
     """
-    got = _global_args(argv)
     if got is None or got[1]:
         return None
     args = got[0]
@@ -165,7 +167,8 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     command owns the process (``entry``), so it may tune the collector for it."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = _ui_options(argv) or build_parser(_command_named(argv)).parse_args(argv)
+        got = _global_args(argv)
+        args = _ui_options(got) or build_parser(_command_named(got)).parse_args(argv)
         if args.version:
             print(api.VERSION)
             return 0
@@ -225,7 +228,7 @@ def entry() -> None:
     code = main(argv, own_process=True)
     if sys.getprofile() is not None or sys.gettrace() is not None:
         raise SystemExit(code)  # a profiler or debugger writes its results as the run ends
-    if _ui_options(argv) is None:
+    if _ui_options(_global_args(argv)) is None:
         if threading.active_count() > 1:
             raise SystemExit(code)
         atexit._run_exitfuncs()
